@@ -1,0 +1,148 @@
+"""The command line: the only module that prints, sets up logging and maps errors to exit codes.
+
+Exit 0 on success, 1 on a user error (`SitegenError`, one clear message, no traceback), 2 on bad
+usage (argparse), 130 on Ctrl-C. Anything else that escapes is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.build import BuildOptions, build
+from sitegen.errors import SitegenError
+
+log = logging.getLogger("sitegen")
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage()
+        return f"{record.levelname.lower()}: {text}" if record.levelno >= logging.WARNING else text
+
+
+def _setup_logging(verbosity: int) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(
+        {-1: logging.ERROR, 0: logging.WARNING}.get(verbosity, logging.DEBUG if verbosity > 1 else logging.INFO)
+    )
+
+
+def _progress_printer(quiet: bool) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
+    """On a terminal, show `pages rendered of total` once a build has taken over a second."""
+    if quiet or not sys.stderr.isatty():
+        return None, lambda: None
+    started = time.perf_counter()
+    shown = False
+
+    def progress(done: int, total: int) -> None:
+        nonlocal shown
+        if time.perf_counter() - started > 1.0:
+            shown = True
+            sys.stderr.write(f"\rrendering {done}/{total}")
+            sys.stderr.flush()
+
+    def clear() -> None:
+        if shown:
+            sys.stderr.write("\r\033[K")
+
+    return progress, clear
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    progress, clear = _progress_printer(args.quiet)
+    options = BuildOptions(
+        out_dir=Path(args.out) if args.out else None,
+        drafts=args.drafts,
+        base_url=args.base_url,
+        progress=progress,
+    )
+    try:
+        result = build(Path(args.site), options)
+    finally:
+        clear()
+    if not args.quiet:
+        where = _shown_path(result.out_dir)
+        print(
+            f"built {result.articles} articles, {result.tags} tags, {result.feeds} feeds: "
+            f"{result.files} files in {where} ({result.seconds * 1000:.0f} ms)"
+        )
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from sitegen.config import load_config
+    from sitegen.importer import import_articles
+
+    config = load_config(Path(args.site))
+    report = import_articles(config, [Path(p) for p in args.raw], force=args.force, dry_run=args.dry_run)
+    for line in report.lines():
+        print(line)
+    return 1 if report.failed else 0
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd())) + "/"
+    except ValueError:
+        return str(path) + "/"
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser, with one sub-command per verb."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--site", default=".", metavar="DIR", help="folder holding sitegen.yaml (default: .)")
+    noise = common.add_mutually_exclusive_group()
+    noise.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    noise.add_argument("-v", "--verbose", action="count", default=0, help="say more (twice: debug)")
+
+    parser = argparse.ArgumentParser(
+        prog="sitegen",
+        description="A static site generator for a curated news digest.",
+        epilog="Run `sitegen COMMAND --help` for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = commands.add_parser(
+        "build", parents=[common], help="build the site into site/", description="Build the site into site/ (atomic)."
+    )
+    p.add_argument("--out", metavar="DIR", help="output folder (default: output_dir of sitegen.yaml, site/)")
+    p.add_argument("--drafts", action="store_true", help="include pages with draft: true")
+    p.add_argument("--base-url", metavar="URL", help="override base_url of sitegen.yaml")
+    p.set_defaults(func=_cmd_build)
+
+    p = commands.add_parser(
+        "import",
+        parents=[common],
+        help="turn raw scraped articles into pages under seeds/",
+        description="Turn raw scraped article files (or folders of them) into Markdown pages under seeds/.",
+    )
+    p.add_argument("raw", nargs="+", metavar="RAW", help="raw article file or folder")
+    p.add_argument("--force", action="store_true", help="overwrite pages that already exist")
+    p.add_argument("--dry-run", action="store_true", help="write nothing; print what would happen")
+    p.set_defaults(func=_cmd_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = make_parser().parse_args(argv)
+    _setup_logging(-1 if args.quiet else args.verbose)
+    try:
+        status: int = args.func(args)
+        return status
+    except SitegenError as exc:
+        print(f"error: {exc.format()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted: nothing was changed", file=sys.stderr)
+        return 130

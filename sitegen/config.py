@@ -1,0 +1,223 @@
+"""Reads and validates `sitegen.yaml` into a frozen `SiteConfig`: every error at once, with lines.
+
+Unknown keys are errors with a "did you mean" hint (Zola's `deny_unknown_fields`); cross-field
+checks run after the field checks (MkDocs `post_validation`).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+
+from sitegen.errors import ConfigError, SitegenError, raise_all
+from sitegen.textio import decode_text
+from sitegen.yaml_mapping import parse_yaml_mapping
+
+CONFIG_NAME = "sitegen.yaml"
+SEEDS_DIR = "seeds"
+THEMES_DIR = "themes"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """The validated settings of one site."""
+
+    site_dir: Path
+    """Absolute folder that holds `sitegen.yaml`, `seeds/` and `themes/`."""
+    title: str
+    """Site title, shown in every page header and in feeds."""
+    base_url: str
+    """Absolute URL of the site, always ending in `/`; its path prefixes every link."""
+    description: str = ""
+    """One sentence about the site: home page meta description and feed subtitle."""
+    language: str = "uk"
+    """Default page language (BCP 47), used when a page has no `lang`."""
+    timezone: str = "Europe/Kyiv"
+    """IANA time zone for URLs (`/<yyyy>/<mm>/`), archives and shown dates."""
+    theme: str = "default"
+    """A folder under `themes/`; missing templates fall back to the built-in default theme."""
+    per_page: int = 20
+    """Articles per list page (home, tags)."""
+    feed_limit: int = 20
+    """Entries per feed."""
+    author: str = ""
+    """Publisher name for feeds and JSON-LD (defaults to the title)."""
+    output_dir: str = "site"
+    """Build output folder, relative to the site folder."""
+    key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    """Line of each key in `sitegen.yaml`, for errors found later (an unknown theme)."""
+
+    @property
+    def seeds_dir(self) -> Path:
+        return self.site_dir / SEEDS_DIR
+
+    @property
+    def themes_dir(self) -> Path:
+        return self.site_dir / THEMES_DIR
+
+    @property
+    def output_path(self) -> Path:
+        return (self.site_dir / self.output_dir).resolve()
+
+    @property
+    def base_path(self) -> str:
+        """`/digest/` for `https://example.org/digest/`."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def publisher(self) -> str:
+        return self.author or self.title
+
+    def with_base_url(self, base_url: str) -> SiteConfig:
+        """A copy with another base URL (`--base-url`, `serve`), validated like the file's."""
+        problem = _check_base_url(base_url)
+        if problem:
+            raise ConfigError(f"--base-url: {problem}")
+        return replace(self, base_url=_normalise_base_url(base_url))
+
+
+_Check = Callable[[Any], "str | None"]
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else f"expected text, got {_kind(value)}"
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if isinstance(value, str) else f"expected text, got {_kind(value)}"
+
+
+def _positive_int(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return f"expected a whole number of at least 1, got {value!r}"
+    return None
+
+
+def _language(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"expected a language code such as 'uk', got {_kind(value)}"
+    try:
+        Locale.parse(value.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        hint = " (the code for Ukrainian is 'uk')" if value.lower() == "ua" else ""
+        return f"unknown language {value!r}{hint}"
+    return None
+
+
+def _timezone(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"expected a time zone such as 'Europe/Kyiv', got {_kind(value)}"
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone {value!r} (use an IANA name such as 'Europe/Kyiv')"
+    return None
+
+
+def _check_base_url(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"expected a URL such as 'https://example.org/', got {_kind(value)}"
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"expected an absolute http(s) URL such as 'https://example.org/digest/', got {value!r}"
+    if parts.query or parts.fragment:
+        return "a base URL has no query or fragment"
+    return None
+
+
+def _output_dir(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return f"expected a folder name, got {_kind(value)}"
+    return None
+
+
+FIELDS: Mapping[str, tuple[bool, _Check]] = {
+    # key: (required, check)
+    "title": (True, _text),
+    "base_url": (True, _check_base_url),
+    "description": (False, _optional_text),
+    "language": (False, _language),
+    "timezone": (False, _timezone),
+    "theme": (False, _text),
+    "per_page": (False, _positive_int),
+    "feed_limit": (False, _positive_int),
+    "author": (False, _optional_text),
+    "output_dir": (False, _output_dir),
+}
+
+
+def load_config(site_dir: Path) -> SiteConfig:
+    """Read `<site_dir>/sitegen.yaml`; raise every problem in it at once."""
+    site_dir = site_dir.resolve()
+    path = site_dir / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError(
+            f"no {CONFIG_NAME} in {site_dir}",
+            hint="run sitegen in the site folder, or pass --site DIR",
+        )
+    text, problem = decode_text(path.read_bytes(), CONFIG_NAME)
+    if problem:
+        raise ConfigError(problem.message, path=CONFIG_NAME, line=problem.line, hint=problem.hint)
+    data, key_lines = parse_yaml_mapping(text, CONFIG_NAME, first_line=1, error_type=ConfigError)
+    return build_config(site_dir, data, key_lines, text.split("\n"))
+
+
+def build_config(site_dir: Path, data: Mapping[str, Any], key_lines: Mapping[str, int], lines: list[str]) -> SiteConfig:
+    """Validate parsed `sitegen.yaml` values into a `SiteConfig`."""
+    problems: list[SitegenError] = []
+
+    def problem(message: str, key: str | None, hint: str | None = None) -> None:
+        line = key_lines.get(key) if key else None
+        src = lines[line - 1] if line and line - 1 < len(lines) else None
+        problems.append(ConfigError(message, path=CONFIG_NAME, line=line, hint=hint, source_line=src))
+
+    for key in data:
+        if key not in FIELDS:
+            close = difflib.get_close_matches(key, list(FIELDS), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(FIELDS)
+            problem(f"unknown key '{key}'", key, hint)
+    for key, (required, check) in FIELDS.items():
+        if key not in data:
+            if required:
+                problem(f"'{key}' is required", None, f"add a line `{key}: …`")
+            continue
+        message = check(data[key])
+        if message:
+            problem(f"{key}: {message}", key)
+
+    values = {k: v for k, v in data.items() if k in FIELDS}
+    if not problems:
+        out = (site_dir / values.get("output_dir", "site")).resolve()
+        for name in (SEEDS_DIR, THEMES_DIR):
+            src = (site_dir / name).resolve()
+            if out == site_dir or out.is_relative_to(src) or src.is_relative_to(out):
+                problem(f"output_dir: {values.get('output_dir')!r} would overwrite {name}/", "output_dir")
+                break
+    raise_all(problems)
+    values["base_url"] = _normalise_base_url(values["base_url"])
+    return SiteConfig(site_dir=site_dir, key_lines=dict(key_lines), **values)
+
+
+def _normalise_base_url(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"a yes/no value ({value})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"{type(value).__name__}"

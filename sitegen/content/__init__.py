@@ -1,0 +1,1 @@
+"""Step 2 of the build: the validated, immutable content model."""

@@ -1,0 +1,163 @@
+"""Source files -> `Site`: validates every page, drops drafts once, assigns URLs, groups tags.
+
+All problems of all pages are collected and raised together. Two pages with one URL fail the
+build and name every source (Zola), never "last writer wins" (Hugo, reliability.md §1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+from sitegen.config import SiteConfig
+from sitegen.content.model import Page, Site, Tag
+from sitegen.content.schema import PageMeta, validate_page
+from sitegen.content.slugs import slugify
+from sitegen.errors import SitegenError, SourceError, raise_all
+from sitegen.source.files import EDITIONS_DIR, SourceFile
+from sitegen.source.frontmatter import FrontMatter, parse_front_matter
+
+log = logging.getLogger(__name__)
+
+FALLBACK_SLUG = "stattia"
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    source: SourceFile
+    fm: FrontMatter
+    meta: PageMeta
+
+
+def build_site(
+    config: SiteConfig,
+    sources: Sequence[SourceFile],
+    *,
+    drafts: bool = False,
+    read_problems: Sequence[SitegenError] = (),
+) -> Site:
+    """Validate and link all pages; raise every problem of the run at once."""
+    problems: list[SitegenError] = list(read_problems)
+    loaded: list[_Loaded] = []
+    edition_prefix = f"seeds/{EDITIONS_DIR}/"
+    for source in sources:
+        if source.rel_path.startswith(edition_prefix):
+            continue  # edition pages curate weeks; they are not articles (DESIGN "Editions")
+        try:
+            fm = parse_front_matter(source.text, source.rel_path)
+        except SitegenError as exc:
+            problems.extend(getattr(exc, "errors", [exc]))
+            continue
+        meta, page_problems = validate_page(fm, source.rel_path, source.text.split("\n"))
+        problems.extend(page_problems)
+        if meta is not None:
+            loaded.append(_Loaded(source, fm, meta))
+    # Drafts are dropped here, once, before URLs, tags, feeds, sitemap or search see them.
+    kept = [item for item in loaded if drafts or not item.meta.draft]
+    pages = _assign_urls(config, kept, problems)
+    raise_all(problems)
+    return _link(config, pages)
+
+
+def _assign_urls(config: SiteConfig, items: list[_Loaded], problems: list[SitegenError]) -> list[Page]:
+    tz = ZoneInfo(config.timezone)
+    # Oldest first, so an older article keeps its slug when a newer one repeats its title.
+    items = sorted(items, key=lambda it: (it.meta.date, it.source.rel_path))
+    explicit: dict[str, list[_Loaded]] = defaultdict(list)
+    for it in items:
+        if it.meta.slug:
+            local = it.meta.date.astimezone(tz)
+            explicit[f"{local:%Y/%m}/{it.meta.slug}"].append(it)
+    for key, group in explicit.items():
+        if len(group) > 1:
+            files = ", ".join(g.source.rel_path for g in group)
+            problems.append(
+                SourceError(
+                    f"slug: {len(group)} pages set the same slug for /{key}/: {files}",
+                    path=group[1].source.rel_path,
+                    line=group[1].fm.key_lines.get("slug"),
+                    hint="give each page its own slug",
+                )
+            )
+    taken: dict[str, _Loaded] = {key: group[0] for key, group in explicit.items()}
+    pages: list[Page] = []
+    for it in items:
+        local = it.meta.date.astimezone(tz)
+        month = f"{local:%Y/%m}"
+        if it.meta.slug:
+            slug = it.meta.slug
+        else:
+            base = slugify(it.meta.title) or FALLBACK_SLUG
+            slug, n = base, 2
+            while f"{month}/{slug}" in taken:
+                slug, n = f"{base}-{n}", n + 1
+            if slug != base:
+                log.warning(
+                    "%s: title gives the same URL as %s; using /%s/%s/ (set `slug:` to choose)",
+                    it.source.rel_path,
+                    taken[f"{month}/{base}"].source.rel_path,
+                    month,
+                    slug,
+                )
+            taken[f"{month}/{slug}"] = it
+        path = f"{month}/{slug}/"
+        pages.append(
+            Page(
+                id=it.source.rel_path,
+                meta=it.meta,
+                slug=slug,
+                url=config.base_path + path,
+                out_path=path + "index.html",
+                local_date=local,
+                lang=it.meta.lang or config.language,
+                tag_slugs=(),
+                body=it.fm.body,
+                body_line=it.fm.body_line,
+                key_lines=MappingProxyType(dict(it.fm.key_lines)),
+            )
+        )
+    return pages
+
+
+def _link(config: SiteConfig, pages: list[Page]) -> Site:
+    # Newest first; ties broken by path so two builds agree.
+    pages.sort(key=lambda p: (-p.meta.date.timestamp(), p.id))
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    members: dict[str, list[str]] = defaultdict(list)
+    linked: list[Page] = []
+    for page in pages:
+        slugs: list[str] = []
+        for name in page.meta.tags:
+            slug = slugify(name) or "tag-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+            names[slug][name] += 1
+            if slug not in slugs:
+                slugs.append(slug)
+                members[slug].append(page.id)
+        linked.append(replace(page, tag_slugs=tuple(slugs)))
+    for i, page in enumerate(linked):
+        linked[i] = replace(
+            page,
+            next_id=linked[i - 1].id if i > 0 else None,
+            prev_id=linked[i + 1].id if i + 1 < len(linked) else None,
+        )
+    tags = {
+        slug: Tag(
+            slug=slug,
+            # The spelling most pages use names the tag ("НАТО" over "нато").
+            name=sorted(names[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0][0],
+            url=f"{config.base_path}tags/{slug}/",
+            page_ids=tuple(members[slug]),
+        )
+        for slug in sorted(members)
+    }
+    return Site(
+        config=config,
+        pages=MappingProxyType({p.id: p for p in linked}),
+        order=tuple(p.id for p in linked),
+        tags=MappingProxyType(tags),
+    )

@@ -1,0 +1,1 @@
+"""Step 4 of the build: bytes on disk, atomically."""

@@ -1,0 +1,153 @@
+"""The only writer: all outputs into a sibling temp folder, then one swap into place.
+
+A failed or interrupted build leaves the previous output byte for byte as it was and no temp
+folder inside it (reliability.md §2: build into `.site.tmp-<pid>`, rename old aside, rename
+new in, remove old). A second write to one path is refused, naming both sources (Pelican).
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import shutil
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.errors import OutputError, raise_all
+from sitegen.output.paths import resolve_out_path
+from sitegen.render.output import Output
+
+log = logging.getLogger(__name__)
+
+MARKER = ".sitegen-build"
+MARKER_TEXT = "This folder is written by `sitegen build`; it is replaced as a whole on every build.\n"
+
+
+@dataclass(frozen=True, slots=True)
+class WriteReport:
+    """What a build wrote."""
+
+    out_dir: Path
+    files: int
+    bytes: int
+
+
+def check_out_dir(out_dir: Path, *, protected: Iterable[Path]) -> None:
+    """Refuse an output folder that could destroy what the user wrote (reliability.md §2, case 34).
+
+    Refused: `/`, the home folder, any `protected` folder (site, seeds, themes) or an ancestor
+    of one, a folder inside `seeds/` or `themes/`, and a non-empty folder without sitegen's marker.
+    """
+    out = out_dir.resolve()
+    home = Path.home().resolve()
+    reason = None
+    if out == Path(out.anchor):
+        reason = "it is the root of the file system"
+    elif out == home or home.is_relative_to(out):
+        reason = "it is your home folder or holds it"
+    else:
+        for folder in protected:
+            folder = folder.resolve()
+            if out == folder or folder.is_relative_to(out):
+                reason = f"it holds {folder}, which sitegen must not replace"
+                break
+            if folder.name in ("seeds", "themes") and out.is_relative_to(folder):
+                reason = f"it is inside {folder.name}/"
+                break
+    if reason is None and out.exists():
+        if not out.is_dir():
+            reason = "it is a file, not a folder"
+        elif any(out.iterdir()) and not (out / MARKER).is_file():
+            reason = "it is not empty and was not made by sitegen"
+    if reason:
+        raise OutputError(
+            f"refused to build into {out_dir}: {reason}",
+            hint="choose an empty or new folder, or one an earlier `sitegen build` made",
+        )
+
+
+def find_duplicates(outputs: Sequence[Output]) -> list[OutputError]:
+    """One error per path that two or more outputs would write, naming every source."""
+    sources: dict[str, list[str]] = defaultdict(list)
+    for output in outputs:
+        sources[output.out_path.casefold()].append(output.source)
+    return [
+        OutputError(f"{len(srcs)} sources would write {path}: " + ", ".join(srcs), hint="give each page its own URL")
+        for path, srcs in sorted(sources.items())
+        if len(srcs) > 1
+    ]
+
+
+def write_site(outputs: Sequence[Output], out_dir: Path) -> WriteReport:
+    """Write every output into a fresh sibling temp folder, then swap it in for `out_dir`."""
+    duplicates = find_duplicates(outputs)
+    raise_all(duplicates)
+    out_dir = out_dir.resolve()
+    parent = out_dir.parent
+    _sweep_leftovers(parent, out_dir.name)
+    tmp = parent / f".{out_dir.name}.tmp-{os.getpid()}"
+    old = parent / f".{out_dir.name}.old-{os.getpid()}"
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir()
+        total = 0
+        made: set[Path] = {tmp}
+        for output in outputs:
+            target = resolve_out_path(tmp, output.out_path, output.source)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            with open(target, "xb") as fh:  # "x": a second write to one path can never win silently
+                fh.write(output.data)
+            total += len(output.data)
+        (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        _swap(tmp, out_dir, old)
+    except OSError as exc:
+        raise OutputError(f"cannot write the site: {exc.strerror or exc}", path=str(exc.filename or out_dir)) from exc
+    finally:
+        # Reached on success (tmp is gone by then), on errors and on Ctrl-C alike.
+        shutil.rmtree(tmp, ignore_errors=True)
+    return WriteReport(out_dir=out_dir, files=len(outputs) + 1, bytes=total)
+
+
+def _swap(tmp: Path, out_dir: Path, old: Path) -> None:
+    """Put `tmp` where `out_dir` is, keeping the old tree until the new one is in place."""
+    if out_dir.exists():
+        os.rename(out_dir, old)
+        try:
+            os.rename(tmp, out_dir)
+        except BaseException:
+            os.rename(old, out_dir)  # put the previous site back
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(tmp, out_dir)
+
+
+def _sweep_leftovers(parent: Path, name: str) -> None:
+    """Remove temp folders of earlier builds that were killed (SIGKILL leaves them behind)."""
+    if not parent.is_dir():
+        return
+    for path in parent.glob(f".{name}.*-*"):
+        kind, _, pid = path.name.rpartition("-")
+        if not kind.endswith((".tmp", ".old")) or not pid.isdigit() or _alive(int(pid)):
+            continue
+        if kind.endswith(".old") and not (parent / name).exists():
+            log.warning("restoring %s: a build was killed while swapping it", name)
+            os.rename(path, parent / name)
+            continue
+        log.info("removing leftover %s of an interrupted build", path.name)
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except OSError as exc:
+        return exc.errno == errno.EPERM
+    return True

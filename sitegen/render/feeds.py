@@ -1,0 +1,128 @@
+"""Atom feeds (site-wide and per tag) and JSON Feed 1.1, from one list of entries.
+
+Text that XML 1.0 cannot hold (control characters) is dropped so a feed always parses
+(reliability.md §1, `"\\0"` escapes in YAML).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sitegen import __version__
+from sitegen.content.model import Page, Site
+from sitegen.render.markdown import RenderedBody
+from sitegen.render.output import Output
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+EPOCH = "1970-01-01T00:00:00+00:00"
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """What every feed says of one article."""
+
+    title: str
+    url: str
+    """Absolute."""
+    published: str
+    author: str | None
+    summary: str | None
+    content_html: str
+    tags: tuple[str, ...]
+    lang: str
+
+
+def feed_entries(site: Site, pages: Sequence[Page], bodies: Mapping[str, RenderedBody]) -> list[FeedEntry]:
+    """Entries for the given pages, in their order."""
+    return [
+        FeedEntry(
+            title=p.title,
+            url=site.absolute_url(p.url),
+            published=p.meta.date.isoformat(),
+            author=p.meta.author,
+            summary=p.meta.summary,
+            content_html=bodies[p.id].html,
+            tags=tuple(site.tags[t].name for t in p.tag_slugs),
+            lang=p.lang,
+        )
+        for p in pages
+    ]
+
+
+def render_atom(site: Site, entries: Sequence[FeedEntry], *, out_path: str, title: str, page_url: str) -> Output:
+    """An Atom 1.0 feed at `out_path`; `page_url` is the HTML page it mirrors (root-relative)."""
+    ET.register_namespace("", ATOM_NS)
+    feed = ET.Element(f"{{{ATOM_NS}}}feed", {"xml:lang": site.config.language})
+    _text(feed, "title", title)
+    if site.config.description:
+        _text(feed, "subtitle", site.config.description)
+    self_url = site.absolute_url(site.config.base_path + out_path)
+    ET.SubElement(feed, f"{{{ATOM_NS}}}link", {"href": self_url, "rel": "self", "type": "application/atom+xml"})
+    page_link = {"href": site.absolute_url(page_url), "rel": "alternate", "type": "text/html"}
+    ET.SubElement(feed, f"{{{ATOM_NS}}}link", page_link)
+    _text(feed, "id", self_url)
+    _text(feed, "updated", entries[0].published if entries else EPOCH)  # entries come newest first
+    author = ET.SubElement(feed, f"{{{ATOM_NS}}}author")
+    _text(author, "name", site.config.publisher)
+    _text(feed, "generator", "sitegen").set("version", __version__)
+    for e in entries:
+        entry = ET.SubElement(feed, f"{{{ATOM_NS}}}entry")
+        _text(entry, "title", e.title)
+        ET.SubElement(entry, f"{{{ATOM_NS}}}link", {"href": e.url, "rel": "alternate", "type": "text/html"})
+        _text(entry, "id", e.url)
+        _text(entry, "published", e.published)
+        _text(entry, "updated", e.published)
+        if e.author:
+            _text(ET.SubElement(entry, f"{{{ATOM_NS}}}author"), "name", e.author)
+        for tag in e.tags:
+            ET.SubElement(entry, f"{{{ATOM_NS}}}category", {"term": _clean(tag)})
+        if e.summary:
+            _text(entry, "summary", e.summary).set("type", "text")
+        _text(entry, "content", e.content_html).set("type", "html")
+    ET.indent(feed, space=" ")
+    data = ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    return Output(out_path=out_path, data=data, source=f"feed {out_path}")
+
+
+def render_json_feed(site: Site, entries: Sequence[FeedEntry], *, out_path: str = "feed.json") -> Output:
+    """A JSON Feed 1.1 document."""
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": site.config.title,
+        "home_page_url": site.config.base_url,
+        "feed_url": site.absolute_url(site.config.base_path + out_path),
+        "description": site.config.description,
+        "language": site.config.language,
+        "authors": [{"name": site.config.publisher}],
+        "items": [
+            {
+                "id": e.url,
+                "url": e.url,
+                "title": e.title,
+                "content_html": e.content_html,
+                **({"summary": e.summary} if e.summary else {}),
+                "date_published": e.published,
+                **({"authors": [{"name": e.author}]} if e.author else {}),
+                "tags": list(e.tags),
+                "language": e.lang,
+            }
+            for e in entries
+        ],
+    }
+    data = json.dumps(feed, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    return Output(out_path=out_path, data=data, source=f"feed {out_path}")
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}")
+    element.text = _clean(text)
+    return element
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("", text)

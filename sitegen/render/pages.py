@@ -1,0 +1,227 @@
+"""HTML pages: article, home, the tag index, paginated tag pages and 404."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from jinja2 import TemplateError as JinjaTemplateError
+from markupsafe import Markup
+
+from sitegen.content.model import Page, Site, Tag
+from sitegen.errors import TemplateError
+from sitegen.render.markdown import RenderedBody, render_markdown
+from sitegen.render.output import Output
+from sitegen.render.strings import Strings
+from sitegen.render.theme import Theme
+from sitegen.render.views import (
+    ArticleContext,
+    ArticleView,
+    BaseContext,
+    ImageView,
+    LinkView,
+    ListContext,
+    PaginationView,
+    SourceView,
+    TagIndexContext,
+    TagLinkView,
+    link_view,
+    site_view,
+    summary_view,
+)
+
+DESCRIPTION_LENGTH = 200
+OG_LOCALES = {"uk": "uk_UA", "en": "en_US", "ru": "ru_RU"}
+
+
+def page_description(page: Page, body: RenderedBody) -> str:
+    """The summary, else the start of the body, cut at a word."""
+    text = page.meta.summary or body.text.split("\n", 1)[0]
+    if len(text) <= DESCRIPTION_LENGTH:
+        return text
+    return text[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0] + "…"
+
+
+def render_article(site: Site, theme: Theme, page: Page, body: RenderedBody) -> Output:
+    """One article page, with Open Graph and JSON-LD `NewsArticle`."""
+    s = theme.strings_for(page.lang)
+    meta = page.meta
+    description = page_description(page, body)
+    canonical = site.absolute_url(page.url)
+    view = ArticleView(
+        **summary_view(site, page, s),
+        datetime_text=s.datetime(page.local_date),
+        author=meta.author,
+        location=meta.location,
+        source=SourceView(name=meta.source.name, url=meta.source.url) if meta.source else None,
+        image=ImageView(caption=meta.image.caption, credit=meta.image.credit, src=meta.image.src, alt=meta.image.alt)
+        if meta.image
+        else None,
+        body_html=Markup(body.html),  # markdown-it with raw HTML off: safe by construction
+        curator_note_html=Markup(render_markdown(meta.curator_note).html) if meta.curator_note else None,
+        featured=meta.featured,
+        extra=dict(meta.extra),
+    )
+    prev_page = site.pages[page.prev_id] if page.prev_id else None
+    next_page = site.pages[page.next_id] if page.next_id else None
+    context = ArticleContext(
+        **_base(site, s, page.lang, "article", page.title, description, canonical),
+        article=view,
+        prev_article=link_view(prev_page),
+        next_article=link_view(next_page),
+        og=_open_graph(site, page, description, canonical),
+        jsonld=_json_ld(site, page, description, canonical),
+    )
+    return _render(theme, "article.html", context, page.out_path, page.id)
+
+
+def render_home(site: Site, theme: Theme) -> Output:
+    """The home page: the latest articles."""
+    s = theme.strings_for(site.config.language)
+    pages = site.newest(site.config.per_page)
+    context = ListContext(
+        **_base(site, s, site.config.language, "home", site.config.title, "", site.config.base_url),
+        heading=s.latest,
+        articles=[summary_view(site, p, s) for p in pages],
+        pagination=None,
+        tag=None,
+    )
+    return _render(theme, "home.html", context, "index.html", "home")
+
+
+def render_tag_index(site: Site, theme: Theme) -> Output:
+    """`/tags/`: every tag with its count, by name."""
+    s = theme.strings_for(site.config.language)
+    tags = sorted(site.tags.values(), key=lambda t: (t.name.casefold(), t.slug))
+    context = TagIndexContext(
+        **_base(site, s, site.config.language, "tags", s.tags, "", site.absolute_url(site.url("tags/"))),
+        tags=[TagLinkView(name=t.name, url=t.url, count=len(t.page_ids)) for t in tags],
+    )
+    return _render(theme, "tags.html", context, "tags/index.html", "tags")
+
+
+def render_tag_pages(site: Site, theme: Theme, tag: Tag) -> list[Output]:
+    """One tag's articles, `per_page` a page: `/tags/<slug>/`, then `/tags/<slug>/page/<n>/`."""
+    s = theme.strings_for(site.config.language)
+    per_page = site.config.per_page
+    chunks = [tag.page_ids[i : i + per_page] for i in range(0, len(tag.page_ids), per_page)] or [()]
+    total = len(chunks)
+    feeds = [LinkView(title=f"{site.config.title}: {tag.name}", url=tag.url + "feed.xml")]
+
+    def url(n: int) -> str:
+        return tag.url if n == 1 else f"{tag.url}page/{n}/"
+
+    outputs = []
+    for n, ids in enumerate(chunks, 1):
+        title = tag.name if n == 1 else f"{tag.name} — {s.format('page_of', n=n, total=total)}"
+        base = _base(site, s, site.config.language, "tag", title, "", site.absolute_url(url(n)))
+        base["feeds"] = base["feeds"] + feeds
+        context = ListContext(
+            **base,
+            heading=tag.name,
+            articles=[summary_view(site, site.pages[i], s) for i in ids],
+            pagination=PaginationView(
+                current=n,
+                total=total,
+                prev_url=url(n - 1) if n > 1 else None,
+                next_url=url(n + 1) if n < total else None,
+            ),
+            tag=TagLinkView(name=tag.name, url=tag.url, count=len(tag.page_ids)),
+        )
+        out_path = url(n)[len(site.config.base_path) :] + "index.html"
+        outputs.append(_render(theme, "tag.html", context, out_path, f"tag {tag.name}"))
+    return outputs
+
+
+def render_not_found(site: Site, theme: Theme) -> Output:
+    """`/404.html`: links are root-relative, so it works at any depth."""
+    s = theme.strings_for(site.config.language)
+    context = ListContext(
+        **_base(site, s, site.config.language, "404", s.not_found, "", site.absolute_url(site.url("404.html"))),
+        heading=s.not_found,
+        articles=[summary_view(site, p, s) for p in site.newest(5)],
+        pagination=None,
+        tag=None,
+    )
+    return _render(theme, "404.html", context, "404.html", "404")
+
+
+def _base(site: Site, s: Strings, lang: str, kind: str, title: str, description: str, canonical: str) -> BaseContext:
+    return BaseContext(
+        site=site_view(site),
+        s=s,
+        lang=lang,
+        kind=kind,
+        page_title=title,
+        description=description or site.config.description,
+        canonical_url=canonical,
+        feeds=[LinkView(title=site.config.title, url=site.url("feed.xml"))],
+    )
+
+
+def _open_graph(site: Site, page: Page, description: str, canonical: str) -> dict[str, Any]:
+    return {
+        "og:type": "article",
+        "og:title": page.title,
+        "og:description": description,
+        "og:url": canonical,
+        "og:site_name": site.config.title,
+        "og:locale": OG_LOCALES.get(page.lang.split("-")[0], page.lang.replace("-", "_")),
+        "article:published_time": page.meta.date.isoformat(),
+        "article:section": page.meta.category,
+        "article:tag": [site.tags[t].name for t in page.tag_slugs],
+    }
+
+
+def _json_ld(site: Site, page: Page, description: str, canonical: str) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": page.title,
+        "description": description,
+        "datePublished": page.meta.date.isoformat(),
+        "dateModified": page.meta.date.isoformat(),
+        "inLanguage": page.lang,
+        "mainEntityOfPage": canonical,
+        "url": canonical,
+        "publisher": {"@type": "Organization", "name": site.config.publisher},
+    }
+    if page.meta.author:
+        data["author"] = {"@type": "Person", "name": page.meta.author}
+    if page.meta.category:
+        data["articleSection"] = page.meta.category
+    if page.tag_slugs:
+        data["keywords"] = [site.tags[t].name for t in page.tag_slugs]
+    if page.meta.location:
+        data["contentLocation"] = {"@type": "Place", "name": page.meta.location}
+    return data
+
+
+def _render(theme: Theme, name: str, context: Mapping[str, Any], out_path: str, source: str) -> Output:
+    """Render a template; any failure inside it names the template line and the page."""
+    template = theme.template(name)
+    try:
+        html = template.render(context)
+    except (JinjaTemplateError, LookupError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+        where = _template_frame(theme, sys.exc_info()[2])
+        if where is None and not isinstance(exc, JinjaTemplateError):
+            raise  # not raised inside a template: a bug in sitegen, keep the traceback
+        path, line = where or (theme.display_path(template.filename), None)
+        message = exc.message if isinstance(exc, JinjaTemplateError) and exc.message else str(exc).strip("'\"")
+        raise TemplateError(f"{message} (while rendering {source})", path=path, line=line) from exc
+    return Output(out_path=out_path, data=html.encode("utf-8"), source=source)
+
+
+def _template_frame(theme: Theme, tb: TracebackType | None) -> tuple[str, int] | None:
+    """The innermost traceback frame that runs a theme template: its file and line."""
+    found = None
+    roots = [str(d) for d in theme.dirs]
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if any(filename.startswith(r) for r in roots) and Path(filename).suffix in (".html", ".xml", ".txt"):
+            found = (theme.display_path(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found

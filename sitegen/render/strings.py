@@ -1,0 +1,57 @@
+"""Theme strings in the page's language, with Babel for dates and CLDR plural forms."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+
+
+class Strings:
+    """The theme's words for one language: `s.tags`, `s.plural('articles', 5)`, `s.date(d)`."""
+
+    def __init__(self, lang: str, table: Mapping[str, Any], source: str) -> None:
+        self.lang = lang
+        self._table = table
+        self._source = source
+        self._locale = Locale.parse(lang.replace("-", "_"))
+
+    def __getattr__(self, key: str) -> Any:
+        if key.startswith("_"):
+            raise AttributeError(key)
+        return self[key]
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._table[key]
+        except KeyError:
+            raise KeyError(f"no string '{key}' for language '{self.lang}' in {self._source}") from None
+
+    def plural(self, key: str, count: int) -> str:
+        """`'5 статей'` from `{one: '{n} стаття', few: '{n} статті', many: '{n} статей', other: …}`."""
+        forms = self[key]
+        form = self._locale.plural_form(count)
+        text = forms.get(form) or forms.get("other") or forms.get("many")
+        return str(text).replace("{n}", str(count))
+
+    def format(self, key: str, **values: Any) -> str:
+        """`s.format('page_of', n=2, total=5)` -> `'Сторінка 2 з 5'`."""
+        text = str(self[key])
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", str(value))
+        return text
+
+    def date(self, value: datetime) -> str:
+        """`12 лютого 2026`: the genitive month, as CLDR's format pattern gives it."""
+        return format_date(value, "d MMMM yyyy", locale=self._locale)
+
+    def datetime(self, value: datetime) -> str:
+        """`12 лютого 2026, 18:10`."""
+        return self.date(value) + ", " + format_time(value, "HH:mm", locale=self._locale)
+
+    def month(self, value: datetime) -> str:
+        """`лютий 2026`: the stand-alone (nominative) month for headings."""
+        return format_datetime(value, "LLLL yyyy", locale=self._locale)

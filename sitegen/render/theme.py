@@ -1,0 +1,154 @@
+"""The theme: its folder chain, Jinja environment, strings and fingerprinted static files.
+
+Templates resolve through the site's theme, then the built-in default theme (MkDocs'
+`Theme.dirs`). Autoescape is on and undefined variables are errors (reliability.md §1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateSyntaxError
+
+from sitegen.config import CONFIG_NAME, SiteConfig
+from sitegen.errors import ConfigError, TemplateError
+from sitegen.render.output import Output
+from sitegen.render.strings import Strings
+from sitegen.source.files import is_ignored_name
+from sitegen.textio import decode_text
+from sitegen.yaml_mapping import parse_yaml_mapping
+
+ASSETS_DIR = "assets"
+
+
+def builtin_theme_dir() -> Path:
+    """The default theme shipped with sitegen (inside the wheel, or beside the package in a checkout)."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "themes" / "default", package.parent / "themes" / "default"):
+        if (candidate / "templates").is_dir():
+            return candidate
+    raise ConfigError("the built-in default theme is missing from this installation", hint="reinstall sitegen")
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """A loaded theme: templates, strings per language and static files with fingerprinted URLs."""
+
+    dirs: tuple[Path, ...]
+    env: Environment
+    strings: Mapping[str, Mapping[str, Any]]
+    assets: Mapping[str, Output]
+    """By the theme-relative path (`css/style.css`): the fingerprinted output."""
+    site_dir: Path
+
+    def template(self, name: str) -> Template:
+        """A compiled template, or a `TemplateError` naming its file and line."""
+        try:
+            return self.env.get_template(name)
+        except TemplateSyntaxError as exc:
+            raise TemplateError(
+                exc.message or "syntax error",
+                path=self.display_path(exc.filename),
+                line=exc.lineno,
+                source_line=exc.source.split("\n")[exc.lineno - 1] if exc.source and exc.lineno else None,
+            ) from exc
+
+    def strings_for(self, lang: str) -> Strings:
+        """The theme's strings for `lang` (`uk-UA` -> `uk`), else English."""
+        for key in (lang, lang.split("-")[0], "en"):
+            if key in self.strings:
+                return Strings(key if key != "en" else lang, self.strings[key], f"theme strings/{key}.yaml")
+        raise ConfigError(f"the theme has no strings for language '{lang}' (and no English fallback)")
+
+    def display_path(self, filename: str | None) -> str:
+        """A template path as the user knows it: relative to the site, or `<default theme>/…`."""
+        if not filename:
+            return "<template>"
+        path = Path(filename).resolve()
+        if path.is_relative_to(self.site_dir):
+            return path.relative_to(self.site_dir).as_posix()
+        builtin = builtin_theme_dir().resolve()
+        if path.is_relative_to(builtin):
+            return "themes/default/" + path.relative_to(builtin).as_posix()
+        return str(path)
+
+
+def load_theme(config: SiteConfig) -> Theme:
+    """The theme `sitegen.yaml` names; an unknown name is a config error with its line."""
+    builtin = builtin_theme_dir()
+    own = config.themes_dir / config.theme
+    if (own / "templates").is_dir():
+        dirs = (own.resolve(),) if own.resolve() == builtin.resolve() else (own.resolve(), builtin)
+    elif config.theme == "default":
+        dirs = (builtin,)
+    else:
+        available = sorted(p.parent.name for p in config.themes_dir.glob("*/templates"))
+        raise ConfigError(
+            f"theme: no theme '{config.theme}': themes/{config.theme}/templates/ does not exist",
+            path=CONFIG_NAME,
+            line=config.key_lines.get("theme"),
+            hint="available: " + ", ".join(["default", *[a for a in available if a != "default"]]),
+        )
+    env = Environment(
+        loader=FileSystemLoader([str(d / "templates") for d in dirs]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    assets = _read_assets(dirs)
+    env.globals["asset"] = _asset_url_function(config, assets)
+    return Theme(dirs=dirs, env=env, strings=_read_strings(dirs, config), assets=assets, site_dir=config.site_dir)
+
+
+def _read_strings(dirs: tuple[Path, ...], config: SiteConfig) -> dict[str, dict[str, Any]]:
+    table: dict[str, dict[str, Any]] = {}
+    for theme_dir in reversed(dirs):  # the site's theme overrides the default's strings
+        folder = theme_dir / "strings"
+        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+            rel = _display(path, config.site_dir)
+            text, problem = decode_text(path.read_bytes(), rel)
+            if problem:
+                raise ConfigError(problem.message, path=rel, line=problem.line)
+            data, _ = parse_yaml_mapping(text, rel, first_line=1, error_type=ConfigError)
+            table.setdefault(path.stem, {}).update(data)
+    return table
+
+
+def _read_assets(dirs: tuple[Path, ...]) -> dict[str, Output]:
+    found: dict[str, Path] = {}
+    for theme_dir in reversed(dirs):
+        static = theme_dir / "static"
+        for path in sorted(static.rglob("*")) if static.is_dir() else []:
+            if path.is_file() and not any(is_ignored_name(part) for part in path.relative_to(static).parts):
+                found[path.relative_to(static).as_posix()] = path
+    assets: dict[str, Output] = {}
+    for rel, path in sorted(found.items()):
+        data = path.read_bytes()
+        stem, dot, ext = rel.rpartition(".")
+        digest = hashlib.sha256(data).hexdigest()[:10]
+        name = f"{stem}.{digest}.{ext}" if dot and "/" not in ext else f"{rel}.{digest}"
+        assets[rel] = Output(out_path=f"{ASSETS_DIR}/{name}", data=data, source=f"theme:{rel}")
+    return assets
+
+
+def _asset_url_function(config: SiteConfig, assets: Mapping[str, Output]) -> Any:
+    def asset(rel: str) -> str:
+        """The fingerprinted URL of a theme static file: `asset('css/style.css')`."""
+        try:
+            return config.base_path + assets[rel].out_path
+        except KeyError:
+            raise KeyError(f"no static file '{rel}' in the theme") from None
+
+    return asset
+
+
+def _display(path: Path, site_dir: Path) -> str:
+    resolved = path.resolve()
+    return resolved.relative_to(site_dir).as_posix() if resolved.is_relative_to(site_dir) else str(resolved)

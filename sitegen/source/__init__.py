@@ -1,0 +1,1 @@
+"""Step 1 of the build: files on disk -> source documents, nothing interpreted yet."""
