@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from sitegen.output.writer import check_out_dir, write_site
 from sitegen.render.site import render_site
 from sitegen.render.theme import load_theme
 from sitegen.source.files import read_sources
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,7 @@ def load_site(site_dir: Path, options: BuildOptions) -> tuple[SiteConfig, Site]:
     if options.base_url:
         config = config.with_base_url(options.base_url)
     sources, problems = read_sources(config.site_dir, config.seeds_dir)
+    log.info("read %d source files from %s", len(sources), config.seeds_dir)
     site = build_site(config, sources, drafts=options.drafts, read_problems=problems)
     return config, site
 
@@ -59,7 +63,9 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
     out_dir = (options.out_dir or config.output_path).resolve()
     check_out_dir(out_dir, protected=[config.site_dir, config.seeds_dir, config.themes_dir])
     theme = load_theme(config)
+    log.info("rendering %d articles, %d tags with theme %s", len(site.pages), len(site.tags), config.theme)
     outputs = render_site(site, theme, options.progress)
+    log.info("writing %d files to %s", len(outputs), out_dir)
     report = write_site(outputs, out_dir)
     return BuildResult(
         out_dir=report.out_dir,

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,6 +21,9 @@ from sitegen.build import BuildOptions, build
 from sitegen.errors import SitegenError
 
 log = logging.getLogger("sitegen")
+
+PROGRESS_DELAY = 1.0
+"""Seconds a build runs before it shows progress on a terminal (env `SITEGEN_PROGRESS_DELAY` overrides)."""
 
 
 class _Formatter(logging.Formatter):
@@ -41,13 +47,14 @@ def _progress_printer(quiet: bool) -> tuple[Callable[[int, int], None] | None, C
     if quiet or not sys.stderr.isatty():
         return None, lambda: None
     started = time.perf_counter()
+    delay = float(os.environ.get("SITEGEN_PROGRESS_DELAY", PROGRESS_DELAY))
     shown = False
 
     def progress(done: int, total: int) -> None:
         nonlocal shown
-        if time.perf_counter() - started > 1.0:
+        if time.perf_counter() - started >= delay:
             shown = True
-            sys.stderr.write(f"\rrendering {done}/{total}")
+            sys.stderr.write(f"\rrendered {done} of {total} pages")
             sys.stderr.flush()
 
     def clear() -> None:
@@ -133,16 +140,29 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that the same clean-up runs."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status (130 after Ctrl-C, 143 after SIGTERM)."""
     args = make_parser().parse_args(argv)
     _setup_logging(-1 if args.quiet else args.verbose)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None
     try:
         status: int = args.func(args)
         return status
     except SitegenError as exc:
         print(f"error: {exc.format()}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted: nothing was changed", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        print("interrupted: the previous output was left as it was", file=sys.stderr)
+        return 143 if isinstance(exc, _Terminated) else 130
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)

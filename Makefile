@@ -1,0 +1,57 @@
+# The two set-up commands of the README: `make site` and `make test`.
+# Works as root on a fresh Debian machine with Python 3.11 and no venv.
+
+PYTHON ?= python3
+PIP := $(PYTHON) -m pip
+# Debian's system Python marks itself externally managed (PEP 668); this repo installs into it on purpose.
+export PIP_BREAK_SYSTEM_PACKAGES := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PREVIEW_PORT ?= 8000
+
+.PHONY: site install preview test test-deps system-deps lint typecheck bench clean
+
+## site: install sitegen and build the example digest into site/
+site: install
+	$(PYTHON) -m sitegen build
+	@echo
+	@echo "The example digest is in site/ (URLs under https://example.org/digest/)."
+	@echo "Preview it locally:   make preview   then open http://127.0.0.1:$(PREVIEW_PORT)/"
+
+install:
+	$(PIP) install --quiet -e .
+
+## preview: build with local URLs into .preview/ and serve it on 127.0.0.1
+preview: install
+	$(PYTHON) -m sitegen build --out .preview --base-url http://127.0.0.1:$(PREVIEW_PORT)/
+	$(PYTHON) -m http.server $(PREVIEW_PORT) --bind 127.0.0.1 --directory .preview
+
+## test: install what the tests need (test extras, Debian chromium and time) and run the whole suite
+test: test-deps lint typecheck
+	$(PYTHON) -m pytest
+
+test-deps: system-deps
+	$(PIP) install --quiet -e '.[test,dev]'
+
+# Debian packages: chromium for the browser tests, time (GNU /usr/bin/time) for benchmarks' peak RSS.
+system-deps:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/time ]; then \
+		echo "chromium and time are installed"; \
+	else \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium time; \
+	fi
+
+lint:
+	$(PYTHON) -m ruff check sitegen tests benchmarks
+	$(PYTHON) -m ruff format --check sitegen tests benchmarks
+
+typecheck:
+	$(PYTHON) -m mypy
+
+## bench: the build benchmark against the peers (slow; not part of `make test`)
+bench: install
+	$(PYTHON) benchmarks/build.py --sizes 1000,5000 --peers
+
+clean:
+	rm -rf site .preview .bench .pytest_cache .mypy_cache .ruff_cache

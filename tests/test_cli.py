@@ -1,0 +1,231 @@
+"""The command line as a user meets it: version, help, exit codes, output noise, progress, Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sitegen import __version__
+from tests.conftest import REPO, copy_seed_site, run_cli, tree_digest
+
+SUMMARY = re.compile(r"^built (\d+) articles, (\d+) tags, (\d+) feeds: (\d+) files in (.+)/ \((\d+) ms\)$")
+
+
+def many_pages(site: Path, count: int) -> Path:
+    """A site with `count` generated articles (for progress and interruption tests)."""
+    (site / "sitegen.yaml").parent.mkdir(parents=True, exist_ok=True)
+    (site / "sitegen.yaml").write_text('title: "Великий дайджест"\nbase_url: "https://example.org/"\n', "utf-8")
+    words = "Україна НАТО переговори безпека Брюссель делегація парламент гарантії війна мир".split()
+    for i in range(count):
+        month = 1 + i % 12
+        folder = site / "seeds" / "2026" / f"{month:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        tags = ", ".join(words[(i + k) % len(words)] for k in range(3))
+        body = "\n\n".join(" ".join(words[(i + k) % len(words)] for k in range(60)) for _ in range(6))
+        (folder / f"a{i}.md").write_text(
+            f'---\ntitle: "Новина номер {i}: {words[i % len(words)]}"\n'
+            f"date: 2026-{month:02d}-{1 + i % 28:02d}T{i % 24:02d}:00:00+02:00\n"
+            f'tags: [{tags}]\nsummary: "Короткий опис новини {i}."\n---\n{body}\n',
+            "utf-8",
+        )
+    return site
+
+
+def test_cli_version_prints_package_version() -> None:
+    result = run_cli("--version")
+    assert (result.code, result.out.strip()) == (0, f"sitegen {__version__}")
+
+
+@pytest.mark.parametrize("command", ["build", "import"])
+def test_cli_help_for_every_command(command: str) -> None:
+    result = run_cli(command, "--help")
+    assert result.code == 0
+    assert result.out.startswith(f"usage: sitegen {command}")
+    assert "--site DIR" in result.out and "--quiet" in result.out and "--verbose" in result.out
+
+
+def test_cli_bad_usage_exits_2() -> None:
+    assert run_cli("build", "--no-such-option").code == 2
+    assert run_cli().code == 2
+    assert run_cli("frobnicate").code == 2
+
+
+def test_cli_console_script_is_declared() -> None:
+    from importlib.metadata import entry_points
+
+    scripts = {ep.name: ep.value for ep in entry_points(group="console_scripts")}
+    assert scripts.get("sitegen") == "sitegen.cli:main"
+
+
+def test_cli_build_prints_one_summary_line(tmp_path: Path) -> None:
+    site = copy_seed_site(tmp_path / "s")
+    result = run_cli("build", "--site", str(site), cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert result.err == ""
+    lines = result.out.splitlines()
+    assert len(lines) == 1
+    match = SUMMARY.match(lines[0])
+    assert match, lines[0]
+    articles, tags, feeds, files = (int(match.group(i)) for i in range(1, 5))
+    assert articles == 2 and tags == 6 and feeds == tags + 2
+    assert files == len(tree_digest(site / "site"))
+    assert match.group(5) == "s/site"
+
+
+def test_cli_quiet_prints_nothing(tmp_path: Path) -> None:
+    site = copy_seed_site(tmp_path / "s")
+    result = run_cli("build", "-q", "--site", str(site))
+    assert (result.code, result.out, result.err) == (0, "", "")
+    assert (site / "site" / "index.html").is_file()
+
+
+def test_cli_verbose_names_the_phases(tmp_path: Path) -> None:
+    site = copy_seed_site(tmp_path / "s")
+    result = run_cli("build", "-v", "--site", str(site))
+    assert result.code == 0
+    assert "read 2 source files" in result.err
+    assert "rendering 2 articles, 6 tags" in result.err
+    assert re.search(r"writing \d+ files to ", result.err)
+
+
+def test_cli_user_error_is_one_line_without_traceback(tmp_path: Path) -> None:
+    site = tmp_path / "s"
+    (site / "seeds").mkdir(parents=True)
+    (site / "sitegen.yaml").write_text('title: "T"\nbase_url: "https://example.org/"\nper_pge: 3\n', "utf-8")
+    result = run_cli("build", "--site", str(site))
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert result.err == "error: sitegen.yaml:3: unknown key 'per_pge' (did you mean 'per_page'?)\n    per_pge: 3\n"
+
+
+def test_cli_base_url_override_changes_links(tmp_path: Path) -> None:
+    site = copy_seed_site(tmp_path / "s")
+    assert run_cli("build", "-q", "--site", str(site), "--base-url", "http://127.0.0.1:9/").code == 0
+    home = (site / "site" / "index.html").read_text("utf-8")
+    assert 'href="/tags/"' in home and "/digest/" not in home
+
+
+def test_cli_drafts_flag_includes_drafts(tmp_path: Path) -> None:
+    site = copy_seed_site(tmp_path / "s")
+    page = next((site / "seeds").rglob("*.md"))
+    page.write_text(page.read_text("utf-8").replace("draft: false", "draft: true"), "utf-8")
+    assert run_cli("build", "-q", "--site", str(site)).code == 0
+    without = tree_digest(site / "site")
+    assert run_cli("build", "-q", "--site", str(site), "--drafts", "--out", str(tmp_path / "with")).code == 0
+    with_drafts = tree_digest(tmp_path / "with")
+    slug = page.stem
+    assert not any(slug in path for path in without)
+    assert any(slug in path for path in with_drafts)
+
+
+def test_cli_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    site = copy_seed_site(tmp_path / "s")
+    assert run_cli("build", "-q", "--site", str(site), "--out", str(tmp_path / "one")).code == 0
+    assert run_cli("build", "-q", "--site", str(site), "--out", str(tmp_path / "two")).code == 0
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
+
+
+def test_cli_progress_shows_on_a_terminal(tmp_path: Path) -> None:
+    site = many_pages(tmp_path / "s", 120)
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "SITEGEN_PROGRESS_DELAY": "0"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "build", "--site", str(site)],
+        stdout=subprocess.PIPE,
+        stderr=secondary,
+        env=env,
+    )
+    os.close(secondary)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([primary], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert proc.wait(60) == 0
+    os.close(primary)
+    assert proc.stdout is not None
+    with proc.stdout:
+        assert SUMMARY.match(proc.stdout.read().decode().strip())
+    text = seen.decode()
+    assert "rendered 50 of 1" in text and "rendered 100 of 1" in text
+    assert text.endswith("\r\x1b[K")  # the progress line is cleared before the summary
+
+
+def _interrupt_build(site: Path, trigger: str, sig: signal.Signals) -> tuple[int, str]:
+    """Start a verbose build, send `sig` when stderr shows `trigger`; return exit code and stderr."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "build", "-v", "--site", str(site)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    ) as proc:
+        assert proc.stderr is not None
+        lines = []
+        for line in proc.stderr:
+            lines.append(line)
+            if trigger in line:
+                if trigger.startswith("writing"):
+                    # The write phase has begun once the temp folder exists: interrupt it mid-write.
+                    tmp = site / f".site.tmp-{proc.pid}"
+                    deadline = time.monotonic() + 10
+                    while not tmp.exists() and time.monotonic() < deadline:
+                        time.sleep(0.001)
+                proc.send_signal(sig)
+                break
+        lines.append(proc.stderr.read())
+        return proc.wait(60), "".join(lines)
+
+
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = many_pages(tmp_path_factory.mktemp("big") / "s", 1500)
+    assert run_cli("build", "-q", "--site", str(site)).code == 0
+    return site
+
+
+@pytest.mark.parametrize(
+    ("trigger", "sig", "code"),
+    [
+        ("read ", signal.SIGINT, 130),
+        ("rendering ", signal.SIGINT, 130),
+        ("writing ", signal.SIGINT, 130),
+        ("rendering ", signal.SIGTERM, 143),
+    ],
+    ids=["sigint-loading", "sigint-rendering", "sigint-writing", "sigterm-rendering"],
+)
+def test_cli_interrupted_build_leaves_previous_site(
+    big_site: Path, trigger: str, sig: signal.Signals, code: int
+) -> None:
+    before = tree_digest(big_site / "site")
+    page = big_site / "seeds" / "2026" / "01" / "a0.md"
+    original = page.read_text("utf-8")
+    page.write_text(original.replace("Новина номер 0", "Змінена новина"), "utf-8")
+    try:
+        status, err = _interrupt_build(big_site, trigger, sig)
+    finally:
+        page.write_text(original, "utf-8")
+    assert status == code, err
+    assert "Traceback" not in err
+    assert "interrupted: the previous output was left as it was" in err
+    assert tree_digest(big_site / "site") == before
+    leftovers = [p.name for p in big_site.iterdir() if p.name.startswith(".site.")]
+    assert leftovers == []
+    assert not list((big_site / "site").glob(".*tmp*"))
