@@ -6,11 +6,13 @@ Text that XML 1.0 cannot hold (control characters) is dropped so a feed always p
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from sitegen import __version__
 from sitegen.content.model import Page, Site
@@ -19,6 +21,7 @@ from sitegen.render.output import Output
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 EPOCH = "1970-01-01T00:00:00+00:00"
+_LINK_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -46,12 +49,26 @@ def feed_entries(site: Site, pages: Sequence[Page], bodies: Mapping[str, Rendere
             published=p.meta.date.isoformat(),
             author=p.meta.author,
             summary=p.meta.summary,
-            content_html=bodies[p.id].html,
+            content_html=absolutize_links(bodies[p.id].html, site.absolute_url(p.url)),
             tags=tuple(site.tags[t].name for t in p.tag_slugs),
             lang=p.lang,
         )
         for p in pages
     ]
+
+
+def absolutize_links(body_html: str, base: str) -> str:
+    """Resolve relative `href`/`src` in rendered HTML against the article's absolute URL.
+
+    Feed readers show content away from the site, where `../x/` or `/digest/x/` would point nowhere
+    (JSON Feed has no `xml:base`).
+    """
+
+    def resolve(match: re.Match[str]) -> str:
+        url = html.unescape(match.group(2))
+        return f'{match.group(1)}="{html.escape(urljoin(base, url), quote=True)}"'
+
+    return _LINK_ATTR.sub(resolve, body_html)
 
 
 def render_atom(site: Site, entries: Sequence[FeedEntry], *, out_path: str, title: str, page_url: str) -> Output:
