@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime as DateTime
 from typing import Any
 
 from babel import Locale
@@ -44,14 +44,14 @@ class Strings:
             text = text.replace("{" + name + "}", str(value))
         return text
 
-    def date(self, value: datetime) -> str:
+    def date(self, value: DateTime) -> str:
         """`12 лютого 2026`: the genitive month, as CLDR's format pattern gives it."""
         return format_date(value, "d MMMM yyyy", locale=self._locale)
 
-    def datetime(self, value: datetime) -> str:
+    def datetime(self, value: DateTime) -> str:
         """`12 лютого 2026, 18:10`."""
         return self.date(value) + ", " + format_time(value, "HH:mm", locale=self._locale)
 
-    def month(self, value: datetime) -> str:
+    def month(self, value: DateTime) -> str:
         """`лютий 2026`: the stand-alone (nominative) month for headings."""
         return format_datetime(value, "LLLL yyyy", locale=self._locale)
