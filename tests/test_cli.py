@@ -15,29 +15,9 @@ from pathlib import Path
 import pytest
 
 from sitegen import __version__
-from tests.conftest import REPO, copy_seed_site, run_cli, tree_digest
+from tests.conftest import REPO, copy_seed_site, many_pages, run_cli, tree_digest
 
 SUMMARY = re.compile(r"^built (\d+) articles, (\d+) tags, (\d+) feeds: (\d+) files in (.+)/ \((\d+) ms\)$")
-
-
-def many_pages(site: Path, count: int) -> Path:
-    """A site with `count` generated articles (for progress and interruption tests)."""
-    (site / "sitegen.yaml").parent.mkdir(parents=True, exist_ok=True)
-    (site / "sitegen.yaml").write_text('title: "Великий дайджест"\nbase_url: "https://example.org/"\n', "utf-8")
-    words = "Україна НАТО переговори безпека Брюссель делегація парламент гарантії війна мир".split()
-    for i in range(count):
-        month = 1 + i % 12
-        folder = site / "seeds" / "2026" / f"{month:02d}"
-        folder.mkdir(parents=True, exist_ok=True)
-        tags = ", ".join(words[(i + k) % len(words)] for k in range(3))
-        body = "\n\n".join(" ".join(words[(i + k) % len(words)] for k in range(60)) for _ in range(6))
-        (folder / f"a{i}.md").write_text(
-            f'---\ntitle: "Новина номер {i}: {words[i % len(words)]}"\n'
-            f"date: 2026-{month:02d}-{1 + i % 28:02d}T{i % 24:02d}:00:00+02:00\n"
-            f'tags: [{tags}]\nsummary: "Короткий опис новини {i}."\n---\n{body}\n',
-            "utf-8",
-        )
-    return site
 
 
 def test_cli_version_prints_package_version() -> None:
@@ -163,7 +143,10 @@ def test_cli_progress_shows_on_a_terminal(tmp_path: Path) -> None:
     with proc.stdout:
         assert SUMMARY.match(proc.stdout.read().decode().strip())
     text = seen.decode()
-    assert "rendered 50 of 1" in text and "rendered 100 of 1" in text
+    counts = [(int(d), int(t)) for d, t in re.findall(r"\rrendered (\d+) of (\d+) pages", text)]
+    assert len(counts) >= 2, text
+    assert [d for d, _ in counts] == sorted(d for d, _ in counts) and counts[0][0] < counts[-1][0]
+    assert counts[-1] == (130, 130)  # 120 articles + 10 tags
     assert text.endswith("\r\x1b[K")  # the progress line is cleared before the summary
 
 

@@ -10,7 +10,7 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -21,6 +21,7 @@ from sitegen.render.output import Output
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 EPOCH = "1970-01-01T00:00:00+00:00"
+_ABSOLUTE = ("https://", "http://", "mailto:")
 _LINK_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -40,21 +41,19 @@ class FeedEntry:
     lang: str
 
 
-def feed_entries(site: Site, pages: Sequence[Page], bodies: Mapping[str, RenderedBody]) -> list[FeedEntry]:
-    """Entries for the given pages, in their order."""
-    return [
-        FeedEntry(
-            title=p.title,
-            url=site.absolute_url(p.url),
-            published=p.meta.date.isoformat(),
-            author=p.meta.author,
-            summary=p.meta.summary,
-            content_html=absolutize_links(bodies[p.id].html, site.absolute_url(p.url)),
-            tags=tuple(site.tags[t].name for t in p.tag_slugs),
-            lang=p.lang,
-        )
-        for p in pages
-    ]
+def feed_entry(site: Site, page: Page, body: RenderedBody) -> FeedEntry:
+    """What every feed says of one article (computed once per article, whatever the number of feeds)."""
+    url = site.absolute_url(page.url)
+    return FeedEntry(
+        title=page.title,
+        url=url,
+        published=page.meta.date.isoformat(),
+        author=page.meta.author,
+        summary=page.meta.summary,
+        content_html=absolutize_links(body.html, url),
+        tags=tuple(site.tags[t].name for t in page.tag_slugs),
+        lang=page.lang,
+    )
 
 
 def absolutize_links(body_html: str, base: str) -> str:
@@ -65,6 +64,8 @@ def absolutize_links(body_html: str, base: str) -> str:
     """
 
     def resolve(match: re.Match[str]) -> str:
+        if match.group(2).startswith(_ABSOLUTE):
+            return match.group(0)
         url = html.unescape(match.group(2))
         return f'{match.group(1)}="{html.escape(urljoin(base, url), quote=True)}"'
 

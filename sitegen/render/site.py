@@ -1,12 +1,20 @@
-"""`render_site`: the whole render phase, `Site` + `Theme` -> every `Output`. Writes nothing."""
+"""`render_site`: the whole render phase, `Site` + `Theme` -> every `Output`. Writes nothing.
+
+Article pages (Markdown body + template) are most of the work and independent of each other, so
+on a large site they are rendered in worker processes while this process renders the list pages;
+the result does not depend on how many workers ran (outputs keep one order).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
-from sitegen.content.model import Site
+from sitegen.content.model import Page, Site
 from sitegen.errors import SitegenError, SourceError, raise_all
-from sitegen.render.feeds import feed_entries, render_atom, render_json_feed
+from sitegen.render.feeds import FeedEntry, feed_entry, render_atom, render_json_feed
 from sitegen.render.markdown import RenderedBody, render_markdown
 from sitegen.render.output import Output
 from sitegen.render.pages import render_article, render_home, render_not_found, render_tag_index, render_tag_pages
@@ -15,57 +23,149 @@ from sitegen.render.theme import Theme
 
 Progress = Callable[[int, int], None]
 
+PARALLEL_MIN_PAGES = 300
+"""Below this many articles, starting worker processes costs more than it saves."""
+CHUNK = 64
+"""Articles per task sent to a worker: large enough to amortise the hand-over, small enough to balance."""
 
-def render_bodies(site: Site) -> dict[str, RenderedBody]:
-    """Every article's Markdown, rendered once for its page, the feeds and (later) search."""
-    bodies: dict[str, RenderedBody] = {}
-    problems: list[SitegenError] = []
-    for page in site.newest():
+
+@dataclass(frozen=True, slots=True)
+class RenderedArticle:
+    """One article's page and what the feeds need of it (computed once, shared by every feed)."""
+
+    page_id: str
+    output: Output
+    feed: FeedEntry
+
+
+def render_body(page: Page) -> RenderedBody:
+    """An article's Markdown rendered, or a `SourceError` naming the file when markdown-it gives up."""
+    try:
+        return render_markdown(page.body)
+    except (RecursionError, ValueError, AssertionError) as exc:  # markdown-it-py CVE-2023-26303 class
+        raise SourceError(f"cannot render the Markdown body: {exc}", path=page.id, line=page.body_line) from None
+
+
+def render_articles(site: Site, theme: Theme, pages: Sequence[Page]) -> list[RenderedArticle | SitegenError]:
+    """Render each page; a user error is returned in its place so every problem can be reported."""
+    results: list[RenderedArticle | SitegenError] = []
+    for page in pages:
         try:
-            bodies[page.id] = render_markdown(page.body)
-        except (RecursionError, ValueError, AssertionError) as exc:  # markdown-it-py CVE-2023-26303 class
-            problems.append(SourceError(f"cannot render the Markdown body: {exc}", path=page.id, line=page.body_line))
-    raise_all(problems)
-    return bodies
+            body = render_body(page)
+            results.append(
+                RenderedArticle(page.id, render_article(site, theme, page, body), feed_entry(site, page, body))
+            )
+        except SitegenError as exc:
+            results.append(exc)
+    return results
 
 
-def render_site(site: Site, theme: Theme, progress: Progress | None = None) -> list[Output]:
-    """All pages, feeds, sitemap and theme assets of the site."""
-    bodies = render_bodies(site)
+# The site and theme a forked worker renders from: inherited from the parent at fork, never pickled.
+_WORKER_STATE: tuple[Site, Theme] | None = None
+
+
+def _render_chunk(page_ids: Sequence[str]) -> list[RenderedArticle | SitegenError]:
+    assert _WORKER_STATE is not None, "worker started without a site"
+    site, theme = _WORKER_STATE
+    return render_articles(site, theme, [site.pages[i] for i in page_ids])
+
+
+def worker_count(pages: int) -> int:
+    """How many processes render articles: one per available core on a large site, else none."""
+    if pages < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+
+
+def _articles_in_workers(
+    site: Site, theme: Theme, pages: Sequence[Page], workers: int, list_pages: Callable[[], list[Output]]
+) -> tuple[Iterator[list[RenderedArticle | SitegenError]], list[Output]]:
+    """Articles rendered by `workers` forked processes while this one renders the list pages."""
+    global _WORKER_STATE
+    chunks = [[p.id for p in pages[i : i + CHUNK]] for i in range(0, len(pages), CHUNK)]
+    _WORKER_STATE = (site, theme)
+    try:
+        # fork: workers share the loaded site and compiled templates copy-on-write (no pickling).
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pending = pool.imap(_render_chunk, chunks)
+            lists = list_pages()
+            done = list(pending)
+    finally:
+        _WORKER_STATE = None
+    return iter(done), lists
+
+
+def collapse_repeats(problems: Sequence[SitegenError]) -> list[SitegenError]:
+    """One error per template fault: a broken `article.html` fails every article the same way."""
+    groups: dict[tuple[object, ...], list[SitegenError]] = {}
+    for problem in problems:
+        what = problem.message.split(" (while rendering ", 1)[0]
+        groups.setdefault((type(problem), problem.path, problem.line, what), []).append(problem)
+    collapsed = []
+    for same in groups.values():
+        first = same[0]
+        if len(same) > 1 and first.message.endswith(")"):
+            first.message = first.message[:-1] + f" and {len(same) - 1} more pages)"
+        collapsed.append(first)
+    return collapsed
+
+
+def render_site(
+    site: Site, theme: Theme, progress: Progress | None = None, *, workers: int | None = None
+) -> list[Output]:
+    """All pages, feeds, sitemap and theme assets of the site, in a fixed order."""
     pages = site.newest()
     total = len(pages) + len(site.tags)
-    outputs: list[Output] = []
-    for done, page in enumerate(pages, 1):
-        outputs.append(render_article(site, theme, page, bodies[page.id]))
-        if progress and done % 50 == 0:
-            progress(done, total)
-    outputs.append(render_home(site, theme))
-    outputs.append(render_tag_index(site, theme))
-    outputs.append(render_not_found(site, theme))
+    workers = worker_count(len(pages)) if workers is None else workers
     list_urls = [site.url(), site.url("tags/")]
+
+    def list_pages() -> list[Output]:
+        outputs = [render_home(site, theme), render_tag_index(site, theme), render_not_found(site, theme)]
+        for tag in site.tags.values():
+            tag_pages = render_tag_pages(site, theme, tag)
+            outputs.extend(tag_pages)
+            list_urls.extend(site.config.base_path + o.out_path.removesuffix("index.html") for o in tag_pages)
+        return outputs
+
+    if workers > 1:
+        chunks, lists = _articles_in_workers(site, theme, pages, workers, list_pages)
+    else:
+        chunks = (render_articles(site, theme, pages[i : i + CHUNK]) for i in range(0, len(pages), CHUNK))
+        lists = []
+    articles: list[RenderedArticle] = []
+    problems: list[SitegenError] = []
+    for chunk in chunks:
+        for result in chunk:
+            (problems if isinstance(result, SitegenError) else articles).append(result)  # type: ignore[arg-type]
+        if progress:
+            progress(len(articles) + len(problems), total)
+    raise_all(collapse_repeats(problems))
+    if workers <= 1:
+        lists = list_pages()
+    if progress:
+        progress(total, total)
+
+    entries = {a.page_id: a.feed for a in articles}
     limit = site.config.feed_limit
-    for done, tag in enumerate(site.tags.values(), len(pages) + 1):
-        tag_pages = render_tag_pages(site, theme, tag)
-        outputs.extend(tag_pages)
-        list_urls.extend(site.config.base_path + o.out_path.removesuffix("index.html") for o in tag_pages)
-        tagged = [site.pages[i] for i in tag.page_ids[:limit]]
-        outputs.append(
+    feeds = []
+    for tag in site.tags.values():
+        feeds.append(
             render_atom(
                 site,
-                feed_entries(site, tagged, bodies),
+                [entries[i] for i in tag.page_ids[:limit]],
                 out_path=f"tags/{tag.slug}/feed.xml",
                 title=f"{site.config.title}: {tag.name}",
                 page_url=tag.url,
             )
         )
-        if progress and done % 50 == 0:
-            progress(done, total)
-    latest = feed_entries(site, pages[:limit], bodies)
-    outputs.append(render_atom(site, latest, out_path="feed.xml", title=site.config.title, page_url=site.url()))
-    outputs.append(render_json_feed(site, latest))
-    outputs.append(render_sitemap(site, list_urls))
-    outputs.append(render_robots(site))
-    outputs.extend(theme.assets.values())
-    if progress:
-        progress(total, total)
-    return outputs
+    latest = [entries[p.id] for p in pages[:limit]]
+    feeds.append(render_atom(site, latest, out_path="feed.xml", title=site.config.title, page_url=site.url()))
+    feeds.append(render_json_feed(site, latest))
+    return [
+        *(a.output for a in articles),
+        *lists,
+        *feeds,
+        render_sitemap(site, list_urls),
+        render_robots(site),
+        *theme.assets.values(),
+    ]

@@ -18,6 +18,7 @@ class Strings:
         self._table = table
         self._source = source
         self._locale = Locale.parse(lang.replace("-", "_"))
+        self._dates: dict[DateTime, str] = {}
 
     def __getattr__(self, key: str) -> Any:
         if key.startswith("_"):
@@ -46,7 +47,11 @@ class Strings:
 
     def date(self, value: DateTime) -> str:
         """`12 лютого 2026`: the genitive month, as CLDR's format pattern gives it."""
-        return format_date(value, "d MMMM yyyy", locale=self._locale)
+        # Memoised: one article's date shows on its page, the home page and every tag page it is on.
+        text = self._dates.get(value)
+        if text is None:
+            text = self._dates[value] = format_date(value, "d MMMM yyyy", locale=self._locale)
+        return text
 
     def datetime(self, value: DateTime) -> str:
         """`12 лютого 2026, 18:10`."""
