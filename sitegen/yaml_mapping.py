@@ -140,6 +140,14 @@ def _too_deep(yaml_text: str) -> int | None:
     return None
 
 
+def _unclosed_quote_line(lines: list[str], upto: int) -> int | None:
+    """The last line before `upto` with an odd number of `"`: a quoted value that runs on (0-based)."""
+    for index in range(min(upto, len(lines)) - 1, -1, -1):
+        if lines[index].replace('\\"', "").count('"') % 2:
+            return index
+    return None
+
+
 def _marked_error(
     exc: yaml.MarkedYAMLError,
     rel_path: str,
@@ -147,20 +155,34 @@ def _marked_error(
     lines: list[str],
     error_type: type[SitegenError],
 ) -> SitegenError:
-    mark = exc.problem_mark or exc.context_mark
-    line = mark.line + first_line if mark else first_line
-    column = mark.column + 1 if mark else None
     problem = (exc.problem or "invalid YAML").strip()
     context = exc.context.strip() if exc.context else ""
+    unclosed = "flow" in context and exc.context_mark is not None
+    # An unclosed `[` or `{` is found only lines later; the bracket's own line is where to fix it.
+    mark = exc.context_mark if unclosed else exc.problem_mark or exc.context_mark
+    line = mark.line + first_line if mark else first_line
+    column = mark.column + 1 if mark else None
     message = f"invalid YAML: {problem}"
-    if context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+    if unclosed and exc.problem_mark:
+        kind = "list" if "sequence" in context else "mapping"
+        closer = "]" if kind == "list" else "}"
+        message = (
+            f"invalid YAML: this {kind} is not closed (no `{closer}` before line {exc.problem_mark.line + first_line})"
+        )
+    elif context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
         message += f" ({context} opened on line {exc.context_mark.line + first_line})"
     elif context:
         message += f" ({context})"
     hint = None
-    if "mapping values are not allowed" in problem:
-        hint = 'put the value in quotes: title: "Генсек: відповів"'
-    elif "found character '\\t'" in problem or "\\t" in problem:
+    src_line = lines[line - first_line] if 0 <= line - first_line < len(lines) else ""
+    if unclosed:
+        hint = "close it on the same line, e.g. tags: [НАТО, Україна]"
+    elif "mapping values are not allowed" in problem:
+        key, _, value = src_line.partition(":")
+        hint = f'put the value in quotes: {key.strip()}: "{value.strip()}"' if value else "put the value in quotes"
+    elif "\t" in problem or (mark is not None and src_line[mark.column : mark.column + 1] == "\t"):
         hint = "indent with spaces, not tabs"
+    elif (open_quote := _unclosed_quote_line(lines, line - first_line)) is not None:
+        hint = f"the quote opened on line {open_quote + first_line} is not closed on that line"
     src = lines[line - first_line] if 0 <= line - first_line < len(lines) else None
     return error_type(message, path=rel_path, line=line, column=column, hint=hint, source_line=src)

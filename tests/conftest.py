@@ -49,6 +49,7 @@ def write_tree(root: Path, txtar: str) -> Path:
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text("".join(lines), encoding="utf-8")
+    root.mkdir(parents=True, exist_ok=True)
     if not (root / "sitegen.yaml").exists():
         (root / "sitegen.yaml").write_text(MINIMAL_CONFIG, encoding="utf-8")
     (root / "seeds").mkdir(exist_ok=True)

@@ -150,8 +150,11 @@ def test_cli_progress_shows_on_a_terminal(tmp_path: Path) -> None:
     assert text.endswith("\r\x1b[K")  # the progress line is cleared before the summary
 
 
-def _interrupt_build(site: Path, trigger: str, sig: signal.Signals) -> tuple[int, str]:
-    """Start a verbose build, send `sig` when stderr shows `trigger`; return exit code and stderr."""
+def _interrupt_build(site: Path, trigger: str, sig: signal.Signals, group: bool = False) -> tuple[int, str]:
+    """Start a verbose build, send `sig` when stderr shows `trigger`; return exit code and stderr.
+
+    `group` sends it to the whole process group, as Ctrl-C in a terminal does (workers included).
+    """
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     with subprocess.Popen(
         [sys.executable, "-m", "sitegen", "build", "-v", "--site", str(site)],
@@ -159,6 +162,7 @@ def _interrupt_build(site: Path, trigger: str, sig: signal.Signals) -> tuple[int
         stderr=subprocess.PIPE,
         env=env,
         text=True,
+        start_new_session=group,
     ) as proc:
         assert proc.stderr is not None
         lines = []
@@ -171,7 +175,10 @@ def _interrupt_build(site: Path, trigger: str, sig: signal.Signals) -> tuple[int
                     deadline = time.monotonic() + 10
                     while not tmp.exists() and time.monotonic() < deadline:
                         time.sleep(0.001)
-                proc.send_signal(sig)
+                if group:
+                    os.killpg(proc.pid, sig)
+                else:
+                    proc.send_signal(sig)
                 break
         lines.append(proc.stderr.read())
         return proc.wait(60), "".join(lines)
@@ -185,24 +192,26 @@ def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("trigger", "sig", "code"),
+    ("trigger", "sig", "group", "code"),
     [
-        ("read ", signal.SIGINT, 130),
-        ("rendering ", signal.SIGINT, 130),
-        ("writing ", signal.SIGINT, 130),
-        ("rendering ", signal.SIGTERM, 143),
+        ("read ", signal.SIGINT, False, 130),
+        ("rendering ", signal.SIGINT, False, 130),
+        ("rendering ", signal.SIGINT, True, 130),
+        ("writing ", signal.SIGINT, False, 130),
+        ("writing ", signal.SIGINT, True, 130),
+        ("rendering ", signal.SIGTERM, False, 143),
     ],
-    ids=["sigint-loading", "sigint-rendering", "sigint-writing", "sigterm-rendering"],
+    ids=["sigint-loading", "sigint-rendering", "ctrl-c-rendering", "sigint-writing", "ctrl-c-writing", "sigterm"],
 )
 def test_cli_interrupted_build_leaves_previous_site(
-    big_site: Path, trigger: str, sig: signal.Signals, code: int
+    big_site: Path, trigger: str, sig: signal.Signals, group: bool, code: int
 ) -> None:
     before = tree_digest(big_site / "site")
     page = big_site / "seeds" / "2026" / "01" / "a0.md"
     original = page.read_text("utf-8")
     page.write_text(original.replace("Новина номер 0", "Змінена новина"), "utf-8")
     try:
-        status, err = _interrupt_build(big_site, trigger, sig)
+        status, err = _interrupt_build(big_site, trigger, sig, group)
     finally:
         page.write_text(original, "utf-8")
     assert status == code, err

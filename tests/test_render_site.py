@@ -46,4 +46,5 @@ def test_render_site_worker_errors_are_reported_like_serial_ones(tmp_path: Path)
         messages.append(str(caught.value))
     assert messages[0] == messages[1]
     assert messages[0].startswith("themes/broken/templates/article.html:1: 'dict object' has no attribute ")
-    assert messages[0].endswith(f" and {PARALLEL_MIN_PAGES + 4} more pages)")
+    source_line = "\n    <p>{{ article.no_such_field }}</p>"
+    assert messages[0].endswith(f" and {PARALLEL_MIN_PAGES + 4} more pages){source_line}")

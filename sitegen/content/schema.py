@@ -88,11 +88,11 @@ class _Checker:
         value = self.fm.data.get(key)
         if value is None:
             if required:
-                where = "" if key in self.fm.data else " is missing"
-                self.problem(key, f"required{where}" if where else "required, but empty", f'add `{key}: "…"`')
+                what = "required, but empty" if key in self.fm.data else "missing; every page needs one"
+                self.problem(key, what, f'add `{key}: "…"` to the front matter')
             return None
         if not isinstance(value, str):
-            self.problem(key, f"expected text, got {describe(value)}", f'put it in quotes: {key}: "{value}"')
+            self.problem(key, f"expected text, got {describe(value)}", _quote_hint(key, value))
             return None
         if required and not value.strip():
             self.problem(key, "required, but empty")
@@ -180,7 +180,7 @@ def _tags(c: _Checker) -> tuple[str, ...]:
     tags: list[str] = []
     for i, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
-            c.problem("tags", f"item {i + 1}: expected text, got {describe(item)}", f'put it in quotes: "{item}"')
+            c.problem("tags", f"item {i + 1}: expected text, got {describe(item)}", _ITEM_QUOTE_HINT)
         elif item.strip() not in tags:
             tags.append(item.strip())
     return tuple(tags)
@@ -258,6 +258,18 @@ def _mapping(c: _Checker, key: str) -> Mapping[str, Any] | None:
         c.problem(key, f"expected a mapping, got {describe(value)}")
         return None
     return MappingProxyType(value)
+
+
+_ITEM_QUOTE_HINT = "put the item in quotes; YAML reads no, yes, on and off as true/false and 2026 as a number"
+
+
+def _quote_hint(key: str, value: Any) -> str:
+    """How to write `value` as the text it probably meant."""
+    if isinstance(value, (list, dict)):
+        return f'write one line of text: {key}: "…"'
+    if isinstance(value, bool):
+        return f'put it in quotes: {key}: "…"; YAML reads no, yes, on and off as true/false'
+    return f'put it in quotes: {key}: "{value}"'
 
 
 def describe(value: Any) -> str:

@@ -51,7 +51,10 @@ def check_out_dir(out_dir: Path, *, protected: Iterable[Path]) -> None:
     else:
         for folder in protected:
             folder = folder.resolve()
-            if out == folder or folder.is_relative_to(out):
+            if out == folder:
+                reason = f"it is {_describe_protected(folder)}"
+                break
+            if folder.is_relative_to(out):
                 reason = f"it holds {folder}, which sitegen must not replace"
                 break
             if folder.name in ("seeds", "themes") and out.is_relative_to(folder):
@@ -67,6 +70,14 @@ def check_out_dir(out_dir: Path, *, protected: Iterable[Path]) -> None:
             f"refused to build into {out_dir}: {reason}",
             hint="choose an empty or new folder, or one an earlier `sitegen build` made",
         )
+
+
+def _describe_protected(folder: Path) -> str:
+    if folder.name == "seeds":
+        return "seeds/, which holds your pages"
+    if folder.name == "themes":
+        return "themes/, which holds your templates"
+    return "the site folder, which holds sitegen.yaml and seeds/"
 
 
 def find_duplicates(outputs: Sequence[Output]) -> list[OutputError]:

@@ -209,19 +209,33 @@ def _render(theme: Theme, name: str, context: Mapping[str, Any], out_path: str, 
         where = _template_frame(theme, sys.exc_info()[2])
         if where is None and not isinstance(exc, JinjaTemplateError):
             raise  # not raised inside a template: a bug in sitegen, keep the traceback
-        path, line = where or (theme.display_path(template.filename), None)
+        filename, line = where or (template.filename, None)
+        path = theme.display_path(filename)
         message = exc.message if isinstance(exc, JinjaTemplateError) and exc.message else str(exc).strip("'\"")
-        raise TemplateError(f"{message} (while rendering {source})", path=path, line=line) from exc
+        raise TemplateError(
+            f"{message} (while rendering {source})", path=path, line=line, source_line=_template_line(filename, line)
+        ) from exc
     return Output(out_path=out_path, data=html.encode("utf-8"), source=source)
 
 
+def _template_line(filename: str | None, line: int | None) -> str | None:
+    """Line `line` of a template file, shown under the error."""
+    if not filename or not line:
+        return None
+    try:
+        lines = Path(filename).read_text("utf-8", "replace").splitlines()
+    except OSError:
+        return None
+    return lines[line - 1] if line <= len(lines) else None
+
+
 def _template_frame(theme: Theme, tb: TracebackType | None) -> tuple[str, int] | None:
-    """The innermost traceback frame that runs a theme template: its file and line."""
+    """The innermost traceback frame that runs a theme template: its absolute file name and line."""
     found = None
     roots = [str(d) for d in theme.dirs]
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if any(filename.startswith(r) for r in roots) and Path(filename).suffix in (".html", ".xml", ".txt"):
-            found = (theme.display_path(filename), tb.tb_lineno)
+            found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found

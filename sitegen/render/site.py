@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -64,6 +65,16 @@ def render_articles(site: Site, theme: Theme, pages: Sequence[Page]) -> list[Ren
 _WORKER_STATE: tuple[Site, Theme] | None = None
 
 
+def _init_worker() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them; SIGTERM (from `Pool.terminate`) just ends them.
+
+    A forked worker inherits the CLI's SIGTERM handler, which would turn the pool's own shutdown
+    into an exception inside the worker and hang the pool.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _render_chunk(page_ids: Sequence[str]) -> list[RenderedArticle | SitegenError]:
     assert _WORKER_STATE is not None, "worker started without a site"
     site, theme = _WORKER_STATE
@@ -86,7 +97,7 @@ def _articles_in_workers(
     _WORKER_STATE = (site, theme)
     try:
         # fork: workers share the loaded site and compiled templates copy-on-write (no pickling).
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker) as pool:
             pending = pool.imap(_render_chunk, chunks)
             lists = list_pages()
             done = list(pending)

@@ -1,0 +1,147 @@
+"""Inputs that must build (reliability.md §7 "S" cases).
+
+Odd encodings, empty sites, drafts, removed pages, clashing titles and hostile text.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import feedparser
+
+from tests.conftest import run_cli, tree_digest
+
+PAGE = '---\ntitle: "{title}"\ndate: 2026-02-12T18:10:00+02:00\ntags: [НАТО]\n{extra}---\n{body}\n'
+
+
+def page(title: str = "Стаття", extra: str = "", body: str = "Текст.") -> str:
+    return PAGE.format(title=title, extra=extra, body=body)
+
+
+def write_pages(site: Path, pages: dict[str, str]) -> Path:
+    for rel, text in pages.items():
+        (site / "seeds" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / "seeds" / rel).write_text(text, "utf-8")
+    return site
+
+
+def sinks(html: str) -> list[str]:
+    """Elements a browser would run: event handlers, inline scripts, frames, script URLs."""
+    found: list[str] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            named = dict(attrs)
+            found.extend(f"{tag} {name}" for name in named if name.startswith("on"))
+            if tag == "iframe" or (
+                tag == "script" and named.get("type") != "application/ld+json" and "src" not in named
+            ):
+                found.append(tag)
+            for name in ("href", "src"):
+                if (named.get(name) or "").strip().lower().startswith(("javascript:", "data:", "vbscript:")):
+                    found.append(f"{tag} {name}")
+
+    Parser().feed(html)
+    return found
+
+
+def all_text(out: Path) -> str:
+    return "\n".join(p.read_text("utf-8") for p in sorted(out.rglob("*")) if p.is_file())
+
+
+def test_build_bom_and_crlf_parse_as_usual(make_site) -> None:  # type: ignore[no-untyped-def]
+    site: Path = make_site()
+    raw = "\ufeff" + page(title="Віконні рядки").replace("\n", "\r\n")
+    (site / "seeds" / "a.md").write_bytes(raw.encode("utf-8"))
+    result = run_cli("build", "-q", "--site", str(site))
+    assert result.code == 0, result.err
+    html = (site / "site" / "2026" / "02" / "vikonni-riadky" / "index.html").read_text("utf-8")
+    assert "<h1" in html and "Віконні рядки" in html and "\r" not in html
+
+
+def test_build_empty_seeds_gives_a_valid_empty_site(make_site) -> None:  # type: ignore[no-untyped-def]
+    site: Path = make_site()
+    result = run_cli("build", "--site", str(site))
+    assert result.code == 0, result.err
+    assert result.out.startswith("built 0 articles, 0 tags, 2 feeds")
+    out = site / "site"
+    for rel in ["index.html", "404.html", "tags/index.html", "feed.xml", "feed.json", "sitemap.xml", "robots.txt"]:
+        assert (out / rel).is_file(), rel
+    feed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert not feed.bozo and feed.entries == []
+    assert json.loads((out / "feed.json").read_text("utf-8"))["items"] == []
+    assert ET.parse(out / "sitemap.xml").getroot().tag.endswith("urlset")
+
+
+def test_build_drafts_reach_no_output(make_site) -> None:  # type: ignore[no-untyped-def]
+    sentinel = "SENTINEL-7f3a-чернетка"
+    draft = page(
+        title=f"Чернетка {sentinel}",
+        extra=f'tags: [Секретний-тег-{sentinel}]\nsummary: "{sentinel}"\ndraft: true\n',
+        body=f"{sentinel} у тексті.",
+    ).replace("tags: [НАТО]\n", "", 1)
+    site = write_pages(make_site(), {"2026/02/draft.md": draft, "2026/02/public.md": page(title="Публічна")})
+    assert run_cli("build", "-q", "--site", str(site)).code == 0
+    out = site / "site"
+    assert sentinel not in all_text(out)
+    assert sentinel.lower() not in "\n".join(tree_digest(out))
+    assert "sekretnyi" not in "\n".join(tree_digest(out))
+    assert run_cli("build", "-q", "--drafts", "--site", str(site), "--out", str(site / "preview")).code == 0
+    assert sentinel in all_text(site / "preview")
+
+
+def test_build_removed_or_drafted_pages_leave_no_stale_files(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = write_pages(make_site(), {"a.md": page(title="Перша"), "b.md": page(title="Друга")})
+    assert run_cli("build", "-q", "--site", str(site)).code == 0
+    out = site / "site"
+    assert (out / "2026" / "02" / "druha" / "index.html").is_file()
+    (site / "seeds" / "b.md").unlink()
+    (site / "seeds" / "a.md").write_text(page(title="Перша", extra="draft: true\n"), "utf-8")
+    assert run_cli("build", "-q", "--site", str(site)).code == 0
+    assert not (out / "2026" / "02" / "druha").exists()
+    assert not (out / "2026" / "02" / "persha").exists()
+    assert not (out / "tags" / "nato").exists()
+
+
+def test_build_same_title_twice_gets_a_deterministic_suffix_with_a_warning(make_site) -> None:  # type: ignore[no-untyped-def]
+    later = page(title="Генсек НАТО відповів!").replace("18:10", "19:10")
+    site = write_pages(make_site(), {"a.md": page(title="Генсек НАТО відповів"), "b.md": later})
+    result = run_cli("build", "--site", str(site))
+    assert result.code == 0
+    assert "warning: seeds/b.md: title gives the same URL as seeds/a.md" in result.err
+    month = site / "site" / "2026" / "02"
+    assert (month / "hensek-nato-vidpoviv" / "index.html").read_text("utf-8").count("відповів</h1>") == 1
+    assert "відповів!</h1>" in (month / "hensek-nato-vidpoviv-2" / "index.html").read_text("utf-8")
+
+
+def test_build_hostile_text_is_escaped_everywhere(make_site) -> None:  # type: ignore[no-untyped-def]
+    title = '\\"><img src=x onerror=alert(7)></script><script>alert(8)</script>'
+    body = (
+        "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n<iframe src=//evil></iframe>\n\n"
+        "[a](javascript:alert(3)) [b](JaVaScRiPt:alert(4)) [c](data:text/html;base64,PHNjcmlwdD4=) "
+        "[d](vbscript:msgbox(5))\n"
+    )
+    site = write_pages(make_site(), {"a.md": page(title=title, body=body)})
+    result = run_cli("build", "-q", "--site", str(site))
+    assert result.code == 0, result.err
+    out = site / "site"
+    text = "\n".join(p.read_text("utf-8") for p in out.rglob("*.html")).lower()  # JSON/XML hold it as data
+    for sink in ["<script>alert", "<img src=x", "<iframe", 'href="javascript:', 'href="data:', 'href="vbscript:']:
+        assert sink not in text, sink
+    for html in out.rglob("*.html"):
+        assert sinks(html.read_text("utf-8")) == [], html
+    feed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert not feed.bozo
+    assert feed.entries[0].title.startswith('"><img src=x onerror=alert(7)>')
+
+
+def test_build_sink_finder_finds_sinks() -> None:
+    assert sinks('<img src=x onerror="a()"><script>b()</script><a href=" JavaScript:c()">x</a>') == [
+        "img onerror",
+        "script",
+        "a href",
+    ]
+    assert sinks('<meta content="&#34; onerror=alert(1)"><script type="application/ld+json">{}</script>') == []
