@@ -126,6 +126,8 @@ def _find_alias(node: yaml.Node, seen: set[int]) -> bool:
 
 def _too_deep(yaml_text: str) -> int | None:
     """The 0-based line where flow brackets nest too deep, if they do (a cheap, conservative scan)."""
+    if yaml_text.count("[") + yaml_text.count("{") <= _MAX_FLOW_DEPTH:
+        return None  # cannot nest deeper than there are brackets: skip the character loop
     depth = 0
     line = 0
     for ch in yaml_text:

@@ -9,7 +9,7 @@ from sitegen.errors import OutputError
 
 
 def resolve_out_path(root: Path, out_path: str, source: str) -> Path:
-    """`root / out_path`, refusing `..`, absolute paths, backslashes, NUL and escaping symlinks."""
+    """`root / out_path`, refusing empty, `.` and `..` parts, absolute paths, backslashes and NUL."""
     bad = (
         not out_path
         or out_path.startswith("/")
@@ -18,7 +18,7 @@ def resolve_out_path(root: Path, out_path: str, source: str) -> Path:
         or any(part in ("", ".", "..") for part in out_path.split("/"))
         or posixpath.normpath(out_path) != out_path
     )
-    target = root.joinpath(*out_path.split("/")) if not bad else root
-    if bad or not target.resolve().is_relative_to(root.resolve()):
+    if bad:
         raise OutputError(f"refused to write {out_path!r}: it would leave the output folder", path=source)
-    return target
+    # Lexically safe is enough: the writer fills a folder it has just created, so no symlink can be in it.
+    return root.joinpath(*out_path.split("/"))
