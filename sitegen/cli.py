@@ -85,6 +85,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from sitegen.config import load_config
+    from sitegen.importer import import_articles
+
+    config = load_config(Path(args.site))
+    report = import_articles(config, [Path(p) for p in args.raw], force=args.force, dry_run=args.dry_run)
+    lines = report.lines()
+    for line in lines[:-1]:
+        print(line, file=sys.stderr if line.startswith(("failed", "warning")) else sys.stdout)
+    if not args.quiet or report.failed:
+        print(lines[-1])
+    return 1 if report.failed else 0
+
+
 def _shown_path(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd())) + "/"
@@ -116,6 +130,16 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", metavar="URL", help="override base_url of sitegen.yaml")
     p.set_defaults(func=_cmd_build)
 
+    p = commands.add_parser(
+        "import",
+        parents=[common],
+        help="turn raw scraped articles into pages under seeds/",
+        description="Turn raw scraped article files (or folders of *.txt) into Markdown pages under seeds/.",
+    )
+    p.add_argument("raw", nargs="+", metavar="RAW", help="raw article file or folder")
+    p.add_argument("--force", action="store_true", help="overwrite the page of an article imported before")
+    p.add_argument("--dry-run", action="store_true", help="write nothing; print what would happen")
+    p.set_defaults(func=_cmd_import)
     return parser
 
 

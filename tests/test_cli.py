@@ -25,7 +25,7 @@ def test_cli_version_prints_package_version() -> None:
     assert (result.code, result.out.strip()) == (0, f"sitegen {__version__}")
 
 
-@pytest.mark.parametrize("command", ["build"])
+@pytest.mark.parametrize("command", ["build", "import"])
 def test_cli_help_for_every_command(command: str) -> None:
     result = run_cli(command, "--help")
     assert result.code == 0
