@@ -159,3 +159,40 @@ def test_importer_example_digest_reimports_unchanged() -> None:
     result = run_cli("import", "--site", str(REPO), "--dry-run", str(FIXTURES / "raw"))
     assert result.code == 0
     assert result.out.splitlines()[-1] == "0 would import, 2 unchanged, 0 skipped, 0 failed"
+
+
+def test_importer_ctrl_c_leaves_only_whole_pages(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from sitegen.source.frontmatter import parse_front_matter
+
+    site = make_site(tmp_path)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    text = (CASES / "summer-date.txt").read_text("utf-8")
+    for i in range(1500):
+        (raw / f"{i:04d}.txt").write_text(text.replace("Вільнюсі", f"Вільнюсі {i}"), "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "import", "-q", "--site", str(site), str(raw)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    ) as proc:
+        deadline = time.monotonic() + 60
+        while not any((site / "seeds").rglob("*.md")) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    pages = list((site / "seeds").rglob("*.md"))
+    assert 0 < len(pages) < 1500
+    for page in pages:
+        assert parse_front_matter(page.read_text("utf-8"), page.name).data["title"]
+    assert not [p for p in (site / "seeds").rglob("*") if p.name.endswith(".tmp")]
