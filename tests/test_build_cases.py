@@ -145,3 +145,17 @@ def test_build_sink_finder_finds_sinks() -> None:
         "a href",
     ]
     assert sinks('<meta content="&#34; onerror=alert(1)"><script type="application/ld+json">{}</script>') == []
+
+
+def test_build_many_slug_clashes_are_summarised(make_site) -> None:  # type: ignore[no-untyped-def]
+    pages = {f"{i}.md": page(title="Та сама назва").replace("18:10", f"{10 + i}:10") for i in range(9)}
+    site = write_pages(make_site(), pages)
+    quiet = run_cli("build", "--site", str(site))
+    warnings = [line for line in quiet.err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 6
+    assert (
+        warnings[-1] == "warning: 3 more pages share a title-made URL in their month and got a suffix (-v lists them)"
+    )
+    verbose = run_cli("build", "-v", "--site", str(site))
+    assert verbose.err.count("title gives the same URL as") == 8
+    assert len(list((site / "site" / "2026" / "02").iterdir())) == 9

@@ -86,6 +86,7 @@ def _assign_urls(config: SiteConfig, items: list[_Loaded], problems: list[Sitege
             )
     taken: dict[str, _Loaded] = {key: group[0] for key, group in explicit.items()}
     pages: list[Page] = []
+    clashes: list[str] = []
     for it in items:
         local = it.meta.date.astimezone(tz)
         month = f"{local:%Y/%m}"
@@ -97,12 +98,9 @@ def _assign_urls(config: SiteConfig, items: list[_Loaded], problems: list[Sitege
             while f"{month}/{slug}" in taken:
                 slug, n = f"{base}-{n}", n + 1
             if slug != base:
-                log.warning(
-                    "%s: title gives the same URL as %s; using /%s/%s/ (set `slug:` to choose)",
-                    it.source.rel_path,
-                    taken[f"{month}/{base}"].source.rel_path,
-                    month,
-                    slug,
+                clashes.append(
+                    f"{it.source.rel_path}: title gives the same URL as {taken[f'{month}/{base}'].source.rel_path}; "
+                    f"using /{month}/{slug}/ (set `slug:` to choose)"
                 )
             taken[f"{month}/{slug}"] = it
         path = f"{month}/{slug}/"
@@ -121,7 +119,24 @@ def _assign_urls(config: SiteConfig, items: list[_Loaded], problems: list[Sitege
                 key_lines=MappingProxyType(dict(it.fm.key_lines)),
             )
         )
+    _warn_clashes(clashes)
     return pages
+
+
+SHOWN_CLASHES = 5
+"""Slug clashes shown as warnings; the rest go to `-v` so a large import does not flood the terminal."""
+
+
+def _warn_clashes(clashes: list[str]) -> None:
+    for message in clashes[:SHOWN_CLASHES]:
+        log.warning("%s", message)
+    if len(clashes) > SHOWN_CLASHES:
+        log.warning(
+            "%d more pages share a title-made URL in their month and got a suffix (-v lists them)",
+            len(clashes) - SHOWN_CLASHES,
+        )
+        for message in clashes[SHOWN_CLASHES:]:
+            log.info("%s", message)
 
 
 def _link(config: SiteConfig, pages: list[Page]) -> Site:
