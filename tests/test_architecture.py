@@ -16,6 +16,7 @@ RANKS: dict[str, int] = {
     "sitegen.textio": 2,
     "sitegen.yaml_mapping": 3,
     "sitegen.config": 4,
+    "sitegen.text": 5,
     "sitegen.source": 10,
     "sitegen.content": 20,
     "sitegen.render": 30,

@@ -1,0 +1,127 @@
+"""The Ukrainian text pipeline: normalisation, tokens, stop words and a light stemmer.
+
+One pipeline for everything that compares words: the search index (lunr.py at build time, lunr.js in
+the browser through `themes/default/static/js/uk-text.js`) and related stories. All of its data
+(apostrophe variants, stress marks, letter folds, Latin look-alikes, stop words, stemmer endings) is in
+`uk.json` beside this file, which the browser side reads too; the code on each side is a mechanical
+mirror of the other, with no regex features beyond explicit character ranges (Python `re` and JS
+regexes disagree on `\\w` and Unicode classes). `tests/browser/test_search_parity.py` proves that the
+two sides give identical output. The design and its measurements: `shared/notes/search-uk.md` §2.5, §4.1.
+
+    >>> terms("Переговорів з Україною не буде")
+    ['переговор', 'україн', 'буд']
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+__all__ = ["SPEC", "VERSION", "is_stop_word", "normalize", "spec_json", "stem", "terms", "tokenize"]
+
+
+def _load_spec() -> dict[str, Any]:
+    with resources.files(__package__).joinpath("uk.json").open(encoding="utf-8") as fh:
+        spec: dict[str, Any] = json.load(fh)
+    return spec
+
+
+SPEC: dict[str, Any] = _load_spec()
+"""The pipeline's data, exactly as in `uk.json`."""
+VERSION: int = SPEC["version"]
+
+# Deleted characters (stress marks, soft hyphen, zero-width characters, every apostrophe) and letter folds.
+_DELETE = {int(code[2:], 16): None for code in SPEC["delete"]}
+_FOLDS = str.maketrans(SPEC["folds"])
+_NON_WORD = re.compile(f"[^{SPEC['word_chars']}]+")
+_HAS_CYRILLIC = re.compile(f"[{SPEC['cyrillic_chars']}]")
+_ONLY_CYRILLIC = re.compile(f"[{SPEC['cyrillic_chars']}]+")
+_ONLY_LATIN = re.compile(f"[{SPEC['latin_chars']}]+")
+_HOMOGLYPHS = str.maketrans(SPEC["homoglyphs"])
+_STOP_WORDS = frozenset(SPEC["stop_words"])
+_TIERS: list[tuple[int, tuple[str, ...]]] = [
+    (tier["longer_than"], tuple(tier["endings"])) for tier in SPEC["stemmer"]["tiers"]
+]
+_TIDY_LONGER_THAN: int = SPEC["stemmer"]["tidy_longer_than"]
+_TIDY: list[tuple[str, str]] = [(suffix, replacement) for suffix, replacement in SPEC["stemmer"]["tidy"]]
+_EN_LONGER_THAN: int = SPEC["stemmer"]["english"]["longer_than"]
+_EN_RULES: list[tuple[str, str, tuple[str, ...]]] = [
+    (suffix, replacement, tuple(unless)) for suffix, replacement, unless in SPEC["stemmer"]["english"]["rules"]
+]
+
+
+def normalize(text: str) -> str:
+    """`text` lowercased, without stress marks, soft hyphens or apostrophes, with letters folded (ґ→г).
+
+    Punctuation and spaces stay; `tokenize` splits on them. Order matters and is mirrored in JS:
+    lowercase, decompose (NFD) so a stress mark is a separate character, delete, recompose (NFC), fold.
+    """
+    decomposed = unicodedata.normalize("NFD", text.lower()).translate(_DELETE)
+    return unicodedata.normalize("NFC", decomposed).translate(_FOLDS)
+
+
+def _fix_token(token: str) -> str:
+    """In a word with Cyrillic letters, Latin look-alikes (`K` in `Kиїв`) become Cyrillic."""
+    return token.translate(_HOMOGLYPHS) if _HAS_CYRILLIC.search(token) else token
+
+
+def tokenize(text: str) -> list[str]:
+    """The normalised words of `text`, split on everything that is not a letter or a digit (dashes too)."""
+    return [_fix_token(piece) for piece in _NON_WORD.split(normalize(text)) if piece]
+
+
+def is_stop_word(token: str) -> bool:
+    """Whether a normalised token is a function word that search and similarity ignore."""
+    return token in _STOP_WORDS
+
+
+@lru_cache(maxsize=65536)
+def stem(token: str) -> str:
+    """The stem of one normalised token: Ukrainian endings off (uk-light), English plurals off, else as is.
+
+    uk-light removes at most one ending: the first tier whose length condition holds and that has a
+    matching ending wins; then a final `ь` goes, or `нн` becomes `н`. Only purely Cyrillic words are
+    stemmed that way; purely Latin words lose a plural `s` (Harman's S-stemmer); the rest is unchanged.
+    """
+    if _ONLY_CYRILLIC.fullmatch(token):
+        return _stem_uk(token)
+    if _ONLY_LATIN.fullmatch(token):
+        return _stem_en(token)
+    return token
+
+
+def _stem_uk(word: str) -> str:
+    for longer_than, endings in _TIERS:
+        if len(word) > longer_than:
+            ending = next((e for e in endings if word.endswith(e)), None)
+            if ending is not None:
+                word = word[: -len(ending)]
+                break
+    if len(word) > _TIDY_LONGER_THAN:
+        for suffix, replacement in _TIDY:
+            if word.endswith(suffix):
+                return word[: -len(suffix)] + replacement
+    return word
+
+
+def _stem_en(word: str) -> str:
+    if len(word) <= _EN_LONGER_THAN:
+        return word
+    for suffix, replacement, unless in _EN_RULES:
+        if word.endswith(suffix) and not word.endswith(unless):
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """The stems of `text`'s words, stop words left out, in text order (repeats kept)."""
+    return [stem(t) for t in tokenize(text) if t not in _STOP_WORDS]
+
+
+def spec_json() -> str:
+    """`uk.json` as compact JSON, for the browser side (it travels inside the search index file)."""
+    return json.dumps(SPEC, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,125 @@
+"""The Ukrainian text pipeline (`sitegen.text`): word forms meet, variants fold, English keeps working."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import sitegen.text
+from sitegen.text import SPEC, is_stop_word, normalize, spec_json, stem, terms, tokenize
+
+
+def one_term(word: str) -> str:
+    found = terms(word)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ["Україна", "України", "Україні", "Україну", "Україною", "УКРАЇНА", "україна"],
+        ["переговори", "переговорів", "переговорах", "переговорами", "Переговори"],
+        ["делегація", "делегації", "делегацію", "делегацією"],
+        ["Брюссель", "Брюсселя", "Брюсселі", "Брюсселем"],
+        ["пам'ять", "пам’ять", "памʼять", "пам`ять", "ПАМ’ЯТЬ", "пам‘ять"],
+        ["з’їзд", "з'їзд", "зʼїзд", "з'їзду", "з’їзді"],
+        ["Ґрунт", "ґрунт", "грунт", "ґрунту", "Грунті"],
+        ["Рютте", "Рютте", "РЮТТЕ"],
+        ["безпековий", "безпекового", "безпековому", "безпековим", "безпекових"],
+        ["talks", "talk", "Talks", "TALK"],
+        ["images", "image", "Images"],
+    ],
+)
+def test_text_word_forms_share_one_term(forms: list[str]) -> None:
+    assert len({one_term(f) for f in forms}) == 1, {f: one_term(f) for f in forms}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Україна", "Росія"), ("переговори", "перемога"), ("Київ", "київський"), ("news", "new york")],
+)
+def test_text_different_words_keep_different_terms(a: str, b: str) -> None:
+    assert terms(a) != terms(b)
+
+
+def test_text_normalize_folds_case_stress_soft_hyphen_and_apostrophes() -> None:
+    assert normalize("Перегово\u0301ри") == "переговори"
+    assert normalize("пере\u00adговори") == "переговори"
+    assert normalize("Пам’ять і пам'ять") == "память і память"
+    assert normalize("ҐАНОК, ёлка, ъ") == "ганок, елка, "
+    assert normalize("«Рютте»:") == "«рютте»:"  # punctuation stays; tokenize splits on it
+
+
+def test_text_normalize_recomposes_letters_with_diacritics() -> None:
+    decomposed = "i\u0308жак й\u0306"  # і + combining diaeresis, и + combining breve
+    assert normalize("Ї") == "ї"
+    assert normalize("\u0407") == normalize("\u0406\u0308") == "ї"
+    assert tokenize(decomposed)[1] == "й"
+
+
+def test_text_tokenize_splits_on_punctuation_dashes_and_odd_spaces() -> None:
+    assert tokenize("Україна—НАТО, 2\u202f000 грн; «Рютте»: (Getty Images) e-mail COVID-19 ЗСУ/ППО") == [
+        "україна",
+        "нато",
+        "2",
+        "000",
+        "грн",
+        "рютте",
+        "getty",
+        "images",
+        "e",
+        "mail",
+        "covid",
+        "19",
+        "зсу",
+        "ппо",
+    ]
+    assert tokenize("наголосила,що") == ["наголосила", "що"]
+    assert tokenize("... — – ! <img src=x onerror=alert(1)>") == ["img", "src", "x", "onerror", "alert", "1"]
+    assert tokenize("") == []
+
+
+def test_text_latin_look_alikes_inside_cyrillic_words_become_cyrillic() -> None:
+    assert tokenize("Kиїв") == ["київ"]  # Latin K
+    assert tokenize("Укpаїна") == ["україна"]  # Latin p
+    assert tokenize("HATO") == ["hato"]  # all Latin: left alone
+    assert tokenize("Getty") == ["getty"]
+
+
+def test_text_stop_words_are_dropped_by_terms_only() -> None:
+    assert tokenize("і в Україні") == ["і", "в", "україні"]
+    assert terms("і в Україні") == ["україн"]
+    assert terms("The talks in Brussels") == ["talk", "brussel"]
+    assert is_stop_word("що") and not is_stop_word("україна")
+
+
+def test_text_stem_leaves_short_words_numbers_and_mixed_tokens() -> None:
+    assert stem("мир") == "мир"
+    assert stem("2026") == "2026"
+    assert stem("covid19") == "covid19"
+    assert stem("class") == "class"
+    assert stem("bus") == "bus"
+    assert stem("policies") == "policy"
+
+
+def test_text_stem_removes_one_ending_then_tidies() -> None:
+    assert stem("україною") == "україн"
+    assert stem("рютте") == "рютт"
+    assert stem("ірпінь") == "ірпін"
+    assert stem("осінню") == "осін"  # -ю off, then нн -> н
+
+
+def test_text_data_lives_in_one_json_file() -> None:
+    path = Path(sitegen.text.__file__).with_name("uk.json")
+    assert json.loads(path.read_text(encoding="utf-8")) == SPEC == json.loads(spec_json())
+    assert SPEC["version"] >= 1
+    assert all(w == normalize(w) for w in SPEC["stop_words"])
+
+
+def test_text_docstring_example_holds() -> None:
+    import doctest
+
+    assert doctest.testmod(sitegen.text).failed == 0
