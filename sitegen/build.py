@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen.config import SiteConfig, load_config
@@ -26,6 +27,10 @@ class BuildOptions:
     out_dir: Path | None = None
     """Default: `output_dir` of `sitegen.yaml` (`site/`)."""
     drafts: bool = False
+    future: bool = False
+    """Keep pages dated after `now` (scheduled pages); by default they are left out."""
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    """The instant that decides what is published; aware. Tests freeze it."""
     base_url: str | None = None
     progress: Callable[[int, int], None] | None = None
     """Called with (done, total) while rendering."""
@@ -51,7 +56,9 @@ def load_site(site_dir: Path, options: BuildOptions) -> tuple[SiteConfig, Site]:
         config = config.with_base_url(options.base_url)
     sources, problems = read_sources(config.site_dir, config.seeds_dir)
     log.info("read %d source files from %s", len(sources), config.seeds_dir)
-    site = build_site(config, sources, drafts=options.drafts, read_problems=problems)
+    site = build_site(
+        config, sources, drafts=options.drafts, future=options.future, now=options.now, read_problems=problems
+    )
     return config, site
 
 

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen import __version__
@@ -69,6 +70,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     options = BuildOptions(
         out_dir=Path(args.out) if args.out else None,
         drafts=args.drafts,
+        future=args.future,
+        now=_now(),
         base_url=args.base_url,
         progress=progress,
     )
@@ -99,6 +102,45 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def _cmd_status(args: argparse.Namespace) -> int:
+    from sitegen.status import read_status
+
+    for line in read_status(Path(args.site), _now()).lines():
+        print(line)
+    return 0
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from sitegen.config import load_config
+    from sitegen.scaffold import new_page, parse_date_option
+
+    config = load_config(Path(args.site))
+    date = parse_date_option(args.date, config.timezone) if args.date is not None else None
+    path = new_page(config, args.title, now=_now(), date=date)
+    print(_shown_path(path).rstrip("/"))
+    return 0
+
+
+NOW_VARIABLE = "SITEGEN_NOW"
+"""Freezes the clock (ISO 8601 with offset) for tests and previews of a schedule; read only here."""
+
+
+def _now() -> datetime:
+    """The real UTC now, or the instant in `$SITEGEN_NOW`."""
+    raw = os.environ.get(NOW_VARIABLE, "").strip()
+    if not raw:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise SitegenError(
+            f"{NOW_VARIABLE}: not a valid date-time {raw!r}", hint="write it as 2026-03-29T10:00:00+03:00"
+        ) from None
+    if value.utcoffset() is None:
+        raise SitegenError(f"{NOW_VARIABLE}: {raw!r} needs a UTC offset", hint="e.g. 2026-03-29T10:00:00+03:00")
+    return value
+
+
 def _shown_path(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd())) + "/"
@@ -127,6 +169,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", metavar="DIR", help="output folder (default: output_dir of sitegen.yaml, site/)")
     p.add_argument("--drafts", action="store_true", help="include pages with draft: true")
+    p.add_argument("--future", action="store_true", help="include pages dated in the future (scheduled)")
     p.add_argument("--base-url", metavar="URL", help="override base_url of sitegen.yaml")
     p.set_defaults(func=_cmd_build)
 
@@ -140,6 +183,24 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite the page of an article imported before")
     p.add_argument("--dry-run", action="store_true", help="write nothing; print what would happen")
     p.set_defaults(func=_cmd_import)
+
+    p = commands.add_parser(
+        "status",
+        parents=[common],
+        help="list drafts, scheduled pages and the next publish instant",
+        description="List drafts, scheduled (future-dated) pages and the next instant a rebuild would publish.",
+    )
+    p.set_defaults(func=_cmd_status)
+
+    p = commands.add_parser(
+        "new",
+        parents=[common],
+        help="write a new page skeleton into seeds/",
+        description="Write seeds/<yyyy>/<mm>/<slug>.md, a draft dated now in the site time zone; print its path.",
+    )
+    p.add_argument("title", metavar="TITLE", help="the article's title")
+    p.add_argument("--date", metavar="ISO", help="date-time with UTC offset (default: now in the site time zone)")
+    p.set_defaults(func=_cmd_new)
     return parser
 
 

@@ -107,19 +107,19 @@ def copy_seed_site(dest: Path) -> Path:
 
 
 def many_pages(site: Path, count: int) -> Path:
-    """A site with `count` generated articles (for progress and interruption tests)."""
+    """A site with `count` generated articles (for progress and interruption tests), all in the past (2025)."""
     (site / "sitegen.yaml").parent.mkdir(parents=True, exist_ok=True)
     (site / "sitegen.yaml").write_text('title: "Великий дайджест"\nbase_url: "https://example.org/"\n', "utf-8")
     words = "Україна НАТО переговори безпека Брюссель делегація парламент гарантії війна мир".split()
     for i in range(count):
         month = 1 + i % 12
-        folder = site / "seeds" / "2026" / f"{month:02d}"
+        folder = site / "seeds" / "2025" / f"{month:02d}"
         folder.mkdir(parents=True, exist_ok=True)
         tags = ", ".join(words[(i + k) % len(words)] for k in range(3))
         body = "\n\n".join(" ".join(words[(i + k) % len(words)] for k in range(60)) for _ in range(6))
         (folder / f"a{i}.md").write_text(
             f'---\ntitle: "Новина номер {i}: {words[i % len(words)]}"\n'
-            f"date: 2026-{month:02d}-{1 + i % 28:02d}T{i % 24:02d}:00:00+02:00\n"
+            f"date: 2025-{month:02d}-{1 + i % 28:02d}T{i % 24:02d}:00:00+02:00\n"
             f'tags: [{tags}]\nsummary: "Короткий опис новини {i}."\n---\n{body}\n',
             "utf-8",
         )

@@ -207,7 +207,7 @@ def test_cli_interrupted_build_leaves_previous_site(
     big_site: Path, trigger: str, sig: signal.Signals, group: bool, code: int
 ) -> None:
     before = tree_digest(big_site / "site")
-    page = big_site / "seeds" / "2026" / "01" / "a0.md"
+    page = big_site / "seeds" / "2025" / "01" / "a0.md"
     original = page.read_text("utf-8")
     page.write_text(original.replace("Новина номер 0", "Змінена новина"), "utf-8")
     try:

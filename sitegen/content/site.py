@@ -11,6 +11,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -39,9 +40,15 @@ def build_site(
     sources: Sequence[SourceFile],
     *,
     drafts: bool = False,
+    future: bool = False,
+    now: datetime | None = None,
     read_problems: Sequence[SitegenError] = (),
 ) -> Site:
-    """Validate and link all pages; raise every problem of the run at once."""
+    """Validate and link all pages; raise every problem of the run at once.
+
+    Drafts (unless `drafts`) and pages dated after `now` (unless `future`; default: the real UTC
+    now) are dropped here, once, before URLs, tags, feeds, sitemap or search see them.
+    """
     problems: list[SitegenError] = list(read_problems)
     loaded: list[_Loaded] = []
     edition_prefix = f"seeds/{EDITIONS_DIR}/"
@@ -57,8 +64,9 @@ def build_site(
         problems.extend(page_problems)
         if meta is not None:
             loaded.append(_Loaded(source, fm, meta))
-    # Drafts are dropped here, once, before URLs, tags, feeds, sitemap or search see them.
-    kept = [item for item in loaded if drafts or not item.meta.draft]
+    # Drafts and scheduled pages are dropped here, once, before URLs, tags, feeds, sitemap or search see them.
+    cutoff = now or datetime.now(UTC)
+    kept = [it for it in loaded if (drafts or not it.meta.draft) and (future or it.meta.date <= cutoff)]
     pages = _assign_urls(config, kept, problems)
     raise_all(problems)
     return _link(config, pages)

@@ -1,0 +1,215 @@
+"""Scheduling: future-dated pages stay out of the build (and feeds, sitemap) unless `--future`, with a frozen
+clock around the Europe/Kyiv DST changes; `sitegen status` lists drafts, scheduled pages and the next instant."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import BuildOptions, build, load_site
+from sitegen.cli import main
+from sitegen.errors import SitegenError
+from sitegen.status import format_delay, format_instant, read_status
+from tests.conftest import run_cli
+
+# Spring: 2026-03-29 03:00 EET (01:00 UTC) -> 04:00 EEST. Autumn: 2026-10-25 04:00 EEST (01:00 UTC) -> 03:00 EET.
+DST_SITE = """\
+-- seeds/2026/03/old.md --
+---
+title: "Давня новина"
+date: 2026-03-28T12:00:00+02:00
+tags: [НАТО]
+---
+Текст.
+-- seeds/2026/03/spring.md --
+---
+title: "Весняна новина"
+date: 2026-03-29T04:30:00+03:00
+tags: [НАТО, Весна]
+---
+Текст.
+-- seeds/2026/03/wrong-offset.md --
+---
+title: "Новина з зимовим зсувом"
+date: 2026-03-29T10:00:00+02:00
+---
+Текст.
+-- seeds/2026/10/330-dst.md --
+---
+title: "Перша пів на четверту"
+date: 2026-10-25T03:30:00+03:00
+---
+Текст.
+-- seeds/2026/10/330-after.md --
+---
+title: "Друга пів на четверту"
+date: 2026-10-25T03:30:00+02:00
+---
+Текст.
+-- seeds/2026/10/draft.md --
+---
+title: "Чернетка"
+date: 2026-10-01T09:00:00+03:00
+draft: true
+---
+Текст.
+"""
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def titles(site_dir: Path, now: str, *, future: bool = False) -> list[str]:
+    _, site = load_site(site_dir, BuildOptions(now=utc(now), future=future))
+    return sorted(p.title for p in site.pages.values())
+
+
+def test_schedule_spring_dst_change_publishes_at_the_instant(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(DST_SITE)
+    # 04:30 EEST is 01:30 UTC: one minute before it, the page is scheduled; at it, published.
+    assert "Весняна новина" not in titles(site, "2026-03-29T01:29:00+00:00")
+    assert "Весняна новина" in titles(site, "2026-03-29T01:30:00+00:00")
+    assert "Весняна новина" in titles(site, "2026-03-29T04:30:00+03:00")
+    # 10:00+02:00 is 11:00 Kyiv summer time: still out at 10:30 local.
+    assert "Новина з зимовим зсувом" not in titles(site, "2026-03-29T10:30:00+03:00")
+    assert "Новина з зимовим зсувом" in titles(site, "2026-03-29T11:00:00+03:00")
+
+
+def test_schedule_autumn_dst_repeated_hour_is_told_apart(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(DST_SITE)
+    # 03:30 local happens twice: 00:30 UTC (EEST) and 01:30 UTC (EET).
+    shown = titles(site, "2026-10-25T01:00:00+00:00")
+    assert "Перша пів на четверту" in shown
+    assert "Друга пів на четверту" not in shown
+    assert "Друга пів на четверту" in titles(site, "2026-10-25T01:30:00+00:00")
+
+
+def test_schedule_future_flag_keeps_scheduled_pages(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(DST_SITE)
+    assert titles(site, "2026-01-01T00:00:00+00:00") == []
+    assert len(titles(site, "2026-01-01T00:00:00+00:00", future=True)) == 5  # the draft stays out
+
+
+def test_schedule_future_page_is_in_no_output(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(DST_SITE)
+    result = build(site, BuildOptions(now=utc("2026-03-29T02:00:00+03:00")))
+    assert result.articles == 1
+    texts = {p.relative_to(result.out_dir).as_posix(): p.read_text("utf-8") for p in result.out_dir.rglob("*.*")}
+    assert not [name for name in texts if "vesniana" in name]
+    for name in ("feed.xml", "feed.json", "sitemap.xml", "index.html", "tags/nato/index.html"):
+        assert "Давня новина" in texts[name] or name == "sitemap.xml"
+        assert "Весняна" not in texts[name] and "vesniana" not in texts[name], name
+    assert "tags/vesna/index.html" not in texts
+
+
+def test_schedule_cli_frozen_clock_and_future_flag(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(DST_SITE)
+    env = {"SITEGEN_NOW": "2026-03-29T04:30:00+03:00"}
+    run = run_cli("build", "--site", str(site), env=env)
+    assert run.code == 0, run.err
+    assert run.out.startswith("built 2 articles, 2 tags")
+    run = run_cli("build", "--future", "--site", str(site), env=env)
+    assert run.out.startswith("built 5 articles, 2 tags")
+
+
+def test_schedule_bad_frozen_clock_is_a_user_error(make_site, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(DST_SITE)
+    monkeypatch.setenv("SITEGEN_NOW", "2026-03-29 10:00")
+    assert main(["status", "--site", str(site)]) == 1
+    assert capsys.readouterr().err == (
+        "error: SITEGEN_NOW: '2026-03-29 10:00' needs a UTC offset (e.g. 2026-03-29T10:00:00+03:00)\n"
+    )
+
+
+def test_schedule_date_without_offset_stays_an_error_with_file_and_line(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(
+        """\
+        -- seeds/2026/03/naive.md --
+        ---
+        title: "Без зсуву"
+        tags: []
+        date: 2026-03-29T10:00:00
+        ---
+        Текст.
+        """
+    )
+    for options in (BuildOptions(), BuildOptions(future=True, drafts=True)):
+        with pytest.raises(SitegenError) as info:
+            load_site(site, options)
+        assert info.value.format() == (
+            "seeds/2026/03/naive.md:4: date: '2026-03-29T10:00:00' needs a UTC offset "
+            "(add the offset of the site time zone: 2026-02-12T18:10:00+02:00 (Kyiv: +02:00 winter, +03:00 summer))"
+            "\n    date: 2026-03-29T10:00:00"
+        )
+
+
+def test_status_lists_drafts_scheduled_and_next_instant(make_site, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(DST_SITE)
+    monkeypatch.setenv("SITEGEN_NOW", "2026-03-29T00:15:00+00:00")
+    assert main(["status", "--site", str(site)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "drafts: 1",
+        "  seeds/2026/10/draft.md  Чернетка",
+        "scheduled: 4",
+        "  2026-03-29 04:30 EEST (+03:00)  seeds/2026/03/spring.md  Весняна новина",
+        "  2026-03-29 11:00 EEST (+03:00)  seeds/2026/03/wrong-offset.md  Новина з зимовим зсувом",
+        "  2026-10-25 03:30 EEST (+03:00)  seeds/2026/10/330-dst.md  Перша пів на четверту",
+        "  2026-10-25 03:30 EET (+02:00)  seeds/2026/10/330-after.md  Друга пів на четверту",
+        "next publish: 2026-03-29 04:30 EEST (+03:00), in 1 h 15 min (rebuild then)",
+    ]
+
+
+def test_status_after_everything_is_published(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(DST_SITE)
+    report = read_status(site, utc("2026-12-01T00:00:00+02:00"))
+    assert report.next_publish is None
+    assert report.lines() == [
+        "drafts: 1",
+        "  seeds/2026/10/draft.md  Чернетка",
+        "scheduled: none",
+        "next publish: nothing scheduled",
+    ]
+
+
+def test_status_nothing_to_report(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(
+        """\
+        -- seeds/2026/02/a.md --
+        ---
+        title: "Стаття"
+        date: 2026-02-12T18:10:00+02:00
+        ---
+        Текст.
+        """
+    )
+    run = run_cli("status", "--site", str(site), env={"SITEGEN_NOW": "2026-02-13T00:00:00+02:00"})
+    assert (run.code, run.err) == (0, "")
+    assert run.out == "nothing to report: no drafts and no scheduled pages (1 published)\n"
+
+
+def test_status_reports_source_errors_like_build(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site('-- seeds/2026/02/a.md --\n---\ntitle: "X"\n---\nТекст.\n')
+    run = run_cli("status", "--site", str(site))
+    assert run.code == 1
+    assert run.err.startswith("error: seeds/2026/02/a.md:1: date: required")
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [(0, "under a minute"), (4, "4 min"), (60, "1 h"), (185, "3 h 5 min"), (2 * 1440, "2 d"), (1440 + 180, "1 d 3 h")],
+)
+def test_status_delay_texts(minutes: int, text: str) -> None:
+    from datetime import timedelta
+
+    assert format_delay(timedelta(minutes=minutes, seconds=30)) == text
+
+
+def test_status_instant_shows_seconds_only_when_set() -> None:
+    from zoneinfo import ZoneInfo
+
+    kyiv = ZoneInfo("Europe/Kyiv")
+    assert format_instant(datetime(2026, 1, 5, 9, 0, tzinfo=kyiv)) == "2026-01-05 09:00 EET (+02:00)"
+    assert format_instant(datetime(2026, 7, 5, 9, 0, 7, tzinfo=kyiv)) == "2026-07-05 09:00:07 EEST (+03:00)"
