@@ -33,13 +33,14 @@ test: test-deps lint typecheck
 test-deps: system-deps
 	$(PIP) install --quiet -e '.[test,dev]'
 
-# Debian packages: chromium for the browser tests, time (GNU /usr/bin/time) for benchmarks' peak RSS.
+# Debian packages: chromium for the browser tests, time (GNU /usr/bin/time) for benchmarks' peak RSS,
+# git for the publish tests (sitegen publish --git runs the real git command).
 system-deps:
-	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/time ]; then \
-		echo "chromium and time are installed"; \
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/time ] && [ -x /usr/bin/git ]; then \
+		echo "chromium, time and git are installed"; \
 	else \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium time; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium time git; \
 	fi
 
 lint:

@@ -47,6 +47,8 @@ class BuildResult:
     files: int
     bytes: int
     seconds: float
+    site: Site | None = None
+    """The loaded content model the build rendered (for `check` and `publish`)."""
 
 
 def load_site(site_dir: Path, options: BuildOptions) -> tuple[SiteConfig, Site]:
@@ -82,4 +84,11 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
         files=report.files,
         bytes=report.bytes,
         seconds=time.perf_counter() - started,
+        site=site,
     )
+
+
+def load_all_pages(site_dir: Path, now: datetime) -> Site:
+    """The content model with drafts and future-dated pages kept: what `check` looks for in the output."""
+    _, site = load_site(site_dir, BuildOptions(drafts=True, future=True, now=now))
+    return site

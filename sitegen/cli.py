@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.build import BuildOptions, build
-from sitegen.errors import SitegenError
+from sitegen.errors import SitegenError, raise_all
 
 log = logging.getLogger("sitegen")
 
@@ -141,6 +141,58 @@ def _now() -> datetime:
     return value
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from sitegen.check import check_site
+
+    report = check_site(Path(args.site), now=_now())
+    for warning in report.warnings:
+        print(f"warning: {warning.format()}", file=sys.stderr)
+    raise_all(report.problems)
+    if not args.quiet:
+        print(
+            f"checked {report.pages} pages and {report.files} files of a fresh build: no problems "
+            f"(build {report.build.seconds * 1000:.0f} ms, checks {report.seconds * 1000:.0f} ms)"
+        )
+    return 0
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from sitegen.config import load_config
+    from sitegen.publish import PublishOptions, Target, publish
+    from sitegen.publish.folder import FolderTarget
+    from sitegen.publish.git import GitTarget
+
+    site_dir = Path(args.site)
+    target: Target = (
+        GitTarget(args.git, args.branch) if args.git else FolderTarget(Path(args.to), load_config(site_dir))
+    )
+    options = PublishOptions(
+        dry_run=args.dry_run, max_deletes=args.max_deletes, message=args.message, force=args.force, now=_now()
+    )
+    report = publish(site_dir, target, options)
+    diff = report.diff
+    if report.dry_run:
+        for line in diff.lines():
+            print(line)
+        print(f"dry run: publishing to {report.target} would make {diff.summary()}; nothing was changed")
+        if report.refusal is not None:
+            raise report.refusal
+        return 0
+    for line in diff.lines() if args.verbose else []:
+        print(line)
+    if args.quiet:
+        return 0
+    if not report.changed:
+        print(f"nothing to publish: {report.target} already holds this build ({report.build.articles} articles)")
+    else:
+        commit = f" as commit {report.commit[:12]}" if report.commit else ""
+        print(
+            f"published {report.build.articles} articles to {report.target}{commit}: {diff.summary()}; "
+            f"verified ({report.seconds * 1000:.0f} ms)"
+        )
+    return 0
+
+
 def _shown_path(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd())) + "/"
@@ -201,6 +253,42 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("title", metavar="TITLE", help="the article's title")
     p.add_argument("--date", metavar="ISO", help="date-time with UTC offset (default: now in the site time zone)")
     p.set_defaults(func=_cmd_new)
+
+    p = commands.add_parser(
+        "check",
+        parents=[common],
+        help="build afresh and check links, anchors, assets, feeds and that no draft leaked",
+        description="Build the site into a temporary folder and check it: internal links and #anchors, images and "
+        "assets, no draft or future-dated page in any file, well-formed feeds and sitemap. Exit 1 on any problem.",
+    )
+    p.set_defaults(func=_cmd_check)
+
+    p = commands.add_parser(
+        "publish",
+        parents=[common],
+        help="build, check and deploy to a folder or a git branch",
+        description="Build the site afresh, check it, and deploy it to a folder (atomic swap) or as one new commit "
+        "on a branch of a git repository (history kept, never force-pushed). Any check problem publishes nothing.",
+    )
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--to", metavar="DIR", help="publish into this folder (made by sitegen publish, or empty)")
+    where.add_argument("--git", metavar="REPO", help="publish to a branch of this git repository (path or URL)")
+    p.add_argument("--branch", default="gh-pages", help="branch for --git (default: gh-pages)")
+    p.add_argument(
+        "--dry-run", action="store_true", help="print what would be added, changed and removed; change nothing"
+    )
+    p.add_argument(
+        "--max-deletes",
+        type=int,
+        default=256,
+        metavar="N",
+        help="refuse to remove more than N published files (default: 256; -1: no limit)",
+    )
+    p.add_argument("--message", metavar="TEXT", help="first line of the commit message (--git)")
+    p.add_argument(
+        "--force", action="store_true", help="publish even an empty build, too many removals or a much smaller build"
+    )
+    p.set_defaults(func=_cmd_publish)
     return parser
 
 

@@ -78,6 +78,14 @@ class OutputError(SitegenError):
     """A refused or failed write of the built site."""
 
 
+class CheckError(SitegenError):
+    """A problem `sitegen check` found in the built site (broken link, leaked draft, bad feed)."""
+
+
+class PublishError(SitegenError):
+    """A refused or failed `sitegen publish`: the target was left as it was."""
+
+
 class ErrorList(SitegenError):
     """Several user errors of one run, reported together, in a stable order."""
 

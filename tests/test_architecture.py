@@ -24,7 +24,7 @@ RANKS: dict[str, int] = {
     "sitegen.build": 50,
     "sitegen.serve": 60,
     "sitegen.publish": 60,
-    "sitegen.check": 60,
+    "sitegen.check": 55,  # publish runs the checks
     "sitegen.scaffold": 60,
     "sitegen.status": 60,
     "sitegen.cli": 90,

@@ -12,7 +12,7 @@ import logging
 import os
 import shutil
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,14 +97,10 @@ def write_site(outputs: Sequence[Output], out_dir: Path) -> WriteReport:
     duplicates = find_duplicates(outputs)
     raise_all(duplicates)
     out_dir = out_dir.resolve()
-    parent = out_dir.parent
-    _sweep_leftovers(parent, out_dir.name)
-    tmp = parent / f".{out_dir.name}.tmp-{os.getpid()}"
-    old = parent / f".{out_dir.name}.old-{os.getpid()}"
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp.mkdir()
-        total = 0
+    total = 0
+
+    def fill(tmp: Path) -> None:
+        nonlocal total
         made: set[Path] = {tmp}
         for output in outputs:
             target = resolve_out_path(tmp, output.out_path, output.source)
@@ -115,13 +111,32 @@ def write_site(outputs: Sequence[Output], out_dir: Path) -> WriteReport:
                 fh.write(output.data)
             total += len(output.data)
         (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        _swap(tmp, out_dir, old)
+
+    try:
+        replace_dir(out_dir, fill)
     except OSError as exc:
         raise OutputError(f"cannot write the site: {exc.strerror or exc}", path=str(exc.filename or out_dir)) from exc
+    return WriteReport(out_dir=out_dir, files=len(outputs) + 1, bytes=total)
+
+
+def replace_dir(out_dir: Path, fill: Callable[[Path], None]) -> None:
+    """Let `fill` write a fresh sibling temp folder, then swap it in for `out_dir` (also used by publish).
+
+    The old tree stays whole until the new one is complete; on any error or signal the temp
+    folder is removed and `out_dir` is as it was. Raises `OSError` as it comes.
+    """
+    parent = out_dir.parent
+    _sweep_leftovers(parent, out_dir.name)
+    tmp = parent / f".{out_dir.name}.tmp-{os.getpid()}"
+    old = parent / f".{out_dir.name}.old-{os.getpid()}"
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir()
+        fill(tmp)
+        _swap(tmp, out_dir, old)
     finally:
         # Reached on success (tmp is gone by then), on errors and on Ctrl-C alike.
         shutil.rmtree(tmp, ignore_errors=True)
-    return WriteReport(out_dir=out_dir, files=len(outputs) + 1, bytes=total)
 
 
 def _swap(tmp: Path, out_dir: Path, old: Path) -> None:

@@ -1,0 +1,115 @@
+"""No draft and no future-dated page appears in any built file (reliability.md §3.6).
+
+The unpublished pages are found from the sources themselves (every page with `draft: true` or
+a date after now), not from the model the build used, so a filter that forgot one is caught.
+Each built text file (pages, tag pages, feeds, sitemap, search index) is searched for each such
+page's title and URL, after undoing HTML, XML and JSON escapes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sitegen.check.built import BuiltSite
+from sitegen.content.model import Page, Site
+from sitegen.errors import CheckError
+
+TEXT_SUFFIXES = (".html", ".xml", ".json", ".js", ".txt", ".webmanifest")
+MIN_TITLE_CHARS = 16
+"""Shorter titles are not searched by title (a one-word title would match ordinary text); URLs always are."""
+SHOWN_FILES = 5
+
+_JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})")
+_SPACE = re.compile(r"\s+")
+
+
+def _unescape_json(match: re.Match[str]) -> str:
+    if match.group(3):
+        return chr(int(match.group(3), 16))
+    high, low = int(match.group(1), 16), int(match.group(2), 16)
+    return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+
+
+def plain_text(text: str) -> str:
+    """`text` with HTML/XML entities and JSON `\\uXXXX`, `\\"`, `\\/` escapes undone and spaces collapsed."""
+    text = html.unescape(text)
+    text = _JSON_ESCAPE.sub(_unescape_json, text).replace('\\"', '"').replace("\\/", "/")
+    return _SPACE.sub(" ", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Unpublished:
+    """A page that must not be in the output, and why."""
+
+    page: Page
+    reason: str
+    """`draft` or `future-dated`."""
+
+
+def find_unpublished(everything: Site, now: datetime) -> list[Unpublished]:
+    """Pages of the sources that are drafts or dated after `now`."""
+    found = []
+    for page in everything.pages.values():
+        if page.meta.draft:
+            found.append(Unpublished(page, "draft"))
+        elif page.meta.date > now:
+            found.append(Unpublished(page, "future-dated page"))
+    return found
+
+
+def check_leaks(built: BuiltSite) -> list[CheckError]:
+    """One problem per unpublished page that shows up in the built files, naming the files."""
+    if built.everything is None:
+        return []
+    unpublished = find_unpublished(built.everything, built.now)
+    if not unpublished:
+        return []
+    base = built.base_path
+    # A published page may share a title (or, with drafts left out, a URL) with an unpublished one.
+    hidden = {item.page.id for item in unpublished}
+    live = [p for p in built.site.pages.values() if p.id not in hidden]
+    live_titles = {_SPACE.sub(" ", p.title) for p in live}
+    live_urls = {p.url[len(base) :] for p in live}
+    live_files = {p.out_path for p in live}
+    needles: dict[str, list[int]] = defaultdict(list)
+    for i, item in enumerate(unpublished):
+        title = _SPACE.sub(" ", item.page.title).strip()
+        if len(title) >= MIN_TITLE_CHARS and title not in live_titles:
+            needles[title].append(i)
+        url = item.page.url[len(base) :]
+        if url not in live_urls:
+            needles[url].append(i)
+    leaks: dict[int, list[str]] = defaultdict(list)
+    for i, item in enumerate(unpublished):
+        if item.page.out_path in built.files and item.page.out_path not in live_files:
+            leaks[i].append(item.page.out_path)
+    if needles:
+        pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)))
+        for rel in sorted(built.files):
+            if not rel.endswith(TEXT_SUFFIXES):
+                continue
+            for needle in set(pattern.findall(plain_text(built.read_text(rel)))):
+                for i in needles[needle]:
+                    if rel not in leaks[i]:
+                        leaks[i].append(rel)
+    problems = []
+    for i, files in sorted(leaks.items()):
+        item = unpublished[i]
+        page = item.page
+        shown = ", ".join(files[:SHOWN_FILES]) + (
+            f" and {len(files) - SHOWN_FILES} more" if len(files) > SHOWN_FILES else ""
+        )
+        key = "draft" if item.reason == "draft" else "date"
+        problems.append(
+            CheckError(
+                f'{item.reason} "{page.title}" ({page.url}) appears in the built site: {shown}',
+                path=page.id,
+                line=page.key_lines.get(key),
+                hint="find the template or build step that shows it and make it skip unpublished pages",
+            )
+        )
+    return problems

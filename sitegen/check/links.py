@@ -1,0 +1,116 @@
+"""Internal links, `#anchors` and assets of every built page resolve to files of the same build.
+
+A link that comes from an article's Markdown (body or curator note) is reported at its source
+line; a link the theme writes is reported once per target with the pages that carry it, so a
+broken link in `base.html` is one problem, not one per page.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sitegen.check.built import BuiltSite, Target
+from sitegen.check.sources import SourceLinks, source_links
+from sitegen.errors import CheckError
+
+SHOWN_PAGES = 3
+"""Pages named for a theme link that is broken on many pages."""
+IMPLICIT_ANCHORS = frozenset({"", "top"})
+"""`#` and `#top` scroll to the top of any page (HTML standard), with or without such an id."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Broken:
+    what: str
+    """`link`, `image`, `stylesheet`, …"""
+    url: str
+    why: str
+    hint: str
+
+
+def _kind(tag: str, attr: str) -> str:
+    if tag == "img" or tag == "source":
+        return "image"
+    if tag == "script":
+        return "script"
+    if tag == "link":
+        return "linked file"
+    if tag == "a" or tag == "area":
+        return "link"
+    return f"<{tag} {attr}>"
+
+
+def _verdict(built: BuiltSite, target: Target, what: str, url: str, here: str) -> _Broken | None:
+    if target.outside:
+        return _Broken(
+            what,
+            url,
+            f"it leads outside the site's base path {built.base_path}",
+            f"start root-relative links with {built.base_path}",
+        )
+    if target.rel_path is None:
+        return _Broken(what, url, "no such file in the built site", "fix the link or add the page it points to")
+    if target.fragment in IMPLICIT_ANCHORS or not target.rel_path.endswith(".html"):
+        return None
+    if target.fragment not in built.parsed(target.rel_path).ids:
+        shown = "this page" if target.rel_path == here else built.page_url(target.rel_path)
+        return _Broken(
+            "anchor",
+            url,
+            f'{shown} has no element with id="{target.fragment}"',
+            "link to a heading's id (shown in the page's HTML) or remove the #part",
+        )
+    return None
+
+
+def check_links(built: BuiltSite) -> list[CheckError]:
+    """Every reference in every built HTML page, checked against the files of the build."""
+    by_out_path = {page.out_path: page for page in built.site.pages.values()}
+    problems: list[CheckError] = []
+    theme_broken: dict[tuple[str, str, str], list[tuple[str, int]]] = defaultdict(list)
+    details: dict[tuple[str, str, str], _Broken] = {}
+    for rel in built.html_files:
+        here = built.page_url(rel)
+        page = by_out_path.get(rel)
+        links: SourceLinks | None = None
+        for ref in built.parsed(rel).references:
+            target = built.resolve(ref.url, here)
+            if target is None:
+                continue
+            broken = _verdict(built, target, _kind(ref.tag, ref.attr), ref.url, rel)
+            if broken is None:
+                continue
+            if page is not None and links is None:
+                links = source_links(page)
+            origin = links.get(ref.url) if links else None
+            if origin is not None:
+                path, line = origin
+                problems.append(
+                    CheckError(
+                        f"broken {broken.what} {broken.url}: {broken.why} (on {here})",
+                        path=path,
+                        line=line,
+                        hint=broken.hint,
+                    )
+                )
+            else:
+                key = (broken.what, target.url + "#" + target.fragment, broken.why)
+                theme_broken[key].append((here, ref.line))
+                details.setdefault(key, broken)
+    for key, places in theme_broken.items():
+        broken = details[key]
+        first_page, first_line = places[0]
+        others = ""
+        if len(places) > 1:
+            shown = ", ".join(p for p, _ in places[1 : SHOWN_PAGES + 1])
+            more = len(places) - 1 - SHOWN_PAGES
+            others = f"; also on {shown}" + (f" and {more} more pages" if more > 0 else "")
+        problems.append(
+            CheckError(
+                f"broken {broken.what} {broken.url}: {broken.why} (line {first_line} of the built page{others})",
+                path=first_page,
+                hint=broken.hint,
+            )
+        )
+    return problems

@@ -1,0 +1,218 @@
+"""`sitegen check`: a fresh build, then links, anchors, assets, leaked drafts, feeds and sitemap."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sitegen.check import check_site
+from sitegen.cli import main
+from tests.conftest import copy_seed_site, run_cli
+
+CONFIG = """\
+-- sitegen.yaml --
+title: "Тестовий дайджест"
+base_url: "https://example.org/digest/"
+"""
+
+LINKED = """\
+-- seeds/2026/02/a.md --
+---
+title: "Перша стаття про переговори в Брюсселі"
+date: 2026-02-10T10:00:00+02:00
+tags: [НАТО]
+curator_note: "Читайте [другу](../druha-stattia-pro-bezpeku-yevropy/#rozdil) і [цю](#pidsumky)."
+---
+Перший абзац із [посиланням на другу](/digest/2026/02/druha-stattia-pro-bezpeku-yevropy/).
+
+## Підсумки
+
+Кінець, [на головну](/digest/) і [до тегу](/digest/tags/nato/).
+-- seeds/2026/02/b.md --
+---
+title: "Друга стаття про безпеку Європи"
+date: 2026-02-11T10:00:00+02:00
+tags: [НАТО, Безпека]
+---
+Вступ.
+
+## Розділ
+
+Текст [назад](../persha-stattia-pro-perehovory-v-briusseli/#pidsumky).
+"""
+
+DRAFT = """\
+-- seeds/2026/02/c.md --
+---
+title: "Секретна чернетка про гарантії безпеки"
+date: 2026-02-12T10:00:00+02:00
+tags: [НАТО]
+draft: true
+---
+Ще не готово.
+"""
+
+
+def test_check_clean_site_passes(make_site, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(CONFIG + LINKED + DRAFT)
+    assert main(["check", "--site", str(site)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("checked ") and "no problems" in out
+    assert not (site / "site").exists(), "check builds into a temporary folder, never site/"
+
+
+def test_check_example_digest_passes(tmp_path: Path) -> None:
+    result = run_cli("check", "--site", str(copy_seed_site(tmp_path / "digest")))
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err
+
+
+def test_check_broken_link_and_anchor_in_body_report_source_line(make_site, capsys) -> None:
+    site = make_site(
+        CONFIG
+        + LINKED.replace(
+            "/digest/2026/02/druha-stattia-pro-bezpeku-yevropy/)", "/digest/2026/02/nemaie-takoi/)"
+        ).replace("[назад](../persha-stattia-pro-perehovory-v-briusseli/#pidsumky)", "[назад](#nemaie-yakoria)")
+    )
+    assert main(["check", "--site", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "seeds/2026/02/a.md:7: broken link /digest/2026/02/nemaie-takoi/: no such file in the built site "
+        "(on /digest/2026/02/persha-stattia-pro-perehovory-v-briusseli/)"
+    ) in err
+    assert (
+        'seeds/2026/02/b.md:10: broken anchor #nemaie-yakoria: this page has no element with id="nemaie-yakoria" '
+        "(on /digest/2026/02/druha-stattia-pro-bezpeku-yevropy/)"
+    ) in err
+    assert "2 problems" in err
+
+
+def test_check_broken_link_and_anchor_in_curator_note_report_key_line(make_site, capsys) -> None:
+    site = make_site(
+        CONFIG
+        + LINKED.replace("../druha-stattia-pro-bezpeku-yevropy/#rozdil", "/digest/tags/nemaie/").replace(
+            "(#pidsumky)", "(#nemaie)"
+        )
+    )
+    assert main(["check", "--site", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert "seeds/2026/02/a.md:5: broken link /digest/tags/nemaie/: no such file in the built site" in err
+    assert 'seeds/2026/02/a.md:5: broken anchor #nemaie: this page has no element with id="nemaie"' in err
+
+
+def test_check_anchor_on_another_page(make_site, capsys) -> None:
+    site = make_site(CONFIG + LINKED.replace("#rozdil", "#nemaie-rozdilu"))
+    assert main(["check", "--site", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "seeds/2026/02/a.md:5: broken anchor ../druha-stattia-pro-bezpeku-yevropy/#nemaie-rozdilu: "
+        '/digest/2026/02/druha-stattia-pro-bezpeku-yevropy/ has no element with id="nemaie-rozdilu"'
+    ) in err
+
+
+def test_check_link_outside_base_path(make_site, capsys) -> None:
+    site = make_site(CONFIG + LINKED.replace("[на головну](/digest/)", "[на головну](/tags/nato/)"))
+    assert main(["check", "--site", str(site)]) == 1
+    assert (
+        "seeds/2026/02/a.md:11: broken link /tags/nato/: it leads outside the site's base path /digest/"
+        in capsys.readouterr().err
+    )
+
+
+THEME_LEAK = """\
+-- themes/leaky/templates/tags.html --
+{% extends "base.html" %}
+{% block main %}<h1>Теги</h1><p>Скоро: Секретна чернетка про гарантії безпеки</p>
+<a href="/digest/archive/">архів</a>{% endblock %}
+"""
+
+
+def test_check_draft_leaked_by_theme_template(make_site, capsys) -> None:
+    site = make_site(CONFIG.rstrip("\n") + "\ntheme: leaky\n" + LINKED + DRAFT + THEME_LEAK)
+    assert main(["check", "--site", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        'seeds/2026/02/c.md:5: draft "Секретна чернетка про гарантії безпеки" '
+        "(/digest/2026/02/sekretna-chernetka-pro-harantii-bezpeky/) appears in the built site: tags/index.html"
+    ) in err
+    # A theme link broken on a page is reported once, at the page and line of the built HTML.
+    assert "/digest/tags/: broken link /digest/archive/: no such file in the built site (line " in err
+
+
+def test_check_draft_leaked_into_search_index_and_feed(make_site) -> None:
+    site = make_site(CONFIG + LINKED + DRAFT)
+
+    def plant(out: Path) -> None:
+        entry = {"title": "Секретна чернетка про гарантії безпеки", "url": "/digest/x/"}
+        (out / "search-index.json").write_text(json.dumps([entry]), "utf-8")  # \\uXXXX escapes
+        feed = (out / "feed.xml").read_text("utf-8")
+        link = "https://example.org/digest/2026/02/sekretna-chernetka-pro-harantii-bezpeky/"
+        (out / "feed.xml").write_text(feed.replace("</feed>", f'<link href="{link}" rel="related"/></feed>'), "utf-8")
+
+    report = check_site(site, after_build=plant)
+    [problem] = report.problems
+    assert problem.path == "seeds/2026/02/c.md" and problem.line == 5
+    assert problem.message.endswith("appears in the built site: feed.xml, search-index.json")
+
+
+def test_check_future_page_in_output_is_caught(make_site) -> None:
+    future = DRAFT.replace("draft: true\n", "").replace("2026-02-12", "2099-02-12").replace("c.md", "f.md")
+    site = make_site(CONFIG + LINKED + future)
+    assert check_site(site).problems == []  # the build leaves the scheduled page out
+    # Published once its date has come: then it is no leak.
+    assert check_site(site, now=datetime(2099, 3, 1, tzinfo=UTC)).problems == []
+
+    def plant(out: Path) -> None:
+        page = out / "2099/02/sekretna-chernetka-pro-harantii-bezpeky/index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text("<p>Секретна чернетка про гарантії безпеки</p>", "utf-8")
+
+    [problem] = check_site(site, after_build=plant).problems
+    assert problem.format().startswith(
+        'seeds/2026/02/f.md:3: future-dated page "Секретна чернетка про гарантії безпеки" '
+        "(/digest/2099/02/sekretna-chernetka-pro-harantii-bezpeky/) appears in the built site: "
+        "2099/02/sekretna-chernetka-pro-harantii-bezpeky/index.html"
+    )
+
+
+def test_check_missing_files_and_bad_feeds(make_site) -> None:
+    site = make_site(CONFIG + LINKED)
+
+    def damage(out: Path) -> None:
+        (out / "404.html").unlink()
+        (out / "feed.xml").write_text("<feed><entry>", "utf-8")
+        (out / "feed.json").write_text(json.dumps({"version": "1", "items": [{"id": "x"}]}), "utf-8")
+        sitemap = (out / "sitemap.xml").read_text("utf-8")
+        (out / "sitemap.xml").write_text(
+            sitemap.replace("</urlset>", "<url><loc>https://example.org/digest/nemaie/</loc></url></urlset>"), "utf-8"
+        )
+
+    messages = [p.format() for p in check_site(site, after_build=damage).problems]
+    assert messages[0] == "404.html: 404.html is missing from the built site (the theme or the build did not make it)"
+    assert any(m.startswith("feed.xml: not well-formed XML: ") for m in messages)
+    assert any(m.startswith("feed.json: version is '1', not https://jsonfeed.org/version/1.x") for m in messages)
+    assert any(m.startswith("feed.json: the feed has no title") for m in messages)
+    assert any(m.startswith("feed.json: item 1 has neither content_html nor content_text") for m in messages)
+    assert any(m.startswith("sitemap.xml: it lists https://example.org/digest/nemaie/ is not a page") for m in messages)
+
+
+def test_check_missing_image_and_stylesheet(make_site) -> None:
+    site = make_site(CONFIG + LINKED.replace("Перший абзац", "![фото](/digest/img/nemaie.jpg) Перший абзац"))
+
+    def drop_css(out: Path) -> None:
+        for css in (out / "assets" / "css").iterdir():
+            css.unlink()
+
+    messages = [p.format() for p in check_site(site, after_build=drop_css).problems]
+    assert any(m.startswith("seeds/2026/02/a.md:7: broken image /digest/img/nemaie.jpg") for m in messages)
+    [css] = [m for m in messages if "broken linked file /digest/assets/css/" in m]
+    assert "also on" in css  # one problem for every page that links the stylesheet
+
+
+def test_check_source_error_is_reported_by_the_build(make_site, capsys) -> None:
+    site = make_site(CONFIG + LINKED.replace("date: 2026-02-11T10:00:00+02:00", "date: учора"))
+    assert main(["check", "--site", str(site)]) == 1
+    assert "seeds/2026/02/b.md:3: date:" in capsys.readouterr().err

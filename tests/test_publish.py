@@ -1,0 +1,335 @@
+"""`sitegen publish` with real folders and real git repositories (a bare repository as the remote)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sitegen import __version__
+from sitegen.cli import main
+from tests.conftest import run_cli, tree_digest
+
+SITE = """\
+-- sitegen.yaml --
+title: "Тестовий дайджест"
+base_url: "https://example.org/digest/"
+-- seeds/2026/02/a.md --
+---
+title: "Перша стаття про переговори в Брюсселі"
+date: 2026-02-10T10:00:00+02:00
+tags: [НАТО]
+---
+Перший абзац.
+-- seeds/2026/02/b.md --
+---
+title: "Друга стаття про безпеку Європи"
+date: 2026-02-11T10:00:00+02:00
+tags: [НАТО, Безпека]
+---
+Другий абзац.
+-- seeds/2026/02/c.md --
+---
+title: "Третя стаття про гарантії для України"
+date: 2026-02-12T10:00:00+02:00
+tags: [Україна]
+---
+Третій абзац.
+"""
+C_TITLE = "Третя стаття про гарантії для України"
+C_SLUG = "2026/02/tretia-stattia-pro-harantii-dlia-ukrainy/"
+
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "Test Editor",
+    "GIT_AUTHOR_EMAIL": "editor@example.org",
+    "GIT_COMMITTER_NAME": "Test Editor",
+    "GIT_COMMITTER_EMAIL": "editor@example.org",
+}
+
+
+@pytest.fixture(autouse=True)
+def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests must pass on a machine without a git identity."""
+    for key, value in IDENTITY.items():
+        monkeypatch.setenv(key, value)
+
+
+def git(*args: str, cwd: Path) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Path:
+    path = tmp_path / "remote.git"
+    git("init", "-q", "--bare", str(path), cwd=tmp_path)
+    return path
+
+
+def commits(repo: Path, branch: str = "gh-pages") -> list[str]:
+    return git("rev-list", branch, cwd=repo).split()
+
+
+def branch_files(repo: Path, branch: str = "gh-pages") -> dict[str, bytes]:
+    names = git("ls-tree", "-r", "--name-only", branch, cwd=repo).split("\n")
+    return {
+        n: subprocess.run(["git", "show", f"{branch}:{n}"], cwd=repo, capture_output=True).stdout for n in names if n
+    }
+
+
+def publish(*args: str, site: Path) -> int:
+    return main(["publish", "--site", str(site), *args])
+
+
+# Folder target
+
+
+def test_publish_folder_new_then_again_same_bytes(make_site, tmp_path: Path, capsys) -> None:
+    site = make_site(SITE)
+    out = tmp_path / "public"
+    assert publish("--to", str(out), site=site) == 0
+    first = tree_digest(out)
+    assert ".sitegen-publish" in first and ".sitegen-build" not in first
+    assert {"index.html", "404.html", "sitemap.xml", "feed.xml", "feed.json", C_SLUG + "index.html"} <= set(first)
+    assert "published 3 articles to" in capsys.readouterr().out
+    assert publish("--to", str(out), site=site) == 0
+    assert tree_digest(out) == first
+    assert "nothing to publish" in capsys.readouterr().out
+    assert not (site / "site").exists(), "publish builds into a temporary folder, never site/"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site"], "no temp folder left beside the target"
+
+
+def test_publish_folder_foreign_is_refused_and_kept(make_site, tmp_path: Path, capsys) -> None:
+    site = make_site(SITE)
+    out = tmp_path / "www"
+    out.mkdir()
+    (out / "mine.txt").write_text("не чіпати", "utf-8")
+    before = tree_digest(out)
+    assert publish("--to", str(out), site=site) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: refused to publish to {out}: it is not empty and has no .sitegen-publish marker, so sitegen "
+        "did not publish it; it was left untouched (choose an empty or new folder outside the site folder, "
+        "or one sitegen published before)\n"
+    )
+    assert tree_digest(out) == before
+
+
+@pytest.mark.parametrize("inside", ["public", "seeds/out", "."])
+def test_publish_folder_inside_site_is_refused(make_site, inside: str, capsys) -> None:
+    site = make_site(SITE)
+    before = tree_digest(site)
+    assert publish("--to", str(site / inside), site=site) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: refused to publish to {(site / inside).resolve()}: it is ")
+    assert ("the site folder" in err) and err.count("\n") == 1
+    assert tree_digest(site) == before
+
+
+def test_publish_folder_holding_the_site_is_refused(make_site, tmp_path: Path, capsys) -> None:
+    site = make_site(SITE)
+    assert publish("--to", str(tmp_path), site=site) == 1
+    assert f"it holds the site folder ({site})" in capsys.readouterr().err
+
+
+def test_publish_broken_source_publishes_nothing_and_names_file(make_site, tmp_path: Path, remote: Path) -> None:
+    site = make_site(SITE)
+    out = tmp_path / "public"
+    assert publish("--to", str(out), site=site) == 0
+    assert publish("--git", str(remote), site=site) == 0
+    before, head = tree_digest(out), commits(remote)
+    page = site / "seeds/2026/02/b.md"
+    page.write_text(page.read_text("utf-8").replace("tags: [НАТО, Безпека]", "tags: [НАТО, Безпека"), "utf-8")
+    for target in (["--to", str(out)], ["--git", str(remote)]):
+        result = run_cli("publish", "--site", str(site), *target, env=IDENTITY)
+        assert result.code == 1
+        assert result.err.startswith("error: seeds/2026/02/b.md:4:"), result.err
+        assert "Traceback" not in result.err
+    assert tree_digest(out) == before
+    assert commits(remote) == head
+
+
+def test_publish_check_problem_publishes_nothing(make_site, tmp_path: Path, capsys) -> None:
+    site = make_site(SITE.replace("Другий абзац.", "Другий [абзац](/digest/nemaie/)."))
+    out = tmp_path / "public"
+    assert publish("--to", str(out), site=site) == 1
+    err = capsys.readouterr().err
+    assert "1. seeds/2026/02/b.md:6: broken link /digest/nemaie/" in err
+    assert "2. refused to publish: check found 1 problem in the build" in err
+    assert not out.exists()
+
+
+def test_publish_draft_disappears_from_every_published_file(make_site, tmp_path: Path, remote: Path) -> None:
+    site = make_site(SITE)
+    out = tmp_path / "public"
+    assert publish("--to", str(out), site=site) == 0
+    assert publish("--git", str(remote), site=site) == 0
+    page = site / "seeds/2026/02/c.md"
+    page.write_text(page.read_text("utf-8").replace("tags: [Україна]", "tags: [Україна]\ndraft: true"), "utf-8")
+    assert publish("--to", str(out), site=site) == 0
+    assert publish("--git", str(remote), site=site) == 0
+    published = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    for files in (published, branch_files(remote)):
+        assert files and "index.html" in files
+        leaks = [name for name, data in files.items() if C_TITLE.encode() in data or C_SLUG.encode() in data]
+        assert leaks == []
+        assert not any(name.startswith(C_SLUG) or name.startswith("tags/ukraina/") for name in files)
+
+
+def test_publish_dry_run_lists_exact_diff_and_changes_nothing(make_site, tmp_path: Path, capsys) -> None:
+    site = make_site(SITE)
+    out = tmp_path / "public"
+    assert publish("--to", str(out), site=site) == 0
+    before = tree_digest(out)
+    (site / "seeds/2026/02/c.md").unlink()
+    page = site / "seeds/2026/02/a.md"
+    page.write_text(page.read_text("utf-8").replace("Перший абзац.", "Перший абзац, змінений."), "utf-8")
+    capsys.readouterr()
+    assert publish("--to", str(out), "--dry-run", site=site) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert tree_digest(out) == before
+    assert lines[-1].startswith(f"dry run: publishing to {out} would make 0 added, ")
+    listed = {line[2:]: line[0] for line in lines[:-1]}
+    assert publish("--to", str(out), site=site) == 0
+    after = tree_digest(out)
+    actual = {p: "+" for p in after.keys() - before.keys()}
+    actual |= {p: "-" for p in before.keys() - after.keys()}
+    actual |= {p: "~" for p in after.keys() & before.keys() if after[p] != before[p]}
+    assert listed == actual
+    assert listed[C_SLUG + "index.html"] == "-" and listed["tags/ukraina/index.html"] == "-"
+    assert listed["2026/02/persha-stattia-pro-perehovory-v-briusseli/index.html"] == "~"
+
+
+def test_publish_deletion_cap_holds(make_site, tmp_path: Path, remote: Path, capsys) -> None:
+    site = make_site(SITE)
+    out = tmp_path / "public"
+    assert publish("--to", str(out), site=site) == 0
+    assert publish("--git", str(remote), site=site) == 0
+    before, head = tree_digest(out), commits(remote)
+    (site / "seeds/2026/02/c.md").unlink()
+    capsys.readouterr()
+    for target in (["--to", str(out)], ["--git", str(remote)]):
+        assert publish(*target, "--max-deletes", "2", site=site) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("error: refused to publish: it would remove 3 published files, more than --max-deletes 2")
+        assert err.count("\n") == 1
+    assert tree_digest(out) == before and commits(remote) == head
+    assert publish("--to", str(out), "--max-deletes", "3", site=site) == 0
+    assert publish("--git", str(remote), "--max-deletes", "2", "--force", site=site) == 0
+    assert len(commits(remote)) == 2
+
+
+def test_publish_empty_build_is_refused(make_site, tmp_path: Path, capsys) -> None:
+    site = make_site("-- sitegen.yaml --\ntitle: Порожньо\nbase_url: https://example.org/\n")
+    out = tmp_path / "public"
+    assert publish("--to", str(out), site=site) == 1
+    assert capsys.readouterr().err == (
+        "error: refused to publish: the build has no articles (check seeds/; run again with --force if this is "
+        "what you want)\n"
+    )
+    assert not out.exists()
+
+
+# Git target
+
+
+def test_publish_git_creates_branch_with_the_build(make_site, remote: Path, capsys) -> None:
+    site = make_site(SITE)
+    assert publish("--git", str(remote), site=site) == 0
+    [commit] = commits(remote)
+    assert capsys.readouterr().out.startswith(
+        f"published 3 articles to branch gh-pages of {remote} as commit {commit[:12]}"
+    )
+    files = branch_files(remote)
+    assert {"index.html", "404.html", "sitemap.xml", "feed.xml", "feed.json", C_SLUG + "index.html"} <= set(files)
+    assert ".sitegen-build" not in files and ".sitegen-publish" not in files
+    message = git("log", "-1", "--format=%B", "gh-pages", cwd=remote)
+    assert message.startswith("Publish Тестовий дайджест: 3 articles\n\n")
+    assert f"Built by sitegen {__version__}: 3 articles, 3 tags, " in message
+    assert "Source: not a git work tree." in message
+    assert git("log", "-1", "--format=%an <%ae>", "gh-pages", cwd=remote).strip() == "Test Editor <editor@example.org>"
+
+
+def test_publish_git_same_build_adds_no_commit_and_a_change_adds_one(make_site, remote: Path, capsys) -> None:
+    site = make_site(SITE)
+    assert publish("--git", str(remote), site=site) == 0
+    first = commits(remote)
+    assert publish("--git", str(remote), site=site) == 0
+    assert commits(remote) == first
+    assert "nothing to publish" in capsys.readouterr().out
+    page = site / "seeds/2026/02/b.md"
+    page.write_text(page.read_text("utf-8").replace("Другий абзац.", "Другий абзац, виправлений."), "utf-8")
+    assert publish("--git", str(remote), "--message", "Виправлення", site=site) == 0
+    second = commits(remote)
+    assert len(second) == 2 and second[1:] == first
+    assert git("rev-parse", "gh-pages^", cwd=remote).strip() == first[0]
+    assert git("log", "-1", "--format=%s", "gh-pages", cwd=remote).strip() == "Виправлення"
+
+
+def test_publish_git_keeps_cname_and_nojekyll(make_site, tmp_path: Path, remote: Path) -> None:
+    site = make_site(SITE)
+    assert publish("--git", str(remote), site=site) == 0
+    clone = tmp_path / "clone"
+    git("clone", "-q", "--branch", "gh-pages", str(remote), str(clone), cwd=tmp_path)
+    (clone / "CNAME").write_text("digest.example.org\n", "utf-8")
+    (clone / ".nojekyll").write_text("", "utf-8")
+    git("add", "CNAME", ".nojekyll", cwd=clone)
+    git("commit", "-q", "-m", "Custom domain", cwd=clone)
+    git("push", "-q", "origin", "gh-pages", cwd=clone)
+    (site / "seeds/2026/02/c.md").unlink()
+    assert publish("--git", str(remote), site=site) == 0
+    files = branch_files(remote)
+    assert files["CNAME"] == b"digest.example.org\n" and files[".nojekyll"] == b""
+    assert C_SLUG + "index.html" not in files
+    assert len(commits(remote)) == 3
+
+
+def test_publish_git_message_names_source_commit(make_site, remote: Path) -> None:
+    site = make_site(SITE)
+    git("init", "-q", cwd=site)
+    git("add", "-A", cwd=site)
+    git("commit", "-q", "-m", "Сайт", cwd=site)
+    head = git("rev-parse", "--short=12", "HEAD", cwd=site).strip()
+    assert publish("--git", str(remote), site=site) == 0
+    assert f"Source: commit {head}.\n" in git("log", "-1", "--format=%B", "gh-pages", cwd=remote)
+
+
+def test_publish_git_checked_out_branch_is_refused(make_site, tmp_path: Path, capsys) -> None:
+    site = make_site(SITE)
+    repo = tmp_path / "work"
+    git("init", "-q", "-b", "gh-pages", str(repo), cwd=tmp_path)
+    (repo / "README").write_text("x", "utf-8")
+    git("add", "README", cwd=repo)
+    git("commit", "-q", "-m", "x", cwd=repo)
+    head = commits(repo)
+    assert publish("--git", str(repo), site=site) == 1
+    assert capsys.readouterr().err == (
+        f"error: refused to publish to branch gh-pages of {repo}: the branch is checked out in the work tree "
+        f"{repo.resolve()}, whose files would no longer match it (publish to another branch, check out another "
+        "branch there, or push to a bare repository)\n"
+    )
+    assert commits(repo) == head
+    # Another branch of the same repository is fine.
+    assert publish("--git", str(repo), "--branch", "site", site=site) == 0
+    assert commits(repo) == head and len(commits(repo, "site")) == 1
+
+
+def test_publish_git_missing_repository_is_refused(make_site, tmp_path: Path, capsys) -> None:
+    site = make_site(SITE)
+    assert publish("--git", str(tmp_path / "nope.git"), site=site) == 1
+    assert capsys.readouterr().err.startswith(
+        f"error: refused to publish to branch gh-pages of {tmp_path / 'nope.git'}"
+    )
+
+
+def test_publish_git_dry_run_changes_nothing(make_site, remote: Path, capsys) -> None:
+    site = make_site(SITE)
+    assert publish("--git", str(remote), "--dry-run", site=site) == 0
+    out = capsys.readouterr().out
+    assert "+ index.html" in out.splitlines()
+    assert git("branch", "--list", cwd=remote) == ""
+
+
+def test_publish_usage_needs_a_target() -> None:
+    assert run_cli("publish").code == 2
+    assert run_cli("publish", "--to", "a", "--git", "b").code == 2
