@@ -56,7 +56,7 @@ def test_cli_build_prints_one_summary_line(tmp_path: Path) -> None:
     match = SUMMARY.match(lines[0])
     assert match, lines[0]
     articles, tags, feeds, files = (int(match.group(i)) for i in range(1, 5))
-    assert articles == 2 and tags == 6 and feeds == tags + 2
+    assert articles == 2 and tags == 6 and feeds == tags + 2 + 2  # + site Atom, JSON Feed, 2 edition feeds
     assert files == len(tree_digest(site / "site"))
     assert match.group(5) == "s/site"
 
@@ -72,7 +72,7 @@ def test_cli_verbose_names_the_phases(tmp_path: Path) -> None:
     site = copy_seed_site(tmp_path / "s")
     result = run_cli("build", "-v", "--site", str(site))
     assert result.code == 0
-    assert "read 2 source files" in result.err
+    assert "read 4 source files" in result.err
     assert "rendering 2 articles, 6 tags" in result.err
     assert re.search(r"writing \d+ files to ", result.err)
 
@@ -96,7 +96,7 @@ def test_cli_base_url_override_changes_links(tmp_path: Path) -> None:
 
 def test_cli_drafts_flag_includes_drafts(tmp_path: Path) -> None:
     site = copy_seed_site(tmp_path / "s")
-    page = next((site / "seeds").rglob("*.md"))
+    page = next((site / "seeds" / "2026").rglob("*.md"))
     page.write_text(page.read_text("utf-8").replace("draft: false", "draft: true"), "utf-8")
     assert run_cli("build", "-q", "--site", str(site)).code == 0
     without = tree_digest(site / "site")

@@ -149,9 +149,12 @@ def test_outputs_sitemap_lists_every_page_and_nothing_else(out: Path) -> None:
     assert len(locs) == len(set(locs))
     assert all(loc.startswith(BASE) for loc in locs)
     assert all(local_file(out, loc).is_file() for loc in locs)
-    expected = {BASE, BASE + "tags/", BASE + NEWER, BASE + OLDER} | {
-        BASE + f"tags/{p.parent.name}/" for p in (out / "tags").glob("*/index.html")
-    }
+    curation = {"editions/", "editions/2026-w06/", "editions/2026-w07/", "archive/", "2026/", "2026/02/"}
+    expected = (
+        {BASE, BASE + "tags/", BASE + NEWER, BASE + OLDER}
+        | {BASE + u for u in curation}
+        | {BASE + f"tags/{p.parent.name}/" for p in (out / "tags").glob("*/index.html")}
+    )
     assert set(locs) == expected
     lastmods = {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in root}
     assert lastmods[BASE + NEWER] == "2026-02-12T18:10:00+02:00"
@@ -163,7 +166,7 @@ def test_outputs_robots_points_to_the_sitemap(out: Path) -> None:
 
 def test_outputs_html_pages_are_well_formed_and_linked(out: Path) -> None:
     pages = html_pages(out)
-    assert len(pages) == 11
+    assert len(pages) == 17  # 11 of issue 3 + /editions/, 2 editions, /archive/, /2026/, /2026/02/
     for rel, page in pages.items():
         (html,) = page.attrs("html")
         assert html["lang"] == "uk", rel

@@ -1,10 +1,11 @@
-"""The immutable content model: `Page`, `Tag`, `Site`. Relations are ids, never back-references."""
+"""The immutable content model: `Page`, `Tag`, `Edition`, the archive, `Site`. Relations are ids."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import MappingProxyType
 
 from sitegen.config import SiteConfig
 from sitegen.content.schema import PageMeta
@@ -52,6 +53,80 @@ class Tag:
 
 
 @dataclass(frozen=True, slots=True)
+class EditionGroup:
+    """One rubric of an edition: its articles in edition order."""
+
+    category: str | None
+    """`None` gathers the articles without a `category`."""
+    page_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """One ISO week of the site time zone and its articles, curated by an optional `seeds/editions/` page."""
+
+    key: str
+    """`2026-w07`: ISO year and week, as in the URL and the file name."""
+    year: int
+    """The ISO year (2025-12-29 belongs to 2026-w01)."""
+    week: int
+    start: date
+    """Monday of the week."""
+    end: date
+    """Sunday of the week."""
+    title: str | None
+    """From the edition page; `None` lets the theme name the week."""
+    intro: str
+    """The editor's introduction (Markdown); empty without an edition page."""
+    intro_line: int
+    source_id: str | None
+    """`seeds/editions/2026-w07.md`, when the editor wrote one."""
+    url: str
+    out_path: str
+    featured_ids: tuple[str, ...]
+    """`featured: true` articles, first in the edition."""
+    groups: tuple[EditionGroup, ...]
+    """The other articles by rubric."""
+    prev_key: str | None = None
+    """The next older edition."""
+    next_key: str | None = None
+    """The next newer edition."""
+
+    @property
+    def page_ids(self) -> tuple[str, ...]:
+        """Every article of the edition, in edition order."""
+        return self.featured_ids + tuple(i for g in self.groups for i in g.page_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveMonth:
+    """One calendar month (site time zone) of the date archive."""
+
+    year: int
+    month: int
+    url: str
+    page_ids: tuple[str, ...]
+    """Newest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveYear:
+    """One calendar year of the date archive, its months newest first."""
+
+    year: int
+    url: str
+    months: tuple[ArchiveMonth, ...]
+
+    @property
+    def count(self) -> int:
+        return sum(len(m.page_ids) for m in self.months)
+
+
+def _empty() -> Mapping[str, Edition]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything the render phase may read: the config, pages and tags, with drafts already gone."""
 
@@ -61,6 +136,10 @@ class Site:
     """Page ids, newest first."""
     tags: Mapping[str, Tag]
     """By slug, sorted by slug."""
+    editions: Mapping[str, Edition] = field(default_factory=_empty)
+    """By key, newest first; only weeks that have articles."""
+    archive: tuple[ArchiveYear, ...] = ()
+    """Years newest first."""
 
     def newest(self, count: int | None = None) -> list[Page]:
         """Articles newest first, at most `count`."""

@@ -16,11 +16,13 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from sitegen.config import SiteConfig
+from sitegen.content.archive import build_archive
+from sitegen.content.editions import build_editions, check_edition_orders, is_edition_source, read_edition_pages
 from sitegen.content.model import Page, Site, Tag
 from sitegen.content.schema import PageMeta, validate_page
 from sitegen.content.slugs import slugify
 from sitegen.errors import SitegenError, SourceError, raise_all
-from sitegen.source.files import EDITIONS_DIR, SourceFile
+from sitegen.source.files import SourceFile
 from sitegen.source.frontmatter import FrontMatter, parse_front_matter
 
 log = logging.getLogger(__name__)
@@ -51,10 +53,11 @@ def build_site(
     """
     problems: list[SitegenError] = list(read_problems)
     loaded: list[_Loaded] = []
-    edition_prefix = f"seeds/{EDITIONS_DIR}/"
+    edition_sources: list[SourceFile] = []
     for source in sources:
-        if source.rel_path.startswith(edition_prefix):
-            continue  # edition pages curate weeks; they are not articles (DESIGN "Editions")
+        if is_edition_source(source.rel_path):
+            edition_sources.append(source)  # edition pages curate weeks; they are not articles (DESIGN "Editions")
+            continue
         try:
             fm = parse_front_matter(source.text, source.rel_path)
         except SitegenError as exc:
@@ -68,8 +71,14 @@ def build_site(
     cutoff = now or datetime.now(UTC)
     kept = [it for it in loaded if (drafts or not it.meta.draft) and (future or it.meta.date <= cutoff)]
     pages = _assign_urls(config, kept, problems)
+    edition_pages = read_edition_pages(edition_sources, problems)
+    kept_ids = {id(it) for it in kept}
+    left_out = {it.meta.slug or slugify(it.meta.title) for it in loaded if id(it) not in kept_ids}
+    check_edition_orders(config, edition_pages, pages, left_out, problems)
     raise_all(problems)
-    return _link(config, pages)
+    site = _link(config, pages)
+    newest = site.newest()
+    return replace(site, editions=build_editions(config, newest, edition_pages), archive=build_archive(config, newest))
 
 
 def _assign_urls(config: SiteConfig, items: list[_Loaded], problems: list[SitegenError]) -> list[Page]:

@@ -1,4 +1,4 @@
-"""HTML pages: article, home, the tag index, paginated tag pages and 404."""
+"""HTML pages: article, the tag index, paginated tag pages and 404 (editions and home: `curation.py`)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from typing import Any
 from jinja2 import TemplateError as JinjaTemplateError
 from markupsafe import Markup
 
-from sitegen.content.model import Page, Site, Tag
+from sitegen.content.editions import week_key
+from sitegen.content.model import Edition, Page, Site, Tag
 from sitegen.errors import TemplateError
 from sitegen.render.markdown import RenderedBody, render_markdown
 from sitegen.render.output import Output
+from sitegen.render.reading import reading_minutes
 from sitegen.render.strings import Strings
 from sitegen.render.theme import Theme
 from sitegen.render.views import (
@@ -64,6 +66,8 @@ def render_article(site: Site, theme: Theme, page: Page, body: RenderedBody) -> 
         curator_note_html=Markup(render_markdown(meta.curator_note).html) if meta.curator_note else None,
         featured=meta.featured,
         extra=dict(meta.extra),
+        reading_time=s.plural("reading_time", reading_minutes(body.text)),
+        edition=_edition_link(site, page, s),
     )
     prev_page = site.pages[page.prev_id] if page.prev_id else None
     next_page = site.pages[page.next_id] if page.next_id else None
@@ -78,18 +82,9 @@ def render_article(site: Site, theme: Theme, page: Page, body: RenderedBody) -> 
     return _render(theme, "article.html", context, page.out_path, page.id)
 
 
-def render_home(site: Site, theme: Theme) -> Output:
-    """The home page: the latest articles."""
-    s = theme.strings_for(site.config.language)
-    pages = site.newest(site.config.per_page)
-    context = ListContext(
-        **_base(site, s, site.config.language, "home", site.config.title, "", site.config.base_url),
-        heading=s.latest,
-        articles=[summary_view(site, p, s) for p in pages],
-        pagination=None,
-        tag=None,
-    )
-    return _render(theme, "home.html", context, "index.html", "home")
+def _edition_link(site: Site, page: Page, s: Strings) -> LinkView | None:
+    edition = site.editions.get(week_key(page.local_date))
+    return LinkView(title=edition_title(edition, s), url=edition.url) if edition else None
 
 
 def render_tag_index(site: Site, theme: Theme) -> Output:
@@ -147,6 +142,11 @@ def render_not_found(site: Site, theme: Theme) -> Output:
         tag=None,
     )
     return _render(theme, "404.html", context, "404.html", "404")
+
+
+def edition_title(edition: Edition, s: Strings) -> str:
+    """The editor's title, else `Випуск за 9–15 лютого 2026` from the theme strings."""
+    return edition.title or s.format("edition_default_title", range=s.date_range(edition.start, edition.end))
 
 
 def _base(site: Site, s: Strings, lang: str, kind: str, title: str, description: str, canonical: str) -> BaseContext:

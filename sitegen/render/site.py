@@ -15,10 +15,18 @@ from dataclasses import dataclass
 
 from sitegen.content.model import Page, Site
 from sitegen.errors import SitegenError, SourceError, raise_all
+from sitegen.render.archive import render_archive
+from sitegen.render.curation import (
+    curation_urls,
+    render_edition,
+    render_edition_feeds,
+    render_edition_index,
+    render_home,
+)
 from sitegen.render.feeds import FeedEntry, feed_entry, render_atom, render_json_feed
 from sitegen.render.markdown import RenderedBody, render_markdown
 from sitegen.render.output import Output
-from sitegen.render.pages import render_article, render_home, render_not_found, render_tag_index, render_tag_pages
+from sitegen.render.pages import render_article, render_not_found, render_tag_index, render_tag_pages
 from sitegen.render.sitemap import render_robots, render_sitemap
 from sitegen.render.theme import Theme
 
@@ -136,7 +144,10 @@ def render_site(
             tag_pages = render_tag_pages(site, theme, tag)
             outputs.extend(tag_pages)
             list_urls.extend(site.config.base_path + o.out_path.removesuffix("index.html") for o in tag_pages)
-        return outputs
+        curated = [*render_edition_index(site, theme), *render_archive(site, theme)]
+        curated += [render_edition(site, theme, edition) for edition in site.editions.values()]
+        list_urls.extend(curation_urls(site, curated))
+        return outputs + curated
 
     if workers > 1:
         chunks, lists = _articles_in_workers(site, theme, pages, workers, list_pages)
@@ -172,6 +183,7 @@ def render_site(
     latest = [entries[p.id] for p in pages[:limit]]
     feeds.append(render_atom(site, latest, out_path="feed.xml", title=site.config.title, page_url=site.url()))
     feeds.append(render_json_feed(site, latest))
+    feeds.extend(render_edition_feeds(site, theme, entries))
     return [
         *(a.output for a in articles),
         *lists,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date as Date
 from datetime import datetime as DateTime
 from typing import Any
 
@@ -18,7 +19,7 @@ class Strings:
         self._table = table
         self._source = source
         self._locale = Locale.parse(lang.replace("-", "_"))
-        self._dates: dict[DateTime, str] = {}
+        self._dates: dict[DateTime | Date, str] = {}
 
     def __getattr__(self, key: str) -> Any:
         if key.startswith("_"):
@@ -45,7 +46,7 @@ class Strings:
             text = text.replace("{" + name + "}", str(value))
         return text
 
-    def date(self, value: DateTime) -> str:
+    def date(self, value: DateTime | Date) -> str:
         """`12 лютого 2026`: the genitive month, as CLDR's format pattern gives it."""
         # Memoised: one article's date shows on its page, the home page and every tag page it is on.
         text = self._dates.get(value)
@@ -57,6 +58,24 @@ class Strings:
         """`12 лютого 2026, 18:10`."""
         return self.date(value) + ", " + format_time(value, "HH:mm", locale=self._locale)
 
-    def month(self, value: DateTime) -> str:
+    def month(self, value: DateTime | Date) -> str:
         """`лютий 2026`: the stand-alone (nominative) month for headings."""
-        return format_datetime(value, "LLLL yyyy", locale=self._locale)
+        if isinstance(value, DateTime):
+            return format_datetime(value, "LLLL yyyy", locale=self._locale)
+        return format_date(value, "LLLL yyyy", locale=self._locale)
+
+    def month_name(self, value: DateTime | Date) -> str:
+        """`лютий`: the stand-alone (nominative) month name alone, for a month inside its year."""
+        return format_date(value, "LLLL", locale=self._locale)
+
+    def date_range(self, start: Date, end: Date) -> str:
+        """`9–15 лютого 2026`, `26 січня – 1 лютого 2026`, `29 грудня 2025 – 4 січня 2026` (genitive months).
+
+        Babel's `format_interval` has only abbreviated month intervals for `uk` ("9–15 лют. 2026 р."),
+        so the range is put together from `d MMMM` parts here.
+        """
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{format_date(start, 'd', locale=self._locale)}–{self.date(end)}"
+        if start.year == end.year:
+            return f"{format_date(start, 'd MMMM', locale=self._locale)} – {self.date(end)}"
+        return f"{self.date(start)} – {self.date(end)}"

@@ -62,6 +62,10 @@ class ArticleView(ArticleSummaryView):
     curator_note_html: Markup | None
     featured: bool
     extra: dict[str, Any]
+    reading_time: str
+    """`3 хвилини читання`."""
+    edition: LinkView | None
+    """The weekly edition the article is in."""
 
 
 class PaginationView(TypedDict):
@@ -79,6 +83,8 @@ class SiteView(TypedDict):
     language: str
     home_url: str
     tags_url: str
+    editions_url: str
+    archive_url: str
     feed_url: str
     json_feed_url: str
 
@@ -127,6 +133,8 @@ def site_view(site: Site) -> SiteView:
         language=cfg.language,
         home_url=site.url(),
         tags_url=site.url("tags/"),
+        editions_url=site.url("editions/"),
+        archive_url=site.url("archive/"),
         feed_url=site.url("feed.xml"),
         json_feed_url=site.url("feed.json"),
     )

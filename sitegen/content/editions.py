@@ -1,0 +1,269 @@
+"""Weekly editions: ISO weeks of the site time zone, curated by optional `seeds/editions/<yyyy>-w<ww>.md` pages.
+
+An edition page holds `title`, an optional `order` (article slugs) and the editor's introduction
+as its body. Every week with at least one article is an edition, with or without a page. In an
+edition, `featured: true` articles come first, then the others by rubric (`category`); inside
+each part the `order` list comes first, then newer before older (DESIGN "Editions", issue 8).
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from types import MappingProxyType
+
+from sitegen.config import SiteConfig
+from sitegen.content.model import Edition, EditionGroup, Page
+from sitegen.content.schema import describe
+from sitegen.errors import FrontMatterError, SitegenError, SourceError
+from sitegen.source.files import EDITIONS_DIR, SourceFile
+from sitegen.source.frontmatter import parse_front_matter
+
+log = logging.getLogger(__name__)
+
+EDITION_KEYS = ("title", "order")
+_FILE_NAME = re.compile(r"^(\d{4})-w(\d{2})\.md$")
+_PREFIX = f"seeds/{EDITIONS_DIR}/"
+
+
+@dataclass(frozen=True, slots=True)
+class EditionPage:
+    """A validated `seeds/editions/` page."""
+
+    rel_path: str
+    key: str
+    title: str
+    order: tuple[str, ...]
+    order_lines: tuple[tuple[int, int, str], ...]
+    """(line, column, line text) of each `order` item in the file."""
+    intro: str
+    intro_line: int
+
+
+def week_key(local_date: datetime | date) -> str:
+    """`2026-w07`: the ISO year and week of a date already in the site time zone."""
+    iso = local_date.isocalendar()
+    return f"{iso.year}-w{iso.week:02d}"
+
+
+def is_edition_source(rel_path: str) -> bool:
+    """True for files under `seeds/editions/`: edition pages, never articles."""
+    return rel_path.startswith(_PREFIX)
+
+
+def read_edition_pages(sources: Iterable[SourceFile], problems: list[SitegenError]) -> list[EditionPage]:
+    """Parse and check every edition page; problems (with file and line) go to `problems`."""
+    found: list[EditionPage] = []
+    for source in sources:
+        page = _read_edition_page(source, problems)
+        if page is not None:
+            found.append(page)
+    return found
+
+
+def _read_edition_page(source: SourceFile, problems: list[SitegenError]) -> EditionPage | None:
+    rel = source.rel_path
+    name = rel[len(_PREFIX) :]
+    match = _FILE_NAME.match(name)
+    if match is None:
+        problems.append(
+            SourceError(
+                f"not an edition file name: {name!r}",
+                path=rel,
+                hint="name it after the ISO week it curates, seeds/editions/<yyyy>-w<ww>.md, e.g. 2026-w07.md",
+            )
+        )
+        return None
+    year, week = int(match[1]), int(match[2])
+    try:
+        date.fromisocalendar(year, week, 1)
+    except ValueError:
+        problems.append(
+            SourceError(
+                f"{year} has no ISO week {week}",
+                path=rel,
+                hint=f"ISO years have weeks 01 to 52, some 53; {year} ends with week "
+                f"{date(year, 12, 28).isocalendar().week:02d}",
+            )
+        )
+        return None
+    try:
+        fm = parse_front_matter(source.text, rel)
+    except SitegenError as exc:
+        problems.extend(getattr(exc, "errors", [exc]))
+        return None
+    lines = source.text.split("\n")
+    before = len(problems)
+
+    def problem(
+        key: str, message: str, hint: str | None = None, line: int | None = None, col: int | None = None
+    ) -> None:  # noqa: E501
+        at = line or fm.key_lines.get(key, 1)
+        src = lines[at - 1] if 0 < at <= len(lines) else None
+        problems.append(FrontMatterError(message, path=rel, line=at, column=col, hint=hint, source_line=src))
+
+    for key in fm.data:
+        if key not in EDITION_KEYS:
+            close = difflib.get_close_matches(key, EDITION_KEYS, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else "an edition page knows only `title` and `order`"
+            problem(key, f"{key}: unknown key in an edition page", hint)
+    title = fm.data.get("title")
+    if title is None or (isinstance(title, str) and not title.strip()):
+        problem("title", "title: every edition page needs one", 'add `title: "…"` to the front matter')
+    elif not isinstance(title, str):
+        problem("title", f"title: expected text, got {describe(title)}", f'put it in quotes: title: "{title}"')
+    order, order_lines = _order(fm.data.get("order"), fm.key_lines.get("order", 1), lines, problem)
+    if len(problems) > before:
+        return None
+    assert isinstance(title, str)
+    return EditionPage(
+        rel_path=rel,
+        key=f"{year}-w{week:02d}",
+        title=title.strip(),
+        order=order,
+        order_lines=order_lines,
+        intro=fm.body.strip("\n"),
+        intro_line=fm.body_line,
+    )
+
+
+def _order(
+    value: object, key_line: int, lines: list[str], problem: Callable[..., None]
+) -> tuple[tuple[str, ...], tuple[tuple[int, int, str], ...]]:
+    if value is None:
+        return (), ()
+    if not isinstance(value, list):
+        problem("order", f"order: expected a list of article slugs, got {describe(value)}", "write order: [a, b]")
+        return (), ()
+    items: list[str] = []
+    where: list[tuple[int, int, str]] = []
+    line, col = key_line, 0
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            problem("order", f"order: item {i + 1}: expected an article slug, got {describe(item)}")
+            continue
+        slug = item.strip()
+        line, col = _find(lines, slug, (line, col))
+        if slug in items:
+            problem("order", f"order: {slug!r} is listed twice", "list each article once", line, col)
+            continue
+        items.append(slug)
+        where.append((line, col, lines[line - 1]))
+    return tuple(items), tuple(where)
+
+
+def _find(lines: list[str], text: str, start: tuple[int, int]) -> tuple[int, int]:
+    """(line, column) of the first `text` after `start` (line, column): where an `order` item is written."""
+    word = re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])")
+    line, col = start
+    for number in range(line, len(lines) + 1):
+        found = word.search(lines[number - 1], col if number == line else 0)
+        if found:
+            return number, found.start() + 1
+    return line, 1
+
+
+def check_edition_orders(
+    config: SiteConfig,
+    editions: Sequence[EditionPage],
+    pages: Sequence[Page],
+    unpublished: Collection[str],
+    problems: list[SitegenError],
+) -> None:
+    """Every `order` slug must name an article of that edition's week (or one left out: a draft, a future page).
+
+    `unpublished` holds the slugs of pages left out of this build: the editor may list them
+    before they appear, so they are skipped, not errors.
+    """
+    by_week: dict[str, set[str]] = defaultdict(set)
+    week_of: dict[str, list[str]] = defaultdict(list)
+    for page in pages:
+        key = week_key(page.local_date)
+        by_week[key].add(page.slug)
+        week_of[page.slug].append(key)
+    for ed in editions:
+        for slug, (line, col, text) in zip(ed.order, ed.order_lines, strict=True):
+            if slug in by_week[ed.key] or slug in unpublished:
+                continue
+            if week_of.get(slug):
+                weeks = ", ".join(sorted(set(week_of[slug])))
+                message = f"order: article {slug!r} is not in week {ed.key} (it belongs to {weeks})"
+                hint = f"move it to seeds/{EDITIONS_DIR}/{week_of[slug][0]}.md or remove it from this list"
+            else:
+                message = f"order: no article with slug {slug!r}"
+                close = difflib.get_close_matches(slug, sorted(by_week[ed.key]), n=1, cutoff=0.6)
+                hint = (
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else "use the last part of an article's URL, /<yyyy>/<mm>/<slug>/, of that week"
+                )
+            problems.append(
+                FrontMatterError(message, path=ed.rel_path, line=line, column=col, hint=hint, source_line=text)
+            )
+
+
+def build_editions(
+    config: SiteConfig, pages: Sequence[Page], edition_pages: Sequence[EditionPage]
+) -> Mapping[str, Edition]:
+    """Every ISO week with articles as an `Edition`, newest first, linked to its neighbours.
+
+    `pages` come newest first. An edition page for a week without published articles (a week
+    still to come, or one of drafts) makes no edition.
+    """
+    curated = {e.key: e for e in edition_pages}
+    weeks: dict[str, list[Page]] = {}
+    for page in pages:
+        weeks.setdefault(week_key(page.local_date), []).append(page)
+    for key in sorted(set(curated) - set(weeks)):
+        log.info("%s: week %s has no published articles yet; no edition page is made", curated[key].rel_path, key)
+    editions: list[Edition] = []
+    for key in sorted(weeks, reverse=True):
+        editions.append(_edition(config, key, weeks[key], curated.get(key)))
+    for i, ed in enumerate(editions):
+        editions[i] = replace(
+            ed,
+            next_key=editions[i - 1].key if i > 0 else None,
+            prev_key=editions[i + 1].key if i + 1 < len(editions) else None,
+        )
+    return MappingProxyType({e.key: e for e in editions})
+
+
+def _edition(config: SiteConfig, key: str, pages: list[Page], curated: EditionPage | None) -> Edition:
+    year, week = int(key[:4]), int(key[-2:])
+    rank = {slug: i for i, slug in enumerate(curated.order)} if curated else {}
+    unranked = len(rank)
+
+    def sort_key(page: Page) -> tuple[int, float, str]:
+        return (rank.get(page.slug, unranked), -page.meta.date.timestamp(), page.id)
+
+    ordered = sorted(pages, key=sort_key)
+    featured = tuple(p.id for p in ordered if p.meta.featured)
+    groups: dict[str | None, list[str]] = {}
+    for page in ordered:
+        if not page.meta.featured:
+            groups.setdefault(page.meta.category, []).append(page.id)
+    # Rubrics in the order of their first article; articles without a rubric last.
+    group_list = [EditionGroup(c, tuple(ids)) for c, ids in groups.items() if c is not None]
+    if None in groups:
+        group_list.append(EditionGroup(None, tuple(groups[None])))
+    path = f"editions/{key}/"
+    return Edition(
+        key=key,
+        year=year,
+        week=week,
+        start=date.fromisocalendar(year, week, 1),
+        end=date.fromisocalendar(year, week, 7),
+        title=curated.title if curated else None,
+        intro=curated.intro if curated else "",
+        intro_line=curated.intro_line if curated else 1,
+        source_id=curated.rel_path if curated else None,
+        url=config.base_path + path,
+        out_path=path + "index.html",
+        featured_ids=featured,
+        groups=tuple(group_list),
+    )
