@@ -126,7 +126,7 @@ THEME_LEAK = """\
 -- themes/leaky/templates/tags.html --
 {% extends "base.html" %}
 {% block main %}<h1>Теги</h1><p>Скоро: Секретна чернетка про гарантії безпеки</p>
-<a href="/digest/archive/">архів</a>{% endblock %}
+<a href="/digest/nowhere/">архів</a>{% endblock %}
 """
 
 
@@ -139,7 +139,7 @@ def test_check_draft_leaked_by_theme_template(make_site, capsys) -> None:
         "(/digest/2026/02/sekretna-chernetka-pro-harantii-bezpeky/) appears in the built site: tags/index.html"
     ) in err
     # A theme link broken on a page is reported once, at the page and line of the built HTML.
-    assert "/digest/tags/: broken link /digest/archive/: no such file in the built site (line " in err
+    assert "/digest/tags/: broken link /digest/nowhere/: no such file in the built site (line " in err
 
 
 def test_check_draft_leaked_into_search_index_and_feed(make_site) -> None:
