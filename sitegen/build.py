@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen.config import SiteConfig, load_config
 from sitegen.content.model import Site
-from sitegen.content.site import build_site
-from sitegen.output.writer import check_out_dir, write_site
+from sitegen.content.site import LoadCache, build_site
+from sitegen.errors import raise_all
+from sitegen.output.writer import check_out_dir, find_duplicates, write_site
+from sitegen.render.cache import RenderCache
 from sitegen.render.site import render_site
-from sitegen.render.theme import load_theme
-from sitegen.source.files import read_sources
+from sitegen.render.theme import Theme, load_theme
+from sitegen.source.files import SourceCache, read_sources
 
 log = logging.getLogger(__name__)
 
@@ -92,3 +95,104 @@ def load_all_pages(site_dir: Path, now: datetime) -> Site:
     """The content model with drafts and future-dated pages kept: what `check` looks for in the output."""
     _, site = load_site(site_dir, BuildOptions(drafts=True, future=True, now=now))
     return site
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltSite:
+    """One build held in memory (`serve`): every output file by its path, and what the build did."""
+
+    outputs: Mapping[str, bytes]
+    """By `out_path` (`2026/02/x/index.html`), the same files `build()` writes (without its marker)."""
+    articles: int
+    tags: int
+    changed: tuple[str, ...]
+    """Output paths added, removed or different since the previous build of this `Builder`."""
+    full: bool
+    """Theme or config changed (or first build): nothing was reused."""
+    seconds: float
+
+
+class Builder:
+    """Builds one site again and again in memory, reusing what did not change (`serve`).
+
+    Sources are read again only when their stat changes, front matter is parsed again only when
+    a file's text changes, and outputs are rendered again only when their inputs change
+    (`RenderCache`). A theme or `sitegen.yaml` change starts from scratch. The outputs are the
+    bytes a clean `build()` with the same options would write (tests/test_builder.py).
+    """
+
+    def __init__(
+        self, site_dir: Path, options: BuildOptions | None = None, clock: Callable[[], datetime] | None = None
+    ) -> None:
+        self.site_dir = site_dir
+        self.options = options or BuildOptions()
+        self.clock = clock or (lambda: datetime.now(UTC))
+        """What decides which scheduled pages are out: read at every build (`options.now` is ignored)."""
+        self._sources = SourceCache()
+        self._loads = LoadCache()
+        self._render = RenderCache()
+        self._config: SiteConfig | None = None
+        self._theme: tuple[Theme, tuple[tuple[str, int, int], ...]] | None = None
+        self._outputs: dict[str, bytes] = {}
+
+    def build(self, changed: Iterable[Path] = ()) -> BuiltSite:
+        """Build again; `changed` names files the caller saw change. Raises `SitegenError` like `build()`."""
+        started = time.perf_counter()
+        self._sources.forget({Path(p) for p in changed})  # (both spellings: as given and resolved)
+        self._sources.forget({Path(p).resolve() for p in changed})
+        config = load_config(self.site_dir)
+        if self.options.base_url:
+            config = config.with_base_url(self.options.base_url)
+        sources, problems = read_sources(config.site_dir, config.seeds_dir, self._sources)
+        site = build_site(
+            config,
+            sources,
+            drafts=self.options.drafts,
+            future=self.options.future,
+            now=self.clock(),
+            read_problems=problems,
+            cache=self._loads,
+        )
+        changed_paths = [Path(p).resolve() for p in changed]
+        full = False
+        if (
+            self._theme is None
+            or config != self._config
+            or any(p.is_relative_to(d) for p in changed_paths for d in self._theme[0].dirs)
+            or _fingerprint(self._theme[0].dirs) != self._theme[1]
+        ):
+            theme = load_theme(config)
+            self._theme = (theme, _fingerprint(theme.dirs))
+            self._render = RenderCache()
+            self._config = config
+            full = True
+        outputs = render_site(site, self._theme[0], self.options.progress, cache=self._render)
+        raise_all(find_duplicates(outputs))
+        new = {o.out_path: o.data for o in outputs}
+        old = self._outputs
+        diff = [path for path, data in new.items() if old.get(path) is not data and old.get(path) != data]
+        diff += [path for path in old if path not in new]
+        self._outputs = new
+        return BuiltSite(
+            outputs=new,
+            articles=len(site.pages),
+            tags=len(site.tags),
+            changed=tuple(sorted(diff)),
+            full=full,
+            seconds=time.perf_counter() - started,
+        )
+
+
+def _fingerprint(dirs: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """(path, mtime, size) of every file of the theme folders: any edit changes it."""
+    found = []
+    for folder in dirs:
+        for dirpath, _, filenames in os.walk(folder):
+            for name in filenames:
+                path = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(path)
+                except FileNotFoundError:
+                    continue
+                found.append((path, st.st_mtime_ns, st.st_size))
+    return tuple(sorted(found))

@@ -193,6 +193,20 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from sitegen.serve import ServeOptions, serve
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    options = ServeOptions(host=args.host, port=args.port, poll=args.poll, drafts=args.drafts)
+    try:
+        serve(Path(args.site), options, say)
+    except KeyboardInterrupt:
+        print("stopped", flush=True)  # Ctrl-C is how serve ends: exit 0
+    return 0
+
+
 def _shown_path(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd())) + "/"
@@ -289,6 +303,27 @@ def make_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="publish even an empty build, too many removals or a much smaller build"
     )
     p.set_defaults(func=_cmd_publish)
+
+    p = commands.add_parser(
+        "serve",
+        parents=[common],
+        help="preview the site: build in memory, serve, rebuild and reload on change",
+        description="Build the site in memory, serve it on 127.0.0.1, rebuild on every change and reload open tabs. "
+        "Never writes into site/.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    p.add_argument(
+        "--poll",
+        type=float,
+        nargs="?",
+        const=1.0,
+        default=None,
+        metavar="SECONDS",
+        help="scan for changes every SECONDS (default 1) instead of file system events (network mounts)",
+    )
+    p.add_argument("--drafts", action="store_true", help="include pages with draft: true")
+    p.set_defaults(func=_cmd_serve)
     return parser
 
 

@@ -86,6 +86,10 @@ class PublishError(SitegenError):
     """A refused or failed `sitegen publish`: the target was left as it was."""
 
 
+class ServeError(SitegenError):
+    """`sitegen serve` cannot start (the port is in use, the address is wrong)."""
+
+
 class ErrorList(SitegenError):
     """Several user errors of one run, reported together, in a stable order."""
 

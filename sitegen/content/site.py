@@ -45,11 +45,14 @@ def build_site(
     future: bool = False,
     now: datetime | None = None,
     read_problems: Sequence[SitegenError] = (),
+    cache: LoadCache | None = None,
 ) -> Site:
     """Validate and link all pages; raise every problem of the run at once.
 
     Drafts (unless `drafts`) and pages dated after `now` (unless `future`; default: the real UTC
     now) are dropped here, once, before URLs, tags, feeds, sitemap or search see them.
+
+    `cache` (kept by `serve` between builds) skips parsing the front matter of unchanged files.
     """
     problems: list[SitegenError] = list(read_problems)
     loaded: list[_Loaded] = []
@@ -58,15 +61,12 @@ def build_site(
         if is_edition_source(source.rel_path):
             edition_sources.append(source)  # edition pages curate weeks; they are not articles (DESIGN "Editions")
             continue
-        try:
-            fm = parse_front_matter(source.text, source.rel_path)
-        except SitegenError as exc:
-            problems.extend(getattr(exc, "errors", [exc]))
-            continue
-        meta, page_problems = validate_page(fm, source.rel_path, source.text.split("\n"))
+        item, page_problems = _load(source, cache)
         problems.extend(page_problems)
-        if meta is not None:
-            loaded.append(_Loaded(source, fm, meta))
+        if item is not None:
+            loaded.append(item)
+    if cache is not None:  # forget deleted pages
+        cache.entries = {s.rel_path: cache.entries[s.rel_path] for s in sources if s.rel_path in cache.entries}
     # Drafts and scheduled pages are dropped here, once, before URLs, tags, feeds, sitemap or search see them.
     cutoff = now or datetime.now(UTC)
     kept = [it for it in loaded if (drafts or not it.meta.draft) and (future or it.meta.date <= cutoff)]
@@ -79,6 +79,31 @@ def build_site(
     site = _link(config, pages)
     newest = site.newest()
     return replace(site, editions=build_editions(config, newest, edition_pages), archive=build_archive(config, newest))
+
+
+class LoadCache:
+    """Parsed and validated pages by source path, reused while the source text is the same."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[str, _Loaded | None, list[SitegenError]]] = {}
+
+
+def _load(source: SourceFile, cache: LoadCache | None) -> tuple[_Loaded | None, list[SitegenError]]:
+    """One page's front matter parsed and checked against the contract (pure in `source`)."""
+    hit = cache.entries.get(source.rel_path) if cache is not None else None
+    if hit is not None and hit[0] == source.text:
+        return hit[1], hit[2]
+    item: _Loaded | None = None
+    try:
+        fm = parse_front_matter(source.text, source.rel_path)
+    except SitegenError as exc:
+        problems: list[SitegenError] = list(getattr(exc, "errors", [exc]))
+    else:
+        meta, problems = validate_page(fm, source.rel_path, source.text.split("\n"))
+        item = _Loaded(source, fm, meta) if meta is not None else None
+    if cache is not None:
+        cache.entries[source.rel_path] = (source.text, item, problems)
+    return item, problems
 
 
 def _assign_urls(config: SiteConfig, items: list[_Loaded], problems: list[SitegenError]) -> list[Page]:

@@ -6,6 +6,7 @@ come from `slugify`, so a tag's URL and its lookups can never disagree (features
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -27,6 +28,7 @@ def transliterate(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; `serve` slugs the same titles and tags on every rebuild
 def slugify(text: str, *, limit: int = MAX_LENGTH) -> str:
     """`Переговори з Кремлем?` -> `perehovory-z-kremlem`; empty when nothing is left."""
     slug = _NOT_SLUG.sub("-", transliterate(text).lower()).strip("-")

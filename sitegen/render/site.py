@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sitegen.content.model import Page, Site
 from sitegen.errors import SitegenError, SourceError, raise_all
 from sitegen.render.archive import render_archive
+from sitegen.render.cache import RenderCache
 from sitegen.render.curation import (
     curation_urls,
     render_edition,
@@ -130,18 +131,39 @@ def collapse_repeats(problems: Sequence[SitegenError]) -> list[SitegenError]:
 
 
 def render_site(
-    site: Site, theme: Theme, progress: Progress | None = None, *, workers: int | None = None
+    site: Site,
+    theme: Theme,
+    progress: Progress | None = None,
+    *,
+    workers: int | None = None,
+    cache: RenderCache | None = None,
 ) -> list[Output]:
-    """All pages, feeds, sitemap and theme assets of the site, in a fixed order."""
+    """All pages, feeds, sitemap and theme assets of the site, in a fixed order.
+
+    With a `cache` (kept by `serve`), outputs whose inputs did not change since the last render
+    are reused; the result is the same as without it.
+    """
+    cache = cache or RenderCache()
+    cache.begin(site)
     pages = site.newest()
-    total = len(pages) + len(site.tags)
-    workers = worker_count(len(pages)) if workers is None else workers
+    article_keys = {p.id: cache.article_key(p) for p in pages}
+    done: dict[str, RenderedArticle] = {}
+    for page in pages:
+        hit = cache.get("article", page.id, article_keys[page.id])
+        if hit is not None:
+            done[page.id] = hit
+    todo = [p for p in pages if p.id not in done]
+    total = len(todo) + len(site.tags)
+    workers = worker_count(len(todo)) if workers is None else workers
     list_urls = [site.url(), site.url("tags/")]
 
     def list_pages() -> list[Output]:
         outputs = [render_home(site, theme), render_tag_index(site, theme), render_not_found(site, theme)]
         for tag in site.tags.values():
-            tag_pages = render_tag_pages(site, theme, tag)
+            key = cache.tag_key(tag)
+            tag_pages = cache.get("tag", tag.slug, key) or cache.put(
+                "tag", tag.slug, key, render_tag_pages(site, theme, tag)
+            )
             outputs.extend(tag_pages)
             list_urls.extend(site.config.base_path + o.out_path.removesuffix("index.html") for o in tag_pages)
         curated = [*render_edition_index(site, theme), *render_archive(site, theme)]
@@ -150,18 +172,23 @@ def render_site(
         return outputs + curated
 
     if workers > 1:
-        chunks, lists = _articles_in_workers(site, theme, pages, workers, list_pages)
+        chunks, lists = _articles_in_workers(site, theme, todo, workers, list_pages)
     else:
-        chunks = (render_articles(site, theme, pages[i : i + CHUNK]) for i in range(0, len(pages), CHUNK))
+        chunks = (render_articles(site, theme, todo[i : i + CHUNK]) for i in range(0, len(todo), CHUNK))
         lists = []
-    articles: list[RenderedArticle] = []
     problems: list[SitegenError] = []
+    rendered = 0
     for chunk in chunks:
         for result in chunk:
-            (problems if isinstance(result, SitegenError) else articles).append(result)  # type: ignore[arg-type]
+            if isinstance(result, SitegenError):
+                problems.append(result)
+            else:
+                done[result.page_id] = cache.put("article", result.page_id, article_keys[result.page_id], result)
+            rendered += 1
         if progress:
-            progress(len(articles) + len(problems), total)
+            progress(rendered, total)
     raise_all(collapse_repeats(problems))
+    articles = [done[p.id] for p in pages]
     if workers <= 1:
         lists = list_pages()
     if progress:
@@ -171,24 +198,36 @@ def render_site(
     limit = site.config.feed_limit
     feeds = []
     for tag in site.tags.values():
+        key = cache.feed_key(tag, limit)
         feeds.append(
-            render_atom(
-                site,
-                [entries[i] for i in tag.page_ids[:limit]],
-                out_path=f"tags/{tag.slug}/feed.xml",
-                title=f"{site.config.title}: {tag.name}",
-                page_url=tag.url,
+            cache.get("tag-feed", tag.slug, key)
+            or cache.put(
+                "tag-feed",
+                tag.slug,
+                key,
+                render_atom(
+                    site,
+                    [entries[i] for i in tag.page_ids[:limit]],
+                    out_path=f"tags/{tag.slug}/feed.xml",
+                    title=f"{site.config.title}: {tag.name}",
+                    page_url=tag.url,
+                ),
             )
         )
     latest = [entries[p.id] for p in pages[:limit]]
     feeds.append(render_atom(site, latest, out_path="feed.xml", title=site.config.title, page_url=site.url()))
     feeds.append(render_json_feed(site, latest))
     feeds.extend(render_edition_feeds(site, theme, entries))
+    sitemap_key = (tuple(list_urls), tuple((p.url, p.meta.date) for p in pages))
+    sitemap = cache.get("sitemap", "", sitemap_key) or cache.put(
+        "sitemap", "", sitemap_key, render_sitemap(site, list_urls)
+    )
+    cache.end()
     return [
         *(a.output for a in articles),
         *lists,
         *feeds,
-        render_sitemap(site, list_urls),
+        sitemap,
         render_robots(site),
         *theme.assets.values(),
     ]

@@ -148,6 +148,7 @@ def tag_links(site: Site, page: Page) -> list[TagLinkView]:
 
 
 def summary_view(site: Site, page: Page, s: Strings) -> ArticleSummaryView:
+    # render/cache.py re-renders lists only when a field read here changes: never read the body here.
     return ArticleSummaryView(
         title=page.title,
         url=page.url,

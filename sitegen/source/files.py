@@ -7,7 +7,8 @@ or bytes that are not UTF-8, are errors naming the file (reliability.md §3.4).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.errors import SitegenError, SourceError
@@ -31,11 +32,36 @@ def is_ignored_name(name: str) -> bool:
     return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp")) or name == "4913"
 
 
-def read_sources(site_dir: Path, seeds_dir: Path) -> tuple[list[SourceFile], list[SitegenError]]:
+RACY_NS = 100_000_000
+"""A file modified this close to the moment it was cached may change again within one mtime tick."""
+
+
+@dataclass(slots=True)
+class SourceCache:
+    """Source files kept between builds of one process (`serve`), so unchanged files are not read again.
+
+    An entry is reused only while the file's (mtime, size, inode) stay the same and the file was
+    already older than `RACY_NS` when it was read ("racy git": two writes inside one timestamp
+    tick look alike, so a file read right after a write is read again next time).
+    """
+
+    entries: dict[str, tuple[tuple[int, int, int], int, SourceFile]] = field(default_factory=dict)
+    """By the file's path as `os.walk` spells it: (lstat stamp, when it was read, the file)."""
+
+    def forget(self, paths: set[Path]) -> None:
+        """Drop entries the watcher saw change (belt and braces on top of the stat check)."""
+        for path in paths:
+            self.entries.pop(str(path), None)
+
+
+def read_sources(
+    site_dir: Path, seeds_dir: Path, cache: SourceCache | None = None
+) -> tuple[list[SourceFile], list[SitegenError]]:
     """Every `*.md` under `seeds_dir`, sorted by path, and the problems met reading them."""
     root = site_dir.resolve()
     files: list[SourceFile] = []
     problems: list[SitegenError] = []
+    seen: dict[str, tuple[tuple[int, int, int], int, SourceFile]] = {}
     if not seeds_dir.is_dir():
         return files, problems
     for dirpath, dirnames, filenames in os.walk(seeds_dir, followlinks=False):
@@ -48,6 +74,19 @@ def read_sources(site_dir: Path, seeds_dir: Path) -> tuple[list[SourceFile], lis
         for name in sorted(filenames):
             if is_ignored_name(name) or not name.endswith(".md"):
                 continue
+            key, stamp, read_at = os.path.join(dirpath, name), (0, 0, 0), 0
+            if cache is not None:
+                try:
+                    st = os.lstat(key)  # lstat: a file replaced by a symlink is read and checked again
+                except FileNotFoundError:
+                    continue
+                stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+                hit = cache.entries.get(key)
+                if hit is not None and hit[0] == stamp and stamp[0] + RACY_NS < hit[1]:
+                    seen[key] = hit
+                    files.append(hit[2])
+                    continue
+                read_at = time.time_ns()
             path = here / name
             rel = _rel(path, site_dir)
             if path.is_symlink():
@@ -67,7 +106,11 @@ def read_sources(site_dir: Path, seeds_dir: Path) -> tuple[list[SourceFile], lis
                 problems.append(problem)
             else:
                 files.append(SourceFile(src_path=path, rel_path=rel, text=text))
+                if cache is not None:
+                    seen[key] = (stamp, read_at, files[-1])
     files.sort(key=lambda f: f.rel_path)
+    if cache is not None:
+        cache.entries = seen
     return files, problems
 
 

@@ -1,0 +1,135 @@
+"""`RenderCache`: outputs kept between renders of one process (`serve`), each under the inputs it came from.
+
+A content edit must re-render only what depends on it, yet the result must equal a clean build
+(reliability.md §4: Hugo's and Zola's incremental rebuilds drifted from full builds). So every
+cached output is stored under a key made of *all* it reads:
+
+- each page gets a version number that changes whenever the `Page` value changes (its text,
+  URL, tags, neighbours…); an article's key is its own version, the versions of every page
+  it names by id (any `Page` field called `*_id` or `*_ids`, so `prev_id`, `next_id`, and
+  relations added later, are covered without touching this file) and the article counts of
+  its tags (`tag_links` shows them);
+- a page also gets a *summary* version, which ignores the fields a list entry never shows
+  (`SUMMARY_IGNORES`: the body, its line, neighbours): so a body edit does not re-render the
+  tag pages that list the article. `views.summary_view` must not read those fields;
+- a tag's pages are keyed by the tag and the summary versions (and tag counts) of its
+  articles; its feed, which carries the bodies, by the full versions;
+- everything else the cached templates can see (config, every tag's name and URL, each
+  edition's title, dates and URL, any other `Site` field) is one site-wide key: when it changes,
+  the cache is emptied and the next render is a full one.
+
+The theme is not part of any key: the caller (`build.Builder`) starts a new cache when the theme
+or the config changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import fields
+from typing import Any
+
+from sitegen.content.model import Page, Site, Tag
+
+_SITE_OWN = ("pages", "order", "tags", "editions", "archive", "config")
+"""`Site` fields the site-wide key covers in its own way: pages by version, tags by name and URL,
+editions by what an article's edition link shows; the archive is read only by archive pages,
+which are never cached. Any other field (added later) is compared whole."""
+_REF_FIELDS = tuple(f.name for f in fields(Page) if f.name.endswith(("_id", "_ids")))
+SUMMARY_IGNORES = frozenset({"body", "body_line", "key_lines", *_REF_FIELDS})
+"""`Page` fields no list entry shows (see `views.summary_view`)."""
+_SUMMARY_FIELDS = tuple(f.name for f in fields(Page) if f.name not in SUMMARY_IGNORES)
+
+
+def _summary_part(page: Page) -> tuple[Any, ...]:
+    return tuple(getattr(page, name) for name in _SUMMARY_FIELDS)
+
+
+class RenderCache:
+    """Rendered outputs by (kind, name), each valid only for the exact key it was stored under."""
+
+    def __init__(self) -> None:
+        self._site_key: Any = None
+        self._versions: dict[str, tuple[Page, int, int]] = {}
+        """By page id: the page, its version and its summary version."""
+        self._summaries: dict[str, Hashable] = {}
+        self._counter = 0
+        self._entries: dict[tuple[str, str], tuple[Hashable, Any]] = {}
+        self._used: set[tuple[str, str]] = set()
+        self.hits = 0
+        self.misses = 0
+
+    def begin(self, site: Site) -> None:
+        """Start one render of `site`: number the page versions; empty the cache if site-wide inputs changed."""
+        site_key = (
+            site.config,
+            tuple((t.slug, t.name, t.url) for t in site.tags.values()),
+            tuple((k, e.title, e.url, e.start, e.end) for k, e in site.editions.items()),
+            tuple(getattr(site, f.name) for f in fields(site) if f.name not in _SITE_OWN),
+        )
+        if site_key != self._site_key:
+            self._site_key = site_key
+            self._entries.clear()
+        versions: dict[str, tuple[Page, int, int]] = {}
+        for page_id, page in site.pages.items():
+            old = self._versions.get(page_id)
+            if old is not None and (old[0] is page or old[0] == page):
+                versions[page_id] = old
+                continue
+            self._counter += 1
+            if old is not None and _summary_part(old[0]) == _summary_part(page):
+                versions[page_id] = (page, self._counter, old[2])
+            else:
+                versions[page_id] = (page, self._counter, self._counter)
+        self._versions = versions
+        counts = {slug: len(tag.page_ids) for slug, tag in site.tags.items()}
+        self._summaries = {i: (v[2], tuple(counts[t] for t in v[0].tag_slugs)) for i, v in versions.items()}
+        self._used = set()
+        self.hits = self.misses = 0
+
+    def end(self) -> None:
+        """Forget outputs this render did not ask for (deleted pages and tags)."""
+        self._entries = {k: v for k, v in self._entries.items() if k in self._used}
+
+    def version(self, page_id: str | None) -> int | None:
+        """The version of a page in this render (`None` for no page)."""
+        entry = self._versions.get(page_id) if page_id is not None else None
+        return entry[1] if entry else None
+
+    def article_key(self, page: Page) -> Hashable:
+        """Everything an article page reads beyond the site-wide key: itself and the pages it names."""
+        refs: list[Any] = [self._summaries.get(page.id), self.version(page.id)]
+        for name in _REF_FIELDS:
+            value = getattr(page, name)
+            if isinstance(value, tuple):
+                refs.append(tuple(self.version(v) for v in value))
+            else:
+                refs.append(self.version(value))
+        return tuple(refs)
+
+    def list_key(self, page_ids: Sequence[str]) -> Hashable:
+        """What list entries of these pages show: their summary versions and tag counts."""
+        return tuple(self._summaries.get(i) for i in page_ids)
+
+    def tag_key(self, tag: Tag) -> Hashable:
+        """A tag's pages: the tag and the summaries of its articles."""
+        return (tag, self.list_key(tag.page_ids))
+
+    def feed_key(self, tag: Tag, limit: int) -> Hashable:
+        """A tag's feed: the tag and the full versions of its newest `limit` articles."""
+        return (tag, tuple(self.version(i) for i in tag.page_ids[:limit]))
+
+    def get(self, kind: str, name: str, key: Hashable) -> Any | None:
+        """The value stored for (kind, name) under exactly `key`, else `None`."""
+        self._used.add((kind, name))
+        entry = self._entries.get((kind, name))
+        if entry is not None and entry[0] == key:
+            self.hits += 1
+            return entry[1]
+        self.misses += 1
+        return None
+
+    def put(self, kind: str, name: str, key: Hashable, value: Any) -> Any:
+        """Store `value` for (kind, name) under `key`; return it."""
+        self._used.add((kind, name))
+        self._entries[(kind, name)] = (key, value)
+        return value

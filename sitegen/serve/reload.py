@@ -1,0 +1,101 @@
+"""`ReloadState`: what the live-reload clients wait on (MkDocs' epoch protocol, Zola's error overlay).
+
+Every change of state bumps `epoch` and wakes the waiting long-polls. A successful build that
+changed the site also bumps `site_epoch`; a page knows the `site_epoch` it was served at, so a
+client learns whether it must reload (some build since changed more than stylesheets), only swap
+stylesheets (every build since changed CSS only), or do nothing but show or clear the error
+overlay (a failed build serves the last good site unchanged).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Action = Literal["none", "css", "reload"]
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One consistent view for a request: the served files and the site epoch they belong to."""
+
+    outputs: Mapping[str, bytes]
+    site_epoch: int
+    error: Mapping[str, Any] | None
+
+
+@dataclass(slots=True)
+class ReloadState:
+    """Served outputs, the current build error and the epochs, behind one condition variable."""
+
+    server_id: str
+    epoch: int = 0
+    site_epoch: int = 0
+    outputs: Mapping[str, bytes] = field(default_factory=dict)
+    error: Mapping[str, Any] | None = None
+    css_only: dict[int, bool] = field(default_factory=dict)
+    """By site epoch: whether the build that made it changed nothing but stylesheets."""
+    builds: int = 0
+    """Builds finished (good or failed), for the terminal and the debug endpoint."""
+    _cond: threading.Condition = field(default_factory=threading.Condition)
+
+    def publish(self, outputs: Mapping[str, bytes], *, changed: bool, css_only: bool = False) -> None:
+        """A good build: serve `outputs`, clear the error, wake every client."""
+        with self._cond:
+            self.builds += 1
+            self.epoch += 1
+            if changed or not self.outputs:
+                self.site_epoch += 1
+                self.css_only[self.site_epoch] = css_only
+            self.outputs = outputs
+            self.error = None
+            self._cond.notify_all()
+
+    def fail(self, error: Mapping[str, Any]) -> None:
+        """A failed build: keep serving the last good outputs, show `error` in every tab."""
+        with self._cond:
+            self.builds += 1
+            self.epoch += 1
+            self.error = error
+            self._cond.notify_all()
+
+    def snapshot(self) -> Snapshot:
+        """The outputs, site epoch and error, read together."""
+        with self._cond:
+            return Snapshot(self.outputs, self.site_epoch, self.error)
+
+    def wait(self, epoch: int, timeout: float) -> int:
+        """Block until the epoch differs from `epoch` (or `timeout` passes); return the current epoch."""
+        with self._cond:
+            self._cond.wait_for(lambda: self.epoch != epoch, timeout=timeout)
+            return self.epoch
+
+    def action_since(self, site_epoch: int) -> Action:
+        """What a page served at `site_epoch` must do to show the current site."""
+        with self._cond:
+            if site_epoch == self.site_epoch:
+                return "none"
+            if site_epoch > self.site_epoch or site_epoch <= 0:
+                return "reload"
+            later = range(site_epoch + 1, self.site_epoch + 1)
+            return "css" if all(self.css_only.get(e, False) for e in later) else "reload"
+
+    def message(self, epoch: int, site_epoch: int) -> dict[str, Any]:
+        """The long-poll answer for a client at `site_epoch`."""
+        with self._cond:
+            return {
+                "server": self.server_id,
+                "epoch": self.epoch,
+                "site_epoch": self.site_epoch,
+                "action": self.action_since(site_epoch),
+                "error": self.error,
+                "waited_from": epoch,
+            }
+
+    def stop(self) -> None:
+        """Wake every waiting request so the server can shut down."""
+        with self._cond:
+            self.epoch += 1
+            self._cond.notify_all()

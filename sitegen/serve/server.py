@@ -1,0 +1,204 @@
+"""The HTTP side of `sitegen serve`: the site from memory, the reload endpoints, nothing else.
+
+Standard library only (`ThreadingHTTPServer`, as MkDocs). Safe by default (reliability.md §3.5):
+a `Host` that is not this server's gets 400 before any route (DNS rebinding), no CORS header
+is ever sent, request paths are normalised and looked up in the in-memory site (no file on disk
+is reachable), and only GET and HEAD are answered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import logging
+import mimetypes
+import socket
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from sitegen.serve.paths import BadPath, find_output
+from sitegen.serve.reload import ReloadState
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/__sitegen/"
+POLL_TIMEOUT = 25.0
+"""Seconds a long-poll waits for a change before answering anyway (browsers give up near 60 s)."""
+_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
+NO_SITE_PAGE = (
+    b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>sitegen serve: no site yet</title>'
+    b"</head><body><p>The site has not built yet. Fix the error shown and this page reloads by itself.</p>"
+    b"</body></html>\n"
+)
+
+
+def reload_script() -> bytes:
+    """The live-reload client, shipped beside this module."""
+    return resources.files("sitegen.serve").joinpath("reload.js").read_bytes()
+
+
+def content_type(out_path: str) -> str:
+    """The `Content-Type` of an output file, by its extension."""
+    dot = out_path.rfind(".")
+    ext = out_path[dot:].lower() if dot > out_path.rfind("/") else ""
+    return _TYPES.get(ext) or mimetypes.guess_type(out_path)[0] or "application/octet-stream"
+
+
+def inject_script(html: bytes, tag: bytes) -> bytes:
+    """`tag` before the last `</body>` (case-insensitive), else at the end."""
+    at = html.lower().rfind(b"</body>")
+    return html + tag if at < 0 else html[:at] + tag + html[at:]
+
+
+def allowed_host(header: str | None, port: int, bound: str) -> bool:
+    """True for `localhost`, an IP literal or the bound host name, with this server's port.
+
+    DNS rebinding needs a name the attacker controls; IP literals and `localhost` cannot be one.
+    """
+    if not header:
+        return False
+    name, sep, port_text = header.rpartition(":")
+    if not sep or not port_text.isdigit() or int(port_text) != port:
+        return False
+    name = name.lower()
+    if name in ("localhost", bound.lower()):
+        return True
+    try:
+        ipaddress.ip_address(name[1:-1] if name.startswith("[") and name.endswith("]") else name)
+    except ValueError:
+        return False
+    return True
+
+
+class DevHTTPServer(ThreadingHTTPServer):
+    """A threading HTTP server that knows the reload state and its own address."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, host: str, port: int, state: ReloadState) -> None:
+        if ":" in host:
+            self.address_family = socket.AF_INET6
+        self.state = state
+        self.bound_host = host
+        self.script = reload_script()
+        super().__init__((host, port), DevRequestHandler)
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+
+class DevRequestHandler(BaseHTTPRequestHandler):
+    """GET/HEAD of the in-memory site and of `/__sitegen/…`."""
+
+    server: DevHTTPServer
+    protocol_version = "HTTP/1.1"
+    server_version = "sitegen-serve"
+    sys_version = ""
+
+    def do_HEAD(self) -> None:
+        self._handle(head=True)
+
+    def do_GET(self) -> None:
+        self._handle(head=False)
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        log.debug("%s %s", self.address_string(), format % args)
+
+    def _handle(self, *, head: bool) -> None:
+        state = self.server.state
+        if not allowed_host(self.headers.get("Host"), self.server.port, self.server.bound_host):
+            self._send(HTTPStatus.BAD_REQUEST, b"Bad Host header\n", "text/plain; charset=utf-8", head=head)
+            return
+        if self.path.startswith(PREFIX):
+            self._internal(head)
+            return
+        snap = state.snapshot()
+        try:
+            target = find_output(self.path, snap.outputs)  # type: ignore[arg-type]
+        except BadPath as exc:
+            self._send(HTTPStatus.BAD_REQUEST, f"Bad path: {exc}\n".encode(), "text/plain; charset=utf-8", head=head)
+            return
+        if target is not None and target.redirect:
+            self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", head=head, location=target.redirect)
+        elif target is not None:
+            self._send_output(HTTPStatus.OK, target.out_path, snap.outputs[target.out_path], snap.site_epoch, head)
+        elif not snap.outputs:
+            self._send_output(HTTPStatus.SERVICE_UNAVAILABLE, "index.html", NO_SITE_PAGE, snap.site_epoch, head)
+        elif "404.html" in snap.outputs:
+            self._send_output(HTTPStatus.NOT_FOUND, "404.html", snap.outputs["404.html"], snap.site_epoch, head)
+        else:
+            self._send(HTTPStatus.NOT_FOUND, b"Not found\n", "text/plain; charset=utf-8", head=head)
+
+    def _send_output(self, status: HTTPStatus, out_path: str, data: bytes, site_epoch: int, head: bool) -> None:
+        kind = content_type(out_path)
+        if kind.startswith("text/html"):
+            tag = (
+                f'<script src="{PREFIX}reload.js" data-server="{self.server.state.server_id}" '
+                f'data-site-epoch="{site_epoch}" defer></script>\n'
+            )
+            data = inject_script(data, tag.encode())
+        self._send(status, data, kind, head=head)
+
+    def _internal(self, head: bool) -> None:
+        url = urlsplit(self.path)
+        state = self.server.state
+        if url.path == PREFIX + "reload.js":
+            self._send(HTTPStatus.OK, self.server.script, _TYPES[".js"], head=head)
+        elif url.path == PREFIX + "poll":
+            query = parse_qs(url.query)
+            epoch = _int(query.get("epoch"))
+            site = _int(query.get("site"))
+            state.wait(epoch, POLL_TIMEOUT)
+            self._json(state.message(epoch, site), head)
+        elif url.path == PREFIX + "manifest":  # for tests and debugging: what is served, by digest
+            snap = state.snapshot()
+            self._json({path: hashlib.sha256(data).hexdigest() for path, data in sorted(snap.outputs.items())}, head)
+        elif url.path == PREFIX + "status":
+            self._json(
+                {"builds": state.builds, "epoch": state.epoch, "site_epoch": state.site_epoch, "error": state.error},
+                head,
+            )
+        else:
+            self._send(HTTPStatus.NOT_FOUND, b"Not found\n", "text/plain; charset=utf-8", head=head)
+
+    def _json(self, value: object, head: bool) -> None:
+        self._send(HTTPStatus.OK, json.dumps(value, ensure_ascii=False).encode(), _TYPES[".json"], head=head)
+
+    def _send(self, status: HTTPStatus, data: bytes, kind: str, *, head: bool, location: str | None = None) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            if location:
+                self.send_header("Location", location)
+            self.end_headers()
+            if not head:
+                self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the tab went away (a reload cancels its long-poll)
+
+
+def _int(values: list[str] | None) -> int:
+    try:
+        return int(values[0]) if values else 0
+    except ValueError:
+        return 0

@@ -1,0 +1,228 @@
+"""Watching `seeds/`, `themes/` and `sitegen.yaml`: filter, classify and debounce file events.
+
+watchdog callbacks only add a classified path to a `ChangeQueue`; the one build thread takes a
+batch once no event arrived for `DEBOUNCE` seconds (MkDocs' `build_delay`), so an editor's
+atomic save or a `git checkout` of 200 files is one rebuild, and events that arrive while a
+build runs make exactly one more (reliability.md §4). Open and close-without-write events are
+ignored: the build reads the sources itself and must not wake the watcher.
+
+Native watching (inotify) can hit the system's watch or instance limit (ENOSPC, EMFILE); the
+watcher then says so once and falls back to polling, as `--poll` does on purpose for network
+mounts where no events arrive.
+"""
+
+from __future__ import annotations
+
+import enum
+import errno
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from sitegen.config import CONFIG_NAME, SEEDS_DIR, THEMES_DIR
+from sitegen.source.files import is_ignored_name
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE = 0.15
+"""Seconds without a new event before a batch of changes is built."""
+POLL_INTERVAL = 1.0
+"""Seconds between scans with `--poll` (or after falling back to polling)."""
+LIMIT_ERRNOS = (errno.ENOSPC, errno.EMFILE, errno.ENFILE)
+_COUNTED_EVENTS = {"created", "modified", "deleted", "moved"}
+
+
+class Kind(enum.Enum):
+    """What a changed file is to the build."""
+
+    CONTENT = "content"
+    THEME = "theme"
+    STATIC = "static"
+    CONFIG = "config"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One changed path: absolute, relative to the site (`seeds/2026/02/x.md`) and its kind."""
+
+    src_path: Path
+    rel_path: str
+    kind: Kind
+
+
+def classify(path: Path, site_dir: Path, *, is_dir: bool = False, out_dir: Path | None = None) -> Change | None:
+    """The change a path stands for, or `None` when the build does not read it.
+
+    Ignored: anything outside the site folder or inside the output folder, hidden files and
+    folders (`.git/`), editor temp files (`x~`, `.x.swp`, `#x#`, `4913`), and under `seeds/`
+    anything but Markdown files and folders.
+    """
+    try:
+        rel = path.relative_to(site_dir)
+    except ValueError:
+        return None
+    if out_dir is not None and path.is_relative_to(out_dir):
+        return None
+    parts = rel.parts
+    if not parts or any(is_ignored_name(part) for part in parts):
+        return None
+    if parts == (CONFIG_NAME,):
+        return Change(path, CONFIG_NAME, Kind.CONFIG)
+    if parts[0] == SEEDS_DIR and (is_dir or path.suffix == ".md" or len(parts) == 1):
+        return Change(path, rel.as_posix(), Kind.CONTENT)
+    if parts[0] == THEMES_DIR:
+        kind = Kind.STATIC if len(parts) > 2 and parts[2] == "static" and not is_dir else Kind.THEME
+        return Change(path, rel.as_posix(), kind)
+    return None
+
+
+def is_css_only(changes: Iterable[Change]) -> bool:
+    """True when every change is a theme stylesheet: open tabs can swap stylesheets, not reload."""
+    found = list(changes)
+    return bool(found) and all(c.kind is Kind.STATIC and c.rel_path.endswith(".css") for c in found)
+
+
+class ChangeQueue:
+    """Changed paths gathered from watcher threads, handed to the build thread in debounced batches."""
+
+    def __init__(self, delay: float = DEBOUNCE) -> None:
+        self.delay = delay
+        self._pending: dict[str, Change] = {}
+        self._last = 0.0
+        self._closed = False
+        self._cond = threading.Condition()
+
+    def add(self, change: Change) -> None:
+        """Record a change (called from watchdog's thread; cheap)."""
+        with self._cond:
+            self._pending[change.rel_path] = change
+            self._last = time.monotonic()
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        """Wake `take` for good: the server is stopping."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+    def take(self) -> list[Change] | None:
+        """Wait for changes, then until none came for `delay` seconds; the batch, or `None` once closed."""
+        with self._cond:
+            while not self._pending and not self._closed:
+                self._cond.wait()
+            while not self._closed:
+                quiet = self._last + self.delay - time.monotonic()
+                if quiet <= 0:
+                    break
+                self._cond.wait(quiet)
+            if self._closed:
+                return None
+            batch = sorted(self._pending.values(), key=lambda c: c.rel_path)
+            self._pending.clear()
+            return batch
+
+
+class _Handler(FileSystemEventHandler):
+    """Turns watchdog events into classified changes; schedules `seeds/` or `themes/` once they appear."""
+
+    def __init__(self, site_dir: Path, queue: ChangeQueue, on_new_root: Callable[[Path], None]) -> None:
+        self.site_dir = site_dir
+        self.queue = queue
+        self.on_new_root = on_new_root
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type not in _COUNTED_EVENTS:
+            return  # opened / closed: our own build reading the sources
+        if event.is_directory and event.event_type == "modified":
+            return  # a folder's mtime changes with every file event inside it
+        paths = [event.src_path, *([event.dest_path] if event.event_type == "moved" else [])]
+        for raw in paths:
+            path = Path(raw if isinstance(raw, str) else raw.decode())
+            change = classify(path, self.site_dir, is_dir=event.is_directory)
+            if change is None:
+                continue
+            if event.is_directory and event.event_type in ("created", "moved") and path.parent == self.site_dir:
+                self.on_new_root(path)
+            self.queue.add(change)
+
+
+class Watcher:
+    """The watchdog observer over `seeds/`, `themes/` and `sitegen.yaml`, native or polling."""
+
+    def __init__(
+        self,
+        site_dir: Path,
+        queue: ChangeQueue,
+        *,
+        poll: float | None = None,
+        say: Callable[[str], None] = log.warning,
+        native: Callable[[], BaseObserver] = Observer,
+    ) -> None:
+        self.site_dir = site_dir.resolve()
+        self.queue = queue
+        self.poll = poll
+        self.say = say
+        self._native = native
+        self._handler = _Handler(self.site_dir, queue, self._schedule_root)
+        self._lock = threading.Lock()
+        self.observer: BaseObserver | None = None
+        self.polling = poll is not None
+
+    def start(self) -> None:
+        """Start watching; fall back to polling (saying why) when the system's watch limit is reached."""
+        if self.poll is not None:
+            self.observer = self._start(PollingObserver(timeout=self.poll))
+            return
+        try:
+            self.observer = self._start(self._native())
+        except OSError as exc:
+            if exc.errno not in LIMIT_ERRNOS:
+                raise
+            self.say(
+                f"note: the system's file-watch limit is reached ({exc.strerror or exc}); "
+                f"checking for changes every {POLL_INTERVAL:g} s instead. Is {self.site_dir} the folder you "
+                "meant to serve? (Linux: raise fs.inotify.max_user_watches, or use --poll.)"
+            )
+            self.polling = True
+            self.observer = self._start(PollingObserver(timeout=POLL_INTERVAL))
+
+    def _start(self, observer: BaseObserver) -> BaseObserver:
+        try:
+            observer.schedule(self._handler, str(self.site_dir), recursive=False)
+            for name in (SEEDS_DIR, THEMES_DIR):
+                if (self.site_dir / name).is_dir():
+                    observer.schedule(self._handler, str(self.site_dir / name), recursive=True)
+            observer.start()
+        except BaseException:
+            _stop(observer)
+            raise
+        return observer
+
+    def _schedule_root(self, path: Path) -> None:
+        """`seeds/` or `themes/` was created after the start: watch it too."""
+        if path.name not in (SEEDS_DIR, THEMES_DIR) or self.observer is None:
+            return
+        with self._lock:
+            try:
+                self.observer.schedule(self._handler, str(path), recursive=True)
+            except OSError as exc:
+                log.warning("cannot watch %s: %s", path, exc)
+
+    def stop(self) -> None:
+        """Stop the observer thread."""
+        if self.observer is not None:
+            _stop(self.observer)
+
+
+def _stop(observer: BaseObserver) -> None:
+    if observer.is_alive():
+        observer.stop()
+        observer.join(timeout=5)

@@ -1,0 +1,117 @@
+"""`build.Builder` (what `serve` uses): after any edit sequence its in-memory site equals a clean `build()`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import Builder, BuildOptions, build
+from sitegen.errors import SitegenError
+from sitegen.output.writer import MARKER
+from tests.conftest import REPO, many_pages
+
+BASE = "http://127.0.0.1:8000/"
+
+
+def clean_build(site: Path, out: Path) -> dict[str, bytes]:
+    shutil.rmtree(out, ignore_errors=True)
+    build(site, BuildOptions(out_dir=out, base_url=BASE))
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != MARKER}
+
+
+def assert_same(builder: Builder, site: Path, out: Path, changed: list[Path]) -> None:
+    built = builder.build(changed)
+    expected = clean_build(site, out)
+    assert sorted(built.outputs) == sorted(expected)
+    different = [path for path, data in expected.items() if built.outputs[path] != data]
+    assert different == []
+
+
+def edit(path: Path, old: str, new: str) -> Path:
+    text = path.read_text("utf-8")
+    assert old in text, (old, path)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    return path
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = many_pages(tmp_path / "s", 30)
+    shutil.copytree(REPO / "themes" / "default", site / "themes" / "default")
+    return site
+
+
+def test_builder_after_edit_sequence_equals_clean_build(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    builder = Builder(site, BuildOptions(base_url=BASE))
+    assert_same(builder, site, out, [])
+    a0 = site / "seeds/2026/01/a0.md"
+    a1 = site / "seeds/2026/02/a1.md"
+    steps = [
+        lambda: edit(a0, "Україна НАТО", "Зовсім новий текст"),  # body only
+        lambda: edit(a0, "Новина номер 0", "Інший заголовок"),  # title: lists, neighbours
+        lambda: edit(a1, "tags: [", "tags: [Нова мітка, "),  # a new tag
+        lambda: edit(a1, "date: 2026-02-02", "date: 2026-03-15"),  # moves to another month
+        lambda: edit(a0, "---\n", "---\ndraft: true\n"),  # becomes a draft: gone everywhere
+        lambda: (site / "seeds/2026/05/new.md").write_text(
+            '---\ntitle: "Свіжа"\ndate: 2026-05-05T10:00:00+03:00\ntags: [НАТО]\n---\nТекст.\n', "utf-8"
+        ),
+        lambda: (site / "seeds/2026/03/a2.md").unlink() or site / "seeds/2026/03/a2.md",
+        lambda: edit(site / "themes/default/templates/base.html", "<main", "<!-- edited -->\n<main"),
+        lambda: edit(site / "sitegen.yaml", "Великий дайджест", "Інша назва"),
+        lambda: edit(site / "themes/default/static/css/style.css", "}", "}\n.edited { color: red; }"),
+    ]
+    for step in steps:
+        changed = step()
+        assert_same(builder, site, out, [changed] if isinstance(changed, Path) else [])
+
+
+def test_builder_rereads_a_file_rewritten_within_one_timestamp_tick(site: Path) -> None:
+    builder = Builder(site, BuildOptions(base_url=BASE))
+    page = site / "seeds/2026/01/a0.md"
+    builder.build()
+    stamp = time.time_ns()
+    page.write_text(page.read_text("utf-8").replace("Україна НАТО", "Україна ОБСЄ", 1), "utf-8")
+    os.utime(page, ns=(stamp, stamp))
+    first = builder.build().outputs  # reads the file right after it was written: a racy entry
+    url = next(p for p in first if "novyna-nomer-0" in p)
+    assert "ОБСЄ".encode() in first[url]
+    page.write_text(page.read_text("utf-8").replace("Україна ОБСЄ", "Україна ЄСПЛ", 1), "utf-8")
+    os.utime(page, ns=(stamp, stamp))  # same size, same mtime, same inode as the cached entry
+    assert "ЄСПЛ".encode() in builder.build().outputs[url]
+
+
+def test_builder_reuses_unchanged_outputs_on_a_body_edit(site: Path) -> None:
+    builder = Builder(site, BuildOptions(base_url=BASE))
+    builder.build()
+    time.sleep(0.15)  # past the racy window, so the second build trusts the stat cache
+    builder.build()
+    page = edit(site / "seeds/2026/01/a0.md", "Україна НАТО", "Зовсім новий текст")
+    built = builder.build([page])
+    assert not built.full
+    assert all(p.startswith(("2026/01/", "tags/")) for p in built.changed), built.changed
+    assert any(p.endswith("feed.xml") for p in built.changed)
+
+
+def test_builder_error_then_fix_recovers(site: Path, tmp_path: Path) -> None:
+    builder = Builder(site, BuildOptions(base_url=BASE))
+    builder.build()
+    page = edit(site / "seeds/2026/01/a0.md", "title:", "title: [unclosed")
+    with pytest.raises(SitegenError) as info:
+        builder.build([page])
+    assert "seeds/2026/01/a0.md" in info.value.format()
+    edit(page, "title: [unclosed", "title:")
+    assert_same(builder, site, tmp_path / "out", [page])
+
+
+def test_builder_broken_config_is_a_build_error(site: Path) -> None:
+    builder = Builder(site, BuildOptions(base_url=BASE))
+    builder.build()
+    (site / "sitegen.yaml").write_text("title: [\n", "utf-8")
+    with pytest.raises(SitegenError) as info:
+        builder.build([site / "sitegen.yaml"])
+    assert info.value.format().startswith("sitegen.yaml:")

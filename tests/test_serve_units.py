@@ -1,0 +1,332 @@
+"""`sitegen serve` parts without a browser: reload state, watcher filter and debounce, request paths, HTTP."""
+
+from __future__ import annotations
+
+import errno
+import http.client
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from watchdog.events import DirModifiedEvent, FileClosedNoWriteEvent, FileModifiedEvent, FileMovedEvent
+
+from sitegen.serve.paths import BadPath, find_output, normalise_request_path
+from sitegen.serve.reload import ReloadState
+from sitegen.serve.server import DevHTTPServer, allowed_host, inject_script
+from sitegen.serve.watcher import Change, ChangeQueue, Kind, Watcher, _Handler, classify, is_css_only
+
+SITE = Path("/srv/site")
+
+
+# --- reload state -------------------------------------------------------------------------------
+
+
+def test_reload_state_wait_wakes_on_publish() -> None:
+    state = ReloadState("s1")
+    state.publish({"index.html": b"a"}, changed=True)
+    woke = threading.Event()
+
+    def waiter() -> None:
+        state.wait(state.epoch, timeout=10)
+        woke.set()
+
+    thread = threading.Thread(target=waiter)
+    thread.start()
+    assert not woke.wait(0.05)
+    state.publish({"index.html": b"b"}, changed=True)
+    assert woke.wait(5)
+    thread.join()
+
+
+def test_reload_state_failed_build_keeps_site_and_shows_error() -> None:
+    state = ReloadState("s1")
+    state.publish({"index.html": b"good"}, changed=True)
+    state.fail({"title": "Build failed", "problems": [], "text": "x"})
+    snap = state.snapshot()
+    assert snap.outputs == {"index.html": b"good"} and snap.error is not None
+    assert state.message(0, snap.site_epoch)["action"] == "none"  # nothing to reload: same site
+    state.publish({"index.html": b"good"}, changed=False)
+    assert state.snapshot().error is None and state.site_epoch == snap.site_epoch
+
+
+def test_reload_state_actions_css_then_full() -> None:
+    state = ReloadState("s1")
+    state.publish({"a": b"1"}, changed=True)
+    state.publish({"a": b"2"}, changed=True, css_only=True)
+    assert state.action_since(1) == "css"
+    state.publish({"a": b"3"}, changed=True)
+    assert state.action_since(1) == "reload" and state.action_since(2) == "reload"
+    assert state.action_since(3) == "none"
+    assert state.action_since(99) == "reload"  # a page from another server run
+
+
+def test_reload_state_wait_times_out() -> None:
+    state = ReloadState("s1")
+    assert state.wait(state.epoch, timeout=0.01) == state.epoch
+
+
+# --- watcher ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rel", "kind"),
+    [
+        ("seeds/2026/02/x.md", Kind.CONTENT),
+        ("seeds/editions/2026-w07.md", Kind.CONTENT),
+        ("sitegen.yaml", Kind.CONFIG),
+        ("themes/default/templates/base.html", Kind.THEME),
+        ("themes/default/strings/uk.yaml", Kind.THEME),
+        ("themes/default/static/css/style.css", Kind.STATIC),
+        ("seeds/2026/02/x.md~", None),
+        ("seeds/2026/02/.x.md.swp", None),
+        ("seeds/2026/02/#x.md#", None),
+        ("seeds/2026/02/4913", None),
+        ("seeds/2026/02/notes.txt", None),
+        ("seeds/.git/index", None),
+        (".git/HEAD", None),
+        ("site/index.html", None),
+        ("README.md", None),
+    ],
+)
+def test_watcher_classify(rel: str, kind: Kind | None) -> None:
+    change = classify(SITE / rel, SITE, out_dir=SITE / "site")
+    assert (change.kind if change else None) is kind
+
+
+def test_watcher_classify_outside_site_is_ignored() -> None:
+    assert classify(Path("/etc/passwd"), SITE) is None
+
+
+def test_watcher_css_only() -> None:
+    css = Change(SITE / "themes/t/static/css/a.css", "themes/t/static/css/a.css", Kind.STATIC)
+    page = Change(SITE / "seeds/a.md", "seeds/a.md", Kind.CONTENT)
+    assert is_css_only([css]) and not is_css_only([css, page]) and not is_css_only([])
+
+
+def test_watcher_handler_ignores_reads_and_folder_mtimes() -> None:
+    queue = ChangeQueue(delay=0)
+    handler = _Handler(SITE, queue, lambda p: None)
+    handler.dispatch(FileClosedNoWriteEvent(str(SITE / "seeds/a.md")))
+    handler.dispatch(DirModifiedEvent(str(SITE / "seeds")))
+    handler.dispatch(FileModifiedEvent(str(SITE / "seeds/a.md~")))
+    assert queue._pending == {}
+    # Vim: write `a.md~`... then move it over `a.md`: the destination counts.
+    handler.dispatch(FileMovedEvent(str(SITE / "seeds/.a.md.tmp"), str(SITE / "seeds/a.md")))
+    assert list(queue._pending) == ["seeds/a.md"]
+
+
+def test_change_queue_debounces_a_burst_into_one_batch() -> None:
+    queue = ChangeQueue(delay=0.05)
+    batches: list[list[Change]] = []
+    thread = threading.Thread(target=lambda: batches.append(queue.take() or []))
+    thread.start()
+    for i in range(200):  # a git checkout
+        queue.add(Change(SITE / f"seeds/{i}.md", f"seeds/{i}.md", Kind.CONTENT))
+    thread.join(5)
+    assert len(batches) == 1 and len(batches[0]) == 200
+
+
+def test_change_queue_changes_during_a_build_make_one_more_batch() -> None:
+    queue = ChangeQueue(delay=0.01)
+    queue.add(Change(SITE / "seeds/a.md", "seeds/a.md", Kind.CONTENT))
+    assert [c.rel_path for c in queue.take() or []] == ["seeds/a.md"]
+    for _ in range(3):  # "while the build runs"
+        queue.add(Change(SITE / "seeds/b.md", "seeds/b.md", Kind.CONTENT))
+    assert [c.rel_path for c in queue.take() or []] == ["seeds/b.md"]
+
+
+def test_change_queue_close_wakes_take() -> None:
+    queue = ChangeQueue()
+    result: list[object] = []
+    thread = threading.Thread(target=lambda: result.append(queue.take()))
+    thread.start()
+    queue.close()
+    thread.join(5)
+    assert result == [None]
+
+
+def test_watcher_falls_back_to_polling_at_the_watch_limit(tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    said: list[str] = []
+
+    class Exhausted:
+        def schedule(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def start(self) -> None:
+            raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+        def is_alive(self) -> bool:
+            return False
+
+    watcher = Watcher(tmp_path, ChangeQueue(), say=said.append, native=Exhausted)  # type: ignore[arg-type]
+    watcher.start()
+    try:
+        assert watcher.polling and "watch limit" in said[0] and "--poll" in said[0]
+    finally:
+        watcher.stop()
+
+
+def test_watcher_sees_a_real_edit(tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    page = tmp_path / "seeds" / "a.md"
+    page.write_text("x", "utf-8")
+    queue = ChangeQueue(delay=0.02)
+    watcher = Watcher(tmp_path, queue)
+    watcher.start()
+    try:
+        page.write_text("y", "utf-8")
+        batch = queue.take()
+        assert batch is not None and [c.rel_path for c in batch] == ["seeds/a.md"]
+    finally:
+        watcher.stop()
+
+
+# --- request paths --------------------------------------------------------------------------------
+
+OUTPUTS = {"index.html": b"", "tags/index.html": b"", "tags/nato/index.html": b"", "feed.xml": b"", "а/index.html": b""}
+
+
+@pytest.mark.parametrize(
+    ("raw", "out_path"),
+    [
+        ("/", "index.html"),
+        ("/?x=1", "index.html"),
+        ("/tags/", "tags/index.html"),
+        ("/tags/nato/", "tags/nato/index.html"),
+        ("/feed.xml", "feed.xml"),
+        ("/%D0%B0/", "а/index.html"),
+        ("//tags//", "tags/index.html"),
+    ],
+)
+def test_paths_find_output(raw: str, out_path: str) -> None:
+    target = find_output(raw, OUTPUTS)
+    assert target is not None and target.out_path == out_path and target.redirect is None
+
+
+def test_paths_redirect_to_slash() -> None:
+    target = find_output("/tags", OUTPUTS)
+    assert target is not None and target.redirect == "/tags/"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "/../etc/passwd",
+        "/tags/../../etc/passwd",
+        "/%2e%2e/etc/passwd",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2fetc%2fpasswd",
+        "/%252e%252e/etc/passwd",
+        "/..\\etc\\passwd",
+        "/%5c..%5cetc",
+        "/a%00.html",
+        "/./index.html",
+        "/%ff",
+        "/" + "a" * 5000,
+        "http://evil.example/",
+    ],
+)
+def test_paths_traversal_refused(raw: str) -> None:
+    with pytest.raises(BadPath):
+        normalise_request_path(raw)
+
+
+def test_paths_unknown_is_none() -> None:
+    assert find_output("/nope/", OUTPUTS) is None
+
+
+# --- HTTP ----------------------------------------------------------------------------------------
+
+
+def test_inject_script_before_last_body() -> None:
+    assert inject_script(b"<body>a</body><!-- </BODY> -->", b"S") == b"<body>a</body><!-- S</BODY> -->"
+    assert inject_script(b"<p>fragment", b"S") == b"<p>fragmentS"
+
+
+@pytest.mark.parametrize(
+    ("host", "ok"),
+    [
+        ("127.0.0.1:8000", True),
+        ("localhost:8000", True),
+        ("[::1]:8000", True),
+        ("evil.example:8000", False),
+        ("127.0.0.1:9999", False),
+        ("127.0.0.1", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_allowed_host(host: str | None, ok: bool) -> None:
+    assert allowed_host(host, 8000, "127.0.0.1") is ok
+
+
+@pytest.fixture
+def http_server() -> object:
+    state = ReloadState("srv")
+    html = b"<!DOCTYPE html><html><body><p>home</p></body></html>"
+    state.publish({"index.html": html, "404.html": b"<html><body>gone</body></html>", "s.css": b"a{}"}, changed=True)
+    server = DevHTTPServer("127.0.0.1", 0, state)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield server
+    state.stop()
+    server.shutdown()
+    server.server_close()
+
+
+def raw_get(port: int, target: str, host: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """A request exactly as written: no client-side normalisation of the path or the Host header."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        head = f"GET {target} HTTP/1.1\r\nHost: {host or f'127.0.0.1:{port}'}\r\nConnection: close\r\n\r\n"
+        sock.sendall(head.encode("latin-1"))
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    header, _, body = data.partition(b"\r\n\r\n")
+    lines = header.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), headers, body
+
+
+def test_http_serves_html_with_the_reload_script(http_server: DevHTTPServer) -> None:
+    status, headers, body = raw_get(http_server.port, "/")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert b'<script src="/__sitegen/reload.js" data-server="srv" data-site-epoch="1" defer></script>\n</body>' in body
+    assert not any(h.lower().startswith("access-control") for h in headers)
+    status, _, css = raw_get(http_server.port, "/s.css")
+    assert status == 200 and css == b"a{}"  # no script in non-HTML
+
+
+def test_http_refuses_foreign_host(http_server: DevHTTPServer) -> None:
+    for target in ("/", "/__sitegen/poll?epoch=0", "/__sitegen/status"):
+        assert raw_get(http_server.port, target, host="evil.example")[0] == 400
+
+
+def test_http_refuses_traversal(http_server: DevHTTPServer) -> None:
+    for target in ("/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc/passwd", "/%252e%252e/x"):
+        status, _, body = raw_get(http_server.port, target)
+        assert status == 400 and b"root:" not in body
+
+
+def test_http_404_serves_the_site_404_page(http_server: DevHTTPServer) -> None:
+    status, _, body = raw_get(http_server.port, "/nope/")
+    assert status == 404 and b"gone" in body and b"reload.js" in body
+
+
+def test_http_poll_answers_at_once_for_an_old_epoch(http_server: DevHTTPServer) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", http_server.port, timeout=5)  # the poll waits 25 s otherwise
+    conn.request("GET", "/__sitegen/poll?epoch=0&site=1")
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    assert response.status == 200 and b'"action": "none"' in body
+
+
+def test_http_post_is_refused(http_server: DevHTTPServer) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", http_server.port, timeout=5)
+    conn.request("POST", "/", body=b"x")
+    status = conn.getresponse().status
+    conn.close()
+    assert status == 501
