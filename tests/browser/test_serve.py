@@ -136,7 +136,7 @@ def open_page(browser: Browser, url: str) -> Page:
 
 def test_serve_edit_appears_in_open_tab(served: ServeProcess, browser: Browser) -> None:
     page = open_page(browser, served.base + article_path(served, 3))
-    source = served.site / "seeds/2026/04/a3.md"
+    source = served.site / "seeds/2025/04/a3.md"
     original = source.read_text("utf-8")
     try:
         source.write_text(original.replace("\n\n", "\n\nРедакторська вставка сьогодні.\n\n", 1), "utf-8")
@@ -151,13 +151,13 @@ def test_serve_edit_appears_in_open_tab(served: ServeProcess, browser: Browser) 
 def test_serve_broken_front_matter_shows_overlay_then_fix_clears_it(served: ServeProcess, browser: Browser) -> None:
     url = article_path(served, 5)
     page = open_page(browser, served.base + url)
-    source = served.site / "seeds/2026/06/a5.md"
+    source = served.site / "seeds/2025/06/a5.md"
     original = source.read_text("utf-8")
     try:
         builds = served.builds()
         source.write_text(original.replace("title:", "title: [oops", 1), "utf-8")
         overlay = page.locator("#sitegen-error-overlay")
-        expect(overlay).to_contain_text("seeds/2026/06/a5.md", timeout=TIMEOUT * 1000)
+        expect(overlay).to_contain_text("seeds/2025/06/a5.md", timeout=TIMEOUT * 1000)
         expect(overlay).to_contain_text("title: [oops")  # the source line around the error
         assert served.wait_builds(builds)["error"] is not None
         status, body = served.get(url)  # the last good page is still served
@@ -187,13 +187,13 @@ def test_serve_css_change_swaps_stylesheet_without_reload(served: ServeProcess, 
 
 
 def test_serve_burst_of_100_writes_makes_at_most_2_rebuilds(served: ServeProcess) -> None:
-    folder = served.site / "seeds/2026/11"
+    folder = served.site / "seeds/2025/11"
     folder.mkdir(exist_ok=True)
     before = served.builds()
     try:
         for i in range(100):
             (folder / f"burst{i}.md").write_text(
-                f'---\ntitle: "Пакет {i}"\ndate: 2026-11-{1 + i % 28:02d}T10:00:00+02:00\n---\nТекст {i}.\n', "utf-8"
+                f'---\ntitle: "Пакет {i}"\ndate: 2025-11-{1 + i % 28:02d}T10:00:00+02:00\n---\nТекст {i}.\n', "utf-8"
             )
         wait_until("all 100 pages served", lambda: sum("/paket-" in p for p in served.manifest()) == 100)
         assert served.builds() - before <= 2
@@ -208,11 +208,11 @@ def test_serve_burst_of_100_writes_makes_at_most_2_rebuilds(served: ServeProcess
 def test_serve_tree_equals_fresh_build_after_edit_sequence(served: ServeProcess, tmp_path: Path) -> None:
     site = served.site
     edits: list[Callable[[], None]] = [
-        lambda: edit(site / "seeds/2026/02/a1.md", "Новина номер 1", "Нова назва першої"),
-        lambda: edit(site / "seeds/2026/03/a2.md", "tags: [", "tags: [Свіжа мітка, "),
-        lambda: (site / "seeds/2026/04/a3.md").unlink(),
-        lambda: (site / "seeds/2026/12/extra.md").write_text(
-            '---\ntitle: "Додаткова"\ndate: 2026-12-01T09:00:00+02:00\ntags: [НАТО]\n---\nТекст.\n', "utf-8"
+        lambda: edit(site / "seeds/2025/02/a1.md", "Новина номер 1", "Нова назва першої"),
+        lambda: edit(site / "seeds/2025/03/a2.md", "tags: [", "tags: [Свіжа мітка, "),
+        lambda: (site / "seeds/2025/04/a3.md").unlink(),
+        lambda: (site / "seeds/2025/12/extra.md").write_text(
+            '---\ntitle: "Додаткова"\ndate: 2025-12-01T09:00:00+02:00\ntags: [НАТО]\n---\nТекст.\n', "utf-8"
         ),
         lambda: edit(site / "themes/default/templates/base.html", "<main", "<!-- serve test -->\n<main"),
         lambda: edit(site / "sitegen.yaml", "Великий дайджест", "Змінений дайджест"),
