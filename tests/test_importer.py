@@ -11,7 +11,7 @@ import pytest
 from sitegen.errors import RawArticleError
 from sitegen.importer.emit import render_page
 from sitegen.importer.raw import parse_raw
-from tests.conftest import FIXTURES, REPO, run_cli, tree_digest
+from tests.conftest import FIXTURES, REPO, run_cli, tree_digest, write_tree
 
 CASES = FIXTURES / "importer"
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -196,3 +196,34 @@ def test_importer_ctrl_c_leaves_only_whole_pages(tmp_path: Path) -> None:
     for page in pages:
         assert parse_front_matter(page.read_text("utf-8"), page.name).data["title"]
     assert not [p for p in (site / "seeds").rglob("*") if p.name.endswith(".tmp")]
+
+
+DUPLICATES = FIXTURES / "duplicates"
+
+
+def test_importer_warns_when_an_import_retells_an_existing_page(tmp_path: Path) -> None:
+    site = write_tree(tmp_path / "site", "")
+    original = site / "seeds/2026/02/brussels.md"
+    original.parent.mkdir(parents=True)
+    shutil.copy(DUPLICATES / "brussels-original.md", original)
+    raw = [str(DUPLICATES / "brussels-rewrite.txt"), str(DUPLICATES / "energy.txt")]
+    run = run_cli("import", *raw, "--site", str(site), cwd=tmp_path)
+    assert run.code == 0, run.err
+    assert run.err.splitlines() == [
+        "warning seeds/2026/02/alians-ne-proty-viisk-soiuznykiv-v-ukraini-yak-harantii-bezpeky-cherniev.md"
+        f" (from {raw[0]}) tells the same story as seeds/2026/02/brussels.md"
+        " (52% of the shorter text's word pairs shared; keep one of them)"
+    ]
+
+
+def test_importer_warns_when_two_imported_files_tell_one_story(tmp_path: Path) -> None:
+    site = write_tree(tmp_path / "site", "")
+    names = ["brussels-original.txt", "brussels-rewrite.txt", "energy.txt"]
+    run = run_cli("import", *(str(DUPLICATES / n) for n in names), "--site", str(site), cwd=tmp_path)
+    assert run.code == 0, run.err
+    warnings = [line for line in run.err.splitlines() if "same story" in line]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("warning seeds/2026/02/")
+    assert "(from " + str(DUPLICATES / "brussels-original.txt") + ")" in warnings[0]
+    assert "(from " + str(DUPLICATES / "brussels-rewrite.txt") + ")" in warnings[0]
+    assert "energy" not in warnings[0]

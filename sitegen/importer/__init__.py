@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sitegen.config import SiteConfig
+from sitegen.content.duplicates import Story, find_near_duplicates
 from sitegen.content.slugs import slugify
 from sitegen.errors import SitegenError
 from sitegen.importer.emit import render_page, write_page
@@ -53,18 +54,42 @@ def raw_files(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
-def _existing_pages(seeds: Path) -> dict[str, Path]:
-    """sha256 of the raw file each existing page was imported from -> the page."""
+def _existing_pages(seeds: Path) -> tuple[dict[str, Path], dict[Path, str]]:
+    """sha256 of the raw file each existing page was imported from -> the page; and each page's story text."""
     pages: dict[str, Path] = {}
+    stories: dict[Path, str] = {}
     for page in sorted(seeds.rglob("*.md")) if seeds.is_dir() else []:
         try:
-            data = parse_front_matter(page.read_text("utf-8"), str(page)).data
+            fm = parse_front_matter(page.read_text("utf-8"), str(page))
         except (SitegenError, OSError, UnicodeDecodeError):
             continue  # `sitegen build` reports a broken page; here it just cannot be matched
+        data = fm.data
         source = data.get("imported_from")
         if isinstance(source, dict) and isinstance(source.get("sha256"), str):
             pages[source["sha256"]] = page
-    return pages
+        stories[page] = story_text(data.get("title"), data.get("summary"), fm.body)
+    return pages, stories
+
+
+def story_text(title: object, summary: object, body: str) -> str:
+    """What near-duplicate detection compares: title, lead and body."""
+    return "\n\n".join(part for part in (title, summary, body) if isinstance(part, str) and part)
+
+
+def _warn_duplicates(
+    report: ImportReport, stories: dict[Path, str], written: dict[Path, str], config: SiteConfig
+) -> None:
+    """A warning for each imported article that tells the same story as a page or another imported file."""
+    pool = [Story(_rel(path, config), text) for path, text in stories.items()]
+    names = {_rel(path, config): f"{_rel(path, config)} (from {raw})" for path, raw in written.items()}
+    for dup in find_near_duplicates(pool, among=names):
+        first, second = (names.get(n, n) for n in (dup.first, dup.second))
+        if dup.first not in names:  # the imported page first
+            first, second = second, first
+        report.warnings.append(
+            f"warning {first} tells the same story as {second} ({dup.score:.0%} of the shorter text's word pairs "
+            "shared; keep one of them)"
+        )
 
 
 def _target(seeds: Path, article: RawArticle, taken: set[Path]) -> Path:
@@ -83,8 +108,9 @@ def import_articles(
     """Import every raw file under `paths` into `config.seeds_dir`; see the module docstring."""
     report = ImportReport(dry_run=dry_run)
     zone = ZoneInfo(config.timezone)
-    existing = _existing_pages(config.seeds_dir)
+    existing, stories = _existing_pages(config.seeds_dir)
     taken: set[Path] = set()
+    written: dict[Path, str] = {}
     for raw_path in raw_files(paths):
         shown = str(raw_path)
         try:
@@ -105,10 +131,13 @@ def import_articles(
             continue
         target = page if page is not None else _target(config.seeds_dir, article, taken)
         taken.add(target)
+        written[target] = shown
+        stories[target] = story_text(article.title, article.summary, "\n\n".join(article.blocks))
         if not dry_run:
             write_page(target, render_page(article))
         verb = "would write" if dry_run else ("overwrote" if page is not None else "imported")
         report.imported.append(f"{verb} {_rel(target, config)} (from {shown})")
+    _warn_duplicates(report, stories, written, config)
     return report
 
 

@@ -1,0 +1,70 @@
+"""Near-duplicate stories: shingles of stemmed terms, bottom-k sketches, candidates from an inverted index."""
+
+from __future__ import annotations
+
+from sitegen.content.duplicates import MAX_POSTINGS, Story, find_near_duplicates, sketch
+from tests.conftest import FIXTURES, REPO
+
+DUPLICATES = FIXTURES / "duplicates"
+
+
+def fixture_stories() -> list[Story]:
+    return [Story(p.name, p.read_text("utf-8")) for p in sorted(DUPLICATES.iterdir())]
+
+
+def test_duplicates_rewrites_of_one_story_are_found_and_unrelated_story_is_not() -> None:
+    found = find_near_duplicates(fixture_stories())
+    assert {(d.first, d.second) for d in found} == {
+        ("brussels-original.md", "brussels-original.txt"),
+        ("brussels-original.md", "brussels-rewrite.txt"),
+        ("brussels-original.txt", "brussels-rewrite.txt"),
+    }
+    # One text in two formats (page, raw file with its header lines) comes first.
+    assert (found[0].first, found[0].second) == ("brussels-original.md", "brussels-original.txt")
+    assert found[0].score > 0.9
+    assert [d.score for d in found] == sorted((d.score for d in found), reverse=True)
+    assert all(d.score >= 0.4 for d in found)
+
+
+def test_duplicates_other_stories_on_the_same_topic_stay_apart() -> None:
+    # The example digest's two NATO stories (Brussels, Rutte on talks) share names and places, not a story.
+    pages = [Story(p.name, p.read_text("utf-8")) for p in sorted((REPO / "seeds").rglob("*.md"))]
+    assert len(pages) == 2
+    assert find_near_duplicates(pages) == []
+    energy = Story("energy.txt", (DUPLICATES / "energy.txt").read_text("utf-8"))
+    assert find_near_duplicates([*pages, energy]) == []
+    # The fixture's Brussels story is the digest's first story retold: found.
+    rewrite = Story("brussels-rewrite.txt", (DUPLICATES / "brussels-rewrite.txt").read_text("utf-8"))
+    assert [d.second for d in find_near_duplicates([*pages, rewrite])] == [pages[0].name]
+
+
+def test_duplicates_among_limits_pairs_to_the_named_stories() -> None:
+    stories = fixture_stories()
+    found = find_near_duplicates(stories, among={"brussels-rewrite.txt"})
+    assert {(d.first, d.second) for d in found} == {
+        ("brussels-original.md", "brussels-rewrite.txt"),
+        ("brussels-original.txt", "brussels-rewrite.txt"),
+    }
+    assert find_near_duplicates(stories, among={"energy.txt"}) == []
+
+
+def test_duplicates_are_deterministic_and_order_free() -> None:
+    stories = fixture_stories()
+    assert find_near_duplicates(stories) == find_near_duplicates(list(reversed(stories)))
+    assert sketch(stories[0].text) == sketch(stories[0].text)
+
+
+def test_duplicates_short_texts_and_boilerplate_are_not_evidence() -> None:
+    short = [Story("a", "НАТО і Україна"), Story("b", "НАТО і Україна")]
+    assert find_near_duplicates(short) == []
+    # One paragraph repeated under many different stories is boilerplate, not a shared story.
+    boiler = (
+        "Читайте також наші новини у телеграм-каналі та підписуйтеся на щоденну розсилку редакції дайджесту. "
+        "Редакція дякує читачам за підтримку незалежної журналістики, надсилайте новини й фото на пошту редакції."
+    )
+    words = "ракета енергетика бюджет вибори футбол погода музей театр лікарня школа дорога міст".split()
+    many = [
+        Story(f"s{i}", boiler + " " + " ".join(f"{w}{i}{j}" for j, w in enumerate(words)))
+        for i in range(MAX_POSTINGS + 5)
+    ]
+    assert find_near_duplicates(many) == []
