@@ -28,7 +28,7 @@ def test_duplicates_rewrites_of_one_story_are_found_and_unrelated_story_is_not()
 
 def test_duplicates_other_stories_on_the_same_topic_stay_apart() -> None:
     # The example digest's two NATO stories (Brussels, Rutte on talks) share names and places, not a story.
-    pages = [Story(p.name, p.read_text("utf-8")) for p in sorted((REPO / "seeds").rglob("*.md"))]
+    pages = [Story(p.name, p.read_text("utf-8")) for p in sorted((REPO / "seeds" / "2026").rglob("*.md"))]
     assert len(pages) == 2
     assert find_near_duplicates(pages) == []
     energy = Story("energy.txt", (DUPLICATES / "energy.txt").read_text("utf-8"))

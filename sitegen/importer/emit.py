@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -47,14 +48,25 @@ def render_page(article: RawArticle) -> str:
     return f"---\n{front}---\n" + "\n\n".join(article.blocks) + "\n"
 
 
+_DEFERRED = {signal.SIGINT, signal.SIGTERM}
+
+
 def write_page(path: Path, text: str) -> None:
-    """Write via a temp file in the same folder and a rename: Ctrl-C never leaves half a page."""
+    """Write via a temp file in the same folder and a rename: Ctrl-C never leaves half a page.
+
+    Ctrl-C and SIGTERM wait until the page is written (a few milliseconds): a KeyboardInterrupt raised
+    inside `mkstemp`, after it made the file but before it returned the name, would leave a stray temp file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
