@@ -216,3 +216,38 @@ def test_check_source_error_is_reported_by_the_build(make_site, capsys) -> None:
     site = make_site(CONFIG + LINKED.replace("date: 2026-02-11T10:00:00+02:00", "date: учора"))
     assert main(["check", "--site", str(site)]) == 1
     assert "seeds/2026/02/b.md:3: date:" in capsys.readouterr().err
+
+
+def test_check_inline_script_in_theme_is_reported(make_site) -> None:
+    theme = """\
+-- themes/inline/templates/tags.html --
+{% extends "base.html" %}
+{% block main %}<h1 onclick="alert(1)">Теги</h1><a href="javascript:alert(2)">x</a>
+<script>alert(3)</script>{% endblock %}
+"""
+    site = make_site(CONFIG.rstrip("\n") + "\ntheme: inline\n" + LINKED + theme)
+    messages = [p.format() for p in check_site(site).problems]
+    assert [m.split(" (line")[0] for m in messages] == [
+        "/digest/tags/: an inline event handler onclick= on <h1>",
+        "/digest/tags/: a script URL in <a href>",
+        "/digest/tags/: an inline <script>",
+    ]
+
+
+def test_check_and_publish_have_help() -> None:
+    for command in ("check", "publish"):
+        result = run_cli(command, "--help")
+        assert result.code == 0 and result.out.startswith(f"usage: sitegen {command}")
+        assert "--site DIR" in result.out
+
+
+def test_check_draft_title_quoted_by_a_published_page_is_no_leak(make_site) -> None:
+    quoted = LINKED.replace("Вступ.", "Вступ: «Секретна чернетка про гарантії безпеки» — так звали план.")
+    site = make_site(CONFIG + quoted + DRAFT)
+    assert check_site(site).problems == []
+
+    def plant(out: Path) -> None:
+        (out / "extra.html").write_text('<a href="/digest/2026/02/sekretna-chernetka-pro-harantii-bezpeky/">x</a>')
+
+    messages = [p.format() for p in check_site(site, after_build=plant).problems]
+    assert any(m.startswith('seeds/2026/02/c.md:5: draft "Секретна') and "extra.html" in m for m in messages)

@@ -333,3 +333,42 @@ def test_publish_git_dry_run_changes_nothing(make_site, remote: Path, capsys) ->
 def test_publish_usage_needs_a_target() -> None:
     assert run_cli("publish").code == 2
     assert run_cli("publish", "--to", "a", "--git", "b").code == 2
+
+
+def test_publish_dry_run_shows_the_refusal_a_real_run_would_meet(make_site, tmp_path: Path, capsys) -> None:
+    site = make_site(SITE)
+    out = tmp_path / "public"
+    assert publish("--to", str(out), site=site) == 0
+    before = tree_digest(out)
+    (site / "seeds/2026/02/c.md").unlink()
+    capsys.readouterr()
+    assert publish("--to", str(out), "--dry-run", "--max-deletes", "0", site=site) == 1
+    captured = capsys.readouterr()
+    assert f"- {C_SLUG}index.html" in captured.out.splitlines()
+    assert captured.err.startswith("error: refused to publish: it would remove 3 published files")
+    assert tree_digest(out) == before
+
+
+def test_publish_folder_interrupted_leaves_previous_tree(make_site, tmp_path: Path, monkeypatch) -> None:
+    site = make_site(SITE)
+    out = tmp_path / "public"
+    assert publish("--to", str(out), site=site) == 0
+    before = tree_digest(out)
+    page = site / "seeds/2026/02/a.md"
+    page.write_text(page.read_text("utf-8").replace("Перший абзац.", "Змінений абзац."), "utf-8")
+    import shutil
+
+    copied = 0
+    real_copy = shutil.copyfile
+
+    def copy_then_interrupt(src, dst):  # type: ignore[no-untyped-def]
+        nonlocal copied
+        copied += 1
+        if copied == 5:
+            raise KeyboardInterrupt
+        return real_copy(src, dst)
+
+    monkeypatch.setattr("sitegen.publish.folder.shutil.copyfile", copy_then_interrupt)
+    assert publish("--to", str(out), site=site) == 130
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site"]

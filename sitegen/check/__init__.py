@@ -20,7 +20,7 @@ from sitegen.build import BuildOptions, BuildResult, build, load_all_pages
 from sitegen.check.built import BuiltSite
 from sitegen.check.files import check_feeds_and_sitemap, check_required_files
 from sitegen.check.leaks import check_leaks
-from sitegen.check.links import check_links
+from sitegen.check.links import check_links, check_unsafe_html
 from sitegen.errors import CheckError, SitegenError
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ class Check:
 CHECKS: list[Check] = [
     Check("required files", check_required_files),
     Check("links and anchors", check_links),
+    Check("unsafe HTML", check_unsafe_html),
     Check("drafts and future pages", check_leaks),
     Check("feeds and sitemap", check_feeds_and_sitemap),
 ]

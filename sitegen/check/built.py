@@ -52,6 +52,7 @@ class BuiltSite:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     files: frozenset[str] = field(default_factory=frozenset)
     _parsed: dict[str, ParsedPage] = field(default_factory=dict, repr=False)
+    _resolved: dict[tuple[str, str], Target | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self.files:
@@ -87,6 +88,14 @@ class BuiltSite:
 
     def resolve(self, url: str, from_url: str) -> Target | None:
         """The target of `url` written on the page at `from_url`; None for other sites and non-web schemes."""
+        # Theme links (stylesheet, navigation, feeds) repeat on every page: resolve each once.
+        context = "" if url.startswith(("/", "http:", "https:")) and not url.startswith("//") else from_url
+        key = (url, context)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(url, from_url)
+        return self._resolved[key]
+
+    def _resolve(self, url: str, from_url: str) -> Target | None:
         base = self.base_url
         origin = base[: len(base) - len(self.base_path)]
         absolute = urljoin(origin + from_url, url)

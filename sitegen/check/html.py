@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -25,6 +26,9 @@ URL_ATTRIBUTES: frozenset[tuple[str, str]] = frozenset(
     }
 )
 SRCSET_TAGS = frozenset({"img", "source"})
+DATA_SCRIPT_TYPES = frozenset({"application/ld+json", "application/json", "importmap"})
+"""Script elements that hold data, not code."""
+_SCRIPT_URL = re.compile(r"\s*((javascript|vbscript)\s*:|data\s*:\s*text/html)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +44,12 @@ class Reference:
 
 @dataclass(frozen=True, slots=True)
 class ParsedPage:
-    """The references and anchor ids of one built HTML page."""
+    """The references and anchor ids of one built HTML page, and any script it runs inline."""
 
     references: tuple[Reference, ...]
     ids: frozenset[str]
+    unsafe: tuple[tuple[int, str], ...] = ()
+    """(line, what) for inline event handlers, `javascript:` URLs and inline scripts (CSP forbids them)."""
 
 
 class _Scanner(HTMLParser):
@@ -51,12 +57,21 @@ class _Scanner(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.references: list[Reference] = []
         self.ids: set[str] = set()
+        self.unsafe: list[tuple[int, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line = self.getpos()[0]
+        if tag == "script" and not any(n == "src" for n, _ in attrs):
+            kind = next((v for n, v in attrs if n == "type"), None) or ""
+            if kind.split(";")[0].strip().lower() not in DATA_SCRIPT_TYPES:
+                self.unsafe.append((line, "an inline <script>"))
         for name, value in attrs:
+            if name.startswith("on"):
+                self.unsafe.append((line, f"an inline event handler {name}= on <{tag}>"))
             if value is None:
                 continue
+            if ((tag, name) in URL_ATTRIBUTES or name == "formaction") and _SCRIPT_URL.match(value):
+                self.unsafe.append((line, f"a script URL in <{tag} {name}>"))
             if name == "id" or (name == "name" and tag == "a"):
                 self.ids.add(value)
             elif (tag, name) in URL_ATTRIBUTES:
@@ -77,4 +92,4 @@ def parse_page(html: str) -> ParsedPage:
     scanner = _Scanner()
     scanner.feed(html)
     scanner.close()
-    return ParsedPage(tuple(scanner.references), frozenset(scanner.ids))
+    return ParsedPage(tuple(scanner.references), frozenset(scanner.ids), tuple(scanner.unsafe))

@@ -72,13 +72,17 @@ def check_leaks(built: BuiltSite) -> list[CheckError]:
     # A published page may share a title (or, with drafts left out, a URL) with an unpublished one.
     hidden = {item.page.id for item in unpublished}
     live = [p for p in built.site.pages.values() if p.id not in hidden]
-    live_titles = {_SPACE.sub(" ", p.title) for p in live}
+    # A title that a published page also writes (its own title, or a sentence of its text) cannot tell a
+    # leak from that page; such drafts are looked for by URL only.
+    live_text = "\n".join(
+        _SPACE.sub(" ", f"{p.title}\n{p.meta.summary or ''}\n{p.body}\n{p.meta.curator_note or ''}") for p in live
+    )
     live_urls = {p.url[len(base) :] for p in live}
     live_files = {p.out_path for p in live}
     needles: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(unpublished):
         title = _SPACE.sub(" ", item.page.title).strip()
-        if len(title) >= MIN_TITLE_CHARS and title not in live_titles:
+        if len(title) >= MIN_TITLE_CHARS and title not in live_text:
             needles[title].append(i)
         url = item.page.url[len(base) :]
         if url not in live_urls:

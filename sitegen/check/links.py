@@ -114,3 +114,18 @@ def check_links(built: BuiltSite) -> list[CheckError]:
             )
         )
     return problems
+
+
+def check_unsafe_html(built: BuiltSite) -> list[CheckError]:
+    """No built page runs script inline: the theme's Content-Security-Policy would block it anyway."""
+    problems: list[CheckError] = []
+    for rel in built.html_files:
+        for line, what in built.parsed(rel).unsafe:
+            problems.append(
+                CheckError(
+                    f"{what} (line {line} of the built page)",
+                    path=built.page_url(rel),
+                    hint="move scripts into the theme's static files; never put script in page content",
+                )
+            )
+    return problems
