@@ -6,10 +6,12 @@ Month headings use the stand-alone (nominative) month, "лютий 2026"; dates 
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import TypedDict
 
 from sitegen.content.model import ArchiveMonth, ArchiveYear, Site
+from sitegen.render.cache import RenderCache
 from sitegen.render.curation import out_path, page_url, pagination
 from sitegen.render.output import Output
 from sitegen.render.pages import _base, _render
@@ -81,8 +83,9 @@ def _year_view(year: ArchiveYear, s: Strings, *, with_year: bool) -> YearView:
     )
 
 
-def render_archive(site: Site, theme: Theme) -> list[Output]:
-    """`/archive/`, one page per year and the (paginated) month pages."""
+def render_archive(site: Site, theme: Theme, cache: RenderCache | None = None) -> list[Output]:
+    """`/archive/`, one page per year and the (paginated) month pages (month pages reused from `cache`)."""
+    cache = cache or RenderCache()
     s = theme.strings_for(site.config.language)
     lang = site.config.language
     index = ArchiveContext(
@@ -102,14 +105,15 @@ def render_archive(site: Site, theme: Theme) -> list[Output]:
         outputs.append(_render(theme, "year.html", context, out_path(site, year.url), f"archive {year.year}"))
     months = [m for y in years for m in y.months]  # newest first
     for i, month in enumerate(months):
+        older = months[i + 1] if i + 1 < len(months) else None
+        newer = months[i - 1] if i > 0 else None
+        key = (month, older and older.url, newer and newer.url, cache.list_key(month.page_ids))
         outputs.extend(
-            _month_pages(
-                site,
-                theme,
-                s,
-                month,
-                older=months[i + 1] if i + 1 < len(months) else None,
-                newer=months[i - 1] if i > 0 else None,
+            cache.memo(
+                "month",
+                month.url,
+                key,
+                functools.partial(_month_pages, site, theme, s, month, older=older, newer=newer),
             )
         )
     return outputs

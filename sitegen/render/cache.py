@@ -24,16 +24,17 @@ or the config changes.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import fields
-from typing import Any
+from typing import Any, TypeVar
 
 from sitegen.content.model import Page, Site, Tag
 
+T = TypeVar("T")
 _SITE_OWN = ("pages", "order", "tags", "editions", "archive", "config")
 """`Site` fields the site-wide key covers in its own way: pages by version, tags by name and URL,
 editions by what an article's edition link shows; the archive is read only by archive pages,
-which are never cached. Any other field (added later) is compared whole."""
+whose own keys hold their months. Any other field (added later) is compared whole."""
 _REF_FIELDS = tuple(f.name for f in fields(Page) if f.name.endswith(("_id", "_ids")))
 SUMMARY_IGNORES = frozenset({"body", "body_line", "key_lines", *_REF_FIELDS})
 """`Page` fields no list entry shows (see `views.summary_view`)."""
@@ -110,6 +111,10 @@ class RenderCache:
         """What list entries of these pages show: their summary versions and tag counts."""
         return tuple(self._summaries.get(i) for i in page_ids)
 
+    def versions(self, page_ids: Sequence[str]) -> Hashable:
+        """The full versions of these pages (for outputs that show their bodies: feeds)."""
+        return tuple(self.version(i) for i in page_ids)
+
     def tag_key(self, tag: Tag) -> Hashable:
         """A tag's pages: the tag and the summaries of its articles."""
         return (tag, self.list_key(tag.page_ids))
@@ -127,6 +132,11 @@ class RenderCache:
             return entry[1]
         self.misses += 1
         return None
+
+    def memo(self, kind: str, name: str, key: Hashable, make: Callable[[], T]) -> T:
+        """The value stored for (kind, name) under `key`, else `make()` stored under it."""
+        hit = self.get(kind, name, key)
+        return hit if hit is not None else self.put(kind, name, key, make())  # type: ignore[no-any-return]
 
     def put(self, kind: str, name: str, key: Hashable, value: Any) -> Any:
         """Store `value` for (kind, name) under `key`; return it."""

@@ -242,21 +242,20 @@ def render_home(site: Site, theme: Theme) -> Output:
 
 def render_edition_feeds(site: Site, theme: Theme, entries: Mapping[str, FeedEntry]) -> list[Output]:
     """One Atom feed per edition (`/editions/<key>/feed.xml`): all its articles, newest first."""
+    return [render_edition_feed(site, theme, edition, entries) for edition in site.editions.values()]
+
+
+def render_edition_feed(site: Site, theme: Theme, edition: Edition, entries: Mapping[str, FeedEntry]) -> Output:
+    """`/editions/<key>/feed.xml`: all the edition's articles, newest first."""
     s = theme.strings_for(site.config.language)
-    outputs = []
-    for edition in site.editions.values():
-        ids: Sequence[str] = sorted(edition.page_ids, key=lambda i: (-site.pages[i].meta.date.timestamp(), i))
-        title = edition_title(edition, s)
-        outputs.append(
-            render_atom(
-                site,
-                [entries[i] for i in ids],
-                out_path=edition.out_path.removesuffix("index.html") + "feed.xml",
-                title=f"{site.config.title}: {title}",
-                page_url=edition.url,
-            )
-        )
-    return outputs
+    ids: Sequence[str] = sorted(edition.page_ids, key=lambda i: (-site.pages[i].meta.date.timestamp(), i))
+    return render_atom(
+        site,
+        [entries[i] for i in ids],
+        out_path=edition.out_path.removesuffix("index.html") + "feed.xml",
+        title=f"{site.config.title}: {edition_title(edition, s)}",
+        page_url=edition.url,
+    )
 
 
 def curation_urls(site: Site, outputs: Sequence[Output]) -> list[str]:

@@ -7,6 +7,7 @@ the result does not depend on how many workers ran (outputs keep one order).
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import signal
@@ -20,7 +21,7 @@ from sitegen.render.cache import RenderCache
 from sitegen.render.curation import (
     curation_urls,
     render_edition,
-    render_edition_feeds,
+    render_edition_feed,
     render_edition_index,
     render_home,
 )
@@ -166,8 +167,16 @@ def render_site(
             )
             outputs.extend(tag_pages)
             list_urls.extend(site.config.base_path + o.out_path.removesuffix("index.html") for o in tag_pages)
-        curated = [*render_edition_index(site, theme), *render_archive(site, theme)]
-        curated += [render_edition(site, theme, edition) for edition in site.editions.values()]
+        curated = [*render_edition_index(site, theme), *render_archive(site, theme, cache)]
+        curated += [
+            cache.memo(
+                "edition",
+                edition.key,
+                (edition, cache.list_key(edition.page_ids)),
+                functools.partial(render_edition, site, theme, edition),
+            )
+            for edition in site.editions.values()
+        ]
         list_urls.extend(curation_urls(site, curated))
         return outputs + curated
 
@@ -217,7 +226,15 @@ def render_site(
     latest = [entries[p.id] for p in pages[:limit]]
     feeds.append(render_atom(site, latest, out_path="feed.xml", title=site.config.title, page_url=site.url()))
     feeds.append(render_json_feed(site, latest))
-    feeds.extend(render_edition_feeds(site, theme, entries))
+    feeds.extend(
+        cache.memo(
+            "edition-feed",
+            edition.key,
+            (edition, cache.versions(edition.page_ids)),
+            functools.partial(render_edition_feed, site, theme, edition, entries),
+        )
+        for edition in site.editions.values()
+    )
     sitemap_key = (tuple(list_urls), tuple((p.url, p.meta.date) for p in pages))
     sitemap = cache.get("sitemap", "", sitemap_key) or cache.put(
         "sitemap", "", sitemap_key, render_sitemap(site, list_urls)

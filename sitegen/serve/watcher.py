@@ -113,11 +113,14 @@ class ChangeQueue:
             self._closed = True
             self._cond.notify_all()
 
-    def take(self) -> list[Change] | None:
-        """Wait for changes, then until none came for `delay` seconds; the batch, or `None` once closed."""
+    def take(self, timeout: float | None = None) -> list[Change] | None:
+        """Wait for changes, then until none came for `delay` seconds; the batch, or `None` once closed.
+
+        With a `timeout`, an empty batch when no change came in that time.
+        """
         with self._cond:
-            while not self._pending and not self._closed:
-                self._cond.wait()
+            if not self._cond.wait_for(lambda: self._pending or self._closed, timeout=timeout):
+                return []
             while not self._closed:
                 quiet = self._last + self.delay - time.monotonic()
                 if quiet <= 0:
