@@ -68,3 +68,31 @@ def test_duplicates_short_texts_and_boilerplate_are_not_evidence() -> None:
         for i in range(MAX_POSTINGS + 5)
     ]
     assert find_near_duplicates(many) == []
+
+
+def test_duplicates_check_warns_naming_both_pages_and_passes(make_site, capsys) -> None:  # type: ignore[no-untyped-def]
+    from sitegen.cli import main
+
+    site = make_site()
+    folder = site / "seeds/2026/02"
+    folder.mkdir(parents=True)
+    original = (DUPLICATES / "brussels-original.md").read_text("utf-8")
+    (folder / "brussels.md").write_text(original, "utf-8")
+    # The same story retold as a draft (check reads drafts too), and an unrelated page.
+    rewrite = (DUPLICATES / "brussels-rewrite.txt").read_text("utf-8").split("\n")
+    (folder / "retold.md").write_text(
+        '---\ntitle: "Альянс не проти військ союзників"\ndate: 2026-02-02T11:40:00+02:00\ndraft: true\n---\n'
+        + "\n".join(rewrite[6:-2]),
+        "utf-8",
+    )
+    (folder / "energy.md").write_text(
+        '---\ntitle: "Укренерго"\ndate: 2026-02-02T15:05:00+02:00\n---\n'
+        + "\n".join((DUPLICATES / "energy.txt").read_text("utf-8").split("\n")[6:-2]),
+        "utf-8",
+    )
+    assert main(["check", "-q", "--site", str(site)]) == 0
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "warning: seeds/2026/02/brussels.md: tells the same story as seeds/2026/02/retold.md"
+        " (60% of the shorter text's word pairs shared) (keep one of them, or rewrite one)"
+    ]

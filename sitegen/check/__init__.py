@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sitegen.build import BuildOptions, BuildResult, build, load_all_pages
 from sitegen.check.built import BuiltSite
+from sitegen.check.duplicates import check_duplicates
 from sitegen.check.files import check_feeds_and_sitemap, check_required_files
 from sitegen.check.leaks import check_leaks
 from sitegen.check.links import check_links, check_unsafe_html
@@ -43,6 +44,7 @@ CHECKS: list[Check] = [
     Check("unsafe HTML", check_unsafe_html),
     Check("drafts and future pages", check_leaks),
     Check("feeds and sitemap", check_feeds_and_sitemap),
+    Check("near-duplicate stories", check_duplicates, fails=False),
 ]
 
 

@@ -62,6 +62,11 @@ class _Sketch:
     """The `SKETCH` smallest shingle hashes, ascending."""
 
 
+def story_text(title: object, summary: object, body: str) -> str:
+    """What is compared of a page: title, lead and body (parts that are not text are left out)."""
+    return "\n\n".join(part for part in (title, summary, body) if isinstance(part, str) and part)
+
+
 def sketch(text: str) -> _Sketch:
     """The bottom-k sketch of `text`'s shingle set."""
     words = terms(text)

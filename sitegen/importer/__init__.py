@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sitegen.config import SiteConfig
-from sitegen.content.duplicates import Story, find_near_duplicates
+from sitegen.content.duplicates import Story, find_near_duplicates, story_text
 from sitegen.content.slugs import slugify
 from sitegen.errors import SitegenError
 from sitegen.importer.emit import render_page, write_page
@@ -69,11 +69,6 @@ def _existing_pages(seeds: Path) -> tuple[dict[str, Path], dict[Path, str]]:
             pages[source["sha256"]] = page
         stories[page] = story_text(data.get("title"), data.get("summary"), fm.body)
     return pages, stories
-
-
-def story_text(title: object, summary: object, body: str) -> str:
-    """What near-duplicate detection compares: title, lead and body."""
-    return "\n\n".join(part for part in (title, summary, body) if isinstance(part, str) and part)
 
 
 def _warn_duplicates(
