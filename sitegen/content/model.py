@@ -36,6 +36,8 @@ class Page:
     """The next older article."""
     next_id: str | None = None
     """The next newer article."""
+    related_ids: tuple[str, ...] = ()
+    """Up to 3 articles about the same thing, most related first (`content/related.py`)."""
 
     @property
     def title(self) -> str:

@@ -19,6 +19,7 @@ from sitegen.config import SiteConfig
 from sitegen.content.archive import build_archive
 from sitegen.content.editions import build_editions, check_edition_orders, is_edition_source, read_edition_pages
 from sitegen.content.model import Page, Site, Tag
+from sitegen.content.related import with_related
 from sitegen.content.schema import PageMeta, validate_page
 from sitegen.content.slugs import slugify
 from sitegen.errors import SitegenError, SourceError, raise_all
@@ -76,7 +77,7 @@ def build_site(
     left_out = {it.meta.slug or slugify(it.meta.title) for it in loaded if id(it) not in kept_ids}
     check_edition_orders(config, edition_pages, pages, left_out, problems)
     raise_all(problems)
-    site = _link(config, pages)
+    site = with_related(_link(config, pages))
     newest = site.newest()
     return replace(site, editions=build_editions(config, newest, edition_pages), archive=build_archive(config, newest))
 

@@ -76,6 +76,7 @@ def render_article(site: Site, theme: Theme, page: Page, body: RenderedBody) -> 
         article=view,
         prev_article=link_view(prev_page),
         next_article=link_view(next_page),
+        related=[summary_view(site, site.pages[i], s) for i in page.related_ids],
         og=_open_graph(site, page, description, canonical),
         jsonld=_json_ld(site, page, description, canonical),
     )

@@ -108,6 +108,8 @@ class ArticleContext(BaseContext):
     article: ArticleView
     prev_article: LinkView | None
     next_article: LinkView | None
+    related: list[ArticleSummaryView]
+    """Up to 3 articles about the same thing (`Page.related_ids`), most related first."""
     og: dict[str, Any]
     jsonld: dict[str, Any]
 
