@@ -372,3 +372,10 @@ def test_publish_folder_interrupted_leaves_previous_tree(make_site, tmp_path: Pa
     assert publish("--to", str(out), site=site) == 130
     assert tree_digest(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site"]
+
+
+def test_publish_git_relative_repository_path(make_site, tmp_path: Path, remote: Path, monkeypatch) -> None:
+    site = make_site(SITE)
+    monkeypatch.chdir(tmp_path)
+    assert publish("--git", "remote.git", "--branch", "pages", site=site) == 0
+    assert len(commits(remote, "pages")) == 1

@@ -105,6 +105,7 @@ class GitTarget:
             )
         if local is not None:
             self._refuse_checked_out(local, shown)
+            self.repo = str(local)  # git runs in a temporary folder: a relative path would lose its way
         self._tmp = tempfile.TemporaryDirectory(prefix="sitegen-publish-")
         run_git("init", "-q", "--bare", str(self.work))
         try:
