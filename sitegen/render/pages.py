@@ -27,6 +27,7 @@ from sitegen.render.views import (
     LinkView,
     ListContext,
     PaginationView,
+    SearchContext,
     SourceView,
     TagIndexContext,
     TagLinkView,
@@ -130,6 +131,17 @@ def render_tag_pages(site: Site, theme: Theme, tag: Tag) -> list[Output]:
         out_path = url(n)[len(site.config.base_path) :] + "index.html"
         outputs.append(_render(theme, "tag.html", context, out_path, f"tag {tag.name}"))
     return outputs
+
+
+def render_search_page(site: Site, theme: Theme, index_url: str) -> Output:
+    """`/search/`: the form (works without JavaScript) and the place the search script puts results."""
+    s = theme.strings_for(site.config.language)
+    context = SearchContext(
+        **_base(site, s, site.config.language, "search", s.nav_search, "", site.absolute_url(site.url("search/"))),
+        index_url=index_url,
+        plural_categories=s.plural_categories(200),
+    )
+    return _render(theme, "search.html", context, "search/index.html", "search")
 
 
 def render_not_found(site: Site, theme: Theme) -> Output:

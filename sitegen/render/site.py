@@ -28,7 +28,14 @@ from sitegen.render.curation import (
 from sitegen.render.feeds import FeedEntry, feed_entry, render_atom, render_json_feed
 from sitegen.render.markdown import RenderedBody, render_markdown
 from sitegen.render.output import Output
-from sitegen.render.pages import render_article, render_not_found, render_tag_index, render_tag_pages
+from sitegen.render.pages import (
+    render_article,
+    render_not_found,
+    render_search_page,
+    render_tag_index,
+    render_tag_pages,
+)
+from sitegen.render.search import SearchDocument, render_search_index, search_document
 from sitegen.render.sitemap import render_robots, render_sitemap
 from sitegen.render.theme import Theme
 
@@ -47,6 +54,7 @@ class RenderedArticle:
     page_id: str
     output: Output
     feed: FeedEntry
+    search: SearchDocument
 
 
 def render_body(page: Page) -> RenderedBody:
@@ -64,7 +72,12 @@ def render_articles(site: Site, theme: Theme, pages: Sequence[Page]) -> list[Ren
         try:
             body = render_body(page)
             results.append(
-                RenderedArticle(page.id, render_article(site, theme, page, body), feed_entry(site, page, body))
+                RenderedArticle(
+                    page.id,
+                    render_article(site, theme, page, body),
+                    feed_entry(site, page, body),
+                    search_document(site, page, theme.strings_for(page.lang), body.text),
+                )
             )
         except SitegenError as exc:
             results.append(exc)
@@ -239,6 +252,10 @@ def render_site(
     sitemap = cache.get("sitemap", "", sitemap_key) or cache.put(
         "sitemap", "", sitemap_key, render_sitemap(site, list_urls)
     )
+    search_key = tuple(a.search for a in articles)
+    search_index = cache.get("search", "", search_key) or cache.put(
+        "search", "", search_key, render_search_index(search_key)
+    )
     cache.end()
     return [
         *(a.output for a in articles),
@@ -246,5 +263,7 @@ def render_site(
         *feeds,
         sitemap,
         render_robots(site),
+        search_index,
+        render_search_page(site, theme, site.url(search_index.out_path)),
         *theme.assets.values(),
     ]

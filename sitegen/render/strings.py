@@ -39,6 +39,11 @@ class Strings:
         text = forms.get(form) or forms.get("other") or forms.get("many")
         return str(text).replace("{n}", str(count))
 
+    def plural_categories(self, upto: int) -> str:
+        """The CLDR plural category of 0 … upto-1, a letter each (`one` -> `o`, `other` -> `x`), for scripts."""
+        letters = {"zero": "z", "one": "o", "two": "t", "few": "f", "many": "m", "other": "x"}
+        return "".join(letters[self._locale.plural_form(n)] for n in range(upto))
+
     def format(self, key: str, **values: Any) -> str:
         """`s.format('page_of', n=2, total=5)` -> `'Сторінка 2 з 5'`."""
         text = str(self[key])

@@ -85,6 +85,7 @@ class SiteView(TypedDict):
     tags_url: str
     editions_url: str
     archive_url: str
+    search_url: str
     feed_url: str
     json_feed_url: str
 
@@ -125,6 +126,14 @@ class TagIndexContext(BaseContext):
     tags: list[TagLinkView]
 
 
+class SearchContext(BaseContext):
+    index_url: str
+    """The fingerprinted search index file, loaded by the theme's search script."""
+    plural_categories: str
+    """CLDR plural category of the counts 0-199, one letter each (`z`ero, `o`ne, `t`wo, `f`ew, `m`any,
+    `x` other); a count n >= 200 takes that of 100 + n % 100, exact for rules that look at n % 100."""
+
+
 def site_view(site: Site) -> SiteView:
     cfg = site.config
     return SiteView(
@@ -137,6 +146,7 @@ def site_view(site: Site) -> SiteView:
         tags_url=site.url("tags/"),
         editions_url=site.url("editions/"),
         archive_url=site.url("archive/"),
+        search_url=site.url("search/"),
         feed_url=site.url("feed.xml"),
         json_feed_url=site.url("feed.json"),
     )

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
 ARTICLE = "2026/02/perehovory-z-kremlem-hensek-nato-vidpoviv-chy-pidtrymuie-vidnovlennia-kontaktiv/"
-PAGES = {"home": "", "article": ARTICLE, "tags": "tags/", "tag": "tags/nato/"}
+PAGES = {"home": "", "article": ARTICLE, "tags": "tags/", "tag": "tags/nato/", "search": "search/?q=Україна"}
 VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 900)}
 
 

@@ -1,0 +1,147 @@
+"""The search index: lunr.py with the Ukrainian pipeline, plus a small document store, as one JSON file.
+
+The index is lunr's own serialized form, built with the `sitegen.text` pipeline registered under the
+labels `uk-normalize`, `uk-stopwords` and `uk-stemmer`; the theme's `uk-text.js` registers the same
+labels in lunr.js, so the browser runs the very same steps on a query (search-uk.md §4.1). Indexed:
+title (boost 10), tags (5), summary (3) and the lead of the body (1), under numeric refs that index
+the document store. Drafts never get here: they are gone from the `Site` already.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lunr.builder import Builder
+from lunr.pipeline import Pipeline
+from lunr.token import Token
+
+from sitegen import text
+from sitegen.content.model import Page, Site
+from sitegen.render.output import Output
+from sitegen.render.strings import Strings
+
+FIELDS: tuple[tuple[str, int], ...] = (("title", 10), ("tags", 5), ("summary", 3), ("lead", 1))
+"""Indexed fields and their boosts."""
+LEAD_WORDS = 60
+"""How much of the body is indexed: its first words (index size and build time grow with it; 60 words
+keep a 5,000-article digest under 400 B gzip per article, benchmarks/RESULTS.md)."""
+STORE_SUMMARY = 240
+"""Characters of the summary the document store keeps for the result list."""
+INDEX_DIR = "search"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDocument:
+    """What the index and the result list know of one article."""
+
+    title: str
+    url: str
+    date: str
+    """ISO date in the site time zone: `2026-02-12`."""
+    date_text: str
+    """The date as the page shows it: `12 лютого 2026`."""
+    summary: str
+    tags: tuple[tuple[str, str], ...]
+    """(name, URL) of each tag."""
+    lead: str
+    """The first `LEAD_WORDS` words of the body text."""
+
+
+def search_document(site: Site, page: Page, s: Strings, body_text: str) -> SearchDocument:
+    """What the index and the result list need of one article (`s`: the strings of the page's language)."""
+    tags = tuple((site.tags[slug].name, site.tags[slug].url) for slug in page.tag_slugs)
+    return SearchDocument(
+        title=page.title,
+        url=page.url,
+        date=page.local_date.date().isoformat(),
+        date_text=s.date(page.local_date),
+        summary=page.meta.summary or "",
+        tags=tags,
+        lead=lead_words(body_text),
+    )
+
+
+# lunr pipeline functions: the same three labels as themes/default/static/js/uk-text.js.
+def _uk_normalize(token: Token, i: int, tokens: list[Token]) -> list[Token]:
+    return [token.clone(lambda _s, _m, piece=piece: piece) for piece in text.tokenize(token.string)]
+
+
+def _uk_stopwords(token: Token, i: int, tokens: list[Token]) -> Token | None:
+    return None if text.is_stop_word(token.string) else token
+
+
+def _uk_stemmer(token: Token, i: int, tokens: list[Token]) -> Token:
+    return token.update(lambda s, _m: text.stem(s))
+
+
+PIPELINE = ((_uk_normalize, "uk-normalize"), (_uk_stopwords, "uk-stopwords"), (_uk_stemmer, "uk-stemmer"))
+for _fn, _label in PIPELINE:
+    if Pipeline.registered_functions.get(_label) is not _fn:
+        Pipeline.register_function(_fn, _label)
+
+
+class _IndexBuilder(Builder):  # type: ignore[misc]
+    """lunr.py's Builder without the token set, which serialization never uses (lunr.js rebuilds it)."""
+
+    def _create_token_set(self) -> None:
+        self.token_set = None
+
+
+def lead_words(body_text: str, words: int = LEAD_WORDS) -> str:
+    """The first `words` words of an article's plain text."""
+    return " ".join(body_text.split(maxsplit=words)[:words])
+
+
+def build_index(docs: Sequence[SearchDocument]) -> dict[str, Any]:
+    """lunr's serialized index of `docs`; refs are positions in `docs` (`"0"`, `"1"`, …)."""
+    builder = _IndexBuilder()
+    for fn, _label in PIPELINE:
+        builder.pipeline.add(fn)
+        builder.search_pipeline.add(fn)
+    builder.ref("ref")
+    for name, boost in FIELDS:
+        builder.field(name, boost=boost)
+    for ref, doc in enumerate(docs):
+        builder.add(
+            {
+                "ref": ref,
+                "title": doc.title,
+                "tags": " ".join(name for name, _ in doc.tags),
+                "summary": doc.summary,
+                "lead": doc.lead,
+            }
+        )
+    serialized: dict[str, Any] = builder.build().serialize()
+    return serialized
+
+
+def _short(summary: str) -> str:
+    return summary if len(summary) <= STORE_SUMMARY else summary[:STORE_SUMMARY].rsplit(" ", 1)[0] + "…"
+
+
+def document_store(docs: Sequence[SearchDocument]) -> dict[str, Any]:
+    """What the result list shows, by ref: `docs[ref] = [title, url, date, date_text, summary, [tag ids]]`.
+
+    Tags are listed once (`tags[id] = [name, url]`), dates shown as the pages show them.
+    """
+    tag_ids: dict[tuple[str, str], int] = {}
+    rows = []
+    for d in docs:
+        ids = [tag_ids.setdefault(tag, len(tag_ids)) for tag in d.tags]
+        rows.append([d.title, d.url, d.date, d.date_text, _short(d.summary), ids])
+    return {"docs": rows, "tags": [list(tag) for tag in tag_ids]}
+
+
+def render_search_index(docs: Sequence[SearchDocument]) -> Output:
+    """`search/index.<hash>.json`: the pipeline's data, the lunr index and the document store.
+
+    One file, so the browser's pipeline code always gets the data and index of the same build.
+    """
+    payload = {"pipeline": text.SPEC, "index": build_index(docs), "store": document_store(docs)}
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()[:10]
+    return Output(out_path=f"{INDEX_DIR}/index.{digest}.json", data=data, source="search index")

@@ -1,0 +1,270 @@
+"""The search page in Debian Chromium: a fixture digest under a base path, and the example digest.
+
+Queries arrive as `/search/?q=…` (as the header form sends them) or are typed into the box. Results
+must be inside `[data-search-results]`; no query may run a script or break the page.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from sitegen.build import BuildOptions, build
+from tests.browser.conftest import _QuietHandler
+from tests.conftest import write_tree
+
+FIXTURE_SITE = """
+-- sitegen.yaml --
+title: "Пошуковий дайджест"
+base_url: "https://example.org/digest/"
+language: uk
+timezone: Europe/Kyiv
+-- seeds/2026/02/nato.md --
+---
+title: "НАТО може стати «тилом» для миротворців в Україні"
+date: 2026-02-10T10:00:00+02:00
+tags: [НАТО, Безпека]
+summary: "Делегації України та країн НАТО обговорили членство України в Альянсі."
+---
+Ґрунт для домовленостей готували давно.
+-- seeds/2026/02/talks.md --
+---
+title: "Генсек відповів про контакти з Кремлем"
+date: 2026-02-12T18:10:00+02:00
+tags: [Росія]
+summary: "Марк Рютте заявив, що кожна країна може вести переговори."
+---
+Рютте наголосив на єдності союзників.
+-- seeds/2026/02/memory.md --
+---
+title: "Пам’ять про з’їзд"
+date: 2026-02-13T09:00:00+02:00
+tags: [Історія]
+summary: "Без переговорів і без поспіху: як згадують минуле."
+---
+Grunt work and peace talks in Brussels, said the Getty caption.
+-- seeds/2026/02/english.md --
+---
+title: "Peace talks resume in Brussels"
+date: 2026-02-14T09:00:00+02:00
+lang: en
+tags: [Diplomacy]
+summary: "Negotiators met again on Friday."
+---
+The meeting lasted four hours.
+-- seeds/2026/02/script.md --
+---
+title: "Про <script>alert(2)</script> і теги <b>жирно</b>"
+date: 2026-02-15T09:00:00+02:00
+tags: ["<img src=x onerror=alert(3)>"]
+summary: "Заголовок із розміткою, яку треба показати як текст."
+---
+Текст.
+-- seeds/2026/02/draft.md --
+---
+title: "Чернетка про квазіморфізм"
+date: 2026-02-16T09:00:00+02:00
+draft: true
+---
+Квазіморфізм.
+"""
+
+TITLES = {
+    "nato": "НАТО може стати «тилом» для миротворців в Україні",
+    "talks": "Генсек відповів про контакти з Кремлем",
+    "memory": "Пам’ять про з’їзд",
+    "english": "Peace talks resume in Brussels",
+    "script": "Про <script>alert(2)</script> і теги <b>жирно</b>",
+}
+
+
+@pytest.fixture(scope="module")
+def fixture_digest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture digest built under the base path `/digest/` and served; yields its search URL."""
+    root = tmp_path_factory.mktemp("search-site")
+    site = write_tree(root / "src", FIXTURE_SITE)
+    served = root / "www"
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(served)))
+    base = f"http://127.0.0.1:{server.server_address[1]}/digest/"
+    served.mkdir()
+    build(site, BuildOptions(out_dir=served / "digest", base_url=base))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base + "search/"
+    server.shutdown()
+    server.server_close()
+
+
+class Watched:
+    """A page with every dialog, page error and console error recorded."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.page: Page = context.new_page()
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+
+    def search(self, url: str, query: str) -> tuple[str, list[str]]:
+        """Open `url?q=query`; (status line, result titles) once the search ran."""
+        self.page.goto(url + "?q=" + quote(query))
+        self.page.wait_for_selector("[data-search-ready]", state="attached")
+        return self.status(), self.titles()
+
+    def status(self) -> str:
+        return self.page.inner_text("[data-search-status]").strip()
+
+    def titles(self) -> list[str]:
+        return [a.text_content() or "" for a in self.page.query_selector_all("[data-search-results] li h2 a")]
+
+
+@pytest.fixture
+def watched(browser: Browser) -> Iterator[Watched]:
+    context = browser.new_context()
+    page = Watched(context)
+    yield page
+    context.close()
+    assert page.dialogs == [] and page.errors == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Україна", ["nato"]),  # the page says Україні, України
+        ("україни", ["nato"]),
+        ("УКРАЇНОЮ", ["nato"]),
+        ("переговорів", ["talks", "memory"]),  # переговори / переговорів
+        ("переговори", ["talks", "memory"]),
+        ("пам'ять", ["memory"]),
+        ("памʼять", ["memory"]),
+        ("ПАМ’ЯТЬ", ["memory"]),
+        ("з'їзд", ["memory"]),
+        ("грунт", ["nato"]),  # the page says Ґрунт
+        ("ҐРУНТ", ["nato"]),
+        ("Рютте", ["talks"]),
+        ("peace talks", ["english", "memory"]),
+        ("Talk", ["english", "memory"]),
+        ("brussels getty", ["memory"]),
+        ("Рютте: переговори", ["talks"]),
+        ("script", ["script"]),
+    ],
+)
+def test_search_finds_forms_variants_and_english(
+    watched: Watched, fixture_digest: str, query: str, expected: list[str]
+) -> None:
+    status, titles = watched.search(fixture_digest, query)
+    assert sorted(titles) == sorted(TITLES[k] for k in expected)
+    n = len(expected)
+    assert status == {1: "Знайдено 1 статтю", 2: "Знайдено 2 статті"}[n]
+
+
+def test_search_result_shows_date_tags_and_highlights(watched: Watched, fixture_digest: str) -> None:
+    watched.search(fixture_digest, "Україна")
+    item = watched.page.query_selector("[data-search-results] li")
+    assert item is not None
+    link = item.query_selector("h2 a")
+    assert (
+        link is not None
+        and link.get_attribute("href") == "/digest/2026/02/nato-mozhe-staty-tylom-dlia-myrotvortsiv-v-ukraini/"
+    )
+    assert item.query_selector("time").get_attribute("datetime") == "2026-02-10"  # type: ignore[union-attr]
+    assert item.inner_text().count("10 лютого 2026") == 1
+    assert [t.text_content() for t in item.query_selector_all(".tag-list a")] == ["НАТО", "Безпека"]
+    assert item.query_selector(".tag-list a").get_attribute("href") == "/digest/tags/nato/"  # type: ignore[union-attr]
+    marks = [m.text_content() for m in item.query_selector_all("mark")]
+    assert marks == ["Україні", "України", "України"]
+
+
+def test_search_no_result_says_so(watched: Watched, fixture_digest: str) -> None:
+    status, titles = watched.search(fixture_digest, "квазіморфізм")  # only in a draft
+    assert titles == [] and status == "Нічого не знайдено. Спробуйте інше слово або коротший запит."
+
+
+def test_search_all_words_else_any_word(watched: Watched, fixture_digest: str) -> None:
+    status, titles = watched.search(fixture_digest, "Рютте зебра")
+    assert titles == [TITLES["talks"]]
+    assert (
+        status == "Знайдено 1 статтю. Немає статей з усіма словами запиту, тож показано статті хоча б з одним із них."
+    )
+    _, both = watched.search(fixture_digest, "Рютте переговори")
+    assert both == [TITLES["talks"]]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "<img src=x onerror=alert(1)>",
+        "<script>alert(1)</script>",
+        "+в",
+        "^~*",
+        "-",
+        "*",
+        ":",
+        "Рютте~2 ^10 +переговори -Україна",
+    ],
+)
+def test_search_odd_queries_run_no_script_and_break_nothing(watched: Watched, fixture_digest: str, query: str) -> None:
+    watched.search(fixture_digest, query)
+    assert watched.page.query_selector("[data-search-results] img, [data-search-results] script") is None
+    assert watched.page.input_value("[data-search-input]") == query
+
+
+def test_search_markup_in_titles_and_tags_stays_text(watched: Watched, fixture_digest: str) -> None:
+    _, titles = watched.search(fixture_digest, "розміткою")
+    assert titles == [TITLES["script"]]
+    results = watched.page.query_selector("[data-search-results]")
+    assert results is not None
+    assert results.query_selector("script, b, img") is None
+    assert "<img src=x onerror=alert(3)>" in results.inner_text()
+
+
+def test_search_as_you_type_matches_prefix_of_the_last_word(watched: Watched, fixture_digest: str) -> None:
+    watched.page.goto(fixture_digest)
+    watched.page.wait_for_selector("[data-search-ready]", state="attached")
+    watched.page.type("[data-search-input]", "Украї", delay=20)
+    watched.page.wait_for_function("() => document.querySelectorAll('[data-search-results] li').length > 0")
+    assert watched.titles() == [TITLES["nato"]]
+    watched.page.fill("[data-search-input]", "Рютте перегов")
+    watched.page.wait_for_function(
+        "() => document.querySelector('[data-search-results] h2').textContent.startsWith('Генсек')"
+    )
+    assert watched.titles() == [TITLES["talks"]]
+    assert watched.page.url.endswith("?q=" + quote("Рютте перегов").replace("%20", "+"))
+
+
+def test_search_header_form_works_without_javascript(browser: Browser, fixture_digest: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(fixture_digest.removesuffix("search/"))
+    page.fill("#site-search-q", "Україна")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_url("**/digest/search/?q=*")
+    assert page.url.endswith("/digest/search/?q=%D0%A3%D0%BA%D1%80%D0%B0%D1%97%D0%BD%D0%B0")
+    assert "Для пошуку потрібен JavaScript" in page.inner_text("[data-search-results]")
+    context.close()
+
+
+def test_search_header_form_leads_to_results(watched: Watched, fixture_digest: str) -> None:
+    watched.page.goto(fixture_digest.removesuffix("search/") + "tags/")
+    watched.page.fill("#site-search-q", "переговори")
+    watched.page.press("#site-search-q", "Enter")
+    watched.page.wait_for_selector("[data-search-ready]", state="attached")
+    assert sorted(watched.titles()) == sorted([TITLES["talks"], TITLES["memory"]])
+
+
+def test_search_example_digest(watched: Watched, served_site: str) -> None:
+    status, titles = watched.search(served_site + "search/", "Україна")
+    assert status == "Знайдено 2 статті" and len(titles) == 2
+    _, titles = watched.search(served_site + "search/", "переговорів")
+    assert titles == ["Переговори з Кремлем? Генсек НАТО відповів, чи підтримує відновлення контактів"]
+    _, titles = watched.search(served_site + "search/", "Рютте: переговори")
+    assert titles == ["Переговори з Кремлем? Генсек НАТО відповів, чи підтримує відновлення контактів"]
+    status, titles = watched.search(served_site + "search/", "<img src=x onerror=alert(1)>")
+    assert titles == [] and status.startswith("Нічого не знайдено")
