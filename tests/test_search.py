@@ -180,3 +180,10 @@ def test_search_lead_is_the_first_words() -> None:
 def test_search_index_same_docs_same_bytes() -> None:
     doc = SearchDocument("Україна", "/a/", "2026-02-10", "10 лютого 2026", "Лід", (("НАТО", "/tags/nato/"),), "Текст")
     assert json.dumps(build_index([doc, doc])) == json.dumps(build_index([doc, doc]))
+
+
+def test_search_index_of_an_empty_site_loads(make_site: Callable[[str], Path]) -> None:
+    out = build(make_site(""), BuildOptions()).out_dir
+    data = index_file(out)
+    assert data["store"] == {"docs": [], "tags": []}
+    assert ask(data["index"], [("україн", False)]) == []

@@ -90,6 +90,12 @@ class _IndexBuilder(Builder):  # type: ignore[misc]
     def _create_token_set(self) -> None:
         self.token_set = None
 
+    def _calculate_average_field_lengths(self) -> None:
+        if self.document_count:
+            super()._calculate_average_field_lengths()
+        else:  # an empty site: lunr.py would divide 0 by 0
+            self.average_field_length = dict.fromkeys(self._fields, 0)
+
 
 def lead_words(body_text: str, words: int = LEAD_WORDS) -> str:
     """The first `words` words of an article's plain text."""
