@@ -166,7 +166,7 @@ def test_outputs_robots_points_to_the_sitemap(out: Path) -> None:
 
 def test_outputs_html_pages_are_well_formed_and_linked(out: Path) -> None:
     pages = html_pages(out)
-    assert len(pages) == 17  # 11 of issue 3 + /editions/, 2 editions, /archive/, /2026/, /2026/02/
+    assert len(pages) == 18  # 11 of issue 3 + /editions/, 2 editions, /archive/, /2026/, /2026/02/, /search/
     for rel, page in pages.items():
         (html,) = page.attrs("html")
         assert html["lang"] == "uk", rel
