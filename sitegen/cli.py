@@ -193,6 +193,23 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+class _OncePerSession(logging.Filter):
+    """Each warning once per `serve` session: every rebuild would repeat the same slug-clash warnings."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING or record.name.startswith("sitegen.serve"):
+            return True
+        text = record.getMessage()
+        if text in self.seen:
+            return False
+        self.seen.add(text)
+        return True
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from sitegen.serve import ServeOptions, serve
 
@@ -200,6 +217,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         print(line, flush=True)
 
     options = ServeOptions(host=args.host, port=args.port, poll=args.poll, drafts=args.drafts)
+    once = _OncePerSession()
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(once)
     try:
         serve(Path(args.site), options, say)
     except KeyboardInterrupt:

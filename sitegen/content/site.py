@@ -187,7 +187,7 @@ def _link(config: SiteConfig, pages: list[Page]) -> Site:
     pages.sort(key=lambda p: (-p.meta.date.timestamp(), p.id))
     names: dict[str, Counter[str]] = defaultdict(Counter)
     members: dict[str, list[str]] = defaultdict(list)
-    linked: list[Page] = []
+    page_tags: list[tuple[str, ...]] = []
     for page in pages:
         slugs: list[str] = []
         for name in page.meta.tags:
@@ -196,13 +196,17 @@ def _link(config: SiteConfig, pages: list[Page]) -> Site:
             if slug not in slugs:
                 slugs.append(slug)
                 members[slug].append(page.id)
-        linked.append(replace(page, tag_slugs=tuple(slugs)))
-    for i, page in enumerate(linked):
-        linked[i] = replace(
+        page_tags.append(tuple(slugs))
+    # One `replace` per page: `serve` rebuilds the model after every edit, and it adds up.
+    linked = [
+        replace(
             page,
-            next_id=linked[i - 1].id if i > 0 else None,
-            prev_id=linked[i + 1].id if i + 1 < len(linked) else None,
+            tag_slugs=page_tags[i],
+            next_id=pages[i - 1].id if i > 0 else None,
+            prev_id=pages[i + 1].id if i + 1 < len(pages) else None,
         )
+        for i, page in enumerate(pages)
+    ]
     tags = {
         slug: Tag(
             slug=slug,
