@@ -110,6 +110,14 @@ class BuiltSite:
     full: bool
     """Theme or config changed (or first build): nothing was reused."""
     seconds: float
+    deferred: bool = False
+    """Some outputs (the search index) are last build's: build again without `defer` to finish."""
+
+
+DEFERRABLE = frozenset({"search"})
+"""Render-cache kinds `serve` may publish stale for a moment: slow to make and read by one page only
+(the search index, which lunr builds in seconds on a large site). `Builder.build(defer=True)`
+reuses the previous one and says so; the caller then builds again without deferring."""
 
 
 class Builder:
@@ -135,8 +143,11 @@ class Builder:
         self._theme: tuple[Theme, tuple[tuple[str, int, int], ...]] | None = None
         self._outputs: dict[str, bytes] = {}
 
-    def build(self, changed: Iterable[Path] = ()) -> BuiltSite:
-        """Build again; `changed` names files the caller saw change. Raises `SitegenError` like `build()`."""
+    def build(self, changed: Iterable[Path] = (), *, defer: bool = False) -> BuiltSite:
+        """Build again; `changed` names files the caller saw change. Raises `SitegenError` like `build()`.
+
+        With `defer`, outputs of a `DEFERRABLE` kind may be last build's (`BuiltSite.deferred`).
+        """
         started = time.perf_counter()
         self._sources.forget({Path(p) for p in changed})  # (both spellings: as given and resolved)
         self._sources.forget({Path(p).resolve() for p in changed})
@@ -166,6 +177,7 @@ class Builder:
             self._render = RenderCache()
             self._config = config
             full = True
+        self._render.deferrable = DEFERRABLE if defer else frozenset()
         outputs = render_site(site, self._theme[0], self.options.progress, cache=self._render)
         raise_all(find_duplicates(outputs))
         new = {o.out_path: o.data for o in outputs}
@@ -180,6 +192,7 @@ class Builder:
             changed=tuple(sorted(diff)),
             full=full,
             seconds=time.perf_counter() - started,
+            deferred=self._render.deferred,
         )
 
 

@@ -118,3 +118,15 @@ def test_builder_broken_config_is_a_build_error(site: Path) -> None:
     with pytest.raises(SitegenError) as info:
         builder.build([site / "sitegen.yaml"])
     assert info.value.format().startswith("sitegen.yaml:")
+
+
+def test_render_cache_defers_a_slow_kind_for_one_render() -> None:
+    from sitegen.render.cache import RenderCache
+
+    cache = RenderCache()
+    assert cache.memo("search", "", ("v1",), lambda: "index-1") == "index-1"
+    cache.deferrable = frozenset({"search"})
+    assert cache.get("search", "", ("v2",)) == "index-1" and cache.deferred  # stale, and says so
+    cache.deferrable = frozenset()
+    assert cache.memo("search", "", ("v2",), lambda: "index-2") == "index-2"
+    assert cache.get("tag", "x", 1) is None  # kinds never stored are misses either way

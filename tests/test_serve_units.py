@@ -24,7 +24,7 @@ SITE = Path("/srv/site")
 
 def test_reload_state_wait_wakes_on_publish() -> None:
     state = ReloadState("s1")
-    state.publish({"index.html": b"a"}, changed=True)
+    state.publish({"index.html": b"a"}, changed=["index.html"])
     woke = threading.Event()
 
     def waiter() -> None:
@@ -34,31 +34,41 @@ def test_reload_state_wait_wakes_on_publish() -> None:
     thread = threading.Thread(target=waiter)
     thread.start()
     assert not woke.wait(0.05)
-    state.publish({"index.html": b"b"}, changed=True)
+    state.publish({"index.html": b"b"}, changed=["index.html"])
     assert woke.wait(5)
     thread.join()
 
 
 def test_reload_state_failed_build_keeps_site_and_shows_error() -> None:
     state = ReloadState("s1")
-    state.publish({"index.html": b"good"}, changed=True)
+    state.publish({"index.html": b"good"}, changed=["index.html"])
     state.fail({"title": "Build failed", "problems": [], "text": "x"})
     snap = state.snapshot()
     assert snap.outputs == {"index.html": b"good"} and snap.error is not None
     assert state.message(0, snap.site_epoch)["action"] == "none"  # nothing to reload: same site
-    state.publish({"index.html": b"good"}, changed=False)
+    state.publish({"index.html": b"good"}, changed=[])
     assert state.snapshot().error is None and state.site_epoch == snap.site_epoch
 
 
 def test_reload_state_actions_css_then_full() -> None:
     state = ReloadState("s1")
-    state.publish({"a": b"1"}, changed=True)
-    state.publish({"a": b"2"}, changed=True, css_only=True)
-    assert state.action_since(1) == "css"
-    state.publish({"a": b"3"}, changed=True)
-    assert state.action_since(1) == "reload" and state.action_since(2) == "reload"
-    assert state.action_since(3) == "none"
-    assert state.action_since(99) == "reload"  # a page from another server run
+    state.publish({"a.html": b"1"}, changed=None)
+    state.publish({"a.html": b"2", "s.1.css": b""}, changed=["a.html", "s.1.css"], css_only=True)
+    assert state.action_since(1, "a.html") == "css"
+    state.publish({"a.html": b"3", "s.1.css": b""}, changed=["a.html"])
+    assert state.action_since(1, "a.html") == "reload" and state.action_since(2, "a.html") == "reload"
+    assert state.action_since(3, "a.html") == "none"
+    assert state.action_since(99, "a.html") == "reload"  # a page from another server run
+
+
+def test_reload_state_other_pages_changing_leave_a_tab_alone() -> None:
+    state = ReloadState("s1")
+    state.publish({"a.html": b"1", "b.html": b"1"}, changed=None)
+    state.publish({"a.html": b"1", "b.html": b"2", "feed.xml": b""}, changed=["b.html", "feed.xml"])
+    assert state.action_since(1, "a.html") == "none" and state.action_since(1, "b.html") == "reload"
+    assert state.action_since(1, None) == "reload"  # a tab whose page is unknown (404) always reloads
+    state.publish({"a.html": b"1", "b.html": b"2", "x.js": b""}, changed=["x.js"])
+    assert state.action_since(2, "a.html") == "reload"  # a script any page may load
 
 
 def test_reload_state_wait_times_out() -> None:
@@ -266,7 +276,7 @@ def test_allowed_host(host: str | None, ok: bool) -> None:
 def http_server() -> object:
     state = ReloadState("srv")
     html = b"<!DOCTYPE html><html><body><p>home</p></body></html>"
-    state.publish({"index.html": html, "404.html": b"<html><body>gone</body></html>", "s.css": b"a{}"}, changed=True)
+    state.publish({"index.html": html, "404.html": b"<html><body>gone</body></html>", "s.css": b"a{}"}, changed=None)
     server = DevHTTPServer("127.0.0.1", 0, state)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()

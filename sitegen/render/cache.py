@@ -58,6 +58,10 @@ class RenderCache:
         self._used: set[tuple[str, str]] = set()
         self.hits = 0
         self.misses = 0
+        self.deferrable: frozenset[str] = frozenset()
+        """Kinds whose stale value may stand in for one render (`serve` publishes first, then makes them)."""
+        self.deferred = False
+        """Whether this render handed out a stale value of a deferrable kind."""
 
     def begin(self, site: Site) -> None:
         """Start one render of `site`: number the page versions; empty the cache if site-wide inputs changed."""
@@ -86,6 +90,7 @@ class RenderCache:
         self._summaries = {i: (v[2], tuple(counts[t] for t in v[0].tag_slugs)) for i, v in versions.items()}
         self._used = set()
         self.hits = self.misses = 0
+        self.deferred = False
 
     def end(self) -> None:
         """Forget outputs this render did not ask for (deleted pages and tags)."""
@@ -130,6 +135,9 @@ class RenderCache:
         if entry is not None and entry[0] == key:
             self.hits += 1
             return entry[1]
+        if entry is not None and kind in self.deferrable:
+            self.deferred = True
+            return entry[1]  # stale: the caller renders again without deferring right after
         self.misses += 1
         return None
 

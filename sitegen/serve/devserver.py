@@ -122,7 +122,7 @@ class DevServer:
         if changes:  # (the first build runs with the collector on: nothing is cached to rescan yet)
             gc.disable()
         try:
-            built = self.builder.build([c.src_path for c in changes])
+            built = self.builder.build([c.src_path for c in changes], defer=True)
         except SitegenError as exc:
             self._failed(exc, what, started)
             return
@@ -130,8 +130,23 @@ class DevServer:
             log.exception("internal error while building")
             self._failed(exc, what, started)
             return
-        self.state.publish(built.outputs, changed=bool(built.changed), css_only=is_css_only(changes))
+        css_only = is_css_only(changes)
+        self.state.publish(built.outputs, changed=built.changed, css_only=css_only, settled=not built.deferred)
         self.say(_built_line(what, built, time.perf_counter() - started))
+        if built.deferred:
+            self._finish(css_only)
+
+    def _finish(self, css_only: bool) -> None:
+        """Make what the build deferred (the search index) now that the tabs are reloading; publish it."""
+        started = time.perf_counter()
+        try:
+            built = self.builder.build()
+        except Exception as exc:  # the same sources built a moment ago: only a bug gets here
+            log.exception("internal error while building")
+            self._failed(exc, "finishing the build", started)
+            return
+        self.state.publish(built.outputs, changed=built.changed, css_only=css_only, count=False)
+        self.say(f"  search index updated in {(time.perf_counter() - started) * 1000:.0f} ms")
 
     def _failed(self, exc: BaseException, what: str, started: float) -> None:
         payload = error_payload(exc, self.site_dir)

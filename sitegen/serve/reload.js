@@ -71,7 +71,8 @@
   }
 
   function poll() {
-    fetch("/__sitegen/poll?epoch=" + epoch + "&site=" + site, { cache: "no-store" })
+    var query = "epoch=" + epoch + "&site=" + site + "&path=" + encodeURIComponent(location.pathname);
+    fetch("/__sitegen/poll?" + query, { cache: "no-store" })
       .then(function (r) {
         if (!r.ok) throw new Error("poll " + r.status);
         return r.json();
@@ -81,6 +82,7 @@
         epoch = msg.epoch;
         showError(msg.error);
         if (msg.action === "reload") { location.reload(); return; }
+        if (msg.action === "none") site = msg.site_epoch; // other pages changed, not this one
         var next = msg.action === "css" ? swapStylesheets(msg.site_epoch) : Promise.resolve();
         next.then(poll, function () { location.reload(); });
       })

@@ -1,20 +1,25 @@
 """`ReloadState`: what the live-reload clients wait on (MkDocs' epoch protocol, Zola's error overlay).
 
 Every change of state bumps `epoch` and wakes the waiting long-polls. A successful build that
-changed the site also bumps `site_epoch`; a page knows the `site_epoch` it was served at, so a
-client learns whether it must reload (some build since changed more than stylesheets), only swap
+changed the site also bumps `site_epoch` and records which output files it changed; a page
+knows the `site_epoch` it was served at and its own output path, so a client learns whether it
+must reload (its own HTML, or a script, image or other asset, changed since), only swap
 stylesheets (every build since changed CSS only), or do nothing but show or clear the error
-overlay (a failed build serves the last good site unchanged).
+overlay (a failed build serves the last good site unchanged; a rebuild that changed only other
+pages leaves this one as it is).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Action = Literal["none", "css", "reload"]
+_PAGE_TYPES = (".html", ".xml", ".json", ".txt")
+"""Outputs no other page loads: when only these change, only their own tabs reload. (A JSON file a
+page's script fetches, like the search index, is loaded afresh by that script anyway.)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,20 +42,39 @@ class ReloadState:
     error: Mapping[str, Any] | None = None
     css_only: dict[int, bool] = field(default_factory=dict)
     """By site epoch: whether the build that made it changed nothing but stylesheets."""
+    changed: dict[int, frozenset[str] | None] = field(default_factory=dict)
+    """By site epoch: the output paths that build changed (`None`: unknown, reload everything)."""
+    settled: bool = True
+    """False while a build's deferred part (the search index) is still being made."""
     builds: int = 0
     """Builds finished (good or failed), for the terminal and the debug endpoint."""
     _cond: threading.Condition = field(default_factory=threading.Condition)
 
-    def publish(self, outputs: Mapping[str, bytes], *, changed: bool, css_only: bool = False) -> None:
-        """A good build: serve `outputs`, clear the error, wake every client."""
+    def publish(
+        self,
+        outputs: Mapping[str, bytes],
+        *,
+        changed: Iterable[str] | None,
+        css_only: bool = False,
+        settled: bool = True,
+        count: bool = True,
+    ) -> None:
+        """A good build: serve `outputs`, clear the error, wake every client.
+
+        `changed`: the output paths that differ from the previous build (`None`: unknown);
+        `settled`: False when a deferred part follows; `count`: False for that deferred part.
+        """
+        paths = None if changed is None else frozenset(changed)
         with self._cond:
-            self.builds += 1
+            self.builds += count
             self.epoch += 1
-            if changed or not self.outputs:
+            if paths is None or paths or not self.outputs:
                 self.site_epoch += 1
                 self.css_only[self.site_epoch] = css_only
+                self.changed[self.site_epoch] = paths
             self.outputs = outputs
             self.error = None
+            self.settled = settled
             self._cond.notify_all()
 
     def fail(self, error: Mapping[str, Any]) -> None:
@@ -72,24 +96,32 @@ class ReloadState:
             self._cond.wait_for(lambda: self.epoch != epoch, timeout=timeout)
             return self.epoch
 
-    def action_since(self, site_epoch: int) -> Action:
-        """What a page served at `site_epoch` must do to show the current site."""
+    def action_since(self, site_epoch: int, out_path: str | None = None) -> Action:
+        """What a page served at `site_epoch` (the output `out_path`, if known) must do to show the current site."""
         with self._cond:
             if site_epoch == self.site_epoch:
                 return "none"
             if site_epoch > self.site_epoch or site_epoch <= 0:
                 return "reload"
             later = range(site_epoch + 1, self.site_epoch + 1)
-            return "css" if all(self.css_only.get(e, False) for e in later) else "reload"
+            if all(self.css_only.get(e, False) for e in later):
+                return "css"
+            for e in later:
+                paths = self.changed.get(e)
+                if paths is None or out_path is None or out_path in paths:
+                    return "reload"
+                if not self.css_only.get(e, False) and any(not p.endswith(_PAGE_TYPES) for p in paths):
+                    return "reload"  # a script, image or font the page may use
+            return "none"
 
-    def message(self, epoch: int, site_epoch: int) -> dict[str, Any]:
-        """The long-poll answer for a client at `site_epoch`."""
+    def message(self, epoch: int, site_epoch: int, out_path: str | None = None) -> dict[str, Any]:
+        """The long-poll answer for a client at `site_epoch` showing `out_path`."""
         with self._cond:
             return {
                 "server": self.server_id,
                 "epoch": self.epoch,
                 "site_epoch": self.site_epoch,
-                "action": self.action_since(site_epoch),
+                "action": self.action_since(site_epoch, out_path),
                 "error": self.error,
                 "waited_from": epoch,
             }

@@ -166,15 +166,13 @@ class DevRequestHandler(BaseHTTPRequestHandler):
             epoch = _int(query.get("epoch"))
             site = _int(query.get("site"))
             state.wait(epoch, POLL_TIMEOUT)
-            self._json(state.message(epoch, site), head)
+            self._json(state.message(epoch, site, _out_path(query.get("path"), state)), head)
         elif url.path == PREFIX + "manifest":  # for tests and debugging: what is served, by digest
             snap = state.snapshot()
             self._json({path: hashlib.sha256(data).hexdigest() for path, data in sorted(snap.outputs.items())}, head)
         elif url.path == PREFIX + "status":
-            self._json(
-                {"builds": state.builds, "epoch": state.epoch, "site_epoch": state.site_epoch, "error": state.error},
-                head,
-            )
+            status = {"builds": state.builds, "epoch": state.epoch, "site_epoch": state.site_epoch}
+            self._json({**status, "settled": state.settled, "error": state.error}, head)
         else:
             self._send(HTTPStatus.NOT_FOUND, b"Not found\n", "text/plain; charset=utf-8", head=head)
 
@@ -195,6 +193,17 @@ class DevRequestHandler(BaseHTTPRequestHandler):
                 self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the tab went away (a reload cancels its long-poll)
+
+
+def _out_path(values: list[str] | None, state: ReloadState) -> str | None:
+    """The output a tab shows, from the `path` it polls with (its `location.pathname`)."""
+    if not values:
+        return None
+    try:
+        target = find_output(values[0], state.snapshot().outputs)  # type: ignore[arg-type]
+    except BadPath:
+        return None
+    return target.out_path if target else None  # a 404 tab reloads after every change: its page may exist now
 
 
 def _int(values: list[str] | None) -> int:

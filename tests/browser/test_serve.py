@@ -221,7 +221,7 @@ def test_serve_tree_equals_fresh_build_after_edit_sequence(served: ServeProcess,
         builds = served.builds()
         step()
         served.wait_builds(builds)
-    wait_until("a good build", lambda: served.status()["error"] is None)
+    wait_until("a good build, search index included", lambda: (s := served.status())["error"] is None and s["settled"])
     out = tmp_path / "fresh"
     result = run_cli("build", "--site", str(site), "--out", str(out), "--base-url", served.base, "-q")
     assert result.code == 0, result.err
@@ -300,5 +300,22 @@ def test_serve_first_build_failing_still_serves_the_error(tmp_path: Path, browse
         expect(page.locator("h1, h2").first).to_be_visible(timeout=TIMEOUT * 1000)
         expect(page.locator("#sitegen-error-overlay")).to_have_count(0, timeout=TIMEOUT * 1000)
         assert not (site / "site").exists()  # serve never writes the production output
+    finally:
+        assert server.stop() == 0
+
+
+def test_serve_poll_sees_an_edit_and_terminal_says_what_changed(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s")
+    server = ServeProcess(site, None, "--poll", "0.2")
+    try:
+        assert "(polling for changes)" in server.lines[0] and server.lines[0].endswith(
+            server.base + " (polling for changes)"
+        )
+        builds = server.builds()
+        edit(site / "seeds/2025/03/a2.md", "Новина номер 2", "Опитана назва")
+        server.wait_builds(builds)
+        line = wait_until("the rebuild line", lambda: next((x for x in server.lines if x.startswith("changed ")), None))
+        assert line.startswith("changed seeds/2025/03/a2.md: 12 articles, ") and line.endswith(" ms")
+        assert any("Опитана назва".encode() in server.get(p)[1] for p in server.manifest() if p.startswith("2025/03/"))
     finally:
         assert server.stop() == 0
