@@ -78,8 +78,24 @@ def build_related(pages: Sequence[Page]) -> Mapping[str, tuple[str, ...]]:
     return related
 
 
-def with_related(site: Site) -> Site:
-    """`site` with every page's `related_ids` filled in."""
-    related = build_related(site.newest())
+def related_inputs(page: Page) -> tuple[object, ...]:
+    """Everything `build_related` reads of one page (`serve` reuses the result while none changes)."""
+    return (page.id, page.title, page.meta.summary, page.tag_slugs, page.meta.date)
+
+
+def with_related(site: Site, memo: dict[str, object] | None = None) -> Site:
+    """`site` with every page's `related_ids` filled in.
+
+    `memo` (kept by `serve` between builds) holds the last result and its inputs: a body edit
+    does not change any article's relations, so they are not computed again.
+    """
+    newest = site.newest()
+    if memo is None:
+        related = build_related(newest)
+    else:
+        key = tuple(related_inputs(page) for page in newest)
+        if memo.get("key") != key:
+            memo["key"], memo["related"] = key, build_related(newest)
+        related = memo["related"]  # type: ignore[assignment]
     pages = {page_id: replace(page, related_ids=related[page_id]) for page_id, page in site.pages.items()}
     return replace(site, pages=MappingProxyType(pages))

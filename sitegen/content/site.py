@@ -77,7 +77,7 @@ def build_site(
     left_out = {it.meta.slug or slugify(it.meta.title) for it in loaded if id(it) not in kept_ids}
     check_edition_orders(config, edition_pages, pages, left_out, problems)
     raise_all(problems)
-    site = with_related(_link(config, pages))
+    site = with_related(_link(config, pages), cache.related if cache is not None else None)
     newest = site.newest()
     return replace(site, editions=build_editions(config, newest, edition_pages), archive=build_archive(config, newest))
 
@@ -87,6 +87,8 @@ class LoadCache:
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple[str, _Loaded | None, list[SitegenError]]] = {}
+        self.related: dict[str, object] = {}
+        """The last related-stories result and its inputs (`related.with_related`)."""
 
 
 def _load(source: SourceFile, cache: LoadCache | None) -> tuple[_Loaded | None, list[SitegenError]]:
