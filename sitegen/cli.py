@@ -170,6 +170,8 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         dry_run=args.dry_run, max_deletes=args.max_deletes, message=args.message, force=args.force, now=_now()
     )
     report = publish(site_dir, target, options)
+    for warning in report.check.warnings:
+        print(f"warning: {warning.format()}", file=sys.stderr)
     diff = report.diff
     if report.dry_run:
         for line in diff.lines():

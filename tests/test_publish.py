@@ -383,3 +383,87 @@ def test_publish_git_relative_repository_path(make_site, tmp_path: Path, remote:
     monkeypatch.chdir(tmp_path)
     assert publish("--git", "remote.git", "--branch", "pages", site=site) == 0
     assert len(commits(remote, "pages")) == 1
+
+
+def test_publish_git_dry_run_lists_exact_diff(make_site, remote: Path, capsys) -> None:
+    site = make_site(SITE)
+    assert publish("--git", str(remote), site=site) == 0
+    (site / "seeds/2026/02/c.md").unlink()
+    page = site / "seeds/2026/02/a.md"
+    page.write_text(page.read_text("utf-8").replace("Перший абзац.", "Перший абзац, змінений."), "utf-8")
+    capsys.readouterr()
+    head = commits(remote)
+    assert publish("--git", str(remote), "--dry-run", site=site) == 0
+    listed = sorted(line.split(" ", 1)[::-1] for line in capsys.readouterr().out.splitlines()[:-1])
+    assert commits(remote) == head
+    assert publish("--git", str(remote), site=site) == 0
+    status = git("diff", "--name-status", "gh-pages~1", "gh-pages", cwd=remote).splitlines()
+    actual = sorted([path, {"A": "+", "M": "~", "D": "-"}[kind]] for kind, path in (s.split("\t") for s in status))
+    assert listed == actual and len(actual) > 3
+
+
+def test_publish_git_never_overwrites_a_concurrent_publish(
+    make_site, tmp_path: Path, remote: Path, monkeypatch, capsys
+):
+    site = make_site(SITE)
+    assert publish("--git", str(remote), site=site) == 0
+    clone = tmp_path / "clone"
+    git("clone", "-q", "--branch", "gh-pages", str(remote), str(clone), cwd=tmp_path)
+    (clone / "CNAME").write_text("digest.example.org\n", "utf-8")
+    git("add", "CNAME", cwd=clone)
+    git("commit", "-q", "-m", "Someone else", cwd=clone)
+
+    from sitegen.publish.git import GitTarget
+
+    fetched = GitTarget.published
+
+    def fetched_then_someone_pushes(self: GitTarget):  # type: ignore[no-untyped-def]
+        found = fetched(self)
+        git("push", "-q", "origin", "gh-pages", cwd=clone)  # lands between our fetch and our push
+        return found
+
+    monkeypatch.setattr(GitTarget, "published", fetched_then_someone_pushes)
+    (site / "seeds/2026/02/c.md").unlink()
+    capsys.readouterr()
+    assert publish("--git", str(remote), site=site) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: refused by {remote}: the push of the new commit failed (git push failed: ")
+    assert "run sitegen publish again; the branch was not changed" in err
+    assert git("log", "-1", "--format=%s", "gh-pages", cwd=remote).strip() == "Someone else"
+
+
+def test_publish_verification_mismatch_is_an_error(make_site, tmp_path: Path, monkeypatch, capsys) -> None:
+    from sitegen.publish.folder import FolderTarget
+
+    real = FolderTarget.reread
+
+    def tampered(self: FolderTarget):  # type: ignore[no-untyped-def]
+        (self.path / "index.html").write_text("підмінено", "utf-8")
+        return real(self)
+
+    monkeypatch.setattr(FolderTarget, "reread", tampered)
+    site = make_site(SITE)
+    assert publish("--to", str(tmp_path / "public"), site=site) == 1
+    assert capsys.readouterr().err.startswith(
+        f"error: published, but {tmp_path / 'public'} does not match the build: 1 file differs (index.html)"
+    )
+
+
+def test_publish_much_smaller_build_is_refused(make_site, tmp_path: Path, capsys) -> None:
+    pages = "".join(
+        f"-- seeds/2026/02/p{i}.md --\n---\ntitle: Стаття номер {i}\ndate: 2026-02-{10 + i}T10:00:00+02:00\n"
+        f"tags: [Тег{i}]\n---\nТекст.\n"
+        for i in range(8)
+    )
+    site = make_site("-- sitegen.yaml --\ntitle: Дайджест\nbase_url: https://example.org/\n" + pages)
+    out = tmp_path / "public"
+    assert publish("--to", str(out), site=site) == 0
+    before = tree_digest(out)
+    for i in range(1, 8):
+        (site / f"seeds/2026/02/p{i}.md").unlink()
+    capsys.readouterr()
+    assert publish("--to", str(out), "--max-deletes", "-1", site=site) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: refused to publish: the build has ") and "less than half of the " in err
+    assert tree_digest(out) == before
+    assert publish("--to", str(out), "--max-deletes", "-1", "--force", site=site) == 0

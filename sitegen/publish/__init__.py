@@ -146,7 +146,8 @@ def _verify(target: Target, new: Digest, report: PublishReport) -> None:
     if now != new:
         differ = sorted(p for p in set(now) | set(new) if now.get(p) != new.get(p))
         raise PublishError(
-            f"published, but {target.describe()} does not match the build: {len(differ)} files differ "
+            f"published, but {target.describe()} does not match the build: {len(differ)} "
+            f"{'file differs' if len(differ) == 1 else 'files differ'} "
             f"({', '.join(differ[:3])})",
             hint="run sitegen publish again; if it persists, look at the target",
         )
