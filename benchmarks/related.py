@@ -34,6 +34,9 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from build import SHARED_BENCH, make_corpus  # noqa: E402
 
+# A git worktree of the repository sits one folder deeper than the main checkout.
+BENCH_DIR = next((d for d in (SHARED_BENCH, REPO.parent.parent / "shared" / "bench") if d.is_dir()), SHARED_BENCH)
+
 from sitegen.build import BuildOptions, load_site  # noqa: E402
 from sitegen.content import related as related_module  # noqa: E402
 from sitegen.content.duplicates import Story, find_near_duplicates, story_text  # noqa: E402
@@ -51,7 +54,7 @@ def timed(fn: Callable[[], Any], runs: int) -> tuple[float, list[float], Any]:
 
 
 def bench(size: int, work: Path, runs: int, exact_up_to: int) -> list[str]:
-    site_dir = make_corpus(SHARED_BENCH, work, size)
+    site_dir = make_corpus(BENCH_DIR, work, size)
     started = time.perf_counter()
     _, site = load_site(site_dir, BuildOptions())
     load_s = time.perf_counter() - started

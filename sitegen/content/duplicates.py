@@ -70,7 +70,8 @@ def story_text(title: object, summary: object, body: str) -> str:
 def sketch(text: str) -> _Sketch:
     """The bottom-k sketch of `text`'s shingle set."""
     words = terms(text)
-    shingles = {zlib.crc32(" ".join(words[i : i + SHINGLE]).encode()) for i in range(len(words) - SHINGLE + 1)}
+    runs = zip(*(words[i:] for i in range(SHINGLE)), strict=False)
+    shingles = {zlib.crc32(" ".join(run).encode()) for run in runs}
     return _Sketch(len(shingles), tuple(sorted(shingles)[:SKETCH]))
 
 

@@ -5,10 +5,12 @@ and its tags (a tag is one feature, `TAG_WEIGHT`), terms coming from the search 
 (`sitegen.text.terms`: normalised, stop words out, Ukrainian stemmer), so "переговори" in one title
 meets "переговорів" in another. Two articles are as related as the cosine of their vectors.
 
-Time is about linear in the number of articles: scores are summed through an inverted index, and a
-term found in more than `MAX_POSTINGS` articles ("Україна" on a Ukrainian digest) is left out of the
-vectors altogether, since it says little about any one story; so an article meets at most
-`MAX_POSTINGS` others per term it has. Below that size (most sites) the cosine is exact.
+Time is about linear in the number of articles. Candidates come from an inverted index: an article's
+`CANDIDATE_TERMS` strongest terms, each used only if at most `MAX_POSTINGS` articles have it (a term
+like "Україна" on a Ukrainian digest finds everything and so nothing), sum partial dot products; the
+`RESCORED` best candidates then get the exact cosine over the whole vectors (common terms included).
+So an article costs at most `CANDIDATE_TERMS × MAX_POSTINGS` additions and `RESCORED` dot products,
+whatever the size of the site.
 
 Deterministic: ties (scores equal to 9 decimals) go to the newer article, then the smaller id.
 """
@@ -26,8 +28,12 @@ from sitegen.content.model import Page, Site
 from sitegen.text import terms
 
 MAX_RELATED = 3
-MAX_POSTINGS = 200
-"""Articles a term may be in and still count (see the module docstring)."""
+MAX_POSTINGS = 100
+"""Articles a term may be in and still find candidates (see the module docstring)."""
+CANDIDATE_TERMS = 12
+"""An article's strongest terms that look for candidates."""
+RESCORED = 24
+"""Candidates per article that get the exact cosine."""
 MIN_SCORE = 0.05
 """Below this cosine two articles merely share a common word."""
 TITLE_WEIGHT = 2.0
@@ -46,8 +52,8 @@ def _features(page: Page) -> dict[str, float]:
     return features
 
 
-def build_related(pages: Sequence[Page]) -> Mapping[str, tuple[str, ...]]:
-    """Page id -> ids of its most related articles, best first (at most `MAX_RELATED`; maybe none)."""
+def _vectors(pages: Sequence[Page]) -> list[dict[str, float]]:
+    """Unit-length TF-IDF vectors, one per page."""
     features = [_features(page) for page in pages]
     df: Counter[str] = Counter()
     for feats in features:
@@ -55,9 +61,15 @@ def build_related(pages: Sequence[Page]) -> Mapping[str, tuple[str, ...]]:
     count = len(pages)
     vectors: list[dict[str, float]] = []
     for feats in features:
-        vector = {t: w * math.log(1 + count / df[t]) for t, w in feats.items() if df[t] <= MAX_POSTINGS}
+        vector = {t: w * math.log(1 + count / df[t]) for t, w in feats.items()}
         norm = math.sqrt(sum(w * w for w in vector.values()))
         vectors.append({t: w / norm for t, w in vector.items()} if norm else {})
+    return vectors
+
+
+def build_related(pages: Sequence[Page]) -> Mapping[str, tuple[str, ...]]:
+    """Page id -> ids of its most related articles, best first (at most `MAX_RELATED`; maybe none)."""
+    vectors = _vectors(pages)
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for i, vector in enumerate(vectors):
         for term, weight in vector.items():
@@ -65,16 +77,26 @@ def build_related(pages: Sequence[Page]) -> Mapping[str, tuple[str, ...]]:
     stamps = [page.meta.date.timestamp() for page in pages]
     related: dict[str, tuple[str, ...]] = {}
     for i, vector in enumerate(vectors):
-        scores: dict[int, float] = defaultdict(float)
-        for term, weight in vector.items():
+        # Candidates: the articles sharing one of this article's strongest rare-ish terms, ranked by
+        # that partial dot product; the best `RESCORED` then get the exact cosine.
+        keys = sorted((t for t in vector if len(postings[t]) <= MAX_POSTINGS), key=lambda t: (-vector[t], t))[
+            :CANDIDATE_TERMS
+        ]
+        partial: dict[int, float] = defaultdict(float)
+        for term in keys:
+            weight = vector[term]
             for j, other in postings[term]:
-                scores[j] += weight * other
-        scores.pop(i, None)
-        best = heapq.nsmallest(
-            MAX_RELATED,
-            ((-round(s, 9), -stamps[j], pages[j].id, j) for j, s in scores.items() if s >= MIN_SCORE),
-        )
-        related[pages[i].id] = tuple(pages[j].id for *_, j in best)
+                partial[j] += weight * other
+        partial.pop(i, None)
+        candidates = heapq.nsmallest(RESCORED, partial, key=lambda j: (-partial[j], j))
+        scored = []
+        for j in candidates:
+            other_vector = vectors[j]
+            # Sorted so the float sum is the same whichever way round two articles are compared.
+            score = sum(vector[t] * other_vector[t] for t in sorted(vector.keys() & other_vector.keys()))
+            if score >= MIN_SCORE:
+                scored.append((-round(score, 9), -stamps[j], pages[j].id, j))
+        related[pages[i].id] = tuple(pages[j].id for *_, j in heapq.nsmallest(MAX_RELATED, scored))
     return related
 
 

@@ -42,6 +42,7 @@ _HAS_CYRILLIC = re.compile(f"[{SPEC['cyrillic_chars']}]")
 _ONLY_CYRILLIC = re.compile(f"[{SPEC['cyrillic_chars']}]+")
 _ONLY_LATIN = re.compile(f"[{SPEC['latin_chars']}]+")
 _HOMOGLYPHS = str.maketrans(SPEC["homoglyphs"])
+_HAS_HOMOGLYPH = re.compile("[" + "".join(re.escape(ch) for ch in SPEC["homoglyphs"]) + "]")
 _STOP_WORDS = frozenset(SPEC["stop_words"])
 _TIERS: list[tuple[int, tuple[str, ...]]] = [
     (tier["longer_than"], tuple(tier["endings"])) for tier in SPEC["stemmer"]["tiers"]
@@ -66,7 +67,11 @@ def normalize(text: str) -> str:
 
 def _fix_token(token: str) -> str:
     """In a word with Cyrillic letters, Latin look-alikes (`K` in `Kиїв`) become Cyrillic."""
-    return token.translate(_HOMOGLYPHS) if _HAS_CYRILLIC.search(token) else token
+    # Same output as translating every Cyrillic word, but most have no look-alike to replace, and a
+    # regex search costs far less than `str.translate` (a third of near-duplicate detection's time).
+    if _HAS_HOMOGLYPH.search(token) and _HAS_CYRILLIC.search(token):
+        return token.translate(_HOMOGLYPHS)
+    return token
 
 
 def tokenize(text: str) -> list[str]:
