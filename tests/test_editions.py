@@ -149,6 +149,13 @@ def test_edition_feeds_parse_and_hold_the_week(make_site) -> None:  # type: igno
     slugs = [e.link.rstrip("/").rsplit("/", 1)[1] for e in feed.entries]
     assert slugs == ["bez-rubryky", "golovne-b", "ekonomika-1", "svit-2", "golovne-a", "svit-1"]  # newest first
     assert feed.feed.updated == "2026-02-14T10:00:00+02:00"
+    contents = {e.link.rstrip("/").rsplit("/", 1)[1]: e.content[0].value for e in feed.entries}
+    # Entries carry the lead and the curator's note (links made absolute), not the article body.
+    assert (
+        "<p>Лід golovne-a.</p>" in contents["golovne-a"] and "<strong>Головне</strong> тижня" in contents["golovne-a"]
+    )
+    assert 'href="https://example.org/2026/02/svit-1/"' in contents["svit-2"]
+    assert not any("Текст статті" in c for c in contents.values())
     older = feedparser.parse((out / "editions" / "2026-w06" / "feed.xml").read_bytes())
     assert not older.bozo and [e.title for e in older.entries] == ["Стаття inshyi-tyzhden"]
 

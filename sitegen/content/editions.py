@@ -102,7 +102,7 @@ def _read_edition_page(source: SourceFile, problems: list[SitegenError]) -> Edit
 
     def problem(
         key: str, message: str, hint: str | None = None, line: int | None = None, col: int | None = None
-    ) -> None:  # noqa: E501
+    ) -> None:
         at = line or fm.key_lines.get(key, 1)
         src = lines[at - 1] if 0 < at <= len(lines) else None
         problems.append(FrontMatterError(message, path=rel, line=at, column=col, hint=hint, source_line=src))

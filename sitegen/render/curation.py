@@ -8,9 +8,10 @@ relative links are resolved against that page's URL, since they are shown on oth
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TypedDict
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from sitegen.content.model import Edition, Page, Site
 from sitegen.errors import SourceError
@@ -246,16 +247,33 @@ def render_edition_feeds(site: Site, theme: Theme, entries: Mapping[str, FeedEnt
 
 
 def render_edition_feed(site: Site, theme: Theme, edition: Edition, entries: Mapping[str, FeedEntry]) -> Output:
-    """`/editions/<key>/feed.xml`: all the edition's articles, newest first."""
+    """`/editions/<key>/feed.xml`: all the edition's articles, newest first.
+
+    An entry carries the lead and the curator's note, not the article body: the bodies are in the
+    site and tag feeds already, and every article is in exactly one edition, so full bodies here
+    would add a second copy of the whole site (42 MB at 5,000 articles).
+    """
     s = theme.strings_for(site.config.language)
     ids: Sequence[str] = sorted(edition.page_ids, key=lambda i: (-site.pages[i].meta.date.timestamp(), i))
     return render_atom(
         site,
-        [entries[i] for i in ids],
+        [_edition_entry(site, site.pages[i], entries[i], s) for i in ids],
         out_path=edition.out_path.removesuffix("index.html") + "feed.xml",
         title=f"{site.config.title}: {edition_title(edition, s)}",
         page_url=edition.url,
     )
+
+
+def _edition_entry(site: Site, page: Page, entry: FeedEntry, s: Strings) -> FeedEntry:
+    """The article's feed entry with the lead and the curator's note as its content."""
+    parts = [f"<p>{escape(page.meta.summary)}</p>"] if page.meta.summary else []
+    if page.meta.curator_note:
+        html = absolutize_links(render_markdown(page.meta.curator_note).html, site.absolute_url(page.url))
+        parts.append(f"<blockquote><p><strong>{escape(s.curator_note)}:</strong></p>{html}</blockquote>")
+    if not parts:
+        return entry  # nothing shorter to say: keep the body
+    read = f'<p><a href="{escape(entry.url)}">{escape(page.title)}</a></p>'
+    return replace(entry, content_html="\n".join([*parts, read]))
 
 
 def curation_urls(site: Site, outputs: Sequence[Output]) -> list[str]:

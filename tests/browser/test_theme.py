@@ -13,7 +13,17 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
 ARTICLE = "2026/02/perehovory-z-kremlem-hensek-nato-vidpoviv-chy-pidtrymuie-vidnovlennia-kontaktiv/"
-PAGES = {"home": "", "article": ARTICLE, "tags": "tags/", "tag": "tags/nato/", "search": "search/?q=Україна"}
+PAGES = {
+    "home": "",
+    "article": ARTICLE,
+    "tags": "tags/",
+    "tag": "tags/nato/",
+    "search": "search/?q=Україна",
+    "edition": "editions/2026-w07/",
+    "editions": "editions/",
+    "archive": "archive/",
+    "month": "2026/02/",
+}
 VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 900)}
 
 
@@ -62,7 +72,7 @@ def test_theme_layout(
 
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport][0], "horizontal scroll"
     assert page.get_attribute("html", "lang") == "uk"
-    for landmark in ["header", "nav", "main", "footer"] + (["article"] if name == "article" else []):
+    for landmark in ["header", "nav", "main", "footer"] + (["article"] if name in ("article", "edition") else []):
         assert page.locator(landmark).count() >= 1, landmark
     body = page.evaluate(
         "(() => { const s = getComputedStyle(document.body);"
@@ -75,7 +85,7 @@ def test_theme_layout(
     links = page.evaluate("[...document.querySelectorAll('main a')].map(a => getComputedStyle(a).color)")
     assert links and all(contrast(color, body["bg"]) >= 4.5 for color in links)
     small_targets = page.evaluate(
-        "[...document.querySelectorAll('nav a, .tag-list a, .pagination a')]"
+        "[...document.querySelectorAll('nav a, .tag-list a, .pagination a, .more-links a, .month-list a')]"
         ".map(a => a.getBoundingClientRect()).filter(r => r.width > 0 && r.height < 24).length"
     )
     assert small_targets == 0

