@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
@@ -73,6 +74,7 @@ def test_archive_month_page_heading_nominative_days_genitive(out: Path) -> None:
     ]
     html = (out / "2026" / "02" / "index.html").read_text("utf-8")
     assert '<p class="page-meta">3 статті</p>' in html
+    assert '<time datetime="2026-02-03T10:00:00+02:00">10:00</time>' in html  # the day is the heading
     assert 'href="/2026/01/" rel="prev"><span class="nav-label">Попередній місяць</span> січень 2026</a>' in html
     assert 'href="/2026/03/" rel="next"><span class="nav-label">Наступний місяць</span> березень 2026</a>' in html
 
@@ -96,6 +98,14 @@ def test_archive_pages_are_in_the_sitemap(out: Path) -> None:
     sitemap = (out / "sitemap.xml").read_text("utf-8")
     for url in ("archive/", "2026/", "2026/06/", "2026/06/page/3/", "2025/12/", "editions/", "editions/2026-w01/"):
         assert f"<loc>https://example.org/{url}</loc>" in sitemap, url
+    root = ET.fromstring(sitemap)
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    lastmod = {u.findtext(f"{ns}loc"): u.findtext(f"{ns}lastmod") for u in root}
+    newest = "2026-06-22T17:00:00+02:00"  # n6-21
+    for url in ("", "2026/", "2026/06/", "editions/2026-w26/"):
+        assert lastmod["https://example.org/" + url] == newest, url
+    assert lastmod["https://example.org/2025/12/"] == "2025-12-31T23:30:00+02:00"
+    assert lastmod["https://example.org/2026/06/page/2/"] is None  # paginated pages: no date rather than a wrong one
 
 
 @pytest.mark.parametrize(

@@ -141,7 +141,9 @@ def _month_pages(
             day = page.local_date.date()
             if not days or days[-1]["date_iso"] != day.isoformat():
                 days.append(DayView(date_iso=day.isoformat(), date_text=s.date(day), articles=[]))
-            days[-1]["articles"].append(summary_view(site, page, s))
+            view = summary_view(site, page, s)
+            view["date_text"] = s.time(page.local_date)  # the day is the heading above
+            days[-1]["articles"].append(view)
         context = MonthContext(
             **_base(site, s, site.config.language, "month", title, f"{heading}: {count_text}", site.absolute_url(url)),
             heading=heading,

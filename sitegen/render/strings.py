@@ -64,7 +64,11 @@ class Strings:
 
     def datetime(self, value: DateTime) -> str:
         """`12 лютого 2026, 18:10`."""
-        return self.date(value) + ", " + format_time(value, "HH:mm", locale=self._locale)
+        return self.date(value) + ", " + self.time(value)
+
+    def time(self, value: DateTime) -> str:
+        """`18:10`: the time of day, as under a day heading of the archive."""
+        return format_time(value, "HH:mm", locale=self._locale)
 
     def month(self, value: DateTime | Date) -> str:
         """`лютий 2026`: the stand-alone (nominative) month for headings."""
