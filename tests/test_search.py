@@ -13,7 +13,7 @@ from lunr.index import Index
 from lunr.query import Query, QueryPresence
 
 from sitegen.build import BuildOptions, build
-from sitegen.render.search import FIELDS, LEAD_WORDS, SearchDocument, build_index, lead_words
+from sitegen.render.search import FIELDS, LEAD_WORDS, SearchDocument, build_index, compact_index, lead_words
 from sitegen.text import terms
 
 SITE = """
@@ -51,9 +51,23 @@ def index_file(out: Path) -> dict[str, Any]:
     return data
 
 
-def ask(serialized: dict[str, Any], clauses: Sequence[tuple[str, bool]], required: bool = True) -> list[str]:
+def expand(compact: dict[str, Any]) -> dict[str, Any]:
+    """lunr's serialized form of a compact index: the postings rebuilt from the field vectors (as search-index.js)."""
+    postings: dict[int, dict[str, Any]] = {
+        i: {"_index": i, **{f: {} for f in compact["fields"]}} for i in range(len(compact["terms"]))
+    }
+    for field_ref, elements in compact["fieldVectors"]:
+        field, ref = field_ref.split("/", 1)
+        for term_index in elements[::2]:
+            postings[term_index][field][ref] = {}
+    inverted = sorted(([compact["terms"][i], p] for i, p in postings.items()), key=lambda tp: tp[0])
+    rest = {k: v for k, v in compact.items() if k != "terms"}
+    return {**rest, "invertedIndex": inverted}
+
+
+def ask(compact: dict[str, Any], clauses: Sequence[tuple[str, bool]], required: bool = True) -> list[str]:
     """Refs for terms (term, prefix?) queried through lunr.py's API, as search.js queries lunr.js."""
-    index = Index.load(serialized)
+    index = Index.load(expand(compact))
     query = index.create_query()
     for term, prefix in clauses:
         query.term(
@@ -177,6 +191,17 @@ def test_search_lead_is_the_first_words() -> None:
     assert lead_words("Коротко.\nІ все") == "Коротко. І все"
 
 
+def test_search_compact_index_is_lossless() -> None:
+    docs = [
+        SearchDocument("Україна і НАТО", "/a/", "2026-02-10", "", "Переговори в Брюсселі", (("НАТО", "/t/"),), "Рютте"),
+        SearchDocument("Рютте про переговори", "/b/", "2026-02-11", "", "Без НАТО", (), "Україна"),
+    ]
+    full = json.loads(json.dumps(build_index(docs)))
+    compact = compact_index(full)
+    assert "invertedIndex" not in compact and len(compact["terms"]) == len(full["invertedIndex"])
+    assert expand(compact) == full
+
+
 def test_search_index_same_docs_same_bytes() -> None:
     doc = SearchDocument("Україна", "/a/", "2026-02-10", "10 лютого 2026", "Лід", (("НАТО", "/tags/nato/"),), "Текст")
     assert json.dumps(build_index([doc, doc])) == json.dumps(build_index([doc, doc]))
@@ -187,3 +212,35 @@ def test_search_index_of_an_empty_site_loads(make_site: Callable[[str], Path]) -
     data = index_file(out)
     assert data["store"] == {"docs": [], "tags": []}
     assert ask(data["index"], [("україн", False)]) == []
+
+
+def test_search_index_of_pretokenized_fields_equals_lunr_on_raw_text() -> None:
+    """build_index feeds lunr.py token lists and skips uk-normalize; lunr on the raw text gives the same index."""
+    from lunr.builder import Builder
+
+    from sitegen.render.search import PIPELINE
+
+    docs = [
+        SearchDocument(
+            "Пам’ять про з’їзд",
+            "/a/",
+            "2026-02-10",
+            "",
+            "Україна—НАТО, 2\u202f000 грн; «Рютте»: e-mail",
+            (("Ґрунт", "/t/"),),
+            "Kиїв і пере\u00adговори COVID-19",
+        ),
+        SearchDocument("Переговорів не буде", "/b/", "2026-02-11", "", "", (), "Talks in Brussels"),
+    ]
+    plain = Builder()
+    for fn, _label in PIPELINE:
+        plain.pipeline.add(fn)
+        plain.search_pipeline.add(fn)
+    plain.ref("ref")
+    for name, boost in FIELDS:
+        plain.field(name, boost=boost)
+    for ref, d in enumerate(docs):
+        plain.add(
+            {"ref": ref, "title": d.title, "tags": " ".join(n for n, _ in d.tags), "summary": d.summary, "lead": d.lead}
+        )
+    assert json.loads(json.dumps(build_index(docs))) == json.loads(json.dumps(plain.build().serialize()))

@@ -111,14 +111,20 @@ def build_index(docs: Sequence[SearchDocument]) -> dict[str, Any]:
     builder.ref("ref")
     for name, boost in FIELDS:
         builder.field(name, boost=boost)
+    # Fields go in as lists of tokens already through `text.tokenize` (what uk-normalize does to each
+    # token): lunr.py's tokenizer then only wraps them (its character loop was the largest cost of the
+    # build, benchmarks/RESULTS.md) and uk-normalize is skipped at indexing, where it would change
+    # nothing (tokenize is idempotent). Same terms, same index; the search pipeline keeps all three.
+    builder.pipeline.skip(_uk_normalize, [name for name, _ in FIELDS])
+    tokenize = text.tokenize
     for ref, doc in enumerate(docs):
         builder.add(
             {
                 "ref": ref,
-                "title": doc.title,
-                "tags": " ".join(name for name, _ in doc.tags),
-                "summary": doc.summary,
-                "lead": doc.lead,
+                "title": tokenize(doc.title),
+                "tags": tokenize(" ".join(name for name, _ in doc.tags)),
+                "summary": tokenize(doc.summary),
+                "lead": tokenize(doc.lead),
             }
         )
     serialized: dict[str, Any] = builder.build().serialize()
@@ -142,12 +148,31 @@ def document_store(docs: Sequence[SearchDocument]) -> dict[str, Any]:
     return {"docs": rows, "tags": [list(tag) for tag in tag_ids]}
 
 
+def compact_index(serialized: dict[str, Any]) -> dict[str, Any]:
+    """lunr's serialized index without the postings of its inverted index, which the field vectors imply.
+
+    `terms[i]` is the term whose `_index` is i. `search-index.js` rebuilds a posting when a query
+    first needs it; parsing every posting as JSON took most of the time to open /search/ and
+    a third of the file's gzip bytes (benchmarks/RESULTS.md).
+    """
+    terms = [""] * len(serialized["invertedIndex"])
+    for term, posting in serialized["invertedIndex"]:
+        terms[posting["_index"]] = term
+    return {
+        "version": serialized["version"],
+        "fields": serialized["fields"],
+        "fieldVectors": serialized["fieldVectors"],
+        "pipeline": serialized["pipeline"],
+        "terms": terms,
+    }
+
+
 def render_search_index(docs: Sequence[SearchDocument]) -> Output:
     """`search/index.<hash>.json`: the pipeline's data, the lunr index and the document store.
 
     One file, so the browser's pipeline code always gets the data and index of the same build.
     """
-    payload = {"pipeline": text.SPEC, "index": build_index(docs), "store": document_store(docs)}
+    payload = {"pipeline": text.SPEC, "index": compact_index(build_index(docs)), "store": document_store(docs)}
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()[:10]
     return Output(out_path=f"{INDEX_DIR}/index.{digest}.json", data=data, source="search index")

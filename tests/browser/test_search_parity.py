@@ -19,7 +19,7 @@ from lunr.token import Token
 from playwright.sync_api import Browser, Page
 
 from sitegen import text
-from sitegen.render.search import PIPELINE, SearchDocument, build_index, lead_words
+from sitegen.render.search import PIPELINE, SearchDocument, build_index, compact_index, lead_words
 from tests.conftest import FIXTURES, REPO
 
 JS = REPO / "themes" / "default" / "static" / "js"
@@ -39,6 +39,7 @@ def js(browser: Browser) -> Iterator[Page]:
     page.set_content("<!DOCTYPE html><html><head></head><body></body></html>")
     page.add_script_tag(path=str(JS / "vendor" / "lunr.min.js"))
     page.add_script_tag(path=str(JS / "uk-text.js"))
+    page.add_script_tag(path=str(JS / "search-index.js"))
     yield page
     page.close()
 
@@ -140,20 +141,25 @@ def rank(hit: tuple[str, float]) -> tuple[float, int]:
     return (-hit[1], int(hit[0]))
 
 
-def test_search_parity_python_index_answers_alike_in_the_browser(js: Page) -> None:
+@pytest.mark.parametrize("form", ["lunr", "compact"])
+def test_search_parity_python_index_answers_alike_in_the_browser(js: Page, form: str) -> None:
+    """lunr.py's answers, and lunr.js's from lunr's own serialized form and from the compact form the site ships."""
     serialized = json.loads(json.dumps(build_index(fixture_docs())))
     expected = python_answers(serialized)
     assert sum(1 for a in expected if a) >= 8  # the queries do find things
+    shipped = serialized if form == "lunr" else compact_index(serialized)
     got = js.evaluate(
         """([spec, serialized, queries]) => {
           sitegenText.install(lunr, spec);
-          const idx = lunr.Index.load(serialized);
+          const idx = serialized.invertedIndex
+            ? lunr.Index.load(serialized)
+            : sitegenSearchIndex.load(lunr, serialized);
           return queries.map(([clauses, required]) => idx.query(q => clauses.forEach(([term, prefix]) => q.term(term, {
             usePipeline: false,
             presence: required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL,
             wildcard: prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
           }))).map(r => [r.ref, Math.round(r.score * 1e9) / 1e9]));
         }""",
-        [text.SPEC, serialized, QUERIES],
+        [text.SPEC, shipped, QUERIES],
     )
     assert [sorted((tuple(h) for h in a), key=rank) for a in got] == expected

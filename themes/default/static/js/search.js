@@ -16,7 +16,7 @@
   var box = document.querySelector("[data-search-results]");
   var input = document.querySelector("[data-search-input]");
   var status = document.querySelector("[data-search-status]");
-  if (!box || !input || !status || typeof lunr === "undefined" || !self.sitegenText) return;
+  if (!box || !input || !status || typeof lunr === "undefined" || !self.sitegenText || !self.sitegenSearchIndex) return;
 
   var data = box.dataset;
   var categories = data.pluralCategories || "";
@@ -172,8 +172,10 @@
   }
 
   function start(payload) {
+    mark("sitegen-search-parsed");
     state.text = self.sitegenText.install(lunr, payload.pipeline);
-    state.index = lunr.Index.load(payload.index);
+    state.index = self.sitegenSearchIndex.load(lunr, payload.index);
+    mark("sitegen-search-loaded");
     state.store = payload.store.docs;
     state.tags = payload.store.tags;
     input.addEventListener("input", onInput);
@@ -185,6 +187,12 @@
     });
     render(input.value, false);
     box.setAttribute("data-search-ready", "");
+    mark("sitegen-search-shown");
+  }
+
+  /* Timing marks for benchmarks/search.py (performance.getEntriesByName). */
+  function mark(name) {
+    if (window.performance && performance.mark) performance.mark(name);
   }
 
   var initial = new URLSearchParams(window.location.search).get("q") || "";
