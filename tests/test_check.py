@@ -251,3 +251,19 @@ def test_check_draft_title_quoted_by_a_published_page_is_no_leak(make_site) -> N
 
     messages = [p.format() for p in check_site(site, after_build=plant).problems]
     assert any(m.startswith('seeds/2026/02/c.md:5: draft "Секретна') and "extra.html" in m for m in messages)
+
+
+def test_check_missing_search_index_and_draft_in_it(make_site) -> None:
+    site = make_site(CONFIG + LINKED + DRAFT)
+    assert check_site(site).problems == []
+
+    def break_index(out: Path) -> None:
+        [index] = (out / "search").glob("index.*.json")
+        data = json.loads(index.read_text("utf-8"))
+        index.unlink()
+        data["leak"] = "Секретна чернетка про гарантії безпеки"
+        (out / "search" / "other.json").write_text(json.dumps(data), "utf-8")
+
+    messages = [p.format() for p in check_site(site, after_build=break_index).problems]
+    assert any(m.startswith("/digest/search/: broken data-index-url URL /digest/search/index.") for m in messages)
+    assert any(m.startswith('seeds/2026/02/c.md:5: draft "Секретна') and "search/other.json" in m for m in messages)

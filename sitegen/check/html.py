@@ -26,6 +26,8 @@ URL_ATTRIBUTES: frozenset[tuple[str, str]] = frozenset(
     }
 )
 SRCSET_TAGS = frozenset({"img", "source"})
+DATA_URL_SUFFIXES = ("-url", "-src", "-href")
+"""`data-index-url` and the like: URLs the theme's scripts fetch (the search index)."""
 DATA_SCRIPT_TYPES = frozenset({"application/ld+json", "application/json", "importmap"})
 """Script elements that hold data, not code."""
 _SCRIPT_URL = re.compile(r"\s*((javascript|vbscript)\s*:|data\s*:\s*text/html)", re.IGNORECASE)
@@ -74,7 +76,7 @@ class _Scanner(HTMLParser):
                 self.unsafe.append((line, f"a script URL in <{tag} {name}>"))
             if name == "id" or (name == "name" and tag == "a"):
                 self.ids.add(value)
-            elif (tag, name) in URL_ATTRIBUTES:
+            elif (tag, name) in URL_ATTRIBUTES or (name.startswith("data-") and name.endswith(DATA_URL_SUFFIXES)):
                 if tag == "form" and not value:
                     continue
                 self.references.append(Reference(value.strip(), tag, name, line))
