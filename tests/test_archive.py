@@ -145,3 +145,17 @@ def test_reading_time_has_plural_forms_in_the_theme(make_site, minutes: int, tex
     site = make_site(f'-- seeds/a.md --\n---\ntitle: "Стаття"\ndate: 2026-02-12T10:00:00+02:00\n---\n{body}\n')
     html = (build(site, BuildOptions()).out_dir / "2026" / "02" / "stattia" / "index.html").read_text("utf-8")
     assert f'<span class="reading-time"> · {text}</span>' in html
+
+
+def test_archive_and_editions_in_an_english_site(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(
+        '-- sitegen.yaml --\ntitle: "Digest"\nbase_url: "https://example.org/"\nlanguage: en\n'
+        '-- seeds/a.md --\n---\ntitle: "One"\ndate: 2026-02-12T10:00:00+02:00\nlang: en\n---\nWord word word.\n'
+    )
+    out = build(site, BuildOptions()).out_dir
+    month = (out / "2026" / "02" / "index.html").read_text("utf-8")
+    assert "<h1>February 2026</h1>" in month and '<p class="page-meta">1 article</p>' in month
+    edition = (out / "editions" / "2026-w07" / "index.html").read_text("utf-8")
+    assert '<h1 id="edition-title">Edition of 9–15 February 2026</h1>' in edition and "Week 7, 2026" in edition
+    article = (out / "2026" / "02" / "one" / "index.html").read_text("utf-8")
+    assert '<span class="reading-time"> · 1 min read</span>' in article

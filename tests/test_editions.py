@@ -329,3 +329,20 @@ def test_header_navigation_on_every_page(tmp_path: Path) -> None:
         nav = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
         for link, word in (("editions/", "Випуски"), ("archive/", "Архів"), ("tags/", "Теги")):
             assert f'<a href="/digest/{link}"' in nav and f">{word}</a>" in nav, page
+
+
+def test_edition_page_edit_rebuilds_like_a_clean_build(tmp_path: Path) -> None:
+    """`serve`'s incremental Builder: an edited edition page reaches its edition, the home page and the article."""
+    from sitegen.build import Builder
+
+    site = copy_seed_site(tmp_path / "s")
+    builder = Builder(site)
+    builder.build()
+    page = site / "seeds" / "editions" / "2026-w07.md"
+    page.write_text(page.read_text("utf-8").replace("Рютте і діалог із Кремлем", "Новий заголовок"), "utf-8")
+    again = builder.build([page])
+    clean = Builder(site).build()
+    assert again.outputs == clean.outputs
+    assert {"index.html", "editions/2026-w07/index.html", "editions/2026-w07/feed.xml"} <= set(again.changed)
+    article = next(k for k in again.changed if k.startswith("2026/02/perehovory"))
+    assert "Новий заголовок" in again.outputs[article].decode("utf-8")
