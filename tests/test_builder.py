@@ -130,3 +130,17 @@ def test_render_cache_defers_a_slow_kind_for_one_render() -> None:
     cache.deferrable = frozenset()
     assert cache.memo("search", "", ("v2",), lambda: "index-2") == "index-2"
     assert cache.get("tag", "x", 1) is None  # kinds never stored are misses either way
+
+
+def test_builder_body_only_edits_take_the_short_path_and_still_match(site: Path, tmp_path: Path) -> None:
+    builder = Builder(site, BuildOptions(base_url=BASE))
+    builder.build()
+    a0, a1 = site / "seeds/2025/01/a0.md", site / "seeds/2025/02/a1.md"
+    edit(a0, "---\n", "---\ndraft: true\n")  # a draft: its body edits touch no page
+    assert_same(builder, site, tmp_path / "out", [a0])
+    edit(a0, "Україна НАТО", "Тільки текст чернетки")
+    assert_same(builder, site, tmp_path / "out", [a0])
+    edit(a1, "Україна НАТО", "Тільки текст")  # body only: the short path
+    assert_same(builder, site, tmp_path / "out", [a1])
+    edit(a1, "title:", "summary2: x\ntitle:")  # an unknown key: front matter changed, the full path
+    assert_same(builder, site, tmp_path / "out", [a1])

@@ -71,6 +71,13 @@ def build_site(
     # Drafts and scheduled pages are dropped here, once, before URLs, tags, feeds, sitemap or search see them.
     cutoff = now or datetime.now(UTC)
     kept = [it for it in loaded if (drafts or not it.meta.draft) and (future or it.meta.date <= cutoff)]
+    if cache is not None and not problems:
+        state = (config, tuple(edition_sources), tuple(it.source.rel_path for it in kept), loaded)
+        patched = _with_new_bodies(cache.last, state)
+        cache.last = None
+        if patched is not None:
+            cache.last = (state, patched)
+            return patched
     pages = _assign_urls(config, kept, problems)
     edition_pages = read_edition_pages(edition_sources, problems)
     kept_ids = {id(it) for it in kept}
@@ -79,7 +86,50 @@ def build_site(
     raise_all(problems)
     site = with_related(_link(config, pages), cache.related if cache is not None else None)
     newest = site.newest()
-    return replace(site, editions=build_editions(config, newest, edition_pages), archive=build_archive(config, newest))
+    site = replace(site, editions=build_editions(config, newest, edition_pages), archive=build_archive(config, newest))
+    if cache is not None:
+        cache.last = ((config, tuple(edition_sources), tuple(it.source.rel_path for it in kept), loaded), site)
+    return site
+
+
+_State = tuple[SiteConfig, tuple[SourceFile, ...], tuple[str, ...], list[_Loaded]]
+
+
+def _with_new_bodies(last: tuple[_State, Site] | None, state: _State) -> Site | None:
+    """The last `Site` with new article bodies, when nothing but bodies changed since; else `None`.
+
+    The model reads an article's body into `Page.body` and nowhere else (URLs, tags, neighbours,
+    related stories, editions and the archive come from front matter), so when every changed
+    file kept its front matter byte for byte, with the same config, edition pages and published
+    set, a full `build_site` would return the last site with those bodies replaced. `serve`
+    takes this path for the most common edit; tests/test_builder.py checks it equals a clean build.
+    Anything that starts deriving model data from bodies must make this return `None`.
+    """
+    if last is None:
+        return None
+    (config, editions, kept_ids, loaded), site = last
+    if config != state[0] or editions != state[1] or kept_ids != state[2] or len(loaded) != len(state[3]):
+        return None
+    bodies: dict[str, _Loaded] = {}
+    for old, new in zip(loaded, state[3], strict=True):
+        if old is new:
+            continue
+        if (
+            old.source.rel_path != new.source.rel_path
+            or old.meta != new.meta
+            or old.fm.data != new.fm.data
+            or old.fm.key_lines != new.fm.key_lines
+            or old.fm.body_line != new.fm.body_line
+        ):
+            return None
+        bodies[new.source.rel_path] = new
+    if not bodies:
+        return site
+    pages = dict(site.pages)
+    for page_id, item in bodies.items():
+        if page_id in pages:  # (a draft's body is in no page)
+            pages[page_id] = replace(pages[page_id], body=item.fm.body)
+    return replace(site, pages=MappingProxyType(pages))
 
 
 class LoadCache:
@@ -89,6 +139,8 @@ class LoadCache:
         self.entries: dict[str, tuple[str, _Loaded | None, list[SitegenError]]] = {}
         self.related: dict[str, object] = {}
         """The last related-stories result and its inputs (`related.with_related`)."""
+        self.last: tuple[_State, Site] | None = None
+        """The last site and what it was built from (`_with_new_bodies`)."""
 
 
 def _load(source: SourceFile, cache: LoadCache | None) -> tuple[_Loaded | None, list[SitegenError]]:

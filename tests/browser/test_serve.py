@@ -315,7 +315,7 @@ def test_serve_poll_sees_an_edit_and_terminal_says_what_changed(tmp_path: Path) 
         edit(site / "seeds/2025/03/a2.md", "Новина номер 2", "Опитана назва")
         server.wait_builds(builds)
         line = wait_until("the rebuild line", lambda: next((x for x in server.lines if x.startswith("changed ")), None))
-        assert line.startswith("changed seeds/2025/03/a2.md: 12 articles, ") and line.endswith(" ms")
+        assert line.startswith("changed seeds/2025/03/a2.md: 12 articles, ") and line.endswith(" ms)")
         assert any("Опитана назва".encode() in server.get(p)[1] for p in server.manifest() if p.startswith("2025/03/"))
     finally:
         assert server.stop() == 0
