@@ -102,19 +102,27 @@ def test_related_is_deterministic_and_ties_go_to_the_newer_article(tmp_path: Pat
     )
 
 
-def test_related_common_terms_are_capped(make_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_related_common_terms_have_capped_postings(make_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    titles = ["Ракета на орбіті", "Пшениця дорожчає", "Музей відкрив виставку", "Супутник на орбіті"]
     site = make_site(
         "".join(
             f'-- seeds/2026/02/{i}.md --\n---\ntitle: "{title}"\ndate: 2026-02-0{i}T10:00:00+02:00\n'
             f"tags: [Україна]\n---\nТекст.\n"
-            for i, title in enumerate(["Ракета на орбіті", "Пшениця дорожчає", "Музей відкрив виставку"], 1)
+            for i, title in enumerate(titles, 1)
         )
     )
     _, built = load_site(site, BuildOptions())
-    assert all(len(p.related_ids) == 2 for p in built.pages.values())  # the shared tag is all they have
-    # A tag on more articles than the cap says nothing about any of them.
-    monkeypatch.setattr(related_module, "MAX_POSTINGS", 2)
-    assert all(ids == () for ids in build_related(built.newest()).values())
+    related = {p.id[-4:]: p.related_ids for p in built.pages.values()}
+    assert related["1.md"][0] == "seeds/2026/02/4.md"  # "орбіта" beats the shared tag
+    assert related["2.md"] == ("seeds/2026/02/4.md", "seeds/2026/02/1.md")  # through the tag alone
+    # With one article per postings list, "Україна" and "орбіт" only lead to the article where they weigh
+    # most (ties: the newest, 4); 4 still meets 1 and 2, because they found it.
+    monkeypatch.setattr(related_module, "MAX_POSTINGS", 1)
+    capped = {k[-4:]: v for k, v in build_related(built.newest()).items()}
+    assert capped["1.md"] == ("seeds/2026/02/4.md",)
+    assert capped["2.md"] == ("seeds/2026/02/4.md",)
+    assert capped["4.md"] == ("seeds/2026/02/1.md", "seeds/2026/02/2.md")
+    assert capped["3.md"] == ()  # its only link, the tag, is too weak (cosine < MIN_SCORE)
 
 
 def test_related_unrelated_articles_get_none(make_site) -> None:  # type: ignore[no-untyped-def]

@@ -6,11 +6,12 @@ and its tags (a tag is one feature, `TAG_WEIGHT`), terms coming from the search 
 meets "переговорів" in another. Two articles are as related as the cosine of their vectors.
 
 Time is about linear in the number of articles. Candidates come from an inverted index: an article's
-`CANDIDATE_TERMS` strongest terms, each used only if at most `MAX_POSTINGS` articles have it (a term
-like "Україна" on a Ukrainian digest finds everything and so nothing), sum partial dot products; the
-`RESCORED` best candidates then get the exact cosine over the whole vectors (common terms included).
-So an article costs at most `CANDIDATE_TERMS × MAX_POSTINGS` additions and `RESCORED` dot products,
-whatever the size of the site.
+`CANDIDATE_TERMS` strongest terms sum partial dot products with the articles in their postings, and
+each postings list is capped at the `MAX_POSTINGS` articles where the term weighs most (a term like
+"Україна" on a Ukrainian digest is in thousands); the `RESCORED` best candidates then get the exact
+cosine over the whole vectors. So an article costs at most `CANDIDATE_TERMS × MAX_POSTINGS` additions
+and on average `2 × RESCORED` dot products, whatever the size of the site; below `MAX_POSTINGS`
+articles nothing is capped.
 
 Deterministic: ties (scores equal to 9 decimals) go to the newer article, then the smaller id.
 """
@@ -28,11 +29,11 @@ from sitegen.content.model import Page, Site
 from sitegen.text import terms
 
 MAX_RELATED = 3
-MAX_POSTINGS = 100
-"""Articles a term may be in and still find candidates (see the module docstring)."""
-CANDIDATE_TERMS = 12
+MAX_POSTINGS = 64
+"""Articles kept in one term's postings: those where the term weighs most (see the module docstring)."""
+CANDIDATE_TERMS = 8
 """An article's strongest terms that look for candidates."""
-RESCORED = 24
+RESCORED = 16
 """Candidates per article that get the exact cosine."""
 MIN_SCORE = 0.05
 """Below this cosine two articles merely share a common word."""
@@ -70,32 +71,41 @@ def _vectors(pages: Sequence[Page]) -> list[dict[str, float]]:
 def build_related(pages: Sequence[Page]) -> Mapping[str, tuple[str, ...]]:
     """Page id -> ids of its most related articles, best first (at most `MAX_RELATED`; maybe none)."""
     vectors = _vectors(pages)
+    stamps = [page.meta.date.timestamp() for page in pages]
+    # Ties between equal weights or scores go to the newer article, then the smaller id: never to the
+    # position in `pages`, so the result does not depend on their order.
+    rank = {j: r for r, j in enumerate(sorted(range(len(pages)), key=lambda j: (-stamps[j], pages[j].id)))}
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for i, vector in enumerate(vectors):
         for term, weight in vector.items():
             postings[term].append((i, weight))
-    stamps = [page.meta.date.timestamp() for page in pages]
-    related: dict[str, tuple[str, ...]] = {}
+    for term, docs in postings.items():
+        if len(docs) > MAX_POSTINGS:
+            postings[term] = heapq.nsmallest(MAX_POSTINGS, docs, key=lambda d: (-d[1], rank[d[0]]))
+    # Candidates: the articles sharing one of an article's strongest terms, ranked by that partial dot
+    # product. A capped postings list can hide j from i but not i from j, so a pair found either way
+    # is a candidate both ways (at most 2 × RESCORED per article on average).
+    candidates: list[set[int]] = [set() for _ in pages]
     for i, vector in enumerate(vectors):
-        # Candidates: the articles sharing one of this article's strongest rare-ish terms, ranked by
-        # that partial dot product; the best `RESCORED` then get the exact cosine.
-        keys = sorted((t for t in vector if len(postings[t]) <= MAX_POSTINGS), key=lambda t: (-vector[t], t))[
-            :CANDIDATE_TERMS
-        ]
+        keys = heapq.nsmallest(CANDIDATE_TERMS, vector, key=lambda t: (-vector[t], t))
         partial: dict[int, float] = defaultdict(float)
         for term in keys:
             weight = vector[term]
             for j, other in postings[term]:
                 partial[j] += weight * other
         partial.pop(i, None)
-        candidates = heapq.nsmallest(RESCORED, partial, key=lambda j: (-partial[j], j))
+        for j in heapq.nsmallest(RESCORED, partial, key=lambda j: (-round(partial[j], 9), rank[j])):
+            candidates[i].add(j)
+            candidates[j].add(i)
+    related: dict[str, tuple[str, ...]] = {}
+    for i, vector in enumerate(vectors):
         scored = []
-        for j in candidates:
+        for j in candidates[i]:
             other_vector = vectors[j]
             # Sorted so the float sum is the same whichever way round two articles are compared.
             score = sum(vector[t] * other_vector[t] for t in sorted(vector.keys() & other_vector.keys()))
             if score >= MIN_SCORE:
-                scored.append((-round(score, 9), -stamps[j], pages[j].id, j))
+                scored.append((-round(score, 9), rank[j], j))
         related[pages[i].id] = tuple(pages[j].id for *_, j in heapq.nsmallest(MAX_RELATED, scored))
     return related
 
