@@ -9,7 +9,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PREVIEW_PORT ?= 8000
 
-.PHONY: site install preview test test-deps system-deps lint typecheck bench clean
+.PHONY: site install preview test test-deps system-deps lint typecheck bench bench-search clean
 
 ## site: install sitegen and build the example digest into site/
 site: install
@@ -55,6 +55,11 @@ typecheck:
 ## bench: the build benchmark against the peers (slow; not part of `make test`)
 bench: install
 	$(PYTHON) benchmarks/build.py --sizes 1000,5000 --peers
+
+## bench-search: search index size, build time, time to results in Chromium, stemmer quality (bench extra)
+bench-search: install
+	$(PIP) install --quiet -e '.[test,bench]'
+	$(PYTHON) benchmarks/search.py --sizes 1000,5000
 
 clean:
 	rm -rf site .preview .bench .pytest_cache .mypy_cache .ruff_cache

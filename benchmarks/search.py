@@ -8,8 +8,9 @@
 Per size (corpus: `../shared/bench/make_corpus.py`, as benchmarks/build.py makes it):
 - bytes: the search file (`search/index.<hash>.json`: pipeline data, lunr index, document store)
   raw and gzip -9, per article, and the index and the store alone;
-- build: `render_search_index` on the site's search documents (median of `--runs`), against one
-  clean `sitegen build` of the same site (median of `--runs`, wall time, output removed first);
+- build: `render_search_index` on the site's search documents (median of `--runs`), against a
+  clean `sitegen build` of the same site (median of `--runs`, output removed first), which
+  includes it; wall and CPU time (user + sys, workers included) both;
 - browser: Debian Chromium (Playwright) opens `/search/?q=…` on the built site served over
   loopback, in a fresh context each time (nothing cached); the time is `performance.mark`
   "sitegen-search-shown" (set by search.js once the first results are in the page), measured from
@@ -30,6 +31,7 @@ import gzip
 import json
 import logging
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -74,7 +76,7 @@ def search_documents(site_dir: Path) -> list[Any]:
 
 
 def measure_bytes(docs: list[Any]) -> dict[str, Any]:
-    from sitegen.render.search import render_search_index
+    from sitegen.render.search import build_index, render_search_index
 
     output = render_search_index(docs)
     payload = json.loads(output.data)
@@ -90,25 +92,31 @@ def measure_bytes(docs: list[Any]) -> dict[str, Any]:
         "gzip_per_article": total / n,
         "index_gzip_per_article": gz(payload["index"]) / n,
         "store_gzip_per_article": gz(payload["store"]) / n,
-        "terms": len(payload["index"]["invertedIndex"]),
+        "terms": len(payload["index"]["terms"]),
+        # for comparison: lunr's own serialized form (with the postings), which the site no longer ships
+        "lunr_form_index_gzip_per_article": gz(build_index(docs)) / n,
     }
 
 
-def measure_index_build(docs: list[Any], runs: int) -> float:
+def measure_index_build(docs: list[Any], runs: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of `render_search_index` (CPU time is less hurt by a busy machine)."""
     from sitegen.render.search import render_search_index
 
-    samples = []
+    wall, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         render_search_index(docs)
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return statistics.median(wall), statistics.median(cpu)
 
 
-def measure_clean_build(site: Path, runs: int) -> float:
-    samples = []
+def measure_clean_build(site: Path, runs: int) -> tuple[float, float]:
+    """Median wall and CPU seconds (user + sys of the build and its workers) of a clean `sitegen build`."""
+    wall, cpu = [], []
     for _ in range(runs):
         shutil.rmtree(site / "site", ignore_errors=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "sitegen", "build", "-q", "--site", str(site)],
@@ -116,8 +124,10 @@ def measure_clean_build(site: Path, runs: int) -> float:
             check=True,
             env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
         )
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+        wall.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -230,12 +240,17 @@ def main(argv: list[str] | None = None) -> int:
             docs = search_documents(site)
             row: dict[str, Any] = measure_bytes(docs)
             print(f"  bytes: {json.dumps(row)}", flush=True)
-            row["index_build_s"] = measure_index_build(docs, args.runs)
-            print(f"  index build: {row['index_build_s']:.2f} s", flush=True)
+            row["index_build_s"], row["index_build_cpu_s"] = measure_index_build(docs, args.runs)
+            print(f"  index build: {row['index_build_s']:.2f} s wall, {row['index_build_cpu_s']:.2f} s CPU", flush=True)
             if not args.no_build:
-                row["clean_build_s"] = measure_clean_build(site, args.runs)
+                row["clean_build_s"], row["clean_build_cpu_s"] = measure_clean_build(site, args.runs)
                 row["index_share"] = row["index_build_s"] / row["clean_build_s"]
-                print(f"  clean build: {row['clean_build_s']:.2f} s (index {row['index_share']:.0%})", flush=True)
+                row["index_share_cpu"] = row["index_build_cpu_s"] / row["clean_build_cpu_s"]
+                print(
+                    f"  clean build: {row['clean_build_s']:.2f} s wall, {row['clean_build_cpu_s']:.2f} s CPU "
+                    f"(index: {row['index_share']:.0%} of wall, {row['index_share_cpu']:.0%} of CPU)",
+                    flush=True,
+                )
             if not args.no_browser:
                 row["browser_ms"] = measure_browser(site, args.runs)
                 for query, t in row["browser_ms"].items():
