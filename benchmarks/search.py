@@ -14,7 +14,8 @@ Per size (corpus: `../shared/bench/make_corpus.py`, as benchmarks/build.py makes
 - browser: Debian Chromium (Playwright) opens `/search/?q=…` on the built site served over
   loopback, in a fresh context each time (nothing cached); the time is `performance.mark`
   "sitegen-search-shown" (set by search.js once the first results are in the page), measured from
-  the navigation start; parse and load marks split it. Median of `--runs` per query.
+  the navigation start; the index file's `responseEnd` and the parse and load marks split it.
+  Median of `--runs` per query.
 
 Stemmer quality (`--quality`, needs the `bench` extra: pymorphy3 + pymorphy3-dicts-uk): the full
 inflection tables (pymorphy3 lexemes) of every word of the example digest's pages, each form run
@@ -159,13 +160,15 @@ def measure_browser(site: Path, runs: int) -> dict[str, dict[str, float]]:
                     page.goto(base + "search/?q=" + quote(query))
                     page.wait_for_selector("[data-search-ready], [data-search-error]", state="attached", timeout=60000)
                     marks = page.evaluate(
-                        """() => Object.fromEntries(["parsed", "loaded", "shown"].map(
-                             m => [m, performance.getEntriesByName("sitegen-search-" + m)[0].startTime]))"""
+                        """() => Object.assign(Object.fromEntries(["parsed", "loaded", "shown"].map(
+                             m => [m, performance.getEntriesByName("sitegen-search-" + m)[0].startTime])),
+                           {fetched: performance.getEntriesByType("resource")
+                              .find(e => e.name.includes("/search/index.")).responseEnd})"""
                     )
                     marks["hits"] = len(page.query_selector_all("[data-search-results] li"))
                     marks["status"] = page.inner_text("[data-search-status]")
                     context.close()
-                    for key in ("parsed", "loaded", "shown"):
+                    for key in ("fetched", "parsed", "loaded", "shown"):
                         samples[key].append(marks[key])
                     status = marks["status"]
                 results[query] = {key: statistics.median(v[1:]) for key, v in samples.items()}
@@ -255,8 +258,8 @@ def main(argv: list[str] | None = None) -> int:
                 row["browser_ms"] = measure_browser(site, args.runs)
                 for query, t in row["browser_ms"].items():
                     print(
-                        f"  chromium {query!r}: parsed {t['parsed']:.0f} ms, loaded {t['loaded']:.0f} ms, "
-                        f"shown {t['shown']:.0f} ms ({t['status']})",
+                        f"  chromium {query!r}: index fetched {t['fetched']:.0f} ms, parsed {t['parsed']:.0f} ms, "
+                        f"loaded {t['loaded']:.0f} ms, shown {t['shown']:.0f} ms ({t['status']})",
                         flush=True,
                     )
             results[str(size)] = row
