@@ -428,7 +428,7 @@ def test_publish_git_never_overwrites_a_concurrent_publish(
     assert publish("--git", str(remote), site=site) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"error: refused by {remote}: the push of the new commit failed (git push failed: ")
-    assert "run sitegen publish again; the branch was not changed" in err
+    assert "(the branch was not changed; if someone else published meanwhile, run sitegen publish again)" in err
     assert git("log", "-1", "--format=%s", "gh-pages", cwd=remote).strip() == "Someone else"
 
 
@@ -467,3 +467,16 @@ def test_publish_much_smaller_build_is_refused(make_site, tmp_path: Path, capsys
     assert err.startswith("error: refused to publish: the build has ") and "less than half of the " in err
     assert tree_digest(out) == before
     assert publish("--to", str(out), "--max-deletes", "-1", "--force", site=site) == 0
+
+
+def test_publish_git_url_to_checked_out_branch_reports_git_refusal(make_site, tmp_path: Path, capsys) -> None:
+    site = make_site(SITE)
+    repo = tmp_path / "work"
+    git("init", "-q", "-b", "gh-pages", str(repo), cwd=tmp_path)
+    git("commit", "-q", "--allow-empty", "-m", "x", cwd=repo)
+    head = commits(repo)
+    assert publish("--git", f"file://{repo}", site=site) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: refused by file://{repo}: the push of the new commit failed (git push failed: ")
+    assert "refusing to update checked out branch" in err and err.count("\n") == 1
+    assert commits(repo) == head

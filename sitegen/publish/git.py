@@ -42,9 +42,18 @@ def run_git(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     except FileNotFoundError:
         raise PublishError("cannot publish to git: the `git` command is not installed", hint="install git") from None
     if proc.returncode != 0:
-        said = (proc.stderr.strip() or proc.stdout.strip()).splitlines()
-        raise PublishError(f"git {args[0]} failed: {said[-1] if said else f'exit {proc.returncode}'}")
+        raise PublishError(f"git {args[0]} failed: {_reason(proc.stderr or proc.stdout) or f'exit {proc.returncode}'}")
     return proc.stdout
+
+
+def _reason(output: str) -> str:
+    """The line of git's output that says why: a refusal or rejection first, then the first error."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    for wanted in (("refusing", "rejected"), ("fatal:", "error:")):
+        for line in lines:
+            if any(word in line for word in wanted):
+                return line
+    return lines[-1] if lines else ""
 
 
 def source_commit(site_dir: Path) -> str | None:
@@ -186,7 +195,7 @@ class GitTarget:
         except PublishError as exc:
             raise PublishError(
                 f"refused by {self.repo}: the push of the new commit failed ({exc.message})",
-                hint="if someone else published meanwhile, run sitegen publish again; the branch was not changed",
+                hint="the branch was not changed; if someone else published meanwhile, run sitegen publish again",
             ) from None
         return True
 
