@@ -303,7 +303,10 @@ def raw_get(port: int, target: str, host: str | None = None) -> tuple[int, dict[
 def test_http_serves_html_with_the_reload_script(http_server: DevHTTPServer) -> None:
     status, headers, body = raw_get(http_server.port, "/")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
-    assert b'<script src="/__sitegen/reload.js" data-server="srv" data-site-epoch="1" defer></script>\n</body>' in body
+    assert (
+        b'<script src="/__sitegen/reload.js?v=srv" data-server="srv" data-site-epoch="1" defer></script>\n</body>'
+        in body
+    )
     assert not any(h.lower().startswith("access-control") for h in headers)
     status, _, css = raw_get(http_server.port, "/s.css")
     assert status == 200 and css == b"a{}"  # no script in non-HTML

@@ -26,6 +26,8 @@ from sitegen.serve.reload import ReloadState
 log = logging.getLogger(__name__)
 
 PREFIX = "/__sitegen/"
+ASSETS = "assets/"
+"""Theme files under here have their content hash in the name (`render/theme.py`)."""
 POLL_TIMEOUT = 25.0
 """Seconds a long-poll waits for a change before answering anyway (browsers give up near 60 s)."""
 _TYPES = {
@@ -149,18 +151,19 @@ class DevRequestHandler(BaseHTTPRequestHandler):
     def _send_output(self, status: HTTPStatus, out_path: str, data: bytes, site_epoch: int, head: bool) -> None:
         kind = content_type(out_path)
         if kind.startswith("text/html"):
+            server_id = self.server.state.server_id
             tag = (
-                f'<script src="{PREFIX}reload.js" data-server="{self.server.state.server_id}" '
+                f'<script src="{PREFIX}reload.js?v={server_id}" data-server="{server_id}" '
                 f'data-site-epoch="{site_epoch}" defer></script>\n'
             )
             data = inject_script(data, tag.encode())
-        self._send(status, data, kind, head=head)
+        self._send(status, data, kind, head=head, immutable=out_path.startswith(ASSETS))
 
     def _internal(self, head: bool) -> None:
         url = urlsplit(self.path)
         state = self.server.state
         if url.path == PREFIX + "reload.js":
-            self._send(HTTPStatus.OK, self.server.script, _TYPES[".js"], head=head)
+            self._send(HTTPStatus.OK, self.server.script, _TYPES[".js"], head=head, immutable=True)  # ?v=server id
         elif url.path == PREFIX + "poll":
             query = parse_qs(url.query)
             epoch = _int(query.get("epoch"))
@@ -179,12 +182,22 @@ class DevRequestHandler(BaseHTTPRequestHandler):
     def _json(self, value: object, head: bool) -> None:
         self._send(HTTPStatus.OK, json.dumps(value, ensure_ascii=False).encode(), _TYPES[".json"], head=head)
 
-    def _send(self, status: HTTPStatus, data: bytes, kind: str, *, head: bool, location: str | None = None) -> None:
+    def _send(
+        self,
+        status: HTTPStatus,
+        data: bytes,
+        kind: str,
+        *,
+        head: bool,
+        location: str | None = None,
+        immutable: bool = False,
+    ) -> None:
+        """One response. Pages are never cached; fingerprinted assets are, so a reload fetches one file."""
         try:
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "no-store")
+            self.send_header("Cache-Control", "max-age=31536000, immutable" if immutable else "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
             if location:
                 self.send_header("Location", location)

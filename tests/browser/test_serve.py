@@ -29,7 +29,7 @@ from sitegen.output.writer import MARKER
 from tests.conftest import REPO, many_pages, run_cli
 
 TIMEOUT = 30.0
-SCRIPT_TAG_START = b'<script src="/__sitegen/reload.js"'
+SCRIPT_TAG_START = b'<script src="/__sitegen/reload.js?'
 
 
 def free_port() -> int:
@@ -130,7 +130,7 @@ def edit(path: Path, old: str, new: str) -> None:
 def open_page(browser: Browser, url: str) -> Page:
     page = browser.new_page()
     page.goto(url)
-    page.wait_for_function("() => document.querySelector('script[src=\"/__sitegen/reload.js\"]') !== null")
+    page.wait_for_function("() => document.querySelector('script[src^=\"/__sitegen/reload.js\"]') !== null")
     return page
 
 
