@@ -227,3 +227,13 @@ def test_importer_warns_when_two_imported_files_tell_one_story(tmp_path: Path) -
     assert "(from " + str(DUPLICATES / "brussels-original.txt") + ")" in warnings[0]
     assert "(from " + str(DUPLICATES / "brussels-rewrite.txt") + ")" in warnings[0]
     assert "energy" not in warnings[0]
+
+
+def test_importer_compares_only_pages_within_a_month_of_the_import(tmp_path: Path) -> None:
+    site = write_tree(tmp_path / "site", "")
+    old = site / "seeds/2025/11/brussels.md"
+    old.parent.mkdir(parents=True)
+    text = (DUPLICATES / "brussels-original.md").read_text("utf-8")
+    old.write_text(text.replace("date: 2026-02-02T09:24:00+02:00", "date: 2025-11-20T09:24:00+02:00"), "utf-8")
+    run = run_cli("import", str(DUPLICATES / "brussels-rewrite.txt"), "--site", str(site), cwd=tmp_path)
+    assert (run.code, run.err) == (0, "")

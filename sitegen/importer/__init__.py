@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -54,10 +55,10 @@ def raw_files(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
-def _existing_pages(seeds: Path) -> tuple[dict[str, Path], dict[Path, str]]:
+def _existing_pages(seeds: Path) -> tuple[dict[str, Path], dict[Path, tuple[str, datetime | None]]]:
     """sha256 of the raw file each existing page was imported from -> the page; and each page's story text."""
     pages: dict[str, Path] = {}
-    stories: dict[Path, str] = {}
+    stories: dict[Path, tuple[str, datetime | None]] = {}
     for page in sorted(seeds.rglob("*.md")) if seeds.is_dir() else []:
         try:
             fm = parse_front_matter(page.read_text("utf-8"), str(page))
@@ -67,15 +68,41 @@ def _existing_pages(seeds: Path) -> tuple[dict[str, Path], dict[Path, str]]:
         source = data.get("imported_from")
         if isinstance(source, dict) and isinstance(source.get("sha256"), str):
             pages[source["sha256"]] = page
-        stories[page] = story_text(data.get("title"), data.get("summary"), fm.body)
+        stories[page] = (story_text(data.get("title"), data.get("summary"), fm.body), _date(data.get("date")))
     return pages, stories
 
 
+def _date(value: object) -> datetime | None:
+    """A page's date if it reads as an aware ISO 8601 date-time (the build reports it otherwise)."""
+    try:
+        found = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+    return found if found.utcoffset() is not None else None
+
+
+DUPLICATE_WINDOW = timedelta(days=31)
+"""Pages dated this far from every imported article are not compared with them: one story is
+retold within days, and a nightly import into years of pages should not read them all."""
+
+
 def _warn_duplicates(
-    report: ImportReport, stories: dict[Path, str], written: dict[Path, str], config: SiteConfig
+    report: ImportReport,
+    stories: dict[Path, tuple[str, datetime | None]],
+    written: dict[Path, str],
+    config: SiteConfig,
 ) -> None:
     """A warning for each imported article that tells the same story as a page or another imported file."""
-    pool = [Story(_rel(path, config), text) for path, text in stories.items()]
+    dates = [stories[path][1] for path in written]
+    known = [d for d in dates if d is not None]
+    if not known:
+        return
+    since, until = min(known) - DUPLICATE_WINDOW, max(known) + DUPLICATE_WINDOW
+    pool = [
+        Story(_rel(path, config), text)
+        for path, (text, date) in stories.items()
+        if path in written or date is None or since <= date <= until
+    ]
     names = {_rel(path, config): f"{_rel(path, config)} (from {raw})" for path, raw in written.items()}
     for dup in find_near_duplicates(pool, among=names):
         first, second = (names.get(n, n) for n in (dup.first, dup.second))
@@ -127,7 +154,7 @@ def import_articles(
         target = page if page is not None else _target(config.seeds_dir, article, taken)
         taken.add(target)
         written[target] = shown
-        stories[target] = story_text(article.title, article.summary, "\n\n".join(article.blocks))
+        stories[target] = (story_text(article.title, article.summary, "\n\n".join(article.blocks)), article.date)
         if not dry_run:
             write_page(target, render_page(article))
         verb = "would write" if dry_run else ("overwrote" if page is not None else "imported")
