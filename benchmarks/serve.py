@@ -8,7 +8,7 @@ For each size: the shared corpus (`../shared/bench/make_corpus.py`, seed 1, as b
 is served by a real `python -m sitegen serve` process; Debian Chromium (Playwright) opens one
 article; each edit appends a unique sentence to the article's first paragraph, and the time from
 the file write to the sentence appearing in the page (`wait_for_function`, checked every
-animation frame) is one sample. It includes the watcher's debounce (150 ms), the incremental
+animation frame) is one sample. It includes the watcher's debounce (50 ms), the incremental
 rebuild, the long-poll answer and the page reload. The server's own rebuild time (its terminal
 line) and one clean `sitegen build` of the same corpus are reported beside it.
 """

@@ -32,7 +32,7 @@ from sitegen.source.files import is_ignored_name
 
 log = logging.getLogger(__name__)
 
-DEBOUNCE = 0.15
+DEBOUNCE = 0.05
 """Seconds without a new event before a batch of changes is built."""
 POLL_INTERVAL = 1.0
 """Seconds between scans with `--poll` (or after falling back to polling)."""
