@@ -9,8 +9,9 @@ is served by a real `python -m sitegen serve` process; Debian Chromium (Playwrig
 article; each edit appends a unique sentence to the article's first paragraph, and the time from
 the file write to the sentence appearing in the page (`wait_for_function`, checked every
 animation frame) is one sample. It includes the watcher's debounce (50 ms), the incremental
-rebuild, the long-poll answer and the page reload. The server's own rebuild time (its terminal
-line) and one clean `sitegen build` of the same corpus are reported beside it.
+rebuild, the long-poll answer and the page update (an in-place swap of the changed page). The
+server's own rebuild time (its terminal line) and one clean `sitegen build` of the same corpus are
+reported beside it.
 """
 
 from __future__ import annotations

@@ -136,11 +136,31 @@ def open_page(browser: Browser, url: str) -> Page:
 
 def test_serve_edit_appears_in_open_tab(served: ServeProcess, browser: Browser) -> None:
     page = open_page(browser, served.base + article_path(served, 3))
+    page.evaluate("() => { window.__kept = 42; }")
     source = served.site / "seeds/2025/04/a3.md"
     original = source.read_text("utf-8")
     try:
         source.write_text(original.replace("\n\n", "\n\nРедакторська вставка сьогодні.\n\n", 1), "utf-8")
         expect(page.locator("main")).to_contain_text("Редакторська вставка сьогодні.", timeout=TIMEOUT * 1000)
+        # A page without scripts of its own is swapped in place: same document, no reload.
+        assert page.evaluate("() => window.__kept") == 42
+        assert page.locator("script[src^='/__sitegen/reload.js']").count() == 0  # the swapped-in copy was dropped
+    finally:
+        builds = served.builds()
+        source.write_text(original, "utf-8")
+        served.wait_builds(builds)
+        page.close()
+
+
+def test_serve_page_with_its_own_scripts_reloads_in_full(served: ServeProcess, browser: Browser) -> None:
+    page = open_page(browser, served.base + "search/")
+    page.evaluate("() => { window.__kept = 7; }")
+    source = served.site / "seeds/2025/08/a7.md"
+    original = source.read_text("utf-8")
+    try:
+        # A new title changes the search index, so the search page (which runs search.js) changes.
+        edit(source, 'title: "Новина номер 7', 'title: "Оновлена новина номер 7')
+        page.wait_for_function("() => window.__kept === undefined", timeout=TIMEOUT * 1000)  # reloaded
     finally:
         builds = served.builds()
         source.write_text(original, "utf-8")
