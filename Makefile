@@ -16,7 +16,8 @@ site: install
 	$(PYTHON) -m sitegen build
 	@echo
 	@echo "The example digest is in site/ (URLs under https://example.org/digest/)."
-	@echo "Preview it locally:   make preview   then open http://127.0.0.1:$(PREVIEW_PORT)/"
+	@echo "Preview it with live reload:   sitegen serve   then open http://127.0.0.1:8000/"
+	@echo "(or a static copy with local URLs:   make preview)"
 
 install:
 	$(PIP) install --quiet -e .
