@@ -12,9 +12,9 @@ from typing import TypedDict
 
 from sitegen.content.model import ArchiveMonth, ArchiveYear, Site
 from sitegen.render.cache import RenderCache
-from sitegen.render.curation import out_path, page_url, pagination
 from sitegen.render.output import Output
 from sitegen.render.pages import _base, _render
+from sitegen.render.pagination import chunks, out_path, page_title, page_url, pagination
 from sitegen.render.strings import Strings
 from sitegen.render.theme import Theme
 from sitegen.render.views import ArticleSummaryView, BaseContext, LinkView, PaginationView, summary_view
@@ -126,15 +126,14 @@ def _year_link(year: ArchiveYear) -> LinkView:
 def _month_pages(
     site: Site, theme: Theme, s: Strings, month: ArchiveMonth, *, older: ArchiveMonth | None, newer: ArchiveMonth | None
 ) -> list[Output]:
-    per_page = site.config.per_page
     ids = month.page_ids
-    chunks = [ids[i : i + per_page] for i in range(0, len(ids), per_page)] or [()]
+    pages = chunks(ids, site.config.per_page)
     heading = s.month(date(month.year, month.month, 1))
     count_text = s.plural("articles", len(ids))
     outputs = []
-    for n, chunk in enumerate(chunks, 1):
+    for n, chunk in enumerate(pages, 1):
         url = page_url(month.url, n)
-        title = heading if n == 1 else f"{heading} — {s.format('page_of', n=n, total=len(chunks))}"
+        title = page_title(heading, n, len(pages), s)
         days: list[DayView] = []
         for page_id in chunk:
             page = site.pages[page_id]
@@ -150,7 +149,7 @@ def _month_pages(
             count_text=count_text,
             year=LinkView(title=str(month.year), url=f"{site.config.base_path}{month.year:04d}/"),
             days=days,
-            pagination=pagination(month.url, n, len(chunks)),
+            pagination=pagination(month.url, n, len(pages)),
             prev_month=_month_nav(older, s),
             next_month=_month_nav(newer, s),
         )

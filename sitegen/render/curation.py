@@ -19,6 +19,7 @@ from sitegen.render.feeds import FeedEntry, absolutize_links, render_atom
 from sitegen.render.markdown import render_markdown
 from sitegen.render.output import Output
 from sitegen.render.pages import _base, _render, edition_title
+from sitegen.render.pagination import chunks, out_path, page_title, page_url, pagination
 from sitegen.render.strings import Strings
 from sitegen.render.theme import Theme
 from sitegen.render.views import (
@@ -180,12 +181,11 @@ def render_edition_index(site: Site, theme: Theme) -> list[Output]:
     s = theme.strings_for(site.config.language)
     root = site.url("editions/")
     editions = list(site.editions.values())
-    per_page = site.config.per_page
-    chunks = [editions[i : i + per_page] for i in range(0, len(editions), per_page)] or [[]]
+    pages = chunks(editions, site.config.per_page)
     outputs = []
-    for n, chunk in enumerate(chunks, 1):
+    for n, chunk in enumerate(pages, 1):
         url = page_url(root, n)
-        title = s.editions if n == 1 else f"{s.editions} — {s.format('page_of', n=n, total=len(chunks))}"
+        title = page_title(s.editions, n, len(pages), s)
         context = EditionsContext(
             **_base(site, s, site.config.language, "editions", title, s.editions_intro, site.absolute_url(url)),
             editions=[
@@ -199,29 +199,10 @@ def render_edition_index(site: Site, theme: Theme) -> list[Output]:
                 )
                 for e in chunk
             ],
-            pagination=pagination(root, n, len(chunks)),
+            pagination=pagination(root, n, len(pages)),
         )
         outputs.append(_render(theme, "editions.html", context, out_path(site, url), "editions"))
     return outputs
-
-
-def page_url(root: str, n: int) -> str:
-    """Page `n` of a list rooted at `root`: the root itself, then `<root>page/<n>/`."""
-    return root if n == 1 else f"{root}page/{n}/"
-
-
-def out_path(site: Site, url: str) -> str:
-    """The output file of a root-relative page URL."""
-    return url[len(site.config.base_path) :] + "index.html"
-
-
-def pagination(root: str, n: int, total: int) -> PaginationView:
-    return PaginationView(
-        current=n,
-        total=total,
-        prev_url=page_url(root, n - 1) if n > 1 else None,
-        next_url=page_url(root, n + 1) if n < total else None,
-    )
 
 
 def render_home(site: Site, theme: Theme) -> Output:

@@ -16,6 +16,7 @@ from sitegen.content.model import Edition, Page, Site, Tag
 from sitegen.errors import TemplateError
 from sitegen.render.markdown import RenderedBody, render_markdown
 from sitegen.render.output import Output
+from sitegen.render.pagination import chunks, out_path, page_title, page_url, pagination
 from sitegen.render.reading import reading_minutes
 from sitegen.render.strings import Strings
 from sitegen.render.theme import Theme
@@ -26,7 +27,6 @@ from sitegen.render.views import (
     ImageView,
     LinkView,
     ListContext,
-    PaginationView,
     SearchContext,
     SourceView,
     TagIndexContext,
@@ -103,33 +103,24 @@ def render_tag_index(site: Site, theme: Theme) -> Output:
 def render_tag_pages(site: Site, theme: Theme, tag: Tag) -> list[Output]:
     """One tag's articles, `per_page` a page: `/tags/<slug>/`, then `/tags/<slug>/page/<n>/`."""
     s = theme.strings_for(site.config.language)
-    per_page = site.config.per_page
-    chunks = [tag.page_ids[i : i + per_page] for i in range(0, len(tag.page_ids), per_page)] or [()]
-    total = len(chunks)
+    pages = chunks(tag.page_ids, site.config.per_page)
+    total = len(pages)
     feeds = [LinkView(title=f"{site.config.title}: {tag.name}", url=tag.url + "feed.xml")]
-
-    def url(n: int) -> str:
-        return tag.url if n == 1 else f"{tag.url}page/{n}/"
-
     outputs = []
-    for n, ids in enumerate(chunks, 1):
-        title = tag.name if n == 1 else f"{tag.name} — {s.format('page_of', n=n, total=total)}"
-        base = _base(site, s, site.config.language, "tag", title, "", site.absolute_url(url(n)))
+    for n, ids in enumerate(pages, 1):
+        url = page_url(tag.url, n)
+        base = _base(
+            site, s, site.config.language, "tag", page_title(tag.name, n, total, s), "", site.absolute_url(url)
+        )
         base["feeds"] = base["feeds"] + feeds
         context = ListContext(
             **base,
             heading=tag.name,
             articles=[summary_view(site, site.pages[i], s) for i in ids],
-            pagination=PaginationView(
-                current=n,
-                total=total,
-                prev_url=url(n - 1) if n > 1 else None,
-                next_url=url(n + 1) if n < total else None,
-            ),
+            pagination=pagination(tag.url, n, total),
             tag=TagLinkView(name=tag.name, url=tag.url, count=len(tag.page_ids)),
         )
-        out_path = url(n)[len(site.config.base_path) :] + "index.html"
-        outputs.append(_render(theme, "tag.html", context, out_path, f"tag {tag.name}"))
+        outputs.append(_render(theme, "tag.html", context, out_path(site, url), f"tag {tag.name}"))
     return outputs
 
 
@@ -213,7 +204,7 @@ def _json_ld(site: Site, page: Page, description: str, canonical: str) -> dict[s
     return data
 
 
-def _render(theme: Theme, name: str, context: Mapping[str, Any], out_path: str, source: str) -> Output:
+def _render(theme: Theme, name: str, context: Mapping[str, Any], target: str, source: str) -> Output:
     """Render a template; any failure inside it names the template line and the page."""
     template = theme.template(name)
     try:
@@ -228,7 +219,7 @@ def _render(theme: Theme, name: str, context: Mapping[str, Any], out_path: str, 
         raise TemplateError(
             f"{message} (while rendering {source})", path=path, line=line, source_line=_template_line(filename, line)
         ) from exc
-    return Output(out_path=out_path, data=html.encode("utf-8"), source=source)
+    return Output(out_path=target, data=html.encode("utf-8"), source=source)
 
 
 def _template_line(filename: str | None, line: int | None) -> str | None:
