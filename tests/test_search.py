@@ -1,20 +1,30 @@
-"""The search index (lunr.py + the Ukrainian pipeline) and the search page, checked in Python."""
+"""The search index (lunr.py + the Ukrainian pipeline, shipped as shards) and the search page, checked in Python."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from lunr.index import Index
-from lunr.query import Query, QueryPresence
 
+from sitegen import text
 from sitegen.build import BuildOptions, build
-from sitegen.render.search import FIELDS, LEAD_WORDS, SearchDocument, build_index, compact_index, lead_words
+from sitegen.render import search_files
+from sitegen.render.search import (
+    FIELDS,
+    LEAD_WORDS,
+    PIPELINE,
+    SearchDocument,
+    build_index,
+    lead_words,
+    render_search_index,
+    store_rows,
+)
+from sitegen.render.search_files import DOCS_PER_FILE, FIELD, FORMAT, render_search_files, term_order
 from sitegen.text import terms
+from tests.search_files import QUERIES, Shipped, answers, fixture_docs, from_outputs, lunr_form, read_shipped, refs
 
 SITE = """
 -- seeds/2026/02/ukraine.md --
@@ -44,122 +54,98 @@ summary: "Секретне слово квазіморфізм."
 """
 
 
-def index_file(out: Path) -> dict[str, Any]:
-    found = list((out / "search").glob("index.*.json"))
-    assert len(found) == 1, found
-    data: dict[str, Any] = json.loads(found[0].read_text(encoding="utf-8"))
-    return data
-
-
-def expand(compact: dict[str, Any]) -> dict[str, Any]:
-    """lunr's serialized form of a compact index: the postings rebuilt from the field vectors (as search-index.js)."""
-    postings: dict[int, dict[str, Any]] = {
-        i: {"_index": i, **{f: {} for f in compact["fields"]}} for i in range(len(compact["terms"]))
-    }
-    for field_ref, elements in compact["fieldVectors"]:
-        field, ref = field_ref.split("/", 1)
-        for term_index in elements[::2]:
-            postings[term_index][field][ref] = {}
-    inverted = sorted(([compact["terms"][i], p] for i, p in postings.items()), key=lambda tp: tp[0])
-    rest = {k: v for k, v in compact.items() if k != "terms"}
-    return {**rest, "invertedIndex": inverted}
-
-
-def ask(compact: dict[str, Any], clauses: Sequence[tuple[str, bool]], required: bool = True) -> list[str]:
-    """Refs for terms (term, prefix?) queried through lunr.py's API, as search.js queries lunr.js."""
-    index = Index.load(expand(compact))
-    query = index.create_query()
-    for term, prefix in clauses:
-        query.term(
-            term,
-            use_pipeline=False,
-            presence=QueryPresence.REQUIRED if required else QueryPresence.OPTIONAL,
-            wildcard=Query.WILDCARD_TRAILING if prefix else Query.WILDCARD_NONE,
-        )
-    return [r["ref"] for r in index.query(query)]
-
-
 def words(text: str) -> list[tuple[str, bool]]:
     return [(t, False) for t in terms(text)]
 
 
 @pytest.fixture
-def built(make_site: Callable[[str], Path]) -> tuple[Path, dict[str, Any]]:
+def built(make_site: Callable[[str], Path]) -> tuple[Path, Shipped]:
     site = make_site(SITE)
     out = build(site, BuildOptions()).out_dir
-    return out, index_file(out)
+    return out, read_shipped(out)
 
 
-def test_search_index_has_pipeline_index_and_store(built: tuple[Path, dict[str, Any]]) -> None:
-    _, data = built
-    assert data["pipeline"]["name"] == "uk-text"
-    assert data["index"]["pipeline"] == ["uk-normalize", "uk-stopwords", "uk-stemmer"]
-    assert data["index"]["fields"] == [name for name, _ in FIELDS]
-    docs = data["store"]["docs"]
-    assert [d[0] for d in docs] == [
-        "Переговори з Кремлем? Генсек відповів",
+def test_search_manifest_names_pipeline_shards_and_documents(built: tuple[Path, Shipped]) -> None:
+    _, shipped = built
+    manifest = shipped.manifest
+    assert manifest["format"] == FORMAT
+    assert manifest["pipeline"] == text.SPEC and manifest["pipeline"]["name"] == "uk-text"
+    assert manifest["lunr"] == {"version": "2.3.9", "fields": [FIELD], "pipeline": [label for _, label in PIPELINE]}
+    assert manifest["indexed_fields"] == [name for name, _ in FIELDS]
+    assert [first for first, _ in manifest["shards"]] == [shard["terms"][0] for shard in shipped.shards]
+    assert manifest["documents"] == {"count": 2, "per_file": DOCS_PER_FILE, "files": manifest["documents"]["files"]}
+    assert len(manifest["documents"]["files"]) == 1
+
+
+def test_search_store_rows_count_from_the_oldest_article(built: tuple[Path, Shipped]) -> None:
+    _, shipped = built
+    rows = shipped.rows
+    assert [r[0] for r in rows] == [
         "НАТО може стати «тилом» для миротворців в Україні",
+        "Переговори з Кремлем? Генсек відповів",
     ]
-    title, url, date, date_text, summary, tag_ids = docs[1]
+    title, url, date, date_text, summary, tags = rows[0]
     assert (date, date_text) == ("2026-02-10", "10 лютого 2026")
     assert url.startswith("/2026/02/nato-mozhe-staty-tylom") and summary.startswith("Делегації")
-    assert [data["store"]["tags"][i][0] for i in tag_ids] == ["НАТО", "Україна"]
-    assert data["store"]["tags"][tag_ids[0]][1] == "/tags/nato/"
+    assert tags == [["НАТО", "/tags/nato/"], ["Україна", "/tags/ukraina/"]]
+    postings = [shard["postings"] for shard in shipped.shards]
+    refs = {sum(flat[0 : k + 1 : 2]) for shard in postings for flat in shard for k in range(0, len(flat), 2)}
+    assert refs == {0, 1}
 
 
-def test_search_index_refs_are_numbers_in_store_order(built: tuple[Path, dict[str, Any]]) -> None:
-    _, data = built
-    refs = {field_ref.split("/", 1)[1] for field_ref, _ in data["index"]["fieldVectors"]}
-    assert refs == {"0", "1"}
-
-
-def test_search_drafts_never_reach_the_index(built: tuple[Path, dict[str, Any]]) -> None:
-    out, data = built
-    raw = next((out / "search").glob("index.*.json")).read_text(encoding="utf-8")
-    assert "квазіморф" not in raw.lower() and "Таємна" not in raw
-    assert ask(data["index"], words("квазіморфізм")) == []
+def test_search_drafts_never_reach_the_index(built: tuple[Path, Shipped]) -> None:
+    out, shipped = built
+    for path in (out / "search").iterdir():
+        raw = path.read_text(encoding="utf-8")
+        assert "квазіморф" not in raw.lower() and "Таємна" not in raw, path
+    assert refs(lunr_form(shipped), words("квазіморфізм")) == []
 
 
 @pytest.mark.parametrize(
-    ("query", "refs"),
+    ("query", "found"),
     [
-        ("Україна", ["1"]),
-        ("України", ["1"]),
-        ("переговорів", ["0"]),
-        ("переговори", ["0"]),
-        ("Рютте", ["0"]),
-        ("пам'ять", ["1"]),
-        ("памʼять", ["1"]),
-        ("грунт", ["1"]),
-        ("ҐРУНТ", ["1"]),
-        ("getty image", ["1"]),
-        ("Кремль", ["0"]),
-        ("Брюссель", ["1"]),
+        ("Україна", ["0"]),
+        ("України", ["0"]),
+        ("переговорів", ["1"]),
+        ("переговори", ["1"]),
+        ("Рютте", ["1"]),
+        ("пам'ять", ["0"]),
+        ("памʼять", ["0"]),
+        ("грунт", ["0"]),
+        ("ҐРУНТ", ["0"]),
+        ("getty image", ["0"]),
+        ("Кремль", ["1"]),
+        ("Брюссель", ["0"]),
         ("Києва", []),
     ],
 )
-def test_search_index_finds_other_word_forms(built: tuple[Path, dict[str, Any]], query: str, refs: list[str]) -> None:
-    _, data = built
-    assert ask(data["index"], words(query)) == refs
+def test_search_index_finds_other_word_forms(built: tuple[Path, Shipped], query: str, found: list[str]) -> None:
+    _, shipped = built
+    assert refs(lunr_form(shipped), words(query)) == found
 
 
-def test_search_index_prefix_of_the_last_word(built: tuple[Path, dict[str, Any]]) -> None:
-    _, data = built
-    assert ask(data["index"], [("укра", True)]) == ["1"]
-    assert ask(data["index"], [("рютт", False), ("перего", True)]) == ["0"]
+def test_search_index_prefix_of_the_last_word(built: tuple[Path, Shipped]) -> None:
+    _, shipped = built
+    assert refs(lunr_form(shipped), [("укра", True)]) == ["0"]
+    assert refs(lunr_form(shipped), [("рютт", False), ("перего", True)]) == ["1"]
 
 
-def test_search_index_file_is_fingerprinted_and_loaded_only_by_the_search_page(
-    built: tuple[Path, dict[str, Any]],
-) -> None:
-    out, _ = built
-    name = next((out / "search").glob("index.*.json")).name
-    assert re.fullmatch(r"index\.[0-9a-f]{10}\.json", name)
+def test_search_files_are_fingerprinted_and_loaded_only_by_the_search_page(built: tuple[Path, Shipped]) -> None:
+    out, shipped = built
+    names = sorted(p.name for p in (out / "search").iterdir() if p.name != "index.html")
+    assert len(names) == 3 and all(
+        re.fullmatch(r"(index|terms)\.[0-9a-f]{10}\.json|docs\.[0-9a-f]{10}\.txt", n) for n in names
+    )
+    [manifest] = [n for n in names if n.startswith("index.")]
+    search_page = (out / "search" / "index.html").read_text(encoding="utf-8")
+    assert f'data-index-url="/search/{manifest}"' in search_page
+    for name in shipped.manifest["documents"]["files"]:  # loaded whatever the query: preloaded
+        assert f'<link rel="preload" href="/search/{name}" as="fetch" crossorigin>' in search_page
     for page in out.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        has_index = name in html
-        assert has_index == (page == out / "search" / "index.html"), page
-        assert ("lunr.min" in html) == has_index, page
+        on_search_page = page == out / "search" / "index.html"
+        assert (manifest in html) == on_search_page, page
+        assert ("lunr.min" in html) == on_search_page, page
         # every page has the header search form, a plain GET form to /search/
         assert '<form class="search-form search-form-header" role="search" action="/search/" method="get">' in html
 
@@ -171,12 +157,12 @@ def test_search_page_works_under_a_base_path(make_site: Callable[[str], Path]) -
     assert 'data-index-url="/digest/search/index.' in html
     assert 'action="/digest/search/"' in html
     assert 'src="/digest/assets/js/search.' in html
-    store = index_file(out)["store"]
-    assert all(d[1].startswith("/digest/2026/02/") for d in store["docs"])
-    assert all(t[1].startswith("/digest/tags/") for t in store["tags"])
+    rows = read_shipped(out).rows
+    assert rows and all(r[1].startswith("/digest/2026/02/") for r in rows)
+    assert all(tag[1].startswith("/digest/tags/") for r in rows for tag in r[5])
 
 
-def test_search_page_has_no_inline_script_and_plural_data(built: tuple[Path, dict[str, Any]]) -> None:
+def test_search_page_has_no_inline_script_and_plural_data(built: tuple[Path, Shipped]) -> None:
     out, _ = built
     html = (out / "search" / "index.html").read_text(encoding="utf-8")
     assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []
@@ -191,27 +177,62 @@ def test_search_lead_is_the_first_words() -> None:
     assert lead_words("Коротко.\nІ все") == "Коротко. І все"
 
 
-def test_search_compact_index_is_lossless() -> None:
-    docs = [
-        SearchDocument("Україна і НАТО", "/a/", "2026-02-10", "", "Переговори в Брюсселі", (("НАТО", "/t/"),), "Рютте"),
-        SearchDocument("Рютте про переговори", "/b/", "2026-02-11", "", "Без НАТО", (), "Україна"),
-    ]
+def test_search_shipped_index_answers_as_lunr_with_every_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One field of summed scores, cut into many shards, gives lunr.py's refs and scores of the four-field index."""
+    monkeypatch.setattr(search_files, "SHARD_BYTES", 300)
+    docs = fixture_docs()
     full = json.loads(json.dumps(build_index(docs)))
-    compact = compact_index(full)
-    assert "invertedIndex" not in compact and len(compact["terms"]) == len(full["invertedIndex"])
-    assert expand(compact) == full
+    shipped = from_outputs(render_search_files(full, store_rows(docs)))
+    assert len(shipped.manifest["shards"]) > 20
+    one_field = lunr_form(shipped)
+    assert len(one_field["invertedIndex"]) == len(full["invertedIndex"])
+    for clauses, required in QUERIES:
+        expected = answers(full, clauses, required)
+        assert answers(one_field, clauses, required) == expected, clauses
+    assert sum(1 for clauses, required in QUERIES if answers(full, clauses, required)) >= 9
+
+
+def test_search_shards_hold_sorted_runs_of_terms(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_files, "SHARD_BYTES", 300)
+    docs = fixture_docs()
+    full = build_index(docs)
+    shipped = from_outputs(render_search_files(full, store_rows(docs)))
+    runs = [shard["terms"] for shard in shipped.shards]
+    assert [run[0] for run in runs] == [first for first, _ in shipped.manifest["shards"]]
+    every = [term for run in runs for term in run]
+    assert every == sorted((term for term, _ in full["invertedIndex"]), key=term_order)
+    assert all(len(shard["postings"]) == len(shard["terms"]) for shard in shipped.shards)
+
+
+def test_search_term_order_is_javascripts() -> None:
+    """UTF-16 code units: a character above U+FFFF sorts below U+FFFF, as JavaScript compares strings."""
+    assert sorted(["\uffff", "𝐁", "б"], key=term_order) == ["б", "𝐁", "\uffff"]
+    assert sorted(["\uffff", "𝐁", "б"]) == ["б", "\uffff", "𝐁"]  # code points: not the browser's order
+
+
+def test_search_document_files_split_by_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_files, "DOCS_PER_FILE", 16)
+    docs = fixture_docs(40)
+    shipped = from_outputs(render_search_index(docs))
+    assert shipped.manifest["documents"]["count"] == 40 and len(shipped.manifest["documents"]["files"]) == 3
+    assert [r[1] for r in shipped.rows] == [d.url for d in reversed(docs)]  # refs count from the oldest
 
 
 def test_search_index_same_docs_same_bytes() -> None:
     doc = SearchDocument("Україна", "/a/", "2026-02-10", "10 лютого 2026", "Лід", (("НАТО", "/tags/nato/"),), "Текст")
-    assert json.dumps(build_index([doc, doc])) == json.dumps(build_index([doc, doc]))
+    first, again = render_search_index([doc, doc]), render_search_index([doc, doc])
+    assert [(o.out_path, o.data) for o in first.outputs] == [(o.out_path, o.data) for o in again.outputs]
 
 
 def test_search_index_of_an_empty_site_loads(make_site: Callable[[str], Path]) -> None:
     out = build(make_site(""), BuildOptions()).out_dir
-    data = index_file(out)
-    assert data["store"] == {"docs": [], "tags": []}
-    assert ask(data["index"], [("україн", False)]) == []
+    shipped = read_shipped(out)
+    assert shipped.manifest["shards"] == [] and shipped.manifest["documents"] == {
+        "count": 0,
+        "per_file": DOCS_PER_FILE,
+        "files": [],
+    }
+    assert refs(lunr_form(shipped), [("україн", False)]) == []
 
 
 def test_search_index_of_pretokenized_fields_equals_lunr_on_raw_text() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -124,12 +124,16 @@ def render_tag_pages(site: Site, theme: Theme, tag: Tag) -> list[Output]:
     return outputs
 
 
-def render_search_page(site: Site, theme: Theme, index_url: str) -> Output:
-    """`/search/`: the form (works without JavaScript) and the place the search script puts results."""
+def render_search_page(site: Site, theme: Theme, index_url: str, preload_urls: Sequence[str]) -> Output:
+    """`/search/`: the form (works without JavaScript) and the place the search script puts results.
+
+    `index_url`: the search index's manifest; `preload_urls`: the files the script loads before any query.
+    """
     s = theme.strings_for(site.config.language)
     context = SearchContext(
         **_base(site, s, site.config.language, "search", s.nav_search, "", site.absolute_url(site.url("search/"))),
         index_url=index_url,
+        preload_urls=list(preload_urls),
         plural_categories=s.plural_categories(200),
     )
     return _render(theme, "search.html", context, "search/index.html", "search")

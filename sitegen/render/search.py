@@ -1,16 +1,16 @@
-"""The search index: lunr.py with the Ukrainian pipeline, plus a small document store, as one JSON file.
+"""The search index: lunr.py with the Ukrainian pipeline, plus a small document store.
 
 The index is lunr's own serialized form, built with the `sitegen.text` pipeline registered under the
 labels `uk-normalize`, `uk-stopwords` and `uk-stemmer`; the theme's `uk-text.js` registers the same
 labels in lunr.js, so the browser runs the very same steps on a query (search-uk.md §4.1). Indexed:
 title (boost 10), tags (5), summary (3) and the lead of the body (1), under numeric refs that index
-the document store. Drafts never get here: they are gone from the `Site` already.
+the document store (the oldest article is `"0"`). Drafts never get here: they are gone from the
+`Site` already. How the index travels to the browser, cut into files a query fetches a few of:
+`search_files.py`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +21,7 @@ from lunr.token import Token
 
 from sitegen import text
 from sitegen.content.model import Page, Site
-from sitegen.render.output import Output
+from sitegen.render.search_files import SearchFiles, StoreRow, render_search_files
 from sitegen.render.strings import Strings
 
 FIELDS: tuple[tuple[str, int], ...] = (("title", 10), ("tags", 5), ("summary", 3), ("lead", 1))
@@ -31,7 +31,6 @@ LEAD_WORDS = 60
 keep a 5,000-article digest under 400 B gzip per article, benchmarks/RESULTS.md)."""
 STORE_SUMMARY = 240
 """Characters of the summary the document store keeps for the result list."""
-INDEX_DIR = "search"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,44 +134,15 @@ def _short(summary: str) -> str:
     return summary if len(summary) <= STORE_SUMMARY else summary[:STORE_SUMMARY].rsplit(" ", 1)[0] + "…"
 
 
-def document_store(docs: Sequence[SearchDocument]) -> dict[str, Any]:
-    """What the result list shows, by ref: `docs[ref] = [title, url, date, date_text, summary, [tag ids]]`.
+def store_rows(docs: Sequence[SearchDocument]) -> list[StoreRow]:
+    """What the result list shows of each document, by ref."""
+    return [([d.title, d.url, d.date, d.date_text, _short(d.summary)], d.tags) for d in docs]
 
-    Tags are listed once (`tags[id] = [name, url]`), dates shown as the pages show them.
+
+def render_search_index(docs: Sequence[SearchDocument]) -> SearchFiles:
+    """The search index of `docs` (newest first) as the site ships it: a manifest, term shards, document files.
+
+    Refs count from the oldest document, so adding an article leaves the others' refs alone.
     """
-    tag_ids: dict[tuple[str, str], int] = {}
-    rows = []
-    for d in docs:
-        ids = [tag_ids.setdefault(tag, len(tag_ids)) for tag in d.tags]
-        rows.append([d.title, d.url, d.date, d.date_text, _short(d.summary), ids])
-    return {"docs": rows, "tags": [list(tag) for tag in tag_ids]}
-
-
-def compact_index(serialized: dict[str, Any]) -> dict[str, Any]:
-    """lunr's serialized index without the postings of its inverted index, which the field vectors imply.
-
-    `terms[i]` is the term whose `_index` is i. `search-index.js` rebuilds a posting when a query
-    first needs it; parsing every posting as JSON took most of the time to open /search/ and
-    a third of the file's gzip bytes (benchmarks/RESULTS.md).
-    """
-    terms = [""] * len(serialized["invertedIndex"])
-    for term, posting in serialized["invertedIndex"]:
-        terms[posting["_index"]] = term
-    return {
-        "version": serialized["version"],
-        "fields": serialized["fields"],
-        "fieldVectors": serialized["fieldVectors"],
-        "pipeline": serialized["pipeline"],
-        "terms": terms,
-    }
-
-
-def render_search_index(docs: Sequence[SearchDocument]) -> Output:
-    """`search/index.<hash>.json`: the pipeline's data, the lunr index and the document store.
-
-    One file, so the browser's pipeline code always gets the data and index of the same build.
-    """
-    payload = {"pipeline": text.SPEC, "index": compact_index(build_index(docs)), "store": document_store(docs)}
-    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    digest = hashlib.sha256(data).hexdigest()[:10]
-    return Output(out_path=f"{INDEX_DIR}/index.{digest}.json", data=data, source="search index")
+    oldest_first = docs[::-1]
+    return render_search_files(build_index(oldest_first), store_rows(oldest_first))

@@ -263,7 +263,12 @@ def render_site(
         *feeds,
         sitemap,
         render_robots(site),
-        search_index,
-        render_search_page(site, theme, site.url(search_index.out_path)),
+        *search_index.outputs,
+        render_search_page(
+            site,
+            theme,
+            site.url(search_index.manifest.out_path),
+            [site.url(o.out_path) for o in search_index.documents],
+        ),
         *theme.assets.values(),
     ]

@@ -128,7 +128,9 @@ class TagIndexContext(BaseContext):
 
 class SearchContext(BaseContext):
     index_url: str
-    """The fingerprinted search index file, loaded by the theme's search script."""
+    """The search index's manifest (fingerprinted), which the theme's search script opens."""
+    preload_urls: list[str]
+    """Search files the script loads whatever the query: the manifest's document files."""
     plural_categories: str
     """CLDR plural category of the counts 0-199, one letter each (`z`ero, `o`ne, `t`wo, `f`ew, `m`any,
     `x` other); a count n >= 200 takes that of 100 + n % 100, exact for rules that look at n % 100."""

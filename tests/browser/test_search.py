@@ -7,15 +7,21 @@ must be inside `[data-search-results]`; no query may run a script or break the p
 from __future__ import annotations
 
 import functools
+import json
+import re
 import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
-from urllib.parse import quote
+from pathlib import Path
+from urllib.parse import quote, urljoin
+from urllib.request import urlopen
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from sitegen.build import BuildOptions, build
+from sitegen.render import search_files
+from sitegen.render.search_files import SHARD_BYTES
 from tests.browser.conftest import _QuietHandler
 from tests.conftest import write_tree
 
@@ -84,21 +90,28 @@ TITLES = {
 }
 
 
-@pytest.fixture(scope="module")
-def fixture_digest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The fixture digest built under the base path `/digest/` and served; yields its search URL."""
-    root = tmp_path_factory.mktemp("search-site")
-    site = write_tree(root / "src", FIXTURE_SITE)
+def serve_digest(root: Path, txtar: str, shard_bytes: int = SHARD_BYTES) -> Iterator[str]:
+    """The site built under the base path `/digest/` (its index cut in shards of about `shard_bytes`)
+    and served from `root`; yields its search URL."""
+    site = write_tree(root / "src", txtar)
     served = root / "www"
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(served)))
     base = f"http://127.0.0.1:{server.server_address[1]}/digest/"
     served.mkdir()
-    build(site, BuildOptions(out_dir=served / "digest", base_url=base))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_files, "SHARD_BYTES", shard_bytes)
+        build(site, BuildOptions(out_dir=served / "digest", base_url=base))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield base + "search/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def fixture_digest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture digest, its index in many small shards, so queries and prefixes cross shards."""
+    yield from serve_digest(tmp_path_factory.mktemp("search-site"), FIXTURE_SITE, shard_bytes=60)
 
 
 class Watched:
@@ -268,3 +281,79 @@ def test_search_example_digest(watched: Watched, served_site: str) -> None:
     assert titles == ["Переговори з Кремлем? Генсек НАТО відповів, чи підтримує відновлення контактів"]
     status, titles = watched.search(served_site + "search/", "<img src=x onerror=alert(1)>")
     assert titles == [] and status.startswith("Нічого не знайдено")
+
+
+def test_search_fixture_index_is_in_many_shards(fixture_digest: str) -> None:
+    """(So the tests above cross shards: a query fetches several, a prefix spans them.)"""
+    with urlopen(fixture_digest) as page:
+        index_url = re.search(r'data-index-url="([^"]+)"', page.read().decode("utf-8"))
+    assert index_url is not None
+    with urlopen(urljoin(fixture_digest, index_url.group(1))) as manifest:
+        assert len(json.load(manifest)["shards"]) >= 8
+
+
+PAGED_SITE = "-- sitegen.yaml --\ntitle: Сторінки\nbase_url: https://example.org/digest/\n" + "".join(
+    f"""-- seeds/2026/03/odesa-{n:02d}.md --
+---
+title: "Одеса, вечір {n}"
+date: 2026-03-{n:02d}T10:00:00+02:00
+tags: [Одеса]
+summary: "Новини Одеси."
+---
+Текст.
+"""
+    for n in range(1, 26)
+)
+
+
+@pytest.fixture(scope="module")
+def paged_digest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """25 articles alike but for their titles' numbers and dates."""
+    yield from serve_digest(tmp_path_factory.mktemp("paged-site"), PAGED_SITE)
+
+
+def test_search_shows_twenty_then_more_newest_first(watched: Watched, paged_digest: str) -> None:
+    status, titles = watched.search(paged_digest, "одеса")
+    assert status == "Знайдено 25 статей"
+    assert titles == [f"Одеса, вечір {n}" for n in range(25, 5, -1)]  # equal scores: the newest first
+    more = watched.page.locator("[data-search-results] .search-more")
+    more.click()
+    watched.page.wait_for_function("() => document.querySelectorAll('.search-list > li').length === 25")
+    assert watched.titles()[20:] == [f"Одеса, вечір {n}" for n in range(5, 0, -1)]
+    assert more.is_hidden()
+
+
+def test_search_missing_index_file_says_so(browser: Browser, tmp_path: Path) -> None:
+    """A term shard gone from the host: that query says search failed; a query of other shards works."""
+    site = write_tree(tmp_path / "src", FIXTURE_SITE)
+    out = tmp_path / "www"
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_files, "SHARD_BYTES", 60)
+        build(site, BuildOptions(out_dir=out, base_url=base))
+    [manifest] = (out / "search").glob("index.*.json")
+    for _, name in json.loads(manifest.read_bytes())["shards"]:
+        if "україн" in json.loads((out / "search" / name).read_bytes())["terms"]:
+            (out / "search" / name).unlink()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(base + "search/?q=" + quote("Україна"))
+        page.wait_for_selector("[data-search-error]", state="attached")
+        assert page.inner_text("[data-search-status]") == (
+            "Не вдалося завантажити пошук. Оновіть сторінку або скористайтеся тегами."
+        )
+        assert "HTTP 404" in (page.get_attribute("[data-search-results]", "data-search-error") or "")
+        page.fill("[data-search-input]", "Рютте")
+        page.press("[data-search-input]", "Enter")
+        page.wait_for_selector("[data-search-results]:not([data-search-error]) li", state="attached")
+        assert page.inner_text("[data-search-status]") == "Знайдено 1 статтю"
+        assert errors == []
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()

@@ -12,15 +12,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from lunr.index import Index
 from lunr.pipeline import Pipeline
-from lunr.query import Query, QueryPresence
 from lunr.token import Token
 from playwright.sync_api import Browser, Page
 
 from sitegen import text
-from sitegen.render.search import PIPELINE, SearchDocument, build_index, compact_index, lead_words
+from sitegen.render import search_files
+from sitegen.render.search import PIPELINE, build_index, store_rows
+from sitegen.render.search_files import render_search_files
 from tests.conftest import FIXTURES, REPO
+from tests.search_files import QUERIES, answers, fixture_docs, from_outputs
 
 JS = REPO / "themes" / "default" / "static" / "js"
 FORMS = (FIXTURES / "text" / "uk_word_forms.txt").read_text(encoding="utf-8").split()
@@ -86,80 +87,102 @@ def test_search_parity_lunr_pipelines(js: Page) -> None:
     assert got == py
 
 
-def fixture_docs() -> list[SearchDocument]:
-    """60 articles cut from the example digest's pages, with their words shuffled between fields."""
-    body = " ".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "seeds").rglob("*.md")))
-    words = body.split()
-    docs = []
-    for i in range(60):
-        chunk = words[i * 37 : i * 37 + 140] or words[:140]
-        docs.append(
-            SearchDocument(
-                title=" ".join(chunk[:9]),
-                url=f"/a/{i}/",
-                date=f"2026-02-{1 + i % 28:02d}",
-                date_text="",
-                summary=" ".join(chunk[9:40]),
-                tags=tuple((w, f"/tags/{w}/") for w in chunk[40:43]),
-                lead=lead_words(" ".join(chunk[43:])),
-            )
-        )
-    return docs
-
-
-QUERIES: list[tuple[list[tuple[str, bool]], bool]] = [
-    ([("україн", False)], True),
-    ([("переговор", False)], True),
-    ([("рютт", False)], True),
-    ([("нат", False), ("безпек", False)], True),
-    ([("нат", False), ("безпек", False)], False),
-    ([("макрон", False), ("путін", False)], False),
-    ([("укр", True)], True),
-    ([("делегац", False), ("брюс", True)], True),
-    ([("getty", False)], True),
-    ([("зебр", False)], True),
-]
-
-
 def python_answers(serialized: dict[str, Any]) -> list[list[tuple[str, float]]]:
-    index = Index.load(serialized)
-    answers = []
-    for clauses, required in QUERIES:
-        query = index.create_query()
-        for term, prefix in clauses:
-            query.term(
-                term,
-                use_pipeline=False,
-                presence=QueryPresence.REQUIRED if required else QueryPresence.OPTIONAL,
-                wildcard=Query.WILDCARD_TRAILING if prefix else Query.WILDCARD_NONE,
-            )
-        answers.append(sorted(((r["ref"], round(r["score"], 9)) for r in index.query(query)), key=rank))
-    return answers
+    """lunr.py's answers to QUERIES from lunr's own serialized index of every field."""
+    return [answers(serialized, clauses, required) for clauses, required in QUERIES]
+
+
+ASK_SHIPPED = """async ([spec, manifest, files, queries, fresh]) => {
+  sitegenText.install(lunr, spec);
+  const fetched = [];
+  const get = url => {
+    const name = url.split("/").pop();
+    if (name.startsWith("terms.")) fetched.push(name);
+    return name in files
+      ? Promise.resolve({ json: async () => JSON.parse(files[name]), text: async () => files[name] })
+      : Promise.reject(new Error("no " + name));
+  };
+  const result = [];
+  const open = () => sitegenSearchIndex.open(lunr, manifest, "http://sitegen.test/search/index.json", get);
+  let index = open();
+  for (const [clauses, required] of queries) {
+    if (fresh) index = open();  /* what one query fetches; else the shards add up, as on the page */
+    fetched.length = 0;
+    const idx = await index.index(clauses.map(([term, prefix]) => ({ term, prefix })));
+    const hits = idx.query(q => clauses.forEach(([term, prefix]) => q.term(term, {
+      usePipeline: false,
+      presence: required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL,
+      wildcard: prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
+    })));
+    result.push({ hits: hits.map(r => [r.ref, Math.round(r.score * 1e9) / 1e9]), fetched: fetched.slice() });
+  }
+  return result;
+}"""
 
 
 def rank(hit: tuple[str, float]) -> tuple[float, int]:
-    return (-hit[1], int(hit[0]))
+    return (-hit[1], -int(hit[0]))
 
 
-@pytest.mark.parametrize("form", ["lunr", "compact"])
-def test_search_parity_python_index_answers_alike_in_the_browser(js: Page, form: str) -> None:
-    """lunr.py's answers, and lunr.js's from lunr's own serialized form and from the compact form the site ships."""
+def test_search_parity_lunr_form_answers_alike_in_the_browser(js: Page) -> None:
+    """lunr.py's index, loaded whole by lunr.js (`lunr.Index.load`), answers as lunr.py does."""
     serialized = json.loads(json.dumps(build_index(fixture_docs())))
     expected = python_answers(serialized)
-    assert sum(1 for a in expected if a) >= 8  # the queries do find things
-    shipped = serialized if form == "lunr" else compact_index(serialized)
+    assert sum(1 for a in expected if a) >= 9  # the queries do find things
     got = js.evaluate(
         """([spec, serialized, queries]) => {
           sitegenText.install(lunr, spec);
-          const idx = serialized.invertedIndex
-            ? lunr.Index.load(serialized)
-            : sitegenSearchIndex.load(lunr, serialized);
+          const idx = lunr.Index.load(serialized);
           return queries.map(([clauses, required]) => idx.query(q => clauses.forEach(([term, prefix]) => q.term(term, {
             usePipeline: false,
             presence: required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL,
             wildcard: prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
           }))).map(r => [r.ref, Math.round(r.score * 1e9) / 1e9]));
         }""",
-        [text.SPEC, shipped, QUERIES],
+        [text.SPEC, serialized, QUERIES],
     )
     assert [sorted((tuple(h) for h in a), key=rank) for a in got] == expected
+
+
+@pytest.mark.parametrize("shard_bytes", [300, search_files.SHARD_BYTES])
+def test_search_parity_shipped_index_answers_alike_in_the_browser(
+    js: Page, monkeypatch: pytest.MonkeyPatch, shard_bytes: int
+) -> None:
+    """The index as the site ships it, opened by search-index.js shard by shard, answers as lunr.py's whole index."""
+    monkeypatch.setattr(search_files, "SHARD_BYTES", shard_bytes)
+    docs = fixture_docs()
+    serialized = json.loads(json.dumps(build_index(docs)))
+    shipped = from_outputs(render_search_files(serialized, store_rows(docs)))
+    files = {name: data.decode("utf-8") for name, data in shipped.files.items()}
+    expected = python_answers(serialized)
+    got = js.evaluate(ASK_SHIPPED, [text.SPEC, shipped.manifest, files, QUERIES, True])
+    assert [sorted((tuple(h) for h in a["hits"]), key=rank) for a in got] == expected
+    one_page = js.evaluate(ASK_SHIPPED, [text.SPEC, shipped.manifest, files, QUERIES, False])
+    assert [sorted((tuple(h) for h in a["hits"]), key=rank) for a in one_page] == expected
+    if shard_bytes == 300:  # many shards: a query fetches only those its terms can be in
+        shards = shipped.manifest["shards"]
+        runs = [shard["terms"] for shard in shipped.shards]
+        assert len(shards) > 20
+        assert got[0]["fetched"] == [name for (_, name), run in zip(shards, runs, strict=True) if "україн" in run]
+        with_p = [name for (_, name), run in zip(shards, runs, strict=True) if any(t.startswith("п") for t in run)]
+        assert len(with_p) > 1 and sorted(got[7]["fetched"]) == sorted(with_p)  # п*: every shard with a word in п
+
+
+def test_search_parity_document_rows_in_the_browser(js: Page, monkeypatch: pytest.MonkeyPatch) -> None:
+    """search-index.js gives the store rows of any refs, across document files, as the build wrote them."""
+    monkeypatch.setattr(search_files, "DOCS_PER_FILE", 16)
+    docs = fixture_docs()
+    serialized = build_index(docs)
+    shipped = from_outputs(render_search_files(serialized, store_rows(docs)))
+    assert len(shipped.manifest["documents"]["files"]) == 4
+    files = {name: data.decode("utf-8") for name, data in shipped.files.items()}
+    wanted = [59, 0, 16, 15, 31, 47, 48]
+    got = js.evaluate(
+        """async ([spec, manifest, files, refs]) => {
+          const get = url => Promise.resolve({ text: async () => files[url.split("/").pop()] });
+          const index = sitegenSearchIndex.open(lunr, manifest, "http://sitegen.test/search/index.json", get);
+          return await index.documents(refs.map(String));
+        }""",
+        [text.SPEC, shipped.manifest, files, wanted],
+    )
+    assert got == [shipped.rows[ref] for ref in wanted]

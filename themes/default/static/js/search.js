@@ -1,5 +1,5 @@
 /*
- * The search page: loads the index file named by [data-search-results], runs the query of ?q= and of
+ * The search page: opens the index named by [data-search-results], runs the query of ?q= and of
  * the search box as you type, and shows the results.
  *
  * - Queries are built with lunr's API (index.query + term), never its query-string syntax, so text
@@ -7,6 +7,9 @@
  * - Every query word goes through the same Ukrainian pipeline as the index (uk-text.js); all words
  *   are required (AND), the last one as a prefix while it is being typed (not in a submitted query);
  *   if nothing has them all, any word will do (OR), and the page says so.
+ * - Of the index, a query fetches the shards its terms are in (search-index.js); what results show
+ *   of the articles comes from the document files, which load with the page. A newer query
+ *   overtakes an older one still loading; if a file cannot be had, the page says so.
  * - Everything shown is put into the page as text nodes (createElement / textContent), never HTML.
  */
 (function () {
@@ -21,7 +24,7 @@
   var data = box.dataset;
   var categories = data.pluralCategories || "";
   var FORMS = { z: "resultsZero", o: "resultsOne", t: "resultsTwo", f: "resultsFew", m: "resultsMany", x: "resultsOther" };
-  var state = { index: null, text: null, store: null, tags: null, shown: 0, results: [], words: [] };
+  var state = { files: null, text: null, shown: 0, results: [], words: [], run: 0 };
 
   function countText(n) {
     var letter = categories.charAt(n < categories.length ? n : 100 + (n % 100)) || "x";
@@ -54,8 +57,8 @@
     return terms;
   }
 
-  function run(terms, required) {
-    return state.index.query(function (q) {
+  function run(index, terms, required) {
+    return index.query(function (q) {
       terms.forEach(function (t) {
         q.term(t.term, {
           usePipeline: false,
@@ -66,17 +69,15 @@
     });
   }
 
-  /* Ranked refs: by score, ties newest first (refs count from the newest article). */
-  function search(query, typing) {
-    var terms = queryTerms(query, typing);
-    if (!terms.length) return { terms: terms, results: [], any: false };
-    var results = run(terms, true), any = false;
+  /* Ranked refs: by score, ties newest first (refs count from the oldest article). */
+  function search(index, terms) {
+    var results = run(index, terms, true), any = false;
     if (!results.length && terms.length > 1) {
-      results = run(terms, false);
+      results = run(index, terms, false);
       any = results.length > 0;
     }
-    results.sort(function (a, b) { return b.score - a.score || Number(a.ref) - Number(b.ref); });
-    return { terms: terms, results: results, any: any };
+    results.sort(function (a, b) { return b.score - a.score || Number(b.ref) - Number(a.ref); });
+    return { results: results, any: any };
   }
 
   /* `text` as nodes, with the words whose terms match the query wrapped in <mark>. */
@@ -101,8 +102,7 @@
     return parent;
   }
 
-  function resultItem(result, terms) {
-    var doc = state.store[Number(result.ref)];
+  function resultItem(doc, terms) {
     var li = el("li", "teaser");
     var article = li.appendChild(el("article"));
     var h = article.appendChild(el("h2", "teaser-title"));
@@ -116,8 +116,7 @@
     if (doc[5].length) {
       var ul = article.appendChild(el("ul", "tag-list"));
       ul.setAttribute("aria-label", data.tagsLabel || "");
-      doc[5].forEach(function (id) {
-        var tag = state.tags[id];
+      doc[5].forEach(function (tag) {
         var link = ul.appendChild(el("li")).appendChild(el("a"));
         link.href = tag[1];
         highlighted(link, tag[0], terms);
@@ -126,34 +125,70 @@
     return li;
   }
 
-  function showMore(list, more) {
+  /* Appends the next PAGE results (their store rows fetched first); a promise. */
+  function showMore(list, more, run) {
     var end = Math.min(state.shown + PAGE, state.results.length);
-    for (var i = state.shown; i < end; i++) list.appendChild(resultItem(state.results[i], state.words));
-    state.shown = end;
-    more.hidden = end >= state.results.length;
+    var refs = state.results.slice(state.shown, end).map(function (r) { return r.ref; });
+    more.disabled = true;
+    return state.files.documents(refs).then(function (docs) {
+      if (run !== state.run) return;
+      docs.forEach(function (doc) { list.appendChild(resultItem(doc, state.words)); });
+      state.shown = end;
+      more.disabled = false;
+      more.hidden = end >= state.results.length;
+    });
   }
 
+  /* Shows the results of `query`; a promise, settled once they are in the page, overtaken, or failed. */
   function render(query, typing) {
-    var found = search(query, typing);
-    state.results = found.results;
-    state.words = found.terms;
-    state.shown = 0;
-    box.replaceChildren();
-    if (!found.terms.length) {
+    var run = ++state.run;
+    mark("sitegen-search-query");
+    var terms = queryTerms(query, typing);
+    if (!terms.length) {
+      box.replaceChildren();
+      box.removeAttribute("data-search-error");
       status.textContent = "";
-      return;
+      return Promise.resolve();
     }
-    if (!found.results.length) {
-      status.textContent = data.none || "";
-      return;
-    }
-    status.textContent = countText(found.results.length) + (found.any ? ". " + data.anyWord : "");
-    var list = box.appendChild(el("ol", "article-list search-list"));
-    var more = el("button", "search-more", data.more);
-    more.type = "button";
-    more.addEventListener("click", function () { showMore(list, more); });
-    box.appendChild(more);
-    showMore(list, more);
+    return state.files.index(terms).then(function (index) {
+      if (run !== state.run) return;
+      mark("sitegen-search-loaded");
+      var found = search(index, terms);
+      state.results = found.results;
+      state.words = terms;
+      state.shown = 0;
+      if (!found.results.length) {
+        box.replaceChildren();
+        box.removeAttribute("data-search-error");
+        status.textContent = data.none || "";
+        mark("sitegen-search-shown");
+        return;
+      }
+      var list = el("ol", "article-list search-list");
+      var more = el("button", "search-more", data.more);
+      more.type = "button";
+      more.hidden = true;
+      more.addEventListener("click", function () { showMore(list, more, run).catch(failedFor(run)); });
+      return showMore(list, more, run).then(function () {
+        if (run !== state.run) return;
+        status.textContent = countText(found.results.length) + (found.any ? ". " + data.anyWord : "");
+        box.replaceChildren(list, more);
+        box.removeAttribute("data-search-error");
+        mark("sitegen-search-shown");
+      });
+    }).catch(failedFor(run));
+  }
+
+  function failed(error) {
+    status.textContent = data.failed || "";
+    box.setAttribute("data-search-error", String(error));
+  }
+
+  /* `failed`, unless a newer query has taken over since run `run` started. */
+  function failedFor(run) {
+    return function (error) {
+      if (run === state.run) failed(error);
+    };
   }
 
   function remember(query) {
@@ -171,13 +206,10 @@
     }, 80);
   }
 
-  function start(payload) {
+  function start(manifest) {
     mark("sitegen-search-parsed");
-    state.text = self.sitegenText.install(lunr, payload.pipeline);
-    state.index = self.sitegenSearchIndex.load(lunr, payload.index);
-    mark("sitegen-search-loaded");
-    state.store = payload.store.docs;
-    state.tags = payload.store.tags;
+    state.text = self.sitegenText.install(lunr, manifest.pipeline);
+    state.files = self.sitegenSearchIndex.open(lunr, manifest, indexUrl, get);
     input.addEventListener("input", onInput);
     input.form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -185,27 +217,33 @@
       render(input.value, false);
       remember(input.value);
     });
-    render(input.value, false);
-    box.setAttribute("data-search-ready", "");
-    mark("sitegen-search-shown");
+    return render(input.value, false).then(function () {
+      box.setAttribute("data-search-ready", "");
+      idle(function () { state.files.warm().catch(function () {}); }); /* a failure shows when a query needs it */
+    });
   }
 
-  /* Timing marks for benchmarks/search.py (performance.getEntriesByName). */
+  /* Timing marks for benchmarks/search.py (performance.getEntriesByName): manifest parsed, then for
+     each query: started, index ready, results shown. */
   function mark(name) {
     if (window.performance && performance.mark) performance.mark(name);
+  }
+
+  function idle(fn) {
+    if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 1000 }); else setTimeout(fn, 50);
+  }
+
+  /* A promise of the Response for `url` (the mode of the page's preloads, so they are reused). */
+  function get(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status + ": " + url);
+      return response;
+    });
   }
 
   var initial = new URLSearchParams(window.location.search).get("q") || "";
   input.value = initial;
   if (initial) status.textContent = data.loading || "";
-  fetch(data.indexUrl, { credentials: "same-origin" })
-    .then(function (response) {
-      if (!response.ok) throw new Error("HTTP " + response.status);
-      return response.json();
-    })
-    .then(start)
-    .catch(function (error) {
-      status.textContent = data.failed || "";
-      box.setAttribute("data-search-error", String(error));
-    });
+  var indexUrl = new URL(data.indexUrl, window.location.href).toString();
+  get(indexUrl).then(function (response) { return response.json(); }).then(start).catch(failed);
 })();

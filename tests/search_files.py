@@ -1,0 +1,135 @@
+"""Reading the search index a build shipped, and asking it through lunr.py, as search-index.js does in lunr.js."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lunr.index import Index
+from lunr.query import Query, QueryPresence
+
+from sitegen.render.search import SearchDocument, lead_words
+from tests.conftest import REPO
+
+Clauses = Sequence[tuple[str, bool]]
+"""(term, prefix?) of one query, terms already through the pipeline."""
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """The files of one search index: the manifest, and every file it names by name."""
+
+    manifest: dict[str, Any]
+    files: Mapping[str, bytes]
+
+    @property
+    def shards(self) -> list[dict[str, Any]]:
+        return [json.loads(self.files[name]) for _, name in self.manifest["shards"]]
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        """Store rows by ref, tags as [name, url]."""
+        rows = []
+        for name in self.manifest["documents"]["files"]:
+            lines = self.files[name].decode("utf-8").splitlines()
+            tags = json.loads(lines[0])
+            for line in lines[1:]:
+                row = json.loads(line)
+                rows.append([*row[:5], [tags[i] for i in row[5]]])
+        return rows
+
+
+def read_shipped(out: Path) -> Shipped:
+    """The search index of the site built in `out`."""
+    [manifest_file] = (out / "search").glob("index.*.json")
+    manifest = json.loads(manifest_file.read_bytes())
+    names = [name for _, name in manifest["shards"]] + manifest["documents"]["files"]
+    return Shipped(manifest, {name: (out / "search" / name).read_bytes() for name in names})
+
+
+def from_outputs(outputs: Any) -> Shipped:
+    """The same from `render_search_files`' `SearchFiles`, before anything is written."""
+    files = {o.out_path.split("/", 1)[1]: o.data for o in outputs.outputs}
+    return Shipped(json.loads(outputs.manifest.data), files)
+
+
+def lunr_form(shipped: Shipped) -> dict[str, Any]:
+    """lunr's serialized form of the shipped index (one field), which lunr.py's `Index.load` reads."""
+    field = shipped.manifest["lunr"]["fields"][0]
+    inverted: list[list[Any]] = []
+    vectors: dict[int, list[float]] = {}
+    for shard in shipped.shards:
+        for term, flat in zip(shard["terms"], shard["postings"], strict=True):
+            term_index, ref, refs = len(inverted), 0, {}
+            for k in range(0, len(flat), 2):
+                ref += flat[k]
+                refs[str(ref)] = {}
+                vectors.setdefault(ref, []).extend((term_index, flat[k + 1] / 1000))
+            inverted.append([term, {"_index": term_index, field: refs}])
+    inverted.sort(key=lambda tp: tp[0])
+    return {
+        "version": shipped.manifest["lunr"]["version"],
+        "fields": [field],
+        "fieldVectors": [[f"{field}/{ref}", elements] for ref, elements in sorted(vectors.items())],
+        "invertedIndex": inverted,
+        "pipeline": shipped.manifest["lunr"]["pipeline"],
+    }
+
+
+def answers(serialized: dict[str, Any], clauses: Clauses, required: bool = True) -> list[tuple[str, float]]:
+    """(ref, score) of a query through lunr.py's API, as search.js builds it; best first, ties newest first."""
+    index = Index.load(serialized)
+    query = index.create_query()
+    for term, prefix in clauses:
+        query.term(
+            term,
+            use_pipeline=False,
+            presence=QueryPresence.REQUIRED if required else QueryPresence.OPTIONAL,
+            wildcard=Query.WILDCARD_TRAILING if prefix else Query.WILDCARD_NONE,
+        )
+    hits = [(r["ref"], round(r["score"], 9)) for r in index.query(query)]
+    return sorted(hits, key=lambda hit: (-hit[1], -int(hit[0])))
+
+
+def refs(serialized: dict[str, Any], clauses: Clauses, required: bool = True) -> list[str]:
+    return [ref for ref, _ in answers(serialized, clauses, required)]
+
+
+def fixture_docs(count: int = 60) -> list[SearchDocument]:
+    """Articles cut from the example digest's pages, with their words shuffled between fields."""
+    body = " ".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "seeds").rglob("*.md")))
+    words = body.split()
+    docs = []
+    for i in range(count):
+        chunk = words[i * 37 : i * 37 + 140] or words[:140]
+        docs.append(
+            SearchDocument(
+                title=" ".join(chunk[:9]),
+                url=f"/a/{i}/",
+                date=f"2026-02-{1 + i % 28:02d}",
+                date_text="",
+                summary=" ".join(chunk[9:40]),
+                tags=tuple((w, f"/tags/{w}/") for w in chunk[40:43]),
+                lead=lead_words(" ".join(chunk[43:])),
+            )
+        )
+    return docs
+
+
+QUERIES: list[tuple[list[tuple[str, bool]], bool]] = [
+    ([("україн", False)], True),
+    ([("переговор", False)], True),
+    ([("рютт", False)], True),
+    ([("нат", False), ("безпек", False)], True),
+    ([("нат", False), ("безпек", False)], False),
+    ([("макрон", False), ("путін", False)], False),
+    ([("укр", True)], True),
+    ([("п", True)], True),
+    ([("делегац", False), ("брюс", True)], True),
+    ([("getty", False)], True),
+    ([("зебр", False)], True),
+]
+"""Queries as search.js makes them ([(term, prefix?)], all required?), for answers compared across forms."""
