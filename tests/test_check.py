@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -267,3 +268,48 @@ def test_check_missing_search_index_and_draft_in_it(make_site) -> None:
     messages = [p.format() for p in check_site(site, after_build=break_index).problems]
     assert any(m.startswith("/digest/search/: broken data-index-url URL /digest/search/index.") for m in messages)
     assert any(m.startswith('seeds/2026/02/c.md:5: draft "Секретна') and "search/other.json" in m for m in messages)
+
+
+def _search_manifest(out: Path) -> tuple[Path, dict[str, Any]]:
+    [path] = (out / "search").glob("index.*.json")
+    return path, json.loads(path.read_text("utf-8"))
+
+
+def test_check_search_index_missing_shard_bad_order_and_short_document_file(make_site) -> None:
+    site = make_site(CONFIG + LINKED)
+
+    def break_files(out: Path) -> None:
+        path, manifest = _search_manifest(out)
+        [(first, name)] = manifest["shards"]
+        (out / "search" / name).unlink()
+        shard = {"terms": ["яблук", "абрикос"], "postings": [[0, 1000], [1, 500]]}
+        (out / "search" / "terms.bad.json").write_text(json.dumps(shard), "utf-8")
+        manifest["shards"] = [[first, name], ["яблук", "terms.bad.json"]]
+        [docs] = manifest["documents"]["files"]
+        lines = (out / "search" / docs).read_text("utf-8").splitlines()
+        (out / "search" / docs).write_text("\n".join(lines[:-1]) + "\n", "utf-8")  # one article short
+        path.write_text(json.dumps(manifest), "utf-8")
+
+    messages = [p.format() for p in check_site(site, after_build=break_files).problems]
+    assert any(
+        m.startswith("search/terms.") and "a term shard the search index names is missing" in m for m in messages
+    )
+    assert any(
+        m.startswith("search/terms.bad.json: the terms of the shard from 'яблук' are out of order") for m in messages
+    )
+    assert any(m.startswith("search/docs.") and "has 1 article rows where the manifest counts 2" in m for m in messages)
+    assert all("build again" in m for m in messages if m.startswith("search/"))
+
+
+def test_check_search_index_posting_past_the_store(make_site) -> None:
+    site = make_site(CONFIG + LINKED)
+
+    def break_shard(out: Path) -> None:
+        _, manifest = _search_manifest(out)
+        name = manifest["shards"][0][1]
+        shard = json.loads((out / "search" / name).read_text("utf-8"))
+        shard["postings"][0] = [7, 1000]  # ref 7 of 2 articles
+        (out / "search" / name).write_text(json.dumps(shard, ensure_ascii=False), "utf-8")
+
+    messages = [p.format() for p in check_site(site, after_build=break_shard).problems]
+    assert len(messages) == 1 and "names an article the store has not" in messages[0]

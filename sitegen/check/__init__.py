@@ -22,6 +22,7 @@ from sitegen.check.duplicates import check_duplicates
 from sitegen.check.files import check_feeds_and_sitemap, check_required_files
 from sitegen.check.leaks import check_leaks
 from sitegen.check.links import check_links, check_unsafe_html
+from sitegen.check.search import check_search_index
 from sitegen.errors import CheckError, SitegenError
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ CHECKS: list[Check] = [
     Check("unsafe HTML", check_unsafe_html),
     Check("drafts and future pages", check_leaks),
     Check("feeds and sitemap", check_feeds_and_sitemap),
+    Check("search index", check_search_index),
     Check("near-duplicate stories", check_duplicates, fails=False),
 ]
 

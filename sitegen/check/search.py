@@ -1,0 +1,110 @@
+"""The search index the search page names is whole: every file its manifest names is there and fits.
+
+The browser trusts the manifest (sitegen/render/search_files.py): a query whose shard is missing,
+whose terms are out of order, or whose result row is not in its document file, would fail or find
+the wrong articles on the live site while every page still looks fine. So, as the browser reads
+them: the shard files hold their terms in order, each within its shard's range; every posting names
+an article of the store; the document files hold one tag line, then the rows the manifest counts.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sitegen.check.built import BuiltSite
+from sitegen.errors import CheckError
+from sitegen.render.search_files import term_order
+
+SEARCH_PAGE = "search/index.html"
+INDEX_ATTRIBUTE = "data-index-url"
+HINT = "the search index was changed after the build; build again"
+
+
+def check_search_index(built: BuiltSite) -> list[CheckError]:
+    """The manifest named by the search page and every file it names (a missing manifest is a broken link)."""
+    if SEARCH_PAGE not in built.files:
+        return []
+    page_url = built.page_url(SEARCH_PAGE)
+    for ref in built.parsed(SEARCH_PAGE).references:
+        if ref.attr == INDEX_ATTRIBUTE:
+            target = built.resolve(ref.url, page_url)
+            if target is not None and target.rel_path is not None:
+                return _check_manifest(built, target.rel_path)
+    return []
+
+
+def _read_json(built: BuiltSite, rel: str, problems: list[CheckError]) -> Any:
+    try:
+        return json.loads((built.out_dir / rel).read_bytes())
+    except (OSError, ValueError) as exc:
+        problems.append(CheckError(f"the search index cannot be read: {exc}", path=rel, hint=HINT))
+        return None
+
+
+def _check_manifest(built: BuiltSite, rel: str) -> list[CheckError]:
+    problems: list[CheckError] = []
+    manifest = _read_json(built, rel, problems)
+    if not isinstance(manifest, dict):
+        return problems or [CheckError("the search index's manifest is not a JSON object", path=rel, hint=HINT)]
+    folder = rel.rsplit("/", 1)[0] + "/"
+    try:
+        shards = [(str(first), folder + str(name)) for first, name in manifest["shards"]]
+        documents = manifest["documents"]
+        count, per_file = int(documents["count"]), int(documents["per_file"])
+        files = [folder + str(name) for name in documents["files"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        return [CheckError(f"the search index's manifest lacks {exc}", path=rel, hint=HINT)]
+    for number, (first, shard_rel) in enumerate(shards):
+        after = shards[number + 1][0] if number + 1 < len(shards) else None
+        problems += _check_shard(built, shard_rel, first, after, count)
+    if per_file < 1 or len(files) != -(-count // per_file):
+        problems.append(CheckError(f"{count} articles do not fit {len(files)} document files", path=rel, hint=HINT))
+        return problems
+    for number, file_rel in enumerate(files):
+        rows = min(per_file, count - number * per_file)
+        problems += _check_document_file(built, file_rel, rows)
+    return problems
+
+
+def _check_shard(built: BuiltSite, rel: str, first: str, after: str | None, count: int) -> list[CheckError]:
+    """Terms in order within [first, after), one posting list each, refs of stored articles."""
+    if rel not in built.files:
+        return [CheckError("a term shard the search index names is missing", path=rel, hint=HINT)]
+    problems: list[CheckError] = []
+    shard = _read_json(built, rel, problems)
+    if shard is None:
+        return problems
+    terms, postings = shard.get("terms"), shard.get("postings")
+    if not isinstance(terms, list) or not isinstance(postings, list) or len(terms) != len(postings) or not terms:
+        return [CheckError("a term shard has no terms, or not one posting list per term", path=rel, hint=HINT)]
+    keys = [term_order(t) for t in terms]
+    if terms[0] != first or keys != sorted(set(keys)) or (after is not None and keys[-1] >= term_order(after)):
+        problems.append(CheckError(f"the terms of the shard from {first!r} are out of order", path=rel, hint=HINT))
+    for term, flat in zip(terms, postings, strict=True):
+        refs = flat[0::2]
+        if any(not isinstance(d, int) or d < 0 for d in refs) or sum(refs) >= count:
+            problems.append(CheckError(f"term {term!r} names an article the store has not", path=rel, hint=HINT))
+            break
+    return problems
+
+
+def _check_document_file(built: BuiltSite, rel: str, rows: int) -> list[CheckError]:
+    """A tag line, then `rows` rows `[title, url, date, date text, summary, [tag numbers]]`."""
+    if rel not in built.files:
+        return [CheckError("a document file the search index names is missing", path=rel, hint=HINT)]
+    lines = (built.out_dir / rel).read_text(encoding="utf-8", errors="replace").split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    if len(lines) != rows + 1:
+        message = f"a document file has {len(lines) - 1} article rows where the manifest counts {rows}"
+        return [CheckError(message, path=rel, hint=HINT)]
+    try:
+        tags = json.loads(lines[0])
+        for number, line in enumerate(lines[1:], 2):
+            row = json.loads(line)
+            if len(row) != 6 or any(not 0 <= t < len(tags) for t in row[5]):
+                raise ValueError(f"line {number} is not a result row")
+    except (ValueError, TypeError) as exc:
+        return [CheckError(f"a document file cannot be read: {exc}", path=rel, hint=HINT)]
+    return []
