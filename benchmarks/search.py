@@ -3,47 +3,44 @@
 
     python3 benchmarks/search.py                          # 1,000 and 5,000 articles of the bench corpus
     python3 benchmarks/search.py --sizes 1000 --runs 5
+    python3 benchmarks/search.py --sizes 5000 --no-build --baseline 1cf89cc   # and an older search page
     python3 benchmarks/search.py --quality-only           # only the stemmer against pymorphy3
 
 Per size (corpus: `../shared/bench/make_corpus.py`, as benchmarks/build.py makes it):
-- bytes: the search file (`search/index.<hash>.json`: pipeline data, lunr index, document store)
-  raw and gzip -9, per article, and the index and the store alone;
+- bytes: the search files (manifest, term shards, document files), their number, raw and gzip -9
+  bytes, per article, the index (manifest + shards) and the documents alone, the largest shard;
 - build: `render_search_index` on the site's search documents (median of `--runs`), against a
   clean `sitegen build` of the same site (median of `--runs`, output removed first), which
   includes it; wall and CPU time (user + sys, workers included) both;
-- browser: Debian Chromium (Playwright) opens `/search/?q=…` on the built site served over
-  loopback, in a fresh context each time (nothing cached); the time is `performance.mark`
-  "sitegen-search-shown" (set by search.js once the first results are in the page), measured from
-  the navigation start; the index file's `responseEnd` and the parse and load marks split it.
-  Median of `--runs` per query.
+- browser: Debian Chromium (Playwright) on the built site served over loopback as a static host
+  serves it; the scenarios (cold, cached, typed, and the page's own floor) and how they are timed:
+  benchmarks/search_browser.py. Median of `--runs` per query and scenario, and the range.
 
 Stemmer quality (`--quality`, needs the `bench` extra: pymorphy3 + pymorphy3-dicts-uk): the full
 inflection tables (pymorphy3 lexemes) of every word of the example digest's pages, each form run
 through `sitegen.text` (normalize, then stem); a paradigm is fully merged when all its forms get
 one stem; a wrong merge is a stem shared by two different lexemes (lemma + part of speech).
-The machine is shared by five engineers (2 cores): numbers are noisy, medians are reported.
+The machine has 2 cores, which Chromium, the harness and the server share: numbers are noisy,
+medians are reported, and with `--baseline` both sites' samples are interleaved.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import json
 import logging
 import re
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections import defaultdict
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -54,7 +51,6 @@ SHARED_BENCH = next(
 )
 CONFIG = 'title: "Бенчмарк-дайджест"\nbase_url: "https://example.org/"\nper_page: 20\n'
 QUERIES = ["Україна", "переговорів", "Рютте", "безпекові гарантії", "Макрон Путін", "зебра"]
-CHROMIUM = "/usr/bin/chromium"
 
 
 def make_corpus(work: Path, size: int) -> Path:
@@ -77,25 +73,32 @@ def search_documents(site_dir: Path) -> list[Any]:
 
 
 def measure_bytes(docs: list[Any]) -> dict[str, Any]:
+    """Files and bytes (raw, gzip -9) of the search index as the site ships it, per article."""
     from sitegen.render.search import build_index, render_search_index
 
-    output = render_search_index(docs)
-    payload = json.loads(output.data)
+    files = render_search_index(docs)
+    n = max(len(docs), 1)
 
-    def gz(value: Any) -> int:
-        return len(gzip.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(), 9))
+    def gz(outputs: Any) -> int:
+        return sum(len(gzip.compress(o.data, 9)) for o in outputs)
 
-    n = len(docs)
-    total = len(gzip.compress(output.data, 9))
+    index = gz(files.shards) + gz([files.manifest])
+    store = gz(files.documents)
+    lunr_form = len(gzip.compress(json.dumps(build_index(docs), ensure_ascii=False, separators=(",", ":")).encode(), 9))
     return {
-        "raw_bytes": len(output.data),
-        "gzip_bytes": total,
-        "gzip_per_article": total / n,
-        "index_gzip_per_article": gz(payload["index"]) / n,
-        "store_gzip_per_article": gz(payload["store"]) / n,
-        "terms": len(payload["index"]["terms"]),
-        # for comparison: lunr's own serialized form (with the postings), which the site no longer ships
-        "lunr_form_index_gzip_per_article": gz(build_index(docs)) / n,
+        "files": len(files.outputs),
+        "shards": len(files.shards),
+        "document_files": len(files.documents),
+        "raw_bytes": sum(len(o.data) for o in files.outputs),
+        "gzip_bytes": index + store,
+        "gzip_per_article": (index + store) / n,
+        "index_gzip_per_article": index / n,
+        "store_gzip_per_article": store / n,
+        "manifest_gzip": gz([files.manifest]),
+        "largest_shard_gzip": max((len(gzip.compress(o.data, 9)) for o in files.shards), default=0),
+        "terms": sum(len(json.loads(o.data)["terms"]) for o in files.shards),
+        # for comparison: lunr's own serialized form, which the site does not ship
+        "lunr_form_index_gzip_per_article": lunr_form / n,
     }
 
 
@@ -131,54 +134,47 @@ def measure_clean_build(site: Path, runs: int) -> tuple[float, float]:
     return statistics.median(wall), statistics.median(cpu)
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-def measure_browser(site: Path, runs: int) -> dict[str, dict[str, float]]:
-    """Median ms from navigation start to parse, load and results shown, per query, in Chromium."""
-    from playwright.sync_api import sync_playwright
-
+def measure_browser(site: Path, runs: int, scenarios: list[str], baseline: str | None) -> dict[str, Any]:
+    """benchmarks/search_browser.py on a build of `site` for its own loopback URL, and on one made by the
+    sitegen of git revision `baseline` if given (without `typed`: pages before 946bba1 mark the first query only)."""
+    from benchmarks.search_browser import Variant, measure
     from sitegen.build import BuildOptions, build
 
+    variants = []
+    git = ["git", "-C", str(REPO), "worktree"]
+    port = _free_port()
     out = site / "site-browser"
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     shutil.rmtree(out, ignore_errors=True)
-    build(site, BuildOptions(out_dir=out, base_url=base))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    results: dict[str, dict[str, float]] = {}
+    build(site, BuildOptions(out_dir=out, base_url=f"http://127.0.0.1:{port}/"))
+    variants.append(Variant("now", out, port, tuple(scenarios)))
+    worktree = site / "baseline-src"
+    if baseline:
+        port = _free_port()
+        old_out = site / "site-baseline"
+        shutil.rmtree(old_out, ignore_errors=True)
+        subprocess.run([*git, "add", "-f", "--detach", str(worktree), baseline], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "sitegen", "build", "-q", "--site", str(site), "--out", str(old_out)]
+            + ["--base-url", f"http://127.0.0.1:{port}/"],
+            check=True,
+            cwd=worktree,  # (`python -m` puts the working folder first on the path)
+            env={"PYTHONPATH": str(worktree), "PATH": "/usr/bin:/bin"},
+        )
+        variants.append(Variant(f"baseline {baseline}", old_out, port, tuple(s for s in scenarios if s != "typed")))
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-            for query in QUERIES:
-                samples: dict[str, list[float]] = defaultdict(list)
-                for _ in range(runs + 1):  # the first is a warm-up of the browser process
-                    context = browser.new_context()
-                    page = context.new_page()
-                    page.goto(base + "search/?q=" + quote(query))
-                    page.wait_for_selector("[data-search-ready], [data-search-error]", state="attached", timeout=60000)
-                    marks = page.evaluate(
-                        """() => Object.assign(Object.fromEntries(["parsed", "loaded", "shown"].map(
-                             m => [m, performance.getEntriesByName("sitegen-search-" + m)[0].startTime])),
-                           {fetched: performance.getEntriesByType("resource")
-                              .find(e => e.name.includes("/search/index.")).responseEnd})"""
-                    )
-                    marks["hits"] = len(page.query_selector_all("[data-search-results] li"))
-                    marks["status"] = page.inner_text("[data-search-status]")
-                    context.close()
-                    for key in ("fetched", "parsed", "loaded", "shown"):
-                        samples[key].append(marks[key])
-                    status = marks["status"]
-                results[query] = {key: statistics.median(v[1:]) for key, v in samples.items()}
-                results[query]["status"] = status  # type: ignore[assignment]
-            browser.close()
+        return measure(variants, QUERIES, runs)
     finally:
-        server.shutdown()
-        server.server_close()
-        shutil.rmtree(out, ignore_errors=True)
-    return results
+        for v in variants:
+            shutil.rmtree(v.out, ignore_errors=True)
+        if baseline:
+            subprocess.run([*git, "remove", "--force", str(worktree)], check=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
 
 
 def stemmer_quality() -> dict[str, Any]:
@@ -231,7 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=REPO / ".bench")
     parser.add_argument("--no-build", action="store_true", help="skip the clean-build timing")
     parser.add_argument("--no-browser", action="store_true", help="skip Chromium")
+    parser.add_argument("--scenarios", default="floor,cold,cached,typed", help="see benchmarks/search_browser.py")
+    parser.add_argument("--baseline", help="also measure the search page of this git revision, interleaved")
     parser.add_argument("--quality-only", action="store_true")
+    parser.add_argument("--no-quality", action="store_true", help="skip the stemmer against pymorphy3")
     parser.add_argument("--json", type=Path, help="also write all results here")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)  # the corpus's slug clashes are expected
@@ -255,17 +254,21 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
             if not args.no_browser:
-                row["browser_ms"] = measure_browser(site, args.runs)
-                for query, t in row["browser_ms"].items():
-                    print(
-                        f"  chromium {query!r}: index fetched {t['fetched']:.0f} ms, parsed {t['parsed']:.0f} ms, "
-                        f"loaded {t['loaded']:.0f} ms, shown {t['shown']:.0f} ms ({t['status']})",
-                        flush=True,
-                    )
+                row["browser_ms"] = measure_browser(site, args.runs, args.scenarios.split(","), args.baseline)
+                for variant, cells in row["browser_ms"].items():
+                    for name, t in cells.items():
+                        parts = [f"{key} {t[key]:.0f}" for key in ("script", "parsed", "loaded") if key in t]
+                        print(
+                            f"  chromium [{variant}] {name}: shown {t['shown']:.0f} ms "
+                            f"({t['shown_min']:.0f}-{t['shown_max']:.0f}; {', '.join(parts)}; "
+                            f"{t['search_files']} search files, {t['fetched_kb']:.0f} kB over the wire) {t['status']}",
+                            flush=True,
+                        )
             results[str(size)] = row
-    quality = stemmer_quality()
-    results["stemmer"] = quality
-    print("stemmer:", json.dumps(quality, ensure_ascii=False, indent=1))
+    if not args.no_quality:
+        quality = stemmer_quality()
+        results["stemmer"] = quality
+        print("stemmer:", json.dumps(quality, ensure_ascii=False, indent=1))
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
