@@ -33,7 +33,8 @@
 
   /*
    * `manifest`: the parsed manifest; `baseUrl`: the URL its file names are relative to;
-   * `get(url)`: a promise of the file's Response (or anything with `json()`), rejected on failure.
+   * `get(url)`: a promise of the file's Response (or anything with `json()` and `text()`), rejected
+   * on failure.
    */
   function open(lunr, manifest, baseUrl, get) {
     if (manifest.format !== FORMAT) throw new Error("search index format " + manifest.format + ", expected " + FORMAT);
@@ -118,6 +119,7 @@
       return Promise.all(wanted.map(loadShard)).then(makeIndex);
     }
 
+    /* Requested at once, read when needed (the page preloads them too). */
     function request(n) {
       var response = get(url(docs.files[n]));
       response.catch(function () {}); /* reported when a result needs the file */
@@ -129,13 +131,13 @@
     /* A promise of document file `n` as {lines, tags}: its rows stay text until one is shown. */
     function documentFile(n) {
       if (!parsed[n]) {
-        parsed[n] = responses[n].then(function (response) { return response.text(); }).then(function (text) {
+        var response = responses[n] || (responses[n] = request(n));
+        parsed[n] = response.then(function (r) { return r.text(); }).then(function (text) {
           var lines = text.split("\n");
           return { lines: lines, tags: JSON.parse(lines[0]) };
         });
         parsed[n].catch(function () {
-          delete parsed[n];
-          responses[n] = request(n); /* the next query tries again */
+          parsed[n] = responses[n] = null; /* the next query asks again */
         });
       }
       return parsed[n];
