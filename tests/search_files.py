@@ -56,6 +56,15 @@ def from_outputs(outputs: Any) -> Shipped:
     return Shipped(json.loads(outputs.manifest.data), files)
 
 
+def decode(flat: Sequence[int]) -> list[tuple[int, int]]:
+    """(ref, score × 1000) of a shipped posting list `[ref delta, score × 1000, …]`."""
+    pairs, ref = [], 0
+    for k in range(0, len(flat), 2):
+        ref += flat[k]
+        pairs.append((ref, flat[k + 1]))
+    return pairs
+
+
 def lunr_form(shipped: Shipped) -> dict[str, Any]:
     """lunr's serialized form of the shipped index (one field), which lunr.py's `Index.load` reads."""
     field = shipped.manifest["lunr"]["fields"][0]
@@ -63,11 +72,10 @@ def lunr_form(shipped: Shipped) -> dict[str, Any]:
     vectors: dict[int, list[float]] = {}
     for shard in shipped.shards:
         for term, flat in zip(shard["terms"], shard["postings"], strict=True):
-            term_index, ref, refs = len(inverted), 0, {}
-            for k in range(0, len(flat), 2):
-                ref += flat[k]
+            term_index, refs = len(inverted), {}
+            for ref, score in decode(flat):
                 refs[str(ref)] = {}
-                vectors.setdefault(ref, []).extend((term_index, flat[k + 1] / 1000))
+                vectors.setdefault(ref, []).extend((term_index, score / 1000))
             inverted.append([term, {"_index": term_index, field: refs}])
     inverted.sort(key=lambda tp: tp[0])
     return {
