@@ -55,8 +55,7 @@
 
     function addShard(shard) {
       for (var i = 0; i < shard.terms.length; i++) {
-        var term = shard.terms[i];
-        if (term in postings) continue;
+        var term = shard.terms[i]; /* in no other shard, and each shard is added once */
         var termIndex = nextIndex++, list = shard.postings[i], refs = Object.create(null), ref = 0;
         for (var k = 0; k < list.length; k += 2) {
           ref += list[k];
@@ -163,7 +162,7 @@
       return Promise.all(docs.files.map(function (_name, n) { return documentFile(n); }));
     }
 
-    return { index: index, documents: documents, warm: warm, count: docs.count };
+    return { index: index, documents: documents, warm: warm };
   }
 
   root.sitegenSearchIndex = { open: open };
