@@ -313,3 +313,23 @@ def test_check_search_index_posting_past_the_store(make_site) -> None:
 
     messages = [p.format() for p in check_site(site, after_build=break_shard).problems]
     assert len(messages) == 1 and "names an article the store has not" in messages[0]
+
+
+@pytest.mark.parametrize(
+    ("shard_text", "expected"),
+    [
+        ("{not json", "not valid JSON"),  # the JSON check's: said once, not again by the search index check
+        ('["a list"]', "a term shard is not a JSON object"),
+        ('{"terms": [FIRST], "postings": [{"x": 1}]}', "names an article the store has not"),
+    ],
+)
+def test_check_search_index_unreadable_shard_is_one_problem(make_site, shard_text: str, expected: str) -> None:
+    site = make_site(CONFIG + LINKED)
+
+    def spoil_shard(out: Path) -> None:
+        _, manifest = _search_manifest(out)
+        [(first, name)] = manifest["shards"]
+        (out / "search" / name).write_text(shard_text.replace("FIRST", json.dumps(first)), "utf-8")
+
+    messages = [p.format() for p in check_site(site, after_build=spoil_shard).problems]
+    assert len(messages) == 1 and messages[0].startswith("search/terms.") and expected in messages[0], messages

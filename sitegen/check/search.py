@@ -34,19 +34,21 @@ def check_search_index(built: BuiltSite) -> list[CheckError]:
     return []
 
 
-def _read_json(built: BuiltSite, rel: str, problems: list[CheckError]) -> Any:
+def _read_json(built: BuiltSite, rel: str) -> Any:
+    """The parsed file, or None when it is not JSON (`check_feeds_and_sitemap` reports every such .json file)."""
     try:
         return json.loads((built.out_dir / rel).read_bytes())
-    except (OSError, ValueError) as exc:
-        problems.append(CheckError(f"the search index cannot be read: {exc}", path=rel, hint=HINT))
+    except ValueError:
         return None
 
 
 def _check_manifest(built: BuiltSite, rel: str) -> list[CheckError]:
-    problems: list[CheckError] = []
-    manifest = _read_json(built, rel, problems)
+    manifest = _read_json(built, rel)
+    if manifest is None:
+        return []
     if not isinstance(manifest, dict):
-        return problems or [CheckError("the search index's manifest is not a JSON object", path=rel, hint=HINT)]
+        return [CheckError("the search index's manifest is not a JSON object", path=rel, hint=HINT)]
+    problems: list[CheckError] = []
     folder = rel.rsplit("/", 1)[0] + "/"
     try:
         shards = [(str(first), folder + str(name)) for first, name in manifest["shards"]]
@@ -71,10 +73,12 @@ def _check_shard(built: BuiltSite, rel: str, first: str, after: str | None, coun
     """Terms in order within [first, after), one posting list each, refs of stored articles."""
     if rel not in built.files:
         return [CheckError("a term shard the search index names is missing", path=rel, hint=HINT)]
-    problems: list[CheckError] = []
-    shard = _read_json(built, rel, problems)
+    shard = _read_json(built, rel)
     if shard is None:
-        return problems
+        return []
+    if not isinstance(shard, dict):
+        return [CheckError("a term shard is not a JSON object", path=rel, hint=HINT)]
+    problems: list[CheckError] = []
     terms, postings = shard.get("terms"), shard.get("postings")
     if not isinstance(terms, list) or not isinstance(postings, list) or len(terms) != len(postings) or not terms:
         return [CheckError("a term shard has no terms, or not one posting list per term", path=rel, hint=HINT)]
@@ -82,7 +86,7 @@ def _check_shard(built: BuiltSite, rel: str, first: str, after: str | None, coun
     if terms[0] != first or keys != sorted(set(keys)) or (after is not None and keys[-1] >= term_order(after)):
         problems.append(CheckError(f"the terms of the shard from {first!r} are out of order", path=rel, hint=HINT))
     for term, flat in zip(terms, postings, strict=True):
-        refs = flat[0::2]
+        refs = flat[0::2] if isinstance(flat, list) else [-1]
         if any(not isinstance(d, int) or d < 0 for d in refs) or sum(refs) >= count:
             problems.append(CheckError(f"term {term!r} names an article the store has not", path=rel, hint=HINT))
             break
