@@ -1,37 +1,44 @@
 # The two set-up commands of the README: `make site` and `make test`.
-# Works as root on a fresh Debian machine with Python 3.11 and no venv.
+# Works as root on a fresh Debian machine with Python 3.11. Everything Python goes into this checkout's own
+# virtual environment, .venv/, so two checkouts on one machine never share (or break) an install.
 
 PYTHON ?= python3
-PIP := $(PYTHON) -m pip
-# Debian's system Python marks itself externally managed (PEP 668); this repo installs into it on purpose.
-export PIP_BREAK_SYSTEM_PACKAGES := 1
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PREVIEW_PORT ?= 8000
 
 .PHONY: site install preview test test-deps system-deps lint typecheck bench bench-search clean
 
-## site: install sitegen and build the example digest into site/
+## site: install sitegen into .venv/ and build the example digest into site/
 site: install
-	$(PYTHON) -m sitegen build
+	$(PY) -m sitegen build
 	@echo
 	@echo "The example digest is in site/ (URLs under https://example.org/digest/)."
-	@echo "Preview it with live reload:   sitegen serve   then open http://127.0.0.1:8000/"
+	@echo "Preview it with live reload:   $(VENV)/bin/sitegen serve   then open http://127.0.0.1:8000/"
 	@echo "(or a static copy with local URLs:   make preview)"
 
-install:
+# The venv is made once; `python3 -m venv` needs Debian's python3-venv when python3 is Debian's own.
+$(PY):
+	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends python3-venv && \
+		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+
+install: $(PY)
 	$(PIP) install --quiet -e .
 
 ## preview: build with local URLs into .preview/ and serve it on 127.0.0.1
 preview: install
-	$(PYTHON) -m sitegen build --out .preview --base-url http://127.0.0.1:$(PREVIEW_PORT)/
-	$(PYTHON) -m http.server $(PREVIEW_PORT) --bind 127.0.0.1 --directory .preview
+	$(PY) -m sitegen build --out .preview --base-url http://127.0.0.1:$(PREVIEW_PORT)/
+	$(PY) -m http.server $(PREVIEW_PORT) --bind 127.0.0.1 --directory .preview
 
-## test: install what the tests need (test extras, Debian chromium and time) and run the whole suite
+## test: install what the tests need (test extras, Debian chromium, git, java) and run the whole suite
 test: test-deps lint typecheck
-	$(PYTHON) -m pytest
+	$(PY) -m pytest
 
-test-deps: system-deps
+test-deps: system-deps $(PY)
 	$(PIP) install --quiet -e '.[test,dev]'
 
 # Debian packages: chromium for the browser tests, time (GNU /usr/bin/time) for benchmarks' peak RSS,
@@ -46,21 +53,21 @@ system-deps:
 			default-jre-headless; \
 	fi
 
-lint:
-	$(PYTHON) -m ruff check sitegen tests benchmarks
-	$(PYTHON) -m ruff format --check sitegen tests benchmarks
+lint: $(PY)
+	$(PY) -m ruff check sitegen tests benchmarks
+	$(PY) -m ruff format --check sitegen tests benchmarks
 
-typecheck:
-	$(PYTHON) -m mypy
+typecheck: $(PY)
+	$(PY) -m mypy
 
 ## bench: the build benchmark against the peers (slow; not part of `make test`)
 bench: install
-	$(PYTHON) benchmarks/build.py --sizes 1000,5000 --peers
+	$(PY) benchmarks/build.py --sizes 1000,5000 --peers
 
 ## bench-search: search index size, build time, time to results in Chromium, stemmer quality (bench extra)
 bench-search: install
 	$(PIP) install --quiet -e '.[test,bench]'
-	$(PYTHON) benchmarks/search.py --sizes 1000,5000
+	$(PY) benchmarks/search.py --sizes 1000,5000
 
 clean:
 	rm -rf site .preview .bench .pytest_cache .mypy_cache .ruff_cache
