@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lunr.builder import Builder
 from lunr.index import Index
 from lunr.query import Query, QueryPresence
 
-from sitegen.render.search import SearchDocument, lead_words
+from sitegen.render.search import FIELDS, PIPELINE, SearchEntry, entry_of
 from tests.conftest import REPO
 
 Clauses = Sequence[tuple[str, bool]]
@@ -20,7 +21,7 @@ Clauses = Sequence[tuple[str, bool]]
 
 @dataclass(frozen=True)
 class Shipped:
-    """The files of one search index: the manifest, and every file it names by name."""
+    """The files of one search index: the manifest, and every file it names, by path under `search/`."""
 
     manifest: dict[str, Any]
     files: Mapping[str, bytes]
@@ -31,22 +32,20 @@ class Shipped:
 
     @property
     def rows(self) -> list[list[Any]]:
-        """Store rows by ref, tags as [name, url]."""
-        rows = []
-        for name in self.manifest["documents"]["files"]:
-            lines = self.files[name].decode("utf-8").splitlines()
-            tags = json.loads(lines[0])
-            for line in lines[1:]:
-                row = json.loads(line)
-                rows.append([*row[:5], [tags[i] for i in row[5]]])
-        return rows
+        """The fragments by ref: `[title, url, date, date_text, [[tag, url], …], summary, body]`."""
+        documents = self.manifest["documents"]
+        per = documents["per_folder"]
+        names = [f"{documents['folders'][ref // per]}/{ref}.json" for ref in range(documents["count"])]
+        return [json.loads(self.files[name]) for name in names]
 
 
 def read_shipped(out: Path) -> Shipped:
     """The search index of the site built in `out`."""
     [manifest_file] = (out / "search").glob("index.*.json")
     manifest = json.loads(manifest_file.read_bytes())
-    names = [name for _, name in manifest["shards"]] + manifest["documents"]["files"]
+    names = [name for _, name in manifest["shards"]]
+    documents = manifest["documents"]
+    names += [f"{documents['folders'][r // documents['per_folder']]}/{r}.json" for r in range(documents["count"])]
     return Shipped(manifest, {name: (out / "search" / name).read_bytes() for name in names})
 
 
@@ -106,25 +105,49 @@ def refs(serialized: dict[str, Any], clauses: Clauses, required: bool = True) ->
     return [ref for ref, _ in answers(serialized, clauses, required)]
 
 
-def fixture_docs(count: int = 60) -> list[SearchDocument]:
-    """Articles cut from the example digest's pages, with their words shuffled between fields."""
+def fixture_texts(count: int = 60) -> list[tuple[str, ...]]:
+    """Articles cut from the example digest's pages, their words shuffled between the fields (`FIELDS` order)."""
     body = " ".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "seeds").rglob("*.md")))
     words = body.split()
     docs = []
     for i in range(count):
-        chunk = words[i * 37 : i * 37 + 140] or words[:140]
+        chunk = (words[i * 37 :] + words)[:300]
         docs.append(
-            SearchDocument(
-                title=" ".join(chunk[:9]),
-                url=f"/a/{i}/",
-                date=f"2026-02-{1 + i % 28:02d}",
-                date_text="",
-                summary=" ".join(chunk[9:40]),
-                tags=tuple((w, f"/tags/{w}/") for w in chunk[40:43]),
-                lead=lead_words(" ".join(chunk[43:])),
+            (
+                " ".join(chunk[:9]),  # title
+                " ".join(chunk[40:43]),  # tags
+                chunk[43] if i % 3 else "",  # rubric
+                " ".join(chunk[44:46]) if i % 4 else "",  # author
+                " ".join(chunk[9:40]),  # summary
+                " ".join(chunk[46:60]) if i % 5 == 0 else "",  # note
+                " ".join(chunk[60 : 60 + 60 + (i * 7) % 240]),  # body, of many lengths
             )
         )
     return docs
+
+
+def fixture_entries(count: int = 60) -> list[SearchEntry]:
+    """`fixture_texts` as the workers make their entries, newest first (as `render_search_index` takes them)."""
+    entries = [
+        entry_of(fields, json.dumps([fields[0], f"/a/{i}/", "2026-02-01", "", [], fields[4], fields[6]]).encode())
+        for i, fields in enumerate(fixture_texts(count))
+    ]
+    return entries[::-1]
+
+
+def lunr_builder_index(texts: Sequence[tuple[str, ...]]) -> dict[str, Any]:
+    """lunr.py's own `Builder` over the raw field texts (refs by position), with the uk pipeline: the reference."""
+    builder = Builder()
+    for fn, _label in PIPELINE:
+        builder.pipeline.add(fn)
+        builder.search_pipeline.add(fn)
+    builder.ref("ref")
+    for name, boost in FIELDS:
+        builder.field(name, boost=boost)
+    for ref, fields in enumerate(texts):
+        builder.add({"ref": ref, **{name: value for (name, _), value in zip(FIELDS, fields, strict=True)}})
+    serialized: dict[str, Any] = json.loads(json.dumps(builder.build().serialize()))
+    return serialized
 
 
 QUERIES: list[tuple[list[tuple[str, bool]], bool]] = [

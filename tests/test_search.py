@@ -12,25 +12,18 @@ import pytest
 from sitegen import text
 from sitegen.build import BuildOptions, build
 from sitegen.render import search_files
-from sitegen.render.search import (
-    FIELDS,
-    LEAD_WORDS,
-    PIPELINE,
-    SearchDocument,
-    build_index,
-    lead_words,
-    render_search_index,
-    store_rows,
-)
-from sitegen.render.search_files import DOCS_PER_FILE, FIELD, FORMAT, render_search_files, term_order
+from sitegen.render.search import FIELDS, PIPELINE, SearchEntry, entry_of, field_terms, render_search_index
+from sitegen.render.search_files import FIELD, FORMAT, FRAGMENTS_PER_FOLDER, term_order
 from sitegen.text import terms
 from tests.search_files import (
     QUERIES,
     Shipped,
     answers,
     decode,
-    fixture_docs,
+    fixture_entries,
+    fixture_texts,
     from_outputs,
+    lunr_builder_index,
     lunr_form,
     read_shipped,
     refs,
@@ -42,15 +35,22 @@ SITE = """
 title: "НАТО може стати «тилом» для миротворців в Україні"
 date: 2026-02-10T10:00:00+02:00
 tags: [НАТО, Україна]
+category: "Світ"
+author: "Валерій Ульяненко"
 summary: "Делегації України та країн НАТО в Брюсселі обговорили членство."
 ---
 Ґрунт для пам’яті: з’їзд делегацій. Getty Images.
+
+## Що далі
+
+Останнім абзацом згадано посадовця з Литви.
 -- seeds/2026/02/talks.md --
 ---
 title: "Переговори з Кремлем? Генсек відповів"
 date: 2026-02-12T18:10:00+02:00
 tags: [Росія]
 summary: "Марк Рютте заявив, що кожна країна може вести переговори."
+curator_note: "Редакція радить **порівняти** з Гельсінкі."
 ---
 Без переговорів не буде миру, сказав Рютте.
 -- seeds/2026/02/draft.md --
@@ -75,36 +75,40 @@ def built(make_site: Callable[[str], Path]) -> tuple[Path, Shipped]:
     return out, read_shipped(out)
 
 
-def test_search_manifest_names_pipeline_shards_and_documents(built: tuple[Path, Shipped]) -> None:
+def test_search_manifest_names_pipeline_shards_and_fragment_folders(built: tuple[Path, Shipped]) -> None:
     _, shipped = built
     manifest = shipped.manifest
     assert manifest["format"] == FORMAT
     assert manifest["pipeline"] == text.SPEC and manifest["pipeline"]["name"] == "uk-text"
     assert manifest["lunr"] == {"version": "2.3.9", "fields": [FIELD], "pipeline": [label for _, label in PIPELINE]}
-    assert manifest["indexed_fields"] == [name for name, _ in FIELDS]
+    assert manifest["indexed_fields"] == [list(f) for f in FIELDS]
     assert [first for first, _ in manifest["shards"]] == [shard["terms"][0] for shard in shipped.shards]
     documents = manifest["documents"]
-    assert (documents["count"], documents["per_file"], len(documents["files"])) == (2, DOCS_PER_FILE, 1)
+    assert (documents["count"], documents["per_folder"], len(documents["folders"])) == (2, FRAGMENTS_PER_FOLDER, 1)
 
 
-def test_search_store_rows_count_from_the_oldest_article(built: tuple[Path, Shipped]) -> None:
+def test_search_fragments_count_from_the_oldest_article(built: tuple[Path, Shipped]) -> None:
     _, shipped = built
     rows = shipped.rows
     assert [r[0] for r in rows] == [
         "НАТО може стати «тилом» для миротворців в Україні",
         "Переговори з Кремлем? Генсек відповів",
     ]
-    title, url, date, date_text, summary, tags = rows[0]
+    title, url, date, date_text, tags, summary, body = rows[0]
     assert (date, date_text) == ("2026-02-10", "10 лютого 2026")
     assert url.startswith("/2026/02/nato-mozhe-staty-tylom") and summary.startswith("Делегації")
     assert tags == [["НАТО", "/tags/nato/"], ["Україна", "/tags/ukraina/"]]
+    assert (
+        body
+        == "Ґрунт для пам’яті: з’їзд делегацій. Getty Images.\nЩо далі\nОстаннім абзацом згадано посадовця з Литви."
+    )
     postings = [flat for shard in shipped.shards for flat in shard["postings"]]
     assert {ref for flat in postings for ref, _ in decode(flat)} == {0, 1}
 
 
 def test_search_drafts_never_reach_the_index(built: tuple[Path, Shipped]) -> None:
     out, shipped = built
-    for path in (out / "search").iterdir():
+    for path in (p for p in (out / "search").rglob("*") if p.is_file()):
         raw = path.read_text(encoding="utf-8")
         assert "квазіморф" not in raw.lower() and "Таємна" not in raw, path
     assert refs(lunr_form(shipped), words("квазіморфізм")) == []
@@ -126,6 +130,16 @@ def test_search_drafts_never_reach_the_index(built: tuple[Path, Shipped]) -> Non
         ("Кремль", ["1"]),
         ("Брюссель", ["0"]),
         ("Києва", []),
+        # every field: the rubric, the author, the curator's note, a heading and the last paragraph of the body
+        ("світ", ["0"]),
+        ("Ульяненко", ["0"]),
+        ("порівняти", ["1"]),
+        ("Гельсінкі", ["1"]),
+        ("далі", ["0"]),
+        ("посадовець", ["0"]),
+        ("посадовця", ["0"]),
+        ("посадовцями", ["0"]),
+        ("Литва", ["0"]),
     ],
 )
 def test_search_index_finds_other_word_forms(built: tuple[Path, Shipped], query: str, found: list[str]) -> None:
@@ -141,15 +155,16 @@ def test_search_index_prefix_of_the_last_word(built: tuple[Path, Shipped]) -> No
 
 def test_search_files_are_fingerprinted_and_loaded_only_by_the_search_page(built: tuple[Path, Shipped]) -> None:
     out, shipped = built
-    names = sorted(p.name for p in (out / "search").iterdir() if p.name != "index.html")
-    assert len(names) == 3 and all(
-        re.fullmatch(r"(index|terms)\.[0-9a-f]{10}\.json|docs\.[0-9a-f]{10}\.txt", n) for n in names
-    )
+    names = sorted(str(p.relative_to(out / "search")) for p in (out / "search").rglob("*") if p.is_file())
+    names.remove("index.html")
+    assert len(names) == 4 and all(
+        re.fullmatch(r"(index|terms)\.[0-9a-f]{10}\.json|docs\.[0-9a-f]{10}/[01]\.json", n) for n in names
+    ), names
     [manifest] = [n for n in names if n.startswith("index.")]
     search_page = (out / "search" / "index.html").read_text(encoding="utf-8")
     assert f'data-index-url="/search/{manifest}"' in search_page
-    for name in shipped.manifest["documents"]["files"]:  # loaded whatever the query: preloaded
-        assert f'<link rel="preload" href="/search/{name}" as="fetch" crossorigin>' in search_page
+    # nothing but the manifest loads with the page: a query fetches its shards, then its results' fragments
+    assert re.findall(r'<link rel="preload" href="([^"]+)"', search_page) == [f"/search/{manifest}"]
     for page in out.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         on_search_page = page == out / "search" / "index.html"
@@ -168,7 +183,7 @@ def test_search_page_works_under_a_base_path(make_site: Callable[[str], Path]) -
     assert 'src="/digest/assets/js/search.' in html
     rows = read_shipped(out).rows
     assert rows and all(r[1].startswith("/digest/2026/02/") for r in rows)
-    assert all(tag[1].startswith("/digest/tags/") for r in rows for tag in r[5])
+    assert all(tag[1].startswith("/digest/tags/") for r in rows for tag in r[4])
 
 
 def test_search_page_has_no_inline_script_and_plural_data(built: tuple[Path, Shipped]) -> None:
@@ -180,36 +195,55 @@ def test_search_page_has_no_inline_script_and_plural_data(built: tuple[Path, Shi
     assert 'data-plural-categories="mofffmmmmm' in html
 
 
-def test_search_lead_is_the_first_words() -> None:
-    text = " ".join(f"w{i}" for i in range(500))
-    assert lead_words(text).split() == [f"w{i}" for i in range(LEAD_WORDS)]
-    assert lead_words("Коротко.\nІ все") == "Коротко. І все"
-
-
-def test_search_shipped_index_answers_as_lunr_with_every_field(monkeypatch: pytest.MonkeyPatch) -> None:
-    """One field of summed scores, cut into many shards, gives lunr.py's refs and scores of the four-field index."""
-    monkeypatch.setattr(search_files, "SHARD_BYTES", 300)
-    docs = fixture_docs()
-    full = json.loads(json.dumps(build_index(docs)))
-    shipped = from_outputs(render_search_files(full, store_rows(docs)))
+def test_search_index_answers_as_lunr_py_builder() -> None:
+    """Scores made from the workers' term counts equal lunr.py's own `Builder` over the raw texts:
+    same refs, same order, scores within 1e-6 (and the shipped one-field form, cut into many shards)."""
+    texts = fixture_texts()
+    reference = lunr_builder_index(texts)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_files, "SHARD_BYTES", 300)
+        shipped = from_outputs(render_search_index(fixture_entries()))
     assert len(shipped.manifest["shards"]) > 20
-    one_field = lunr_form(shipped)
-    assert len(one_field["invertedIndex"]) == len(full["invertedIndex"])
+    ours = lunr_form(shipped)
+    assert sorted(t for t, _ in ours["invertedIndex"]) == sorted(t for t, _ in reference["invertedIndex"])
+    found = 0
     for clauses, required in QUERIES:
-        expected = answers(full, clauses, required)
-        assert answers(one_field, clauses, required) == expected, clauses
-    assert sum(1 for clauses, required in QUERIES if answers(full, clauses, required)) >= 9
+        expected, got = answers(reference, clauses, required), answers(ours, clauses, required)
+        assert [ref for ref, _ in got] == [ref for ref, _ in expected], clauses
+        assert all(abs(a[1] - b[1]) <= 1e-6 for a, b in zip(got, expected, strict=True)), clauses
+        found += bool(expected)
+    assert found >= 9
+
+
+def test_search_index_of_repeated_words_and_long_fields_equals_lunr() -> None:
+    """Counts past one, a field of one word repeated, empty fields, punctuation and look-alikes."""
+    texts = [
+        ("Пам’ять про з’їзд", "Ґрунт", "", "", "Україна—НАТО, 2\u202f000 грн; «Рютте»: e-mail", "", "Kиїв " * 40),
+        ("Переговорів не буде", "", "Світ", "Автор Авторенко", "", "Примітка", "Talks in Brussels, talks again"),
+        ("Україна", "Україна", "Україна", "", "Україна", "Україна", "пере\u00adговори " + "слово " * 300),
+    ]
+    entries = [entry_of(fields, b"[]") for fields in texts][::-1]
+    reference = lunr_builder_index(texts)
+    ours = lunr_form(from_outputs(render_search_index(entries)))
+    for clauses in ([("україн", False)], [("київ", False)], [("talk", False)], [("переговор", False)], [("с", True)]):
+        expected, got = answers(reference, clauses), answers(ours, clauses)
+        assert got == expected and expected, clauses
+
+
+def test_search_field_terms_are_the_pipeline_terms_counted() -> None:
+    words, counts = field_terms("Переговори, переговорів і ПЕРЕГОВОРАМИ; Рютте з Рютте")
+    assert words.split(" ") == ["переговор", "рютт"]
+    assert list(memoryview(counts).cast("H")) == [3, 2]
+    assert field_terms("") == ("", b"")
 
 
 def test_search_shards_hold_sorted_runs_of_terms(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search_files, "SHARD_BYTES", 300)
-    docs = fixture_docs()
-    full = build_index(docs)
-    shipped = from_outputs(render_search_files(full, store_rows(docs)))
+    shipped = from_outputs(render_search_index(fixture_entries()))
     runs = [shard["terms"] for shard in shipped.shards]
     assert [run[0] for run in runs] == [first for first, _ in shipped.manifest["shards"]]
     every = [term for run in runs for term in run]
-    assert every == sorted((term for term, _ in full["invertedIndex"]), key=term_order)
+    assert every == sorted({t for fields in fixture_texts() for value in fields for t in terms(value)}, key=term_order)
     assert all(len(shard["postings"]) == len(shard["terms"]) for shard in shipped.shards)
 
 
@@ -219,56 +253,29 @@ def test_search_term_order_is_javascript_string_order() -> None:
     assert sorted(["\uffff", "𝐁", "б"]) == ["б", "\uffff", "𝐁"]  # code points: not the browser's order
 
 
-def test_search_document_files_split_by_rows(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search_files, "DOCS_PER_FILE", 16)
-    docs = fixture_docs(40)
-    shipped = from_outputs(render_search_index(docs))
-    assert shipped.manifest["documents"]["count"] == 40 and len(shipped.manifest["documents"]["files"]) == 3
-    assert [r[1] for r in shipped.rows] == [d.url for d in reversed(docs)]  # refs count from the oldest
+def test_search_fragments_split_into_folders(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_files, "FRAGMENTS_PER_FOLDER", 16)
+    entries = fixture_entries(40)
+    shipped = from_outputs(render_search_index(entries))
+    documents = shipped.manifest["documents"]
+    assert (documents["count"], documents["per_folder"], len(documents["folders"])) == (40, 16, 3)
+    assert [r[1] for r in shipped.rows] == [f"/a/{i}/" for i in range(40)]  # refs count from the oldest
+    # an edit renames the fragments of its own folder only
+    edited = list(entries)
+    edited[0] = SearchEntry(b'["edited"]', edited[0].terms, edited[0].counts)
+    folders = json.loads(render_search_index(edited).manifest.data)["documents"]["folders"]
+    assert folders[:2] == documents["folders"][:2] and folders[2] != documents["folders"][2]
 
 
-def test_search_index_same_docs_same_bytes() -> None:
-    doc = SearchDocument("Україна", "/a/", "2026-02-10", "10 лютого 2026", "Лід", (("НАТО", "/tags/nato/"),), "Текст")
-    first, again = render_search_index([doc, doc]), render_search_index([doc, doc])
+def test_search_index_same_entries_same_bytes() -> None:
+    entries = fixture_entries(5)
+    first, again = render_search_index(entries), render_search_index(list(entries))
     assert [(o.out_path, o.data) for o in first.outputs] == [(o.out_path, o.data) for o in again.outputs]
 
 
 def test_search_index_of_an_empty_site_loads(make_site: Callable[[str], Path]) -> None:
     out = build(make_site(""), BuildOptions()).out_dir
     shipped = read_shipped(out)
-    assert shipped.manifest["shards"] == [] and shipped.manifest["documents"] == {
-        "count": 0,
-        "per_file": DOCS_PER_FILE,
-        "files": [],
-    }
+    assert shipped.manifest["shards"] == []
+    assert shipped.manifest["documents"] == {"count": 0, "per_folder": FRAGMENTS_PER_FOLDER, "folders": []}
     assert refs(lunr_form(shipped), [("україн", False)]) == []
-
-
-def test_search_index_of_pretokenized_fields_equals_lunr_on_raw_text() -> None:
-    """build_index feeds lunr.py token lists and skips uk-normalize; lunr on the raw text gives the same index."""
-    from lunr.builder import Builder
-
-    docs = [
-        SearchDocument(
-            "Пам’ять про з’їзд",
-            "/a/",
-            "2026-02-10",
-            "",
-            "Україна—НАТО, 2\u202f000 грн; «Рютте»: e-mail",
-            (("Ґрунт", "/t/"),),
-            "Kиїв і пере\u00adговори COVID-19",
-        ),
-        SearchDocument("Переговорів не буде", "/b/", "2026-02-11", "", "", (), "Talks in Brussels"),
-    ]
-    plain = Builder()
-    for fn, _label in PIPELINE:
-        plain.pipeline.add(fn)
-        plain.search_pipeline.add(fn)
-    plain.ref("ref")
-    for name, boost in FIELDS:
-        plain.field(name, boost=boost)
-    for ref, d in enumerate(docs):
-        plain.add(
-            {"ref": ref, "title": d.title, "tags": " ".join(n for n, _ in d.tags), "summary": d.summary, "lead": d.lead}
-        )
-    assert json.loads(json.dumps(build_index(docs))) == json.loads(json.dumps(plain.build().serialize()))

@@ -35,7 +35,7 @@ from sitegen.render.pages import (
     render_tag_index,
     render_tag_pages,
 )
-from sitegen.render.search import SearchDocument, render_search_index, search_document
+from sitegen.render.search import SearchEntry, render_search_index, search_entry
 from sitegen.render.sitemap import render_robots, render_sitemap
 from sitegen.render.theme import Theme
 
@@ -54,7 +54,8 @@ class RenderedArticle:
     page_id: str
     output: Output
     feed: FeedEntry
-    search: SearchDocument
+    search: SearchEntry
+    """Its terms, counted here (in the worker) from the body just rendered, and its search fragment."""
 
 
 def render_body(page: Page) -> RenderedBody:
@@ -76,7 +77,7 @@ def render_articles(site: Site, theme: Theme, pages: Sequence[Page]) -> list[Ren
                     page.id,
                     render_article(site, theme, page, body),
                     feed_entry(site, page, body),
-                    search_document(site, page, theme.strings_for(page.lang), body.text),
+                    search_entry(site, page, theme.strings_for(page.lang), body.text),
                 )
             )
         except SitegenError as exc:
@@ -264,11 +265,6 @@ def render_site(
         sitemap,
         render_robots(site),
         *search_index.outputs,
-        render_search_page(
-            site,
-            theme,
-            site.url(search_index.manifest.out_path),
-            [site.url(o.out_path) for o in search_index.documents],
-        ),
+        render_search_page(site, theme, site.url(search_index.manifest.out_path), []),
         *theme.assets.values(),
     ]
