@@ -275,7 +275,7 @@ def _search_manifest(out: Path) -> tuple[Path, dict[str, Any]]:
     return path, json.loads(path.read_text("utf-8"))
 
 
-def test_check_search_index_missing_shard_bad_order_and_short_document_file(make_site) -> None:
+def test_check_search_index_missing_shard_bad_order_missing_and_bad_fragment(make_site) -> None:
     site = make_site(CONFIG + LINKED)
 
     def break_files(out: Path) -> None:
@@ -285,9 +285,9 @@ def test_check_search_index_missing_shard_bad_order_and_short_document_file(make
         shard = {"terms": ["яблук", "абрикос"], "postings": [[0, 1000], [1, 500]]}
         (out / "search" / "terms.bad.json").write_text(json.dumps(shard), "utf-8")
         manifest["shards"] = [[first, name], ["яблук", "terms.bad.json"]]
-        [docs] = manifest["documents"]["files"]
-        lines = (out / "search" / docs).read_text("utf-8").splitlines()
-        (out / "search" / docs).write_text("\n".join(lines[:-1]) + "\n", "utf-8")  # one article short
+        [folder] = manifest["documents"]["folders"]
+        (out / "search" / folder / "0.json").unlink()
+        (out / "search" / folder / "1.json").write_text('["a title", "/x/"]', "utf-8")  # no excerpt text
         path.write_text(json.dumps(manifest), "utf-8")
 
     messages = [p.format() for p in check_site(site, after_build=break_files).problems]
@@ -297,7 +297,10 @@ def test_check_search_index_missing_shard_bad_order_and_short_document_file(make
     assert any(
         m.startswith("search/terms.bad.json: the terms of the shard from 'яблук' are out of order") for m in messages
     )
-    assert any(m.startswith("search/docs.") and "has 1 article rows where the manifest counts 2" in m for m in messages)
+    assert any(
+        m.startswith("search/docs.") and "/0.json: a fragment the search index counts is missing" in m for m in messages
+    )
+    assert any(m.startswith("search/docs.") and "/1.json: a search fragment is not a result row" in m for m in messages)
     assert all("build again" in m for m in messages if m.startswith("search/"))
 
 

@@ -188,9 +188,9 @@ def test_publish_dry_run_lists_exact_diff_and_changes_nothing(make_site, tmp_pat
     assert publish("--to", str(out), "--dry-run", site=site) == 0
     lines = capsys.readouterr().out.splitlines()
     assert tree_digest(out) == before
-    # 3 added, and 3 of the removed: the search index's manifest, term shard and document file, whose
-    # fingerprinted names follow their content
-    assert lines[-1].startswith(f"dry run: publishing to {out} would make 3 added, ")
+    # 4 added, and 5 of the removed: the search index's manifest, term shard and fragment folder (of 3
+    # fragments before, 2 after), whose fingerprinted names follow their content
+    assert lines[-1].startswith(f"dry run: publishing to {out} would make 4 added, ")
     listed = {line[2:]: line[0] for line in lines[:-1]}
     assert publish("--to", str(out), site=site) == 0
     after = tree_digest(out)
@@ -214,11 +214,11 @@ def test_publish_deletion_cap_holds(make_site, tmp_path: Path, remote: Path, cap
         assert publish(*target, "--max-deletes", "2", site=site) == 1
         err = capsys.readouterr().err
         # the page, its tag's page and feed, and the old search files (fingerprinted names: manifest, term
-        # shard, document file)
-        assert err.startswith("error: refused to publish: it would remove 6 published files, more than --max-deletes 2")
+        # shard, the 3 fragments of the old fragment folder)
+        assert err.startswith("error: refused to publish: it would remove 8 published files, more than --max-deletes 2")
         assert err.count("\n") == 1
     assert tree_digest(out) == before and commits(remote) == head
-    assert publish("--to", str(out), "--max-deletes", "6", site=site) == 0
+    assert publish("--to", str(out), "--max-deletes", "8", site=site) == 0
     assert publish("--git", str(remote), "--max-deletes", "2", "--force", site=site) == 0
     assert len(commits(remote)) == 2
 
@@ -350,7 +350,7 @@ def test_publish_dry_run_shows_the_refusal_a_real_run_would_meet(make_site, tmp_
     captured = capsys.readouterr()
     assert f"- {C_SLUG}index.html" in captured.out.splitlines()
     assert captured.err.startswith(
-        "error: refused to publish: it would remove 6 published files"
+        "error: refused to publish: it would remove 8 published files"
     )  # with the old search files
     assert tree_digest(out) == before
 

@@ -1,10 +1,10 @@
 """The search index the search page names is whole: every file its manifest names is there and fits.
 
 The browser trusts the manifest (sitegen/render/search_files.py): a query whose shard is missing,
-whose terms are out of order, or whose result row is not in its document file, would fail or find
-the wrong articles on the live site while every page still looks fine. So, as the browser reads
-them: the shard files hold their terms in order, each within its shard's range; every posting names
-an article of the store; the document files hold one tag line, then the rows the manifest counts.
+whose terms are out of order, or whose result has no fragment, would fail or find the wrong articles
+on the live site while every page still looks fine. So, as the browser reads them: the shard files
+hold their terms in order, each within its shard's range; every posting names an article the index
+counts; every counted article has its fragment, a result row with the text of its excerpt.
 """
 
 from __future__ import annotations
@@ -53,19 +53,20 @@ def _check_manifest(built: BuiltSite, rel: str) -> list[CheckError]:
     try:
         shards = [(str(first), folder + str(name)) for first, name in manifest["shards"]]
         documents = manifest["documents"]
-        count, per_file = int(documents["count"]), int(documents["per_file"])
-        files = [folder + str(name) for name in documents["files"]]
+        count, per_folder = int(documents["count"]), int(documents["per_folder"])
+        folders = [folder + str(name) for name in documents["folders"]]
     except (KeyError, TypeError, ValueError) as exc:
         return [CheckError(f"the search index's manifest lacks {exc}", path=rel, hint=HINT)]
     for number, (first, shard_rel) in enumerate(shards):
         after = shards[number + 1][0] if number + 1 < len(shards) else None
         problems += _check_shard(built, shard_rel, first, after, count)
-    if per_file < 1 or len(files) != -(-count // per_file):
-        problems.append(CheckError(f"{count} articles do not fit {len(files)} document files", path=rel, hint=HINT))
+    if per_folder < 1 or len(folders) != -(-count // per_folder):
+        problems.append(CheckError(f"{count} articles do not fit {len(folders)} fragment folders", path=rel, hint=HINT))
         return problems
-    for number, file_rel in enumerate(files):
-        rows = min(per_file, count - number * per_file)
-        problems += _check_document_file(built, file_rel, rows)
+    for ref in range(count):
+        problem = _check_fragment(built, f"{folders[ref // per_folder]}/{ref}.json")
+        if problem is not None:
+            problems.append(problem)
     return problems
 
 
@@ -93,22 +94,22 @@ def _check_shard(built: BuiltSite, rel: str, first: str, after: str | None, coun
     return problems
 
 
-def _check_document_file(built: BuiltSite, rel: str, rows: int) -> list[CheckError]:
-    """A tag line, then `rows` rows `[title, url, date, date text, summary, [tag numbers]]`."""
+FRAGMENT_FIELDS = (str, str, str, str, list, str, str)
+"""`[title, url, date, date_text, [[tag, tag url], …], summary, body]` (search.SearchEntry.fragment)."""
+
+
+def _check_fragment(built: BuiltSite, rel: str) -> CheckError | None:
+    """The fragment is there and is a result row with its excerpt text."""
     if rel not in built.files:
-        return [CheckError("a document file the search index names is missing", path=rel, hint=HINT)]
-    lines = (built.out_dir / rel).read_text(encoding="utf-8", errors="replace").split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    if len(lines) != rows + 1:
-        message = f"a document file has {len(lines) - 1} article rows where the manifest counts {rows}"
-        return [CheckError(message, path=rel, hint=HINT)]
-    try:
-        tags = json.loads(lines[0])
-        for number, line in enumerate(lines[1:], 2):
-            row = json.loads(line)
-            if len(row) != 6 or any(not 0 <= t < len(tags) for t in row[5]):
-                raise ValueError(f"line {number} is not a result row")
-    except (ValueError, TypeError) as exc:
-        return [CheckError(f"a document file cannot be read: {exc}", path=rel, hint=HINT)]
-    return []
+        return CheckError("a fragment the search index counts is missing", path=rel, hint=HINT)
+    fragment = _read_json(built, rel)
+    if fragment is None:
+        return None
+    if (
+        not isinstance(fragment, list)
+        or len(fragment) != len(FRAGMENT_FIELDS)
+        or not all(isinstance(value, kind) for value, kind in zip(fragment, FRAGMENT_FIELDS, strict=True))
+        or not all(isinstance(tag, list) and len(tag) == 2 for tag in fragment[4])
+    ):
+        return CheckError("a search fragment is not a result row", path=rel, hint=HINT)
+    return None

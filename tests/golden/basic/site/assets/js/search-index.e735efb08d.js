@@ -1,24 +1,22 @@
 /*
  * sitegen's search index in the browser: the files a query needs, made into a lunr.js Index.
  *
- * The build (sitegen/render/search_files.py) cuts lunr.py's index into term shards (runs of
- * sorted terms with their postings) and document files (what a result shows of each article),
- * named by a manifest. For a query, `index(terms)` fetches the shards that can hold its terms (for
- * a prefix, every shard with a term that starts with it) and returns a lunr.Index of all terms
- * loaded so far: their postings ({_index, field: {ref: {}}}, lunr's shape) and field vectors that
- * hold those terms only, in one field whose scores are the indexed fields' summed (search_files.py
- * says why that changes no score). lunr scores by the dot product with the query vector over the
- * query vector's length, so the scores are those of the whole index; the query is lunr's own code.
- *
- * The document files are requested when the index is opened (the page preloads them) but parsed
- * only when a result needs a row of them, or by `warm()` once the page is idle, so they never hold
- * up the first query's index.
+ * The build (sitegen/render/search_files.py) cuts the index into term shards (runs of sorted
+ * terms with their postings) and one fragment per article (what a result shows of it, and the
+ * body text its excerpt comes from), named by a manifest. For a query, `index(terms)` fetches the
+ * shards that can hold its terms (for a prefix, every shard with a term that starts with it) and
+ * returns a lunr.Index of all terms loaded so far: their postings ({_index, field: {ref: {}}},
+ * lunr's shape) and field vectors that hold those terms only, in one field whose scores are the
+ * indexed fields' summed (search_scores.py says why that changes no score). lunr scores by the dot
+ * product with the query vector over the query vector's length, so the scores are those of the
+ * whole index; the query is lunr's own code. `fragments(refs)` fetches the fragments of the
+ * results on screen, and nothing else.
  * tests/browser/test_search_parity.py checks that the answers equal lunr.py's.
  */
 (function (root) {
   "use strict";
 
-  var FORMAT = 2;
+  var FORMAT = 3;
   var NO_METADATA = Object.freeze({}); /* lunr copies a posting's metadata keys; the index has none */
 
   /* Where `term` sorts among the shards' first terms: the last shard whose first term is <= it, or -1. */
@@ -118,51 +116,29 @@
       return Promise.all(wanted.map(loadShard)).then(makeIndex);
     }
 
-    /* Requested at once, read when needed (the page preloads them too). */
-    function request(n) {
-      var response = get(url(docs.files[n]));
-      response.catch(function () {}); /* reported when a result needs the file */
-      return response;
-    }
-    var responses = docs.files.map(function (_name, n) { return request(n); });
-    var parsed = [];
+    var fragmentLoads = Object.create(null); /* ref -> promise of its fragment */
 
-    /* A promise of document file `n` as {lines, tags}: its rows stay text until one is shown. */
-    function documentFile(n) {
-      if (!parsed[n]) {
-        var response = responses[n] || (responses[n] = request(n));
-        parsed[n] = response.then(function (r) { return r.text(); }).then(function (text) {
-          var lines = text.split("\n");
-          return { lines: lines, tags: JSON.parse(lines[0]) };
-        });
-        parsed[n].catch(function () {
-          parsed[n] = responses[n] = null; /* the next query asks again */
-        });
+    /* A promise of the fragment of `ref`: [title, url, date, dateText, [[tag, tagUrl], ...], summary, body]. */
+    function fragment(ref) {
+      var n = Number(ref);
+      if (!fragmentLoads[n]) {
+        var folder = docs.folders[Math.floor(n / docs.per_folder)];
+        fragmentLoads[n] = get(url(folder + "/" + n + ".json"))
+          .then(function (response) { return response.json(); })
+          .catch(function (error) {
+            delete fragmentLoads[n]; /* the next query asks again */
+            throw error;
+          });
       }
-      return parsed[n];
+      return fragmentLoads[n];
     }
 
-    /* The store row of `ref` in its file: [title, url, date, dateText, summary, [[tag, tagUrl], ...]]. */
-    function row(file, ref) {
-      var doc = JSON.parse(file.lines[1 + (ref % docs.per_file)]);
-      doc[5] = doc[5].map(function (id) { return file.tags[id]; });
-      return doc;
+    /* A promise of the fragments of `refs`, in that order. */
+    function fragments(refs) {
+      return Promise.all(refs.map(fragment));
     }
 
-    /* A promise of the store rows of `refs`, in that order. */
-    function documents(refs) {
-      return Promise.all(refs.map(function (ref) {
-        var n = Number(ref);
-        return documentFile(Math.floor(n / docs.per_file)).then(function (file) { return row(file, n); });
-      }));
-    }
-
-    /* Parses every document file not parsed yet (when the page is idle, so later queries wait for none). */
-    function warm() {
-      return Promise.all(docs.files.map(function (_name, n) { return documentFile(n); }));
-    }
-
-    return { index: index, documents: documents, warm: warm };
+    return { index: index, fragments: fragments };
   }
 
   root.sitegenSearchIndex = { open: open };
