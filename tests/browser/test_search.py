@@ -72,6 +72,27 @@ tags: ["<img src=x onerror=alert(3)>"]
 summary: "Заголовок із розміткою, яку треба показати як текст."
 ---
 Текст.
+-- seeds/2026/02/long.md --
+---
+title: "Два дні у Вільнюсі"
+date: 2026-02-11T09:00:00+02:00
+tags: [Литва]
+summary: "Делегати домовилися про графік поставок."
+---
+Делегати з дванадцяти країн зібралися у Вільнюсі, щоб обговорити постачання зброї,
+ремонт техніки і навчання екіпажів. Зустріч тривала два дні.
+
+Першого дня йшлося про снаряди, другого про протиповітряну оборону.
+Учасники погодили графік поставок на весну і літо.
+
+Окремо говорили про відновлення енергетики та гроші на ремонт підстанцій.
+Сума допомоги зросла майже вдвічі проти минулого року.
+
+Журналістів на засідання не пускали, тож подробиці стали відомі лише з коротких заяв після нього.
+Союзники НАТО обіцяли нову зустріч.
+
+Наприкінці зустрічі литовський посадовець подякував гостям
+і нагадав про сувеніри: <img src=x onerror=alert(1)> на згадку.
 -- seeds/2026/02/draft.md --
 ---
 title: "Чернетка про квазіморфізм"
@@ -87,6 +108,7 @@ TITLES = {
     "memory": "Пам’ять про з’їзд",
     "english": "Peace talks resume in Brussels",
     "script": "Про <script>alert(2)</script> і теги <b>жирно</b>",
+    "long": "Два дні у Вільнюсі",
 }
 
 
@@ -193,6 +215,93 @@ def test_search_result_shows_date_tags_and_highlights(watched: Watched, fixture_
     assert item.query_selector(".tag-list a").get_attribute("href") == "/digest/tags/nato/"  # type: ignore[union-attr]
     marks = [m.text_content() for m in item.query_selector_all("mark")]
     assert marks == ["Україні", "України", "України"]
+
+
+def excerpts(page: Page) -> list[tuple[str, list[str]]]:
+    """(text, marked words) of each result's excerpt."""
+    return [
+        (p.inner_text(), [m.text_content() or "" for m in p.query_selector_all("mark")])
+        for p in page.query_selector_all("[data-search-results] li .search-excerpt")
+    ]
+
+
+@pytest.mark.parametrize("query", ["посадовець", "посадовця", "посадовцем", "ПОСАДОВЦЯМИ"])
+def test_search_word_of_the_last_paragraph_in_any_form_marked_in_the_excerpt(
+    watched: Watched, fixture_digest: str, query: str
+) -> None:
+    """The word is only in the last paragraph of the body: found in other forms, and the excerpt is around it."""
+    status, titles = watched.search(fixture_digest, query)
+    assert titles == [TITLES["long"]] and status == "Знайдено 1 статтю"
+    [(text, marks)] = excerpts(watched.page)
+    assert marks == ["посадовець"]
+    assert text.startswith("… ") and "литовський посадовець подякував" in text
+    assert len(text.split()) <= 32  # about thirty words (and the ellipsis)
+    assert "<img src=x onerror=alert(1)>" in text  # the body's markup, as text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "marked"),
+    [
+        ("литовського посадовця", ["long"], ["литовський", "посадовець"]),  # both words, neither as written
+        ("Вільнюса посадовці", ["long"], ["Вільнюсі"]),  # both in the article, far apart: the first match
+        ("посадовця Рютте", ["long", "talks"], None),  # no article has both: any word, and the page says so
+    ],
+)
+def test_search_two_words_with_stemming(
+    watched: Watched, fixture_digest: str, query: str, expected: list[str], marked: list[str] | None
+) -> None:
+    status, titles = watched.search(fixture_digest, query)
+    assert sorted(titles) == sorted(TITLES[k] for k in expected)
+    if marked is None:
+        assert status.endswith("показано статті хоча б з одним із них.")
+    else:
+        assert status == "Знайдено 1 статтю" and excerpts(watched.page)[0][1] == marked
+
+
+def test_search_excerpt_is_the_summary_when_the_body_has_no_match(watched: Watched, fixture_digest: str) -> None:
+    _, titles = watched.search(fixture_digest, "домовилися")
+    assert titles == [TITLES["long"]]
+    assert excerpts(watched.page) == [("Делегати домовилися про графік поставок.", ["домовилися"])]
+
+
+def test_search_sort_by_date_keeps_the_results(watched: Watched, fixture_digest: str) -> None:
+    _, by_rank = watched.search(fixture_digest, "НАТО")
+    assert by_rank == [TITLES["nato"], TITLES["long"]]  # НАТО in the title, tags and summary; once in a body
+    assert watched.page.get_attribute("[data-sort='']", "aria-pressed") == "true"
+    watched.page.click("[data-sort='date']")
+    watched.page.wait_for_function(
+        "() => document.querySelector('[data-search-results] h2').textContent === 'Два дні у Вільнюсі'"
+    )
+    assert watched.titles() == [TITLES["long"], TITLES["nato"]]  # newest first
+    assert (
+        watched.page.url.endswith("&sort=date")
+        and watched.page.get_attribute("[data-sort='date']", "aria-pressed") == "true"
+    )
+    watched.page.goto(fixture_digest + "?q=" + quote("НАТО") + "&sort=date")  # as a link or a reload opens it
+    watched.page.wait_for_selector("[data-search-ready]", state="attached")
+    assert watched.titles() == [TITLES["long"], TITLES["nato"]]
+    watched.page.click("[data-sort='']")
+    watched.page.wait_for_function(
+        "() => document.querySelector('[data-search-results] h2').textContent.startsWith('НАТО')"
+    )
+    assert watched.titles() == [TITLES["nato"], TITLES["long"]] and "sort=" not in watched.page.url
+
+
+def test_search_api_resolves_every_match_in_rank_order(watched: Watched, fixture_digest: str) -> None:
+    watched.page.goto(fixture_digest)
+    got = watched.page.evaluate("() => window.sitegenSearch('посадовцем НАТО')")
+    assert [r["title"] for r in got] == [TITLES["long"]]
+    [result] = got
+    assert sorted(result) == ["date", "excerpt", "highlights", "title", "url"]
+    assert result["url"] == "/digest/2026/02/dva-dni-u-vilniusi/" and result["date"] == "2026-02-11"
+    assert [result["excerpt"][a:b] for a, b in result["highlights"]] == ["НАТО", "посадовець"]
+    assert [r["title"] for r in watched.page.evaluate("() => window.sitegenSearch('НАТО')")] == [
+        TITLES["nato"],
+        TITLES["long"],
+    ]
+    by_date = watched.page.evaluate("() => window.sitegenSearch('НАТО', {sort: 'date', limit: 1})")
+    assert [r["title"] for r in by_date] == [TITLES["long"]]
+    assert watched.page.evaluate("() => window.sitegenSearch('<img src=x onerror=alert(1)>')") == []
 
 
 def test_search_no_result_says_so(watched: Watched, fixture_digest: str) -> None:

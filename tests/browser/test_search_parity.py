@@ -7,7 +7,6 @@ dictionary (tests/fixtures/text/make_word_forms.py wrote them once).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,10 +17,9 @@ from playwright.sync_api import Browser, Page
 
 from sitegen import text
 from sitegen.render import search_files
-from sitegen.render.search import PIPELINE, build_index, store_rows
-from sitegen.render.search_files import render_search_files
+from sitegen.render.search import PIPELINE, render_search_index
 from tests.conftest import FIXTURES, REPO
-from tests.search_files import QUERIES, answers, fixture_docs, from_outputs
+from tests.search_files import QUERIES, answers, fixture_entries, fixture_texts, from_outputs, lunr_builder_index
 
 JS = REPO / "themes" / "default" / "static" / "js"
 FORMS = (FIXTURES / "text" / "uk_word_forms.txt").read_text(encoding="utf-8").split()
@@ -88,7 +86,7 @@ def test_search_parity_lunr_pipelines(js: Page) -> None:
 
 
 def python_answers(serialized: dict[str, Any]) -> list[list[tuple[str, float]]]:
-    """lunr.py's answers to QUERIES from lunr's own serialized index of every field."""
+    """lunr.py's answers to QUERIES from lunr.py's own `Builder` index of every field (the reference)."""
     return [answers(serialized, clauses, required) for clauses, required in QUERIES]
 
 
@@ -126,7 +124,7 @@ def rank(hit: tuple[str, float]) -> tuple[float, int]:
 
 def test_search_parity_lunr_form_answers_alike_in_the_browser(js: Page) -> None:
     """lunr.py's index, loaded whole by lunr.js (`lunr.Index.load`), answers as lunr.py does."""
-    serialized = json.loads(json.dumps(build_index(fixture_docs())))
+    serialized = lunr_builder_index(fixture_texts())
     expected = python_answers(serialized)
     assert sum(1 for a in expected if a) >= 9  # the queries do find things
     got = js.evaluate(
@@ -144,21 +142,27 @@ def test_search_parity_lunr_form_answers_alike_in_the_browser(js: Page) -> None:
     assert [sorted((tuple(h) for h in a), key=rank) for a in got] == expected
 
 
+def assert_same(got: list[dict[str, Any]], expected: list[list[tuple[str, float]]]) -> None:
+    """Same refs in the same order, scores within 1e-6 (summed field scores may differ in the last bits)."""
+    for answer, want in zip(got, expected, strict=True):
+        hits = sorted((tuple(h) for h in answer["hits"]), key=rank)
+        assert [ref for ref, _ in hits] == [ref for ref, _ in want]
+        assert all(abs(a[1] - b[1]) <= 1e-6 for a, b in zip(hits, want, strict=True))
+
+
 @pytest.mark.parametrize("shard_bytes", [300, search_files.SHARD_BYTES])
 def test_search_parity_shipped_index_answers_alike_in_the_browser(
     js: Page, monkeypatch: pytest.MonkeyPatch, shard_bytes: int
 ) -> None:
-    """The index as the site ships it, opened by search-index.js shard by shard, answers as lunr.py's whole index."""
+    """The index as the site ships it, opened by search-index.js shard by shard, answers as lunr.py's Builder."""
     monkeypatch.setattr(search_files, "SHARD_BYTES", shard_bytes)
-    docs = fixture_docs()
-    serialized = json.loads(json.dumps(build_index(docs)))
-    shipped = from_outputs(render_search_files(serialized, store_rows(docs)))
+    shipped = from_outputs(render_search_index(fixture_entries()))
     files = {name: data.decode("utf-8") for name, data in shipped.files.items()}
-    expected = python_answers(serialized)
+    expected = python_answers(lunr_builder_index(fixture_texts()))
     got = js.evaluate(ASK_SHIPPED, [text.SPEC, shipped.manifest, files, QUERIES, True])
-    assert [sorted((tuple(h) for h in a["hits"]), key=rank) for a in got] == expected
+    assert_same(got, expected)
     one_page = js.evaluate(ASK_SHIPPED, [text.SPEC, shipped.manifest, files, QUERIES, False])
-    assert [sorted((tuple(h) for h in a["hits"]), key=rank) for a in one_page] == expected
+    assert_same(one_page, expected)
     if shard_bytes == 300:  # many shards: a query fetches only those its terms can be in
         shards = shipped.manifest["shards"]
         runs = [shard["terms"] for shard in shipped.shards]
@@ -168,21 +172,25 @@ def test_search_parity_shipped_index_answers_alike_in_the_browser(
         assert len(with_p) > 1 and sorted(got[7]["fetched"]) == sorted(with_p)  # п*: every shard with a word in п
 
 
-def test_search_parity_document_rows_in_the_browser(js: Page, monkeypatch: pytest.MonkeyPatch) -> None:
-    """search-index.js gives the store rows of any refs, across document files, as the build wrote them."""
-    monkeypatch.setattr(search_files, "DOCS_PER_FILE", 16)
-    docs = fixture_docs()
-    serialized = build_index(docs)
-    shipped = from_outputs(render_search_files(serialized, store_rows(docs)))
-    assert len(shipped.manifest["documents"]["files"]) == 4
+def test_search_parity_fragments_in_the_browser(js: Page, monkeypatch: pytest.MonkeyPatch) -> None:
+    """search-index.js gives the fragments of any refs, across fragment folders, as the build wrote them."""
+    monkeypatch.setattr(search_files, "FRAGMENTS_PER_FOLDER", 16)
+    shipped = from_outputs(render_search_index(fixture_entries()))
+    assert len(shipped.manifest["documents"]["folders"]) == 4
     files = {name: data.decode("utf-8") for name, data in shipped.files.items()}
     wanted = [59, 0, 16, 15, 31, 47, 48]
     got = js.evaluate(
         """async ([spec, manifest, files, refs]) => {
-          const get = url => Promise.resolve({ text: async () => files[url.split("/").pop()] });
+          const asked = [];
+          const get = url => {
+            const name = url.split("/search/")[1];
+            asked.push(name);
+            return Promise.resolve({ json: async () => JSON.parse(files[name]) });
+          };
           const index = sitegenSearchIndex.open(lunr, manifest, "http://sitegen.test/search/index.json", get);
-          return await index.documents(refs.map(String));
+          return [await index.fragments(refs.map(String)), asked];
         }""",
         [text.SPEC, shipped.manifest, files, wanted],
     )
-    assert got == [shipped.rows[ref] for ref in wanted]
+    assert got[0] == [shipped.rows[ref] for ref in wanted]
+    assert len(got[1]) == len(wanted)  # one request per fragment, none for any other article
