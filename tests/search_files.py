@@ -153,7 +153,7 @@ def lunr_builder_index(texts: Sequence[tuple[str, ...]]) -> dict[str, Any]:
 QUERIES: list[tuple[list[tuple[str, bool]], bool]] = [
     ([("україн", False)], True),
     ([("переговор", False)], True),
-    ([("рютт", False)], True),
+    ([("рют", False)], True),
     ([("нат", False), ("безпек", False)], True),
     ([("нат", False), ("безпек", False)], False),
     ([("макрон", False), ("путін", False)], False),

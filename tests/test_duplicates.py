@@ -94,5 +94,5 @@ def test_duplicates_check_warns_naming_both_pages_and_passes(make_site, capsys) 
     err = capsys.readouterr().err
     assert err.splitlines() == [
         "warning: seeds/2026/02/brussels.md: tells the same story as seeds/2026/02/retold.md"
-        " (60% of the shorter text's word pairs shared) (keep one of them, or rewrite one)"
+        " (61% of the shorter text's word pairs shared) (keep one of them, or rewrite one)"
     ]

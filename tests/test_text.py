@@ -107,9 +107,32 @@ def test_text_stem_leaves_short_words_numbers_and_mixed_tokens() -> None:
 
 def test_text_stem_removes_one_ending_then_tidies() -> None:
     assert stem("україною") == "україн"
-    assert stem("рютте") == "рютт"
+    assert stem("рютте") == "рют"  # -е off, then тт -> т
     assert stem("ірпінь") == "ірпін"
     assert stem("осінню") == "осін"  # -ю off, then нн -> н
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        "гарантія гарантії гарантій гарантіями гарантіях",  # -ія nouns: the ending, then the final vowel
+        "посадовець посадовця посадовцем посадовці посадовцями",  # a fleeting е
+        "порядок порядку порядком порядки",  # a fleeting о
+        "можливість можливості можливостей можливістю",  # і in the closed final syllable
+        "зусилля зусиллям зусиллі",  # a doubled consonant
+        "заявив заявила заявили заявить заявлю заявлять",  # past tense, present, an epenthetic л
+        "вважати вважав вважала вважають вважатиме вважаю вважано",  # infinitive, future, participle
+        "вирішуватися вирішувалася вирішуються вирішувалися",  # reflexive, -ува-
+        "безпековий безпекові безпекова безпекових",  # adjectives in -овий
+    ],
+)
+def test_text_stem_merges_the_forms_of_a_word(forms: str) -> None:
+    assert len({stem(normalize(f)) for f in forms.split()}) == 1, {f: stem(normalize(f)) for f in forms.split()}
+
+
+def test_text_stem_keeps_apart_what_differs() -> None:
+    stems = [stem(w) for w in ["україна", "росія", "франція", "переговори", "посадовець", "сила", "школа", "держава"]]
+    assert len(set(stems)) == len(stems)
 
 
 def test_text_data_lives_in_one_json_file() -> None:

@@ -48,11 +48,17 @@ _ONLY_LATIN = re.compile(f"[{SPEC['latin_chars']}]+")
 _HOMOGLYPHS = str.maketrans(SPEC["homoglyphs"])
 _HAS_HOMOGLYPH = re.compile("[" + "".join(re.escape(ch) for ch in SPEC["homoglyphs"]) + "]")
 _STOP_WORDS = frozenset(SPEC["stop_words"])
-_TIERS: list[tuple[int, tuple[str, ...]]] = [
-    (tier["longer_than"], tuple(tier["endings"])) for tier in SPEC["stemmer"]["tiers"]
-]
-_TIDY_LONGER_THAN: int = SPEC["stemmer"]["tidy_longer_than"]
-_TIDY: list[tuple[str, str]] = [(suffix, replacement) for suffix, replacement in SPEC["stemmer"]["tidy"]]
+_STEM = SPEC["stemmer"]
+_MIN_LENGTH: int = _STEM["min_length"]
+_REFLEXIVE: tuple[str, ...] = tuple(_STEM["reflexive"]["endings"])
+_REFLEXIVE_KEEP: int = _STEM["reflexive"]["keep"]
+_ENDINGS: list[tuple[str, int, str]] = [(ending, keep, after) for ending, keep, after in _STEM["endings"]]
+_VOWELS: str = _STEM["vowels"]
+_SOFT_SIGN: str = _STEM["soft_sign"]
+_LABIALS: str = _STEM["labials"]
+_DROP_AFTER_VOWEL: str = _STEM["drop_after_vowel"]
+_ROUNDS: int = _STEM["rounds"]
+_ALTERNATIONS: list[tuple[str, str]] = [(old, new) for old, new in _STEM["alternations"]]
 _EN_LONGER_THAN: int = SPEC["stemmer"]["english"]["longer_than"]
 _EN_RULES: list[tuple[str, str, tuple[str, ...]]] = [
     (suffix, replacement, tuple(unless)) for suffix, replacement, unless in SPEC["stemmer"]["english"]["rules"]
@@ -67,7 +73,7 @@ def _plain_chars() -> str:
     them, NFC(delete(NFD(text))) == delete(text) (tests/test_text.py fuzzes it).
     """
     ranges = [(0x20, 0x2FF), (0x400, 0x52F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x214F)]
-    seconds = set()
+    seconds: set[int] = set()
     for code in range(0x10000):  # (no character above the BMP composes with one in `ranges`)
         parts = unicodedata.decomposition(chr(code))
         if parts and not parts.startswith("<"):
@@ -134,9 +140,10 @@ def is_stop_word(token: str) -> bool:
 def stem(token: str) -> str:
     """The stem of one normalised token: Ukrainian endings off (uk-light), English plurals off, else as is.
 
-    uk-light removes at most one ending: the first tier whose length condition holds and that has a
-    matching ending wins; then a final `ь` goes, or `нн` becomes `н`. Only purely Cyrillic words are
-    stemmed that way; purely Latin words lose a plural `s` (Harman's S-stemmer); the rest is unchanged.
+    uk-light 2 takes off a reflexive ending and at most one inflection, then tidies the stem so that
+    the forms of a word meet (final vowels, a past-tense л or в, an infinitive т, a fleeting vowel: `uk.json`
+    says how). Only purely Cyrillic words are stemmed that way; purely Latin words lose a plural `s`
+    (Harman's S-stemmer); the rest is unchanged.
     """
     if _ONLY_CYRILLIC.fullmatch(token):
         return _stem_uk(token)
@@ -145,17 +152,39 @@ def stem(token: str) -> str:
     return token
 
 
+def _strip_vowels(word: str) -> str:
+    while len(word) > 3 and word[-1] in _VOWELS:
+        word = word[:-1]
+    return word
+
+
 def _stem_uk(word: str) -> str:
-    for longer_than, endings in _TIERS:
-        if len(word) > longer_than:
-            ending = next((e for e in endings if word.endswith(e)), None)
-            if ending is not None:
-                word = word[: -len(ending)]
-                break
-    if len(word) > _TIDY_LONGER_THAN:
-        for suffix, replacement in _TIDY:
-            if word.endswith(suffix):
-                return word[: -len(suffix)] + replacement
+    """uk-light 2: the steps of `uk.json`'s `stemmer.comment`, in that order (uk-text.js mirrors them)."""
+    if len(word) < _MIN_LENGTH:
+        return word
+    for ending in _REFLEXIVE:
+        if word.endswith(ending) and len(word) - len(ending) >= _REFLEXIVE_KEEP:
+            word = word[: -len(ending)]
+            break
+    for ending, keep, after in _ENDINGS:
+        rest = len(word) - len(ending)
+        if rest >= keep and word.endswith(ending) and (not after or word[rest - 1] in after):
+            word = word[:rest]
+            break
+    if len(word) > 3 and word[-1] == _SOFT_SIGN:
+        word = word[:-1]
+    word = _strip_vowels(word)
+    for _ in range(_ROUNDS):
+        if len(word) > 4 and word[-1] == "л" and word[-2] in _LABIALS:
+            word = word[:-1]
+        if len(word) > 4 and word[-1] in _DROP_AFTER_VOWEL and word[-2] in _VOWELS:
+            word = _strip_vowels(word[:-1])
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in _VOWELS:
+        word = word[:-1]
+    if len(word) > 4:
+        for old, new in _ALTERNATIONS:
+            if word.endswith(old):
+                return word[: -len(old)] + new
     return word
 
 

@@ -301,7 +301,8 @@ def test_search_api_resolves_every_match_in_rank_order(watched: Watched, fixture
     ]
     by_date = watched.page.evaluate("() => window.sitegenSearch('НАТО', {sort: 'date', limit: 1})")
     assert [r["title"] for r in by_date] == [TITLES["long"]]
-    assert watched.page.evaluate("() => window.sitegenSearch('<img src=x onerror=alert(1)>')") == []
+    [markup] = watched.page.evaluate("() => window.sitegenSearch('<img src=x onerror=alert(1)>')")
+    assert markup["title"] == TITLES["long"] and "<img src=x onerror=alert(1)>" in markup["excerpt"]  # text
 
 
 def test_search_no_result_says_so(watched: Watched, fixture_digest: str) -> None:
@@ -333,9 +334,12 @@ def test_search_all_words_else_any_word(watched: Watched, fixture_digest: str) -
     ],
 )
 def test_search_odd_queries_run_no_script_and_break_nothing(watched: Watched, fixture_digest: str, query: str) -> None:
-    watched.search(fixture_digest, query)
+    _, titles = watched.search(fixture_digest, query)
     assert watched.page.query_selector("[data-search-results] img, [data-search-results] script") is None
     assert watched.page.input_value("[data-search-input]") == query
+    if query == "<img src=x onerror=alert(1)>":  # the words of the markup in an article's body: shown as text
+        assert titles == [TITLES["long"]]
+        assert "<img src=x onerror=alert(1)>" in watched.page.inner_text("[data-search-results] .search-excerpt")
 
 
 def test_search_markup_in_titles_and_tags_stays_text(watched: Watched, fixture_digest: str) -> None:

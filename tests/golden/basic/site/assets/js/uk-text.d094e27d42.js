@@ -27,10 +27,8 @@
     var homoglyphs = spec.homoglyphs;
     var homoglyphRe = new RegExp("[" + Object.keys(homoglyphs).map(escapeChar).join("") + "]", "gu");
     var stopWords = new Set(spec.stop_words);
-    var tiers = spec.stemmer.tiers;
-    var tidyLongerThan = spec.stemmer.tidy_longer_than;
-    var tidy = spec.stemmer.tidy;
-    var english = spec.stemmer.english;
+    var st = spec.stemmer;
+    var english = st.english;
 
     function normalize(text) {
       var decomposed = text.toLowerCase().normalize("NFD").replace(deleteRe, "");
@@ -52,19 +50,43 @@
       return stopWords.has(token);
     }
 
+    function stripVowels(word) {
+      while (word.length > 3 && st.vowels.indexOf(word[word.length - 1]) >= 0) word = word.slice(0, -1);
+      return word;
+    }
+
+    /* uk-light 2: the steps of uk.json's stemmer.comment, as sitegen/text/__init__.py takes them. */
     function stemUk(word) {
-      for (var t = 0; t < tiers.length; t++) {
-        if (word.length > tiers[t].longer_than) {
-          var endings = tiers[t].endings, found = null;
-          for (var e = 0; e < endings.length; e++) {
-            if (word.endsWith(endings[e])) { found = endings[e]; break; }
-          }
-          if (found !== null) { word = word.slice(0, word.length - found.length); break; }
+      if (word.length < st.min_length) return word;
+      var i, rest;
+      for (i = 0; i < st.reflexive.endings.length; i++) {
+        var r = st.reflexive.endings[i];
+        if (word.endsWith(r) && word.length - r.length >= st.reflexive.keep) { word = word.slice(0, -r.length); break; }
+      }
+      for (i = 0; i < st.endings.length; i++) {
+        var ending = st.endings[i][0], keep = st.endings[i][1], after = st.endings[i][2];
+        rest = word.length - ending.length;
+        if (rest >= keep && word.endsWith(ending) && (!after || after.indexOf(word[rest - 1]) >= 0)) {
+          word = word.slice(0, rest);
+          break;
         }
       }
-      if (word.length > tidyLongerThan) {
-        for (var r = 0; r < tidy.length; r++) {
-          if (word.endsWith(tidy[r][0])) return word.slice(0, word.length - tidy[r][0].length) + tidy[r][1];
+      if (word.length > 3 && word[word.length - 1] === st.soft_sign) word = word.slice(0, -1);
+      word = stripVowels(word);
+      for (var round = 0; round < st.rounds; round++) {
+        var n = word.length;
+        if (n > 4 && word[n - 1] === "л" && st.labials.indexOf(word[n - 2]) >= 0) word = word.slice(0, -1);
+        n = word.length;
+        if (n > 4 && st.drop_after_vowel.indexOf(word[n - 1]) >= 0 && st.vowels.indexOf(word[n - 2]) >= 0) {
+          word = stripVowels(word.slice(0, -1));
+        }
+      }
+      var last = word.length - 1;
+      if (word.length > 3 && word[last] === word[last - 1] && st.vowels.indexOf(word[last]) < 0) word = word.slice(0, -1);
+      if (word.length > 4) {
+        for (i = 0; i < st.alternations.length; i++) {
+          var old = st.alternations[i][0];
+          if (word.endsWith(old)) return word.slice(0, word.length - old.length) + st.alternations[i][1];
         }
       }
       return word;

@@ -138,9 +138,9 @@
     return { text: text, highlights: highlights };
   }
 
-  /* The excerpt of `body` for `terms`: the EXCERPT_WORDS words with the most distinct query words
-     (then the most matches, then the earliest), from a little before its first match; the start of
-     the summary, or of the body, when the body has none. */
+  /* The excerpt of `body` for `terms`: EXCERPT_WORDS words from a little before the first match of
+     the run of EXCERPT_WORDS words with the most distinct query words (then the most matches, then
+     the earliest); the start of the summary, or of the body, when the body has no match. */
   function excerpt(body, summary, terms) {
     var words = body.split(/\s+/).filter(Boolean);
     var hits = words.map(function (w) { return matches(w, terms); });
@@ -160,7 +160,7 @@
     }
     var first = best;
     while (!hits[first]) first++;
-    var start = Math.max(0, Math.min(best, first - BEFORE_MATCH));
+    var start = Math.max(0, Math.min(first - BEFORE_MATCH, words.length - EXCERPT_WORDS));
     return marked(words, hits, start, Math.min(words.length, start + EXCERPT_WORDS));
   }
 
