@@ -146,3 +146,26 @@ def test_text_docstring_example_holds() -> None:
     import doctest
 
     assert doctest.testmod(sitegen.text).failed == 0
+
+
+def test_text_normalize_fast_path_equals_the_unicode_round_trip() -> None:
+    """Plain text skips NFD/NFC (sitegen.text._PLAIN); on any mix of letters, marks, apostrophes and
+    look-alikes the result is the full round trip's."""
+    import random
+    import unicodedata
+
+    from sitegen.text import _DELETE, _FOLDS
+
+    def round_trip(value: str) -> str:
+        decomposed = unicodedata.normalize("NFD", value.lower()).translate(_DELETE)
+        return unicodedata.normalize("NFC", decomposed).translate(_FOLDS)
+
+    alphabet = (
+        "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяАБВҐЄІЇЁЫЭЪёыэъ"
+        "abcdeéèáñçßİıΣσςΑΩ'’ʼ`´‘′ʹ＇‛ʻ\u0301\u0300\u0306\u0308\u00ad\u200b\u200d\ufeff"
+        "ѓќѝѐ й ї «»—–-.,;:!?0123456789 \n\t\u00a0\u202f№"
+    )
+    rng = random.Random(14)
+    for _ in range(3000):
+        sample = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert normalize(sample) == round_trip(sample), repr(sample)
