@@ -1,27 +1,31 @@
 #!/usr/bin/env python3
-"""Search at scale: index size, index build time, time to results in Chromium, stemmer quality.
+"""Search at scale, beside Pagefind on the same built site: bytes, build cost, speed in Chromium, recall.
 
-    python3 benchmarks/search.py                          # 1,000 and 5,000 articles of the bench corpus
-    python3 benchmarks/search.py --sizes 1000 --runs 5
-    python3 benchmarks/search.py --sizes 5000 --no-build --baseline 1cf89cc   # and an older search page
+    python3 benchmarks/search.py                          # 1,000, 5,000 and 20,000 articles of the bench corpus
+    python3 benchmarks/search.py --sizes 5000 --runs 7
+    python3 benchmarks/search.py --sizes 1000 --no-pagefind --no-relevance
     python3 benchmarks/search.py --quality-only           # only the stemmer against pymorphy3
 
-Per size (corpus: `../shared/bench/make_corpus.py`, as benchmarks/build.py makes it):
-- bytes: the search files (manifest, term shards, document files), their number, raw and gzip -9
-  bytes, per article, the index (manifest + shards) and the documents alone, the largest shard;
-- build: `render_search_index` on the site's search documents (median of `--runs`), against a
-  clean `sitegen build` of the same site (median of `--runs`, output removed first), which
-  includes it; wall and CPU time (user + sys, workers included) both;
-- browser: Debian Chromium (Playwright) on the built site served over loopback as a static host
-  serves it; the scenarios (cold, cached, typed, and the page's own floor) and how they are timed:
-  benchmarks/search_browser.py. Median of `--runs` per query and scenario, and the range.
-
-Stemmer quality (`--quality`, needs the `bench` extra: pymorphy3 + pymorphy3-dicts-uk): the full
-inflection tables (pymorphy3 lexemes) of every word of the example digest's pages, each form run
-through `sitegen.text` (normalize, then stem); a paradigm is fully merged when all its forms get
-one stem; a wrong merge is a stem shared by two different lexemes (lemma + part of speech).
-The machine has 2 cores, which Chromium, the harness and the server share: numbers are noisy,
-medians are reported, and with `--baseline` both sites' samples are interleaved.
+Needs the `bench` extra (pymorphy3 + pymorphy3-dicts-uk, pagefind-bin). Per size (corpus:
+`../shared/bench/make_corpus.py`, as benchmarks/build.py makes it):
+- bytes: the search files (manifest, term shards, fragments), raw and gzip -9, per article;
+- index build: the workers' part (`search_entry` for every article, in this process) and the main
+  process's (`render_search_index`), CPU seconds; and whole clean `sitegen build`s with the index and
+  with it left out (`--no-search-index` of this script's own runner: a build whose search entries
+  and index are empty), interleaved, median of `--runs`: wall, CPU (user + sys, workers included)
+  and peak RSS (GNU time), so the index's share of the build's CPU and what it adds to its memory;
+- Pagefind (`pagefind-bin`) over the same built site, `--root-selector article` and a glob of the
+  article pages only (as sitegen indexes them): wall, CPU, peak RSS, files and bytes;
+- relevance: pymorphy3 as the ground truth: an article is relevant to a query when its indexed text
+  (title, tags, rubric, author, summary, note, body, and the dateline place Pagefind also sees) has a
+  form of every query word's lemma; recall and precision of the whole result list of each, sitegen
+  (all words, else any word, as the page does) and Pagefind (its own result list);
+- browser: Debian Chromium on the built site served over loopback as a static host serves it,
+  sitegen's search page and Pagefind's test page in the same run, samples interleaved
+  (benchmarks/search_browser.py): cold `?q=` (and cold with an empty query), warm (`cached`) and
+  typed; median of `--runs` per query and scenario, bytes and requests.
+The machine is shared and has 2 cores: the load average is printed with every part, CPU seconds are
+the steadier figure, and the browser numbers are medians of interleaved samples.
 """
 
 from __future__ import annotations
@@ -30,15 +34,18 @@ import argparse
 import gzip
 import json
 import logging
+import os
 import re
-import resource
 import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections import defaultdict
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +57,23 @@ SHARED_BENCH = next(
     REPO.parent / "shared" / "bench",
 )
 CONFIG = 'title: "Бенчмарк-дайджест"\nbase_url: "https://example.org/"\nper_page: 20\n'
-QUERIES = ["Україна", "переговорів", "Рютте", "безпекові гарантії", "Макрон Путін", "зебра"]
+QUERIES = [
+    "Рютте",
+    "Франції",
+    "миротворці",
+    "пріоритетів",
+    "посадовець",
+    "переговорах",
+    "Брюссель",
+    "Кремль",
+    "гарантіями безпеки",
+    "Макрон Путін",
+]
+"""The issue's queries (words found in most bodies, one found only deep in bodies, forms absent from the
+text), two of two words, and more."""
+TIME = "/usr/bin/time"
+PAGEFIND_GLOB = "20*/*/*/index.html"
+"""The article pages (`/<yyyy>/<mm>/<slug>/`): what sitegen's index holds; list pages are not indexed."""
 
 
 def make_corpus(work: Path, size: int) -> Path:
@@ -60,114 +83,268 @@ def make_corpus(work: Path, size: int) -> Path:
     return build_corpus(SHARED_BENCH, work, size)
 
 
-def search_documents(site_dir: Path) -> list[Any]:
-    """The site's search documents, as the build makes them (Markdown rendered in this process)."""
+def search_entries(site_dir: Path) -> tuple[list[Any], float]:
+    """The site's search entries as the workers make them, and the CPU seconds that took here (Markdown
+    rendering not counted: the workers render the body for the page anyway)."""
     from sitegen.build import BuildOptions, load_site
     from sitegen.render.markdown import render_markdown
-    from sitegen.render.search import search_document
+    from sitegen.render.search import search_entry
     from sitegen.render.theme import load_theme
 
     config, site = load_site(site_dir, BuildOptions())
     theme = load_theme(config)
-    return [search_document(site, p, theme.strings_for(p.lang), render_markdown(p.body).text) for p in site.newest()]
+    pages = site.newest()
+    bodies = [render_markdown(p.body).text for p in pages]
+    started = time.process_time()
+    entries = [search_entry(site, p, theme.strings_for(p.lang), body) for p, body in zip(pages, bodies, strict=True)]
+    return entries, time.process_time() - started
 
 
-def measure_bytes(docs: list[Any]) -> dict[str, Any]:
+def measure_bytes(entries: list[Any]) -> dict[str, Any]:
     """Files and bytes (raw, gzip -9) of the search index as the site ships it, per article."""
-    from sitegen.render.search import build_index, render_search_index
+    from sitegen.render.search import render_search_index
 
-    files = render_search_index(docs)
-    n = max(len(docs), 1)
+    files = render_search_index(entries)
+    n = max(len(entries), 1)
 
     def gz(outputs: Any) -> int:
         return sum(len(gzip.compress(o.data, 9)) for o in outputs)
 
     index = gz(files.shards) + gz([files.manifest])
-    store = gz(files.documents)
-    lunr_form = len(gzip.compress(json.dumps(build_index(docs), ensure_ascii=False, separators=(",", ":")).encode(), 9))
+    fragments = gz(files.fragments)
     return {
         "files": len(files.outputs),
         "shards": len(files.shards),
-        "document_files": len(files.documents),
         "raw_bytes": sum(len(o.data) for o in files.outputs),
-        "gzip_bytes": index + store,
-        "gzip_per_article": (index + store) / n,
+        "gzip_bytes": index + fragments,
         "index_gzip_per_article": index / n,
-        "store_gzip_per_article": store / n,
+        "fragment_gzip_mean": fragments / n,
         "manifest_gzip": gz([files.manifest]),
         "largest_shard_gzip": max((len(gzip.compress(o.data, 9)) for o in files.shards), default=0),
         "terms": sum(len(json.loads(o.data)["terms"]) for o in files.shards),
-        # for comparison: lunr's own serialized form, which the site does not ship
-        "lunr_form_index_gzip_per_article": lunr_form / n,
     }
 
 
-def measure_index_build(docs: list[Any], runs: int) -> tuple[float, float]:
-    """Median wall and CPU seconds of `render_search_index` (CPU time is less hurt by a busy machine)."""
+def measure_index_build(entries: list[Any], runs: int) -> float:
+    """Median CPU seconds of `render_search_index` (the main process's part)."""
     from sitegen.render.search import render_search_index
 
-    wall, cpu = [], []
+    cpu = []
     for _ in range(runs):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        render_search_index(docs)
-        wall.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - started_cpu)
-    return statistics.median(wall), statistics.median(cpu)
+        started = time.process_time()
+        render_search_index(entries)
+        cpu.append(time.process_time() - started)
+    return statistics.median(cpu)
 
 
-def measure_clean_build(site: Path, runs: int) -> tuple[float, float]:
-    """Median wall and CPU seconds (user + sys of the build and its workers) of a clean `sitegen build`."""
-    wall, cpu = [], []
-    for _ in range(runs):
-        shutil.rmtree(site / "site", ignore_errors=True)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+NO_INDEX = """
+import sys
+from sitegen.render import search, site
+empty = search.SearchEntry(b"[]", ("",) * len(search.FIELDS), (b"",) * len(search.FIELDS))
+site.search_entry = lambda *args: empty
+real = search.render_search_index
+site.render_search_index = lambda entries: real([])
+from sitegen.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+"""A `sitegen` whose search entries and index are empty: the build without the index's cost."""
+
+
+def _timed(command: list[str], cwd: Path) -> dict[str, float]:
+    """Wall and CPU seconds, peak RSS (MiB) of one command under GNU time."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as tfile:
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "sitegen", "build", "-q", "--site", str(site)],
-            cwd=REPO,
+            [TIME, "-f", "%U %S %M", "-o", tfile.name, *command],
+            cwd=cwd,
             check=True,
             env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+            stdout=subprocess.DEVNULL,
         )
-        wall.append(time.perf_counter() - started)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    return statistics.median(wall), statistics.median(cpu)
+        wall = time.perf_counter() - started
+        user, system, rss = tfile.read().split()[-3:]
+    return {"wall": wall, "cpu": float(user) + float(system), "rss_mib": int(rss) / 1024}
 
 
-def measure_browser(site: Path, runs: int, scenarios: list[str], baseline: str | None) -> dict[str, Any]:
-    """benchmarks/search_browser.py on a build of `site` for its own loopback URL, and on one made by the
-    sitegen of git revision `baseline` if given (without `typed`: pages before 946bba1 mark the first query only)."""
-    from benchmarks.search_browser import Variant, measure
-    from sitegen.build import BuildOptions, build
+def measure_clean_builds(site: Path, runs: int) -> dict[str, dict[str, float]]:
+    """Clean builds with the search index and without it, interleaved: medians of wall, CPU, peak RSS."""
+    samples: dict[str, list[dict[str, float]]] = {"with": [], "without": []}
+    for _ in range(runs):
+        for variant in samples:
+            shutil.rmtree(site / "site", ignore_errors=True)
+            code = ["-m", "sitegen"] if variant == "with" else ["-c", NO_INDEX]
+            samples[variant].append(_timed([sys.executable, *code, "build", "-q", "--site", str(site)], REPO))
+    return {
+        variant: {key: statistics.median(s[key] for s in runs_) for key in runs_[0]}
+        for variant, runs_ in samples.items()
+    }
 
-    variants = []
-    git = ["git", "-C", str(REPO), "worktree"]
-    port = _free_port()
-    out = site / "site-browser"
-    shutil.rmtree(out, ignore_errors=True)
-    build(site, BuildOptions(out_dir=out, base_url=f"http://127.0.0.1:{port}/"))
-    variants.append(Variant("now", out, port, tuple(scenarios)))
-    worktree = site / "baseline-src"
-    if baseline:
-        port = _free_port()
-        old_out = site / "site-baseline"
-        shutil.rmtree(old_out, ignore_errors=True)
-        subprocess.run([*git, "add", "-f", "--detach", str(worktree), baseline], check=True, stdout=subprocess.DEVNULL)
-        subprocess.run(
-            [sys.executable, "-m", "sitegen", "build", "-q", "--site", str(site), "--out", str(old_out)]
-            + ["--base-url", f"http://127.0.0.1:{port}/"],
-            check=True,
-            cwd=worktree,  # (`python -m` puts the working folder first on the path)
-            env={"PYTHONPATH": str(worktree), "PATH": "/usr/bin:/bin"},
-        )
-        variants.append(Variant(f"baseline {baseline}", old_out, port, tuple(s for s in scenarios if s != "typed")))
+
+def pagefind_binary() -> Path:
+    import pagefind_bin  # the bench extra
+
+    return Path(pagefind_bin.get_executable())
+
+
+def run_pagefind(out: Path) -> dict[str, Any]:
+    """Pagefind over the built site `out` (its bundle in `out/pagefind/`): time, memory, files, bytes."""
+    shutil.rmtree(out / "pagefind", ignore_errors=True)
+    binary = pagefind_binary()
+    version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    command = [str(binary), "--site", str(out), "--root-selector", "article", "--glob", PAGEFIND_GLOB, "--quiet"]
+    row: dict[str, Any] = {"version": version, **_timed(command, out)}
+    files = [p for p in (out / "pagefind").rglob("*") if p.is_file()]
+    row["files"] = len(files)
+    row["bytes"] = sum(p.stat().st_size for p in files)
+    return row
+
+
+def pagefind_urls(out: Path) -> dict[str, str]:
+    """Pagefind page id -> URL, from its fragments (gzip: `pagefind_dcd` + JSON)."""
+    urls = {}
+    for path in (out / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        data = data[data.index(b"{") :]
+        urls[path.stem] = json.loads(data)["url"]
+    return urls
+
+
+def sitegen_results(out: Path, query: str) -> list[str]:
+    """URLs of every result of `query` on the built site, as search.js finds them: all words, else any."""
+    from sitegen import text
+
+    [manifest_file] = (out / "search").glob("index.*.json")
+    manifest = json.loads(manifest_file.read_bytes())
+    firsts = [first for first, _ in manifest["shards"]]
+    order = [t.encode("utf-16-be") for t in firsts]
+    found = []
+    for word in text.tokenize(query):
+        if text.is_stop_word(word):
+            continue
+        term = text.stem(word)
+        key = term.encode("utf-16-be")
+        number = max((i for i, first in enumerate(order) if first <= key), default=-1)
+        refs: set[int] = set()
+        if number >= 0:
+            shard = json.loads((out / "search" / manifest["shards"][number][1]).read_bytes())
+            if term in shard["terms"]:
+                flat = shard["postings"][shard["terms"].index(term)]
+                ref = 0
+                for k in range(0, len(flat), 2):
+                    ref += flat[k]
+                    refs.add(ref)
+        found.append(refs)
+    hits = set.intersection(*found) if found else set()
+    if not hits and len(found) > 1:
+        hits = set.union(*found)
+    documents = manifest["documents"]
+    urls = []
+    for ref in sorted(hits):
+        folder = documents["folders"][ref // documents["per_folder"]]
+        urls.append(json.loads((out / "search" / folder / f"{ref}.json").read_bytes())[1])
+    return urls
+
+
+def ground_truth(site_dir: Path, queries: list[str]) -> dict[str, set[str]]:
+    """Per query, the URLs of the articles with a form of each query word's lemma (pymorphy3)."""
+    import pymorphy3
+
+    from sitegen.build import BuildOptions, load_site
+    from sitegen.render.markdown import render_markdown
+
+    morph = pymorphy3.MorphAnalyzer(lang="uk")
+    word_re = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+    lemmas: dict[str, set[str]] = {}
+
+    def lemmas_of(word: str) -> set[str]:
+        found = lemmas.get(word)
+        if found is None:
+            found = lemmas[word] = {p.normal_form for p in morph.parse(word.replace("’", "'").replace("ʼ", "'"))}
+        return found
+
+    wanted = {q: [morph.parse(w.lower())[0].normal_form for w in word_re.findall(q)] for q in queries}
+    _, site = load_site(site_dir, BuildOptions())
+    relevant: dict[str, set[str]] = {q: set() for q in queries}
+    for page in site.newest():
+        meta = page.meta
+        tags = " ".join(site.tags[slug].name for slug in page.tag_slugs)
+        note = meta.curator_note or ""
+        indexed = [page.title, tags, meta.category or "", meta.author or "", meta.summary or "", note]
+        indexed += [meta.location or "", render_markdown(page.body).text]
+        have: set[str] = set()
+        for word in {w.lower() for w in word_re.findall(" ".join(indexed))}:
+            have |= lemmas_of(word)
+        for query, needed in wanted.items():
+            if needed and all(lemma in have for lemma in needed):
+                relevant[query].add(page.url)
+    return relevant
+
+
+def measure_relevance(site: Path, out: Path, port: int, queries: list[str], pagefind: bool) -> dict[str, Any]:
+    """Recall and precision per query of sitegen's and Pagefind's whole result lists, against pymorphy3."""
+    truth = ground_truth(site, queries)
+    found: dict[str, dict[str, set[str]]] = {"sitegen": {q: set(sitegen_results(out, q)) for q in queries}}
+    if pagefind:
+        found["pagefind"] = _pagefind_found(out, port, queries)
+    rows: dict[str, Any] = {}
+    for query in queries:
+        row: dict[str, Any] = {"relevant": len(truth[query])}
+        for tool, results in found.items():
+            hits = results[query]
+            right = len(hits & truth[query])
+            row[tool] = {
+                "found": len(hits),
+                "recall": right / len(truth[query]) if truth[query] else None,
+                "precision": right / len(hits) if hits else None,
+            }
+        rows[query] = row
+    return rows
+
+
+def _pagefind_found(out: Path, port: int, queries: list[str]) -> dict[str, set[str]]:
+    """Pagefind's result URLs per query, from its own search in Chromium (Pagefind's test page)."""
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.search_browser import CHROMIUM, CHROMIUM_ARGS, PAGEFIND_PAGE, StaticHost, write_pagefind_page
+
+    write_pagefind_page(out)
+    urls = pagefind_urls(out)
+    handler = type("Host", (StaticHost,), {"root": out.resolve(), "cache": {}})
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{port}"
     try:
-        return measure(variants, QUERIES, runs)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(f"{base}/{PAGEFIND_PAGE}")
+            page.wait_for_selector("[data-search-ready]", state="attached", timeout=120_000)
+            found = {}
+            for query in queries:
+                ids = page.evaluate("q => window.pagefindIds(q)", query)
+                found[query] = {urls[i].removeprefix(base) for i in ids}
+            browser.close()
     finally:
-        for v in variants:
-            shutil.rmtree(v.out, ignore_errors=True)
-        if baseline:
-            subprocess.run([*git, "remove", "--force", str(worktree)], check=False)
+        server.shutdown()
+        server.server_close()
+    return found
+
+
+def measure_browser(out: Path, port: int, runs: int, scenarios: list[str], pagefind: bool) -> dict[str, Any]:
+    """benchmarks/search_browser.py on the site built in `out` (for `port`): sitegen's search page, and
+    Pagefind's test page on the same site if asked, samples interleaved."""
+    from benchmarks.search_browser import PAGEFIND_PAGE, Variant, measure, write_pagefind_page
+
+    variants = [Variant("sitegen", out, port, tuple(scenarios))]
+    if pagefind:
+        write_pagefind_page(out)
+        variants.append(Variant("pagefind", out, port, tuple(s for s in scenarios if s != "floor"), PAGEFIND_PAGE))
+    return measure(variants, QUERIES, runs)
+
+
+def load() -> str:
+    """The machine's load averages (1, 5, 15 minutes)."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def _free_port() -> int:
@@ -222,55 +399,82 @@ def stemmer_quality() -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1000,5000")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sizes", default="1000,5000,20000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--build-runs", type=int, default=3, help="clean builds with and without the index")
     parser.add_argument("--work", type=Path, default=REPO / ".bench")
     parser.add_argument("--no-build", action="store_true", help="skip the clean-build timing")
     parser.add_argument("--no-browser", action="store_true", help="skip Chromium")
-    parser.add_argument("--scenarios", default="floor,cold,cached,typed", help="see benchmarks/search_browser.py")
-    parser.add_argument("--baseline", help="also measure the search page of this git revision, interleaved")
+    parser.add_argument("--no-pagefind", action="store_true")
+    parser.add_argument("--no-relevance", action="store_true")
+    parser.add_argument("--scenarios", default="cold,cached,typed", help="see benchmarks/search_browser.py")
     parser.add_argument("--quality-only", action="store_true")
     parser.add_argument("--no-quality", action="store_true", help="skip the stemmer against pymorphy3")
     parser.add_argument("--json", type=Path, help="also write all results here")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)  # the corpus's slug clashes are expected
     results: dict[str, Any] = {}
+
+    def save() -> None:
+        if args.json:
+            args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=list), encoding="utf-8")
+
     if not args.quality_only:
         for size in (int(s) for s in args.sizes.split(",")):
             site = make_corpus(args.work, size)
-            print(f"corpus {size}: {site}", flush=True)
-            docs = search_documents(site)
-            row: dict[str, Any] = measure_bytes(docs)
-            print(f"  bytes: {json.dumps(row)}", flush=True)
-            row["index_build_s"], row["index_build_cpu_s"] = measure_index_build(docs, args.runs)
-            print(f"  index build: {row['index_build_s']:.2f} s wall, {row['index_build_cpu_s']:.2f} s CPU", flush=True)
+            print(f"corpus {size}: {site} (load {load()})", flush=True)
+            row: dict[str, Any] = {}
+            results[str(size)] = row
+            entries, row["entries_cpu_s"] = search_entries(site)
+            row["bytes"] = measure_bytes(entries)
+            row["index_cpu_s"] = measure_index_build(entries, args.runs)
+            del entries
+            print(f"  bytes: {json.dumps(row['bytes'])}", flush=True)
+            cpu = f"workers' part {row['entries_cpu_s']:.2f} s, main {row['index_cpu_s']:.2f} s"
+            print(f"  index CPU: {cpu}", flush=True)
             if not args.no_build:
-                row["clean_build_s"], row["clean_build_cpu_s"] = measure_clean_build(site, args.runs)
-                row["index_share"] = row["index_build_s"] / row["clean_build_s"]
-                row["index_share_cpu"] = row["index_build_cpu_s"] / row["clean_build_cpu_s"]
+                row["builds"] = measure_clean_builds(site, args.build_runs)
+                w, wo = row["builds"]["with"], row["builds"]["without"]
                 print(
-                    f"  clean build: {row['clean_build_s']:.2f} s wall, {row['clean_build_cpu_s']:.2f} s CPU "
-                    f"(index: {row['index_share']:.0%} of wall, {row['index_share_cpu']:.0%} of CPU)",
+                    f"  clean build with index {w['wall']:.1f} s wall, {w['cpu']:.1f} s CPU, {w['rss_mib']:.0f} MiB; "
+                    f"without {wo['wall']:.1f} s, {wo['cpu']:.1f} s CPU, {wo['rss_mib']:.0f} MiB; index "
+                    f"{(w['cpu'] - wo['cpu']) / w['cpu']:.0%} of CPU, +{w['rss_mib'] - wo['rss_mib']:.0f} MiB "
+                    f"(load {load()})",
                     flush=True,
                 )
+            port = _free_port()
+            out = site / "site-browser"
+            shutil.rmtree(out, ignore_errors=True)
+            from sitegen.build import BuildOptions, build
+
+            build(site, BuildOptions(out_dir=out, base_url=f"http://127.0.0.1:{port}/"))
+            if not args.no_pagefind:
+                row["pagefind"] = run_pagefind(out)
+                print(f"  pagefind: {json.dumps(row['pagefind'])} (load {load()})", flush=True)
+            if not args.no_relevance:
+                row["relevance"] = measure_relevance(site, out, port, QUERIES, not args.no_pagefind)
+                for query, cells in row["relevance"].items():
+                    print(f"  relevance {query}: {json.dumps(cells, ensure_ascii=False)}", flush=True)
+            save()
             if not args.no_browser:
-                row["browser_ms"] = measure_browser(site, args.runs, args.scenarios.split(","), args.baseline)
+                scenarios = args.scenarios.split(",")
+                row["browser_ms"] = measure_browser(out, port, args.runs, scenarios, not args.no_pagefind)
                 for variant, cells in row["browser_ms"].items():
                     for name, t in cells.items():
-                        parts = [f"{key} {t[key]:.0f}" for key in ("script", "parsed", "loaded") if key in t]
                         print(
                             f"  chromium [{variant}] {name}: shown {t['shown']:.0f} ms "
-                            f"({t['shown_min']:.0f}-{t['shown_max']:.0f}; {', '.join(parts)}; "
-                            f"{t['search_files']} search files, {t['fetched_kb']:.0f} kB over the wire) {t['status']}",
+                            f"({t['shown_min']:.0f}-{t['shown_max']:.0f}; loaded {t.get('loaded', 0):.0f}), "
+                            f"{t['fetched_kb']:.0f} kB in {t['requests']:.0f} requests; {t['status']}",
                             flush=True,
                         )
-            results[str(size)] = row
+                print(f"  (load {load()})", flush=True)
+            shutil.rmtree(out, ignore_errors=True)
+            save()
     if not args.no_quality:
         quality = stemmer_quality()
         results["stemmer"] = quality
         print("stemmer:", json.dumps(quality, ensure_ascii=False, indent=1))
-    if args.json:
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    save()
     return 0
 
 

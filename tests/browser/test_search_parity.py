@@ -19,7 +19,15 @@ from sitegen import text
 from sitegen.render import search_files
 from sitegen.render.search import PIPELINE, render_search_index
 from tests.conftest import FIXTURES, REPO
-from tests.search_files import QUERIES, answers, fixture_entries, fixture_texts, from_outputs, lunr_builder_index
+from tests.search_files import (
+    QUERIES,
+    answers,
+    fixture_entries,
+    fixture_texts,
+    from_outputs,
+    lunr_builder_index,
+    lunr_form,
+)
 
 JS = REPO / "themes" / "default" / "static" / "js"
 FORMS = (FIXTURES / "text" / "uk_word_forms.txt").read_text(encoding="utf-8").split()
@@ -90,32 +98,39 @@ def python_answers(serialized: dict[str, Any]) -> list[list[tuple[str, float]]]:
     return [answers(serialized, clauses, required) for clauses, required in QUERIES]
 
 
-ASK_SHIPPED = """async ([spec, manifest, files, queries, fresh]) => {
-  sitegenText.install(lunr, spec);
+ASK_SHIPPED = """async ([manifest, files, queries, fresh]) => {
   const fetched = [];
   const get = url => {
     const name = url.split("/").pop();
     if (name.startsWith("terms.")) fetched.push(name);
     return name in files
-      ? Promise.resolve({ json: async () => JSON.parse(files[name]), text: async () => files[name] })
+      ? Promise.resolve({ json: async () => JSON.parse(files[name]) })
       : Promise.reject(new Error("no " + name));
   };
   const result = [];
-  const open = () => sitegenSearchIndex.open(lunr, manifest, "http://sitegen.test/search/index.json", get);
+  const open = () => sitegenSearchIndex.open(manifest, "http://sitegen.test/search/index.json", get);
   let index = open();
   for (const [clauses, required] of queries) {
     if (fresh) index = open();  /* what one query fetches; else the shards add up, as on the page */
     fetched.length = 0;
-    const idx = await index.index(clauses.map(([term, prefix]) => ({ term, prefix })));
-    const hits = idx.query(q => clauses.forEach(([term, prefix]) => q.term(term, {
-      usePipeline: false,
-      presence: required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL,
-      wildcard: prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
-    })));
+    const terms = clauses.map(([term, prefix]) => ({ term, prefix }));
+    await index.load(terms);
+    const hits = index.rank(terms, required);
     result.push({ hits: hits.map(r => [r.ref, Math.round(r.score * 1e9) / 1e9]), fetched: fetched.slice() });
   }
   return result;
 }"""
+
+ASK_LUNR_JS = """([spec, serialized, queries]) => {
+  sitegenText.install(lunr, spec);
+  const idx = lunr.Index.load(serialized);
+  return queries.map(([clauses, required]) => idx.query(q => clauses.forEach(([term, prefix]) => q.term(term, {
+    usePipeline: false,
+    presence: required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL,
+    wildcard: prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
+  }))).map(r => [r.ref, Math.round(r.score * 1e9) / 1e9]));
+}"""
+"""lunr.js's own query (as search-uk.md §4.3 builds it) of a serialized index: the reference in the browser."""
 
 
 def rank(hit: tuple[str, float]) -> tuple[float, int]:
@@ -127,18 +142,7 @@ def test_search_parity_lunr_form_answers_alike_in_the_browser(js: Page) -> None:
     serialized = lunr_builder_index(fixture_texts())
     expected = python_answers(serialized)
     assert sum(1 for a in expected if a) >= 9  # the queries do find things
-    got = js.evaluate(
-        """([spec, serialized, queries]) => {
-          sitegenText.install(lunr, spec);
-          const idx = lunr.Index.load(serialized);
-          return queries.map(([clauses, required]) => idx.query(q => clauses.forEach(([term, prefix]) => q.term(term, {
-            usePipeline: false,
-            presence: required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL,
-            wildcard: prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
-          }))).map(r => [r.ref, Math.round(r.score * 1e9) / 1e9]));
-        }""",
-        [text.SPEC, serialized, QUERIES],
-    )
+    got = js.evaluate(ASK_LUNR_JS, [text.SPEC, serialized, QUERIES])
     assert [sorted((tuple(h) for h in a), key=rank) for a in got] == expected
 
 
@@ -154,15 +158,18 @@ def assert_same(got: list[dict[str, Any]], expected: list[list[tuple[str, float]
 def test_search_parity_shipped_index_answers_alike_in_the_browser(
     js: Page, monkeypatch: pytest.MonkeyPatch, shard_bytes: int
 ) -> None:
-    """The index as the site ships it, opened by search-index.js shard by shard, answers as lunr.py's Builder."""
+    """The index as the site ships it, ranked by search-index.js shard by shard, answers as lunr.py's Builder
+    and as lunr.js's own query of the same shipped index."""
     monkeypatch.setattr(search_files, "SHARD_BYTES", shard_bytes)
     shipped = from_outputs(render_search_index(fixture_entries()))
     files = {name: data.decode("utf-8") for name, data in shipped.files.items()}
     expected = python_answers(lunr_builder_index(fixture_texts()))
-    got = js.evaluate(ASK_SHIPPED, [text.SPEC, shipped.manifest, files, QUERIES, True])
+    got = js.evaluate(ASK_SHIPPED, [shipped.manifest, files, QUERIES, True])
     assert_same(got, expected)
-    one_page = js.evaluate(ASK_SHIPPED, [text.SPEC, shipped.manifest, files, QUERIES, False])
+    one_page = js.evaluate(ASK_SHIPPED, [shipped.manifest, files, QUERIES, False])
     assert_same(one_page, expected)
+    by_lunr_js = js.evaluate(ASK_LUNR_JS, [text.SPEC, lunr_form(shipped), QUERIES])
+    assert_same([{"hits": hits} for hits in by_lunr_js], expected)
     if shard_bytes == 300:  # many shards: a query fetches only those its terms can be in
         shards = shipped.manifest["shards"]
         runs = [shard["terms"] for shard in shipped.shards]
@@ -187,7 +194,7 @@ def test_search_parity_fragments_in_the_browser(js: Page, monkeypatch: pytest.Mo
             asked.push(name);
             return Promise.resolve({ json: async () => JSON.parse(files[name]) });
           };
-          const index = sitegenSearchIndex.open(lunr, manifest, "http://sitegen.test/search/index.json", get);
+          const index = sitegenSearchIndex.open(manifest, "http://sitegen.test/search/index.json", get);
           return [await index.fragments(refs.map(String)), asked];
         }""",
         [text.SPEC, shipped.manifest, files, wanted],

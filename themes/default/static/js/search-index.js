@@ -1,23 +1,26 @@
 /*
- * sitegen's search index in the browser: the files a query needs, made into a lunr.js Index.
+ * sitegen's search index in the browser: the files a query needs, and lunr's ranking of them.
  *
  * The build (sitegen/render/search_files.py) cuts the index into term shards (runs of sorted
  * terms with their postings) and one fragment per article (what a result shows of it, and the
- * body text its excerpt comes from), named by a manifest. For a query, `index(terms)` fetches the
- * shards that can hold its terms (for a prefix, every shard with a term that starts with it) and
- * returns a lunr.Index of all terms loaded so far: their postings ({_index, field: {ref: {}}},
- * lunr's shape) and field vectors that hold those terms only, in one field whose scores are the
- * indexed fields' summed (search_scores.py says why that changes no score). lunr scores by the dot
- * product with the query vector over the query vector's length, so the scores are those of the
- * whole index; the query is lunr's own code. `fragments(refs)` fetches the fragments of the
+ * body text its excerpt comes from), named by a manifest. For a query, `load(terms)` fetches the
+ * shards that can hold its terms (for a prefix, every shard with a term that starts with it);
+ * `rank(terms, required)` scores the matches; `fragments(refs)` fetches the fragments of the
  * results on screen, and nothing else.
- * tests/browser/test_search_parity.py checks that the answers equal lunr.py's.
+ *
+ * The scores are lunr's (lunr.js `Index.query` with unfielded clauses, lunr.py's BM25 field
+ * vectors): the query vector has, per indexed term, the number of clauses that match it (a prefix
+ * clause matches every loaded term it starts); an article's score is the dot product of that vector
+ * with its field vector (the shipped postings: each term's field scores summed, search_scores.py),
+ * over the query vector's length. lunr.js computes the same number through a generic index, token
+ * set and match data per result, which took most of a typed query's time at 5,000 articles
+ * (benchmarks/RESULTS.md); tests/browser/test_search_parity.py checks `rank` against lunr.js's own
+ * query of the same index and against lunr.py.
  */
 (function (root) {
   "use strict";
 
   var FORMAT = 3;
-  var NO_METADATA = Object.freeze({}); /* lunr copies a posting's metadata keys; the index has none */
 
   /* Where `term` sorts among the shards' first terms: the last shard whose first term is <= it, or -1. */
   function shardOf(firsts, term) {
@@ -31,21 +34,16 @@
 
   /*
    * `manifest`: the parsed manifest; `baseUrl`: the URL its file names are relative to;
-   * `get(url)`: a promise of the file's Response (or anything with `json()` and `text()`), rejected
-   * on failure.
+   * `get(url)`: a promise of the file's Response (or anything with `json()`), rejected on failure.
    */
-  function open(lunr, manifest, baseUrl, get) {
+  function open(manifest, baseUrl, get) {
     if (manifest.format !== FORMAT) throw new Error("search index format " + manifest.format + ", expected " + FORMAT);
-    var field = manifest.lunr.fields[0]; /* one: the indexed fields' scores summed */
-    var pipeline = lunr.Pipeline.load(manifest.lunr.pipeline);
     var firsts = manifest.shards.map(function (s) { return s[0]; });
     var docs = manifest.documents;
     var shardLoads = Object.create(null); /* shard number -> promise of its being added */
-    var postings = Object.create(null);
-    var vectors = Object.create(null);
-    var terms = [];
-    var nextIndex = 0;
-    var current = null; /* the lunr.Index of the terms loaded so far, or null once more arrived */
+    var lists = Object.create(null); /* term -> its posting list [ref delta, score × 1000, ...] */
+    var terms = []; /* every loaded term, sorted once more arrived */
+    var sorted = true;
 
     function url(name) {
       return new URL(name, baseUrl).toString();
@@ -53,21 +51,10 @@
 
     function addShard(shard) {
       for (var i = 0; i < shard.terms.length; i++) {
-        var term = shard.terms[i]; /* in no other shard, and each shard is added once */
-        var termIndex = nextIndex++, list = shard.postings[i], refs = Object.create(null), ref = 0;
-        for (var k = 0; k < list.length; k += 2) {
-          ref += list[k];
-          refs[ref] = NO_METADATA;
-          var fieldRef = field + "/" + ref;
-          var vector = vectors[fieldRef] || (vectors[fieldRef] = new lunr.Vector([]));
-          vector.elements.push(termIndex, list[k + 1] / 1000); /* indices grow: stays sorted */
-        }
-        var posting = { _index: termIndex };
-        posting[field] = refs;
-        postings[term] = posting;
-        terms.push(term);
+        lists[shard.terms[i]] = shard.postings[i]; /* a term is in one shard, and each shard is added once */
+        terms.push(shard.terms[i]);
       }
-      current = null;
+      sorted = false;
     }
 
     /* The shard numbers that can hold `t` ({term, prefix}). */
@@ -95,25 +82,58 @@
       return shardLoads[i];
     }
 
-    function makeIndex() {
-      if (current === null) {
-        terms.sort();
-        current = new lunr.Index({
-          invertedIndex: postings,
-          fieldVectors: vectors,
-          tokenSet: lunr.TokenSet.fromArray(terms),
-          fields: [field],
-          pipeline: pipeline
-        });
-      }
-      return current;
-    }
-
-    /* A promise of a lunr.Index that holds every indexed term `queryTerms` ([{term, prefix}]) can match. */
-    function index(queryTerms) {
+    /* A promise, settled once every shard `queryTerms` ([{term, prefix}]) can match in is loaded. */
+    function load(queryTerms) {
       var wanted = [];
       queryTerms.forEach(function (t) { wanted.push.apply(wanted, shardsFor(t)); });
-      return Promise.all(wanted.map(loadShard)).then(makeIndex);
+      return Promise.all(wanted.map(loadShard));
+    }
+
+    /* The loaded terms clause `t` matches: the term itself, or every term it is a prefix of. */
+    function expand(t) {
+      if (!t.prefix) return lists[t.term] ? [t.term] : [];
+      if (!sorted) { terms.sort(); sorted = true; }
+      var found = [];
+      for (var i = shardOf(terms, t.term) < 0 ? 0 : shardOf(terms, t.term); i < terms.length; i++) {
+        if (terms[i].lastIndexOf(t.term, 0) === 0) found.push(terms[i]);
+        else if (terms[i] > t.term) break;
+      }
+      return found;
+    }
+
+    /*
+     * The articles that match `queryTerms` (after `load`), as [{ref, score}], unsorted: with
+     * `required`, those with every clause; else those with any. Scores as lunr's (see above).
+     */
+    function rank(queryTerms, required) {
+      var weights = Object.create(null), sums = new Map(), clauses = new Map();
+      queryTerms.forEach(function (t, c) {
+        expand(t).forEach(function (term) {
+          weights[term] = (weights[term] || 0) + 1;
+          var list = lists[term], ref = 0;
+          for (var k = 0; k < list.length; k += 2) {
+            ref += list[k];
+            var have = clauses.get(ref);
+            if (have === undefined) clauses.set(ref, have = []);
+            if (have[have.length - 1] !== c) have.push(c);
+          }
+        });
+      });
+      var magnitude = 0;
+      Object.keys(weights).forEach(function (term) {
+        var weight = weights[term], list = lists[term], ref = 0;
+        magnitude += weight * weight;
+        for (var k = 0; k < list.length; k += 2) {
+          ref += list[k];
+          sums.set(ref, (sums.get(ref) || 0) + weight * list[k + 1]);
+        }
+      });
+      magnitude = Math.sqrt(magnitude) * 1000; /* (the postings are scores × 1000) */
+      var results = [];
+      clauses.forEach(function (have, ref) {
+        if (!required || have.length === queryTerms.length) results.push({ ref: String(ref), score: sums.get(ref) / magnitude });
+      });
+      return results;
     }
 
     var fragmentLoads = Object.create(null); /* ref -> promise of its fragment */
@@ -138,7 +158,7 @@
       return Promise.all(refs.map(fragment));
     }
 
-    return { index: index, fragments: fragments };
+    return { load: load, rank: rank, fragments: fragments };
   }
 
   root.sitegenSearchIndex = { open: open };

@@ -3,13 +3,13 @@
  * the search box as you type, shows the results twenty at a time with an excerpt of each, and
  * offers `window.sitegenSearch(query)` to theme authors (README, "Search").
  *
- * - Queries are built with lunr's API (index.query + term), never its query-string syntax, so text
- *   like `Рютте: переговори`, `+в` or `^~*` is just words (search-uk.md §1.4, §4.3).
- * - Every query word goes through the same Ukrainian pipeline as the index (uk-text.js); all words
- *   are required (AND), the last one as a prefix while it is being typed (not in a submitted query);
- *   if nothing has them all, any word will do (OR), and the page says so.
- * - Ranking: lunr's score, the newer article first on ties; `&sort=date` (the "by date" button)
- *   orders the same results newest first.
+ * - Query text is only words: every word goes through the same Ukrainian pipeline as the index
+ *   (uk-text.js), so `Рютте: переговори`, `+в` or `^~*` (lunr's query syntax) is just words
+ *   (search-uk.md §1.4, §4.3); all words are required (AND), the last one as a prefix while it is
+ *   being typed (not in a submitted query); if nothing has them all, any word will do (OR), and the
+ *   page says so.
+ * - Ranking: lunr's score (search-index.js), the newer article first on ties; `&sort=date` (the
+ *   "by date" button) orders the same results newest first.
  * - Of the index, a query fetches the shards its terms are in, then the fragments of the results
  *   it shows (search-index.js). An excerpt is the ~30 words of the body with the most of the query's
  *   words; the words that match are marked. A newer query overtakes an older one still loading; if
@@ -26,7 +26,7 @@
   var input = document.querySelector("[data-search-input]");
   var status = document.querySelector("[data-search-status]");
   var sortBar = document.querySelector("[data-search-sort]");
-  if (!box || !input || !status || typeof lunr === "undefined" || !self.sitegenText || !self.sitegenSearchIndex) return;
+  if (!box || !input || !status || !self.sitegenText || !self.sitegenSearchIndex) return;
 
   var data = box.dataset;
   var categories = data.pluralCategories || "";
@@ -67,27 +67,15 @@
     return terms;
   }
 
-  function run(index, terms, required) {
-    return index.query(function (q) {
-      terms.forEach(function (t) {
-        q.term(t.term, {
-          usePipeline: false,
-          presence: required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL,
-          wildcard: t.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE
-        });
-      });
-    });
-  }
-
   /* A promise of {terms, results: [{ref, score}] by rank (ties: newest first), any: OR fallback used}. */
   function find(query, typing) {
     var terms = queryTerms(query, typing);
     if (!terms.length) return Promise.resolve({ terms: terms, results: [], any: false });
-    return state.files.index(terms).then(function (index) {
+    return state.files.load(terms).then(function () {
       mark("sitegen-search-loaded");
-      var results = run(index, terms, true), any = false;
+      var results = state.files.rank(terms, true), any = false;
       if (!results.length && terms.length > 1) {
-        results = run(index, terms, false);
+        results = state.files.rank(terms, false);
         any = results.length > 0;
       }
       results.sort(function (a, b) { return b.score - a.score || Number(b.ref) - Number(a.ref); });
@@ -321,8 +309,8 @@
 
   function start(manifest) {
     mark("sitegen-search-parsed");
-    state.text = self.sitegenText.install(lunr, manifest.pipeline);
-    state.files = self.sitegenSearchIndex.open(lunr, manifest, indexUrl, get);
+    state.text = self.sitegenText.make(manifest.pipeline);
+    state.files = self.sitegenSearchIndex.open(manifest, indexUrl, get);
     input.addEventListener("input", onInput);
     input.form.addEventListener("submit", function (event) {
       event.preventDefault();
