@@ -64,10 +64,13 @@ typecheck: $(PY)
 bench: install
 	$(PY) benchmarks/build.py --sizes 1000,5000 --peers
 
-## bench-search: search index size, build time, time to results in Chromium, stemmer quality (bench extra)
-bench-search: install
+## bench-search: search beside Pagefind: index size and build cost, recall, time to results in Chromium
+## (served by nginx), stemmer quality (bench extra)
+bench-search: install system-deps
+	@[ -x /usr/sbin/nginx ] || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nginx-light; }
 	$(PIP) install --quiet -e '.[test,bench]'
-	$(PY) benchmarks/search.py --sizes 1000,5000
+	$(PY) benchmarks/search.py --sizes 1000,5000,20000
 
 clean:
 	rm -rf site .preview .bench .pytest_cache .mypy_cache .ruff_cache

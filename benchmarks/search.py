@@ -42,10 +42,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import defaultdict
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -309,9 +307,7 @@ def _pagefind_found(out: Path, port: int, queries: list[str]) -> dict[str, set[s
 
     write_pagefind_page(out)
     urls = pagefind_urls(out)
-    handler = type("Host", (StaticHost,), {"root": out.resolve(), "cache": {}})
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host = StaticHost(out, port)
     base = f"http://127.0.0.1:{port}"
     try:
         with sync_playwright() as pw:
@@ -325,8 +321,7 @@ def _pagefind_found(out: Path, port: int, queries: list[str]) -> dict[str, set[s
                 found[query] = {urls[i].removeprefix(base) for i in ids}
             browser.close()
     finally:
-        server.shutdown()
-        server.server_close()
+        host.stop()
     return found
 
 

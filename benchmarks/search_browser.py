@@ -1,8 +1,10 @@
 """Time to search results in Debian Chromium, for benchmarks/search.py.
 
-The built site is served as a static host serves it: HTTP/1.1 with keep-alive and no Nagle delay,
-gzip for text, fingerprinted files (`name.<10 hex>.ext`, or in a `name.<10 hex>/` folder) cached for
-a year and everything else revalidated (ETag, 304). Playwright only starts pages; while a page loads,
+The built site is served by nginx (Debian's `nginx-light`; `make bench-search` installs it) as a
+static host serves it: HTTP/1.1 with keep-alive, gzip for text, fingerprinted files (`name.<10
+hex>.ext`, or in a `name.<10 hex>/` folder) cached for a year and everything else revalidated (ETag,
+304). (A Python server, used before, spent 60-120 ms on twenty small requests on this loaded
+machine: more than the search itself.) Playwright only starts pages; while a page loads,
 the harness talks to it over a raw CDP session and polls every 50 ms, because Playwright's own
 selector engine, injected into the page on first use, takes 20-30 ms of the page's main thread (seen
 in a Chromium trace) and would be counted as search time. Times come from the page's own
@@ -19,8 +21,8 @@ Scenarios, each in a fresh browser context (nothing cached unless said):
 - `floor`: the search page with its scripts replaced by one deferred script that fetches a small JSON
   file: when the script runs and when the file has arrived, from navigation start: what opening the
   page costs here before any search work (its style sheet, first layout, a script, a fetch).
-Bytes and requests are counted by the server (Pagefind fetches from a Web Worker, whose requests the
-page's own resource timing does not list): every response from the navigation (for `typed`, from
+Bytes and requests are counted from nginx's log (Pagefind fetches from a Web Worker, whose requests
+the page's own resource timing does not list): every response from the navigation (for `typed`, from
 the submit) to the results shown, body bytes as sent (gzip where it applies); a 304 is a request of
 no bytes, a file the browser had cached is none.
 
@@ -32,96 +34,92 @@ UI shows them.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 import re
+import shutil
 import socket
 import statistics
-import threading
+import subprocess
+import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-_FINGERPRINTED = re.compile(r"\.[0-9a-f]{10}(\.[a-z]+$|/)")
-_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css",
-    ".js": "text/javascript",
-    ".json": "application/json",
-    ".svg": "image/svg+xml",
-    ".xml": "application/xml",
-    ".txt": "text/plain; charset=utf-8",
-}
 FLOOR_PAGE = "__bench/floor.html"
 
 
-class StaticHost(BaseHTTPRequestHandler):
-    """GET and HEAD of files under `root`, gzip-compressed once and kept in memory."""
+NGINX = "/usr/sbin/nginx"
+_NGINX_CONF = """
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+events {{ worker_connections 256; }}
+http {{
+  include /etc/nginx/mime.types;
+  types {{ application/json json; text/javascript js; }}
+  default_type application/octet-stream;
+  client_body_temp_path {tmp}; proxy_temp_path {tmp}; fastcgi_temp_path {tmp};
+  uwsgi_temp_path {tmp}; scgi_temp_path {tmp};
+  log_format sent '$uri $status $body_bytes_sent';
+  access_log {tmp}/access.log sent;
+  sendfile on; tcp_nodelay on; keepalive_timeout 30;
+  gzip on; gzip_comp_level 6; gzip_min_length 0;
+  gzip_types text/css text/javascript application/json text/plain application/xml image/svg+xml;
+  etag on;
+  server {{
+    listen 127.0.0.1:{port};
+    root {root};
+    location ~ "\\.[0-9a-f]{{10}}(\\.[a-z]+$|/)" {{ add_header Cache-Control "public, max-age=31536000, immutable"; }}
+    location / {{ add_header Cache-Control "no-cache"; }}
+  }}
+}}
+"""
 
-    protocol_version = "HTTP/1.1"
-    root: Path
-    cache: dict[str, tuple[bytes, bytes]]
-    lock = threading.Lock()
-    sent: list[tuple[str, int]] = []
-    """(path, body bytes) of every answer since the harness last emptied it."""
 
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+class StaticHost:
+    """nginx serving `root` on a loopback `port` as a static host would: HTTP/1.1 keep-alive, gzip -6 for
+    text, ETag revalidation, fingerprinted files (`name.<10 hex>.ext`, or in a `name.<10 hex>/`
+    folder) cached for a year. It logs what it sends; `sent()` lists (path, body bytes) since `reset()`."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
-        pass
+    def __init__(self, root: Path, port: int) -> None:
+        self.tmp = Path(tempfile.mkdtemp(prefix="sitegen-bench-nginx-"))
+        conf = self.tmp / "nginx.conf"
+        conf.write_text(_NGINX_CONF.format(tmp=self.tmp, port=port, root=root.resolve()), encoding="utf-8")
+        self.log = self.tmp / "access.log"
+        self.process = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    raise RuntimeError(f"nginx did not start: {(self.tmp / 'error.log').read_text()}") from None
+                time.sleep(0.05)
+        self.offset = 0
 
-    def handle(self) -> None:
-        try:
-            super().handle()
-        except (BrokenPipeError, ConnectionResetError):  # the browser context closed; nothing to answer
-            pass
+    def reset(self) -> None:
+        self.offset = self.log.stat().st_size if self.log.exists() else 0
 
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-        rel = unquote(urlsplit(self.path).path).lstrip("/")
-        if rel == "" or rel.endswith("/"):
-            rel += "index.html"
-        target = (self.root / rel).resolve()
-        if not target.is_relative_to(self.root) or not target.is_file():
-            self.send_response(404)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        with self.lock:
-            if rel not in self.cache:
-                data = target.read_bytes()
-                self.cache[rel] = (data, gzip.compress(data, 6))
-            data, packed = self.cache[rel]
-        etag = f'"{hashlib.sha256(data).hexdigest()[:16]}"'
-        immutable = _FINGERPRINTED.search(rel) is not None
-        cache_control = "public, max-age=31536000, immutable" if immutable else "no-cache"
-        if self.headers.get("If-None-Match") == etag:
-            self.sent.append((rel, 0))
-            self.send_response(304)
-            self.send_header("ETag", etag)
-            self.send_header("Cache-Control", cache_control)
-            self.end_headers()
-            return
-        zipped = "gzip" in self.headers.get("Accept-Encoding", "") and target.suffix in _TYPES
-        body = packed if zipped else data
-        self.sent.append((rel, len(body)))
-        self.send_response(200)
-        self.send_header("Content-Type", _TYPES.get(target.suffix, "application/octet-stream"))
-        self.send_header("Content-Length", str(len(body)))
-        if zipped:
-            self.send_header("Content-Encoding", "gzip")
-        self.send_header("ETag", etag)
-        self.send_header("Cache-Control", cache_control)
-        self.end_headers()
-        self.wfile.write(body)
+    def sent(self) -> list[tuple[str, int]]:
+        if not self.log.exists():
+            return []
+        with self.log.open("rb") as fh:
+            fh.seek(self.offset)
+            lines = fh.read().decode("utf-8", "replace").splitlines()
+        return [(path, int(size)) for path, _status, size in (line.split(" ") for line in lines)]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def write_floor_page(out: Path) -> None:
@@ -247,21 +245,19 @@ class Tab:
         self.context.close()
 
 
-def _one(
-    browser: Any, base: str, search_path: str, scenario: str, query: str, sent: list[tuple[str, int]]
-) -> dict[str, Any]:
+def _one(browser: Any, base: str, search_path: str, scenario: str, query: str, host: StaticHost) -> dict[str, Any]:
     """One sample: ms to results shown, the marks before it, the responses the server sent for it."""
     tab = Tab(browser)
     try:
         url = base + search_path + "?q=" + quote(query)
-        sent.clear()
+        host.reset()
         if scenario == "floor":
             tab.open(base + FLOOR_PAGE)
             got = tab.read()
-            return {"shown": got["marks"]["shown"][0], "script": got["marks"]["parsed"][0], "files": list(sent)}
+            return {"shown": got["marks"]["shown"][0], "script": got["marks"]["parsed"][0], "files": host.sent()}
         if scenario == "cached":
             tab.open(base + search_path)
-            sent.clear()
+            host.reset()
         if scenario in ("cold", "cached"):
             tab.open(url)
             got = tab.read()
@@ -271,11 +267,11 @@ def _one(
                 "shown": shown,
                 "parsed": marks["parsed"][-1],
                 "loaded": marks.get("loaded", [shown])[-1],
-                "files": list(sent),
+                "files": host.sent(),
                 "status": got["status"],
             }
         tab.open(base + search_path)
-        sent.clear()
+        host.reset()
         before = tab.evaluate("performance.getEntriesByName('sitegen-search-shown').length")
         tab.evaluate(
             "(() => { const input = document.querySelector('[data-search-input]'); input.value = "
@@ -288,7 +284,7 @@ def _one(
         return {
             "shown": got["marks"]["shown"][-1] - start,
             "loaded": got["marks"]["loaded"][-1] - start,
-            "files": list(sent),
+            "files": host.sent(),
             "status": got["status"],
         }
     finally:
@@ -314,15 +310,10 @@ def measure(variants: list[Variant], queries: list[str], runs: int) -> dict[str,
     """
     from playwright.sync_api import sync_playwright
 
-    servers = []
-    sent: dict[int, list[tuple[str, int]]] = {}
+    hosts: dict[int, StaticHost] = {}
     for out, port in dict.fromkeys((v.out, v.port) for v in variants):  # (variants may share a site)
         write_floor_page(out)
-        sent[port] = []
-        handler = type("Host", (StaticHost,), {"root": out.resolve(), "cache": {}, "sent": sent[port]})
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
+        hosts[port] = StaticHost(out, port)
     cells = [
         (v, scenario, query)
         for scenario in dict.fromkeys(s for v in variants for s in v.scenarios)
@@ -338,7 +329,7 @@ def measure(variants: list[Variant], queries: list[str], runs: int) -> dict[str,
             for i in range(runs + 1):
                 for variant, scenario, query in cells:
                     base = f"http://127.0.0.1:{variant.port}/"
-                    got = _one(browser, base, variant.search_path, scenario, query, sent[variant.port])
+                    got = _one(browser, base, variant.search_path, scenario, query, hosts[variant.port])
                     key = (variant.name, f"{scenario} {query}".strip())
                     last[key] = got
                     if i:  # the first round warms the browser up
@@ -349,9 +340,8 @@ def measure(variants: list[Variant], queries: list[str], runs: int) -> dict[str,
                         samples[key]["requests"].append(len(got["files"]))
             browser.close()
     finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
+        for host in hosts.values():
+            host.stop()
     results: dict[str, dict[str, Any]] = defaultdict(dict)
     for (name, cell), values in samples.items():
         row: dict[str, Any] = {key: statistics.median(v) for key, v in values.items()}
