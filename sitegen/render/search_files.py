@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,21 +81,29 @@ def _output(path: str, data: bytes) -> Output:
     return Output(out_path=f"{INDEX_DIR}/{path}", data=data, source="search index")
 
 
-def _shards(postings: Sequence[tuple[str, list[int]]]) -> Iterator[list[tuple[str, list[int]]]]:
-    shard: list[tuple[str, list[int]]] = []
+def _shards(postings: Iterable[tuple[str, list[int]]]) -> Iterator[tuple[str, bytes]]:
+    """(first term, shard JSON) of runs of `postings`, each cut once past `SHARD_BYTES`; each posting list
+    becomes JSON as it comes (kept as ints, all of them would weigh tens of megabytes)."""
+    terms: list[str] = []
+    lists: list[str] = []
     size = 0
     for term, flat in postings:
-        shard.append((term, flat))
-        size += len(term) + 8 + len(flat) * 5  # about the JSON bytes
+        terms.append(term)
+        lists.append(json.dumps(flat, separators=(",", ":")))
+        size += len(term) + len(lists[-1]) + 4
         if size >= SHARD_BYTES:
-            yield shard
-            shard, size = [], 0
-    if shard:
-        yield shard
+            yield terms[0], _shard(terms, lists)
+            terms, lists, size = [], [], 0
+    if terms:
+        yield terms[0], _shard(terms, lists)
+
+
+def _shard(terms: list[str], lists: list[str]) -> bytes:
+    return b'{"terms":' + _json(terms) + b',"postings":[' + ",".join(lists).encode("ascii") + b"]}"
 
 
 def render_search_files(
-    postings: Sequence[tuple[str, list[int]]],
+    postings: Iterable[tuple[str, list[int]]],
     fragments: Sequence[bytes],
     *,
     indexed_fields: Sequence[tuple[str, int]],
@@ -105,10 +113,9 @@ def render_search_files(
     fragments of the articles by ref; `indexed_fields` and `pipeline` (lunr's labels) for the manifest."""
     shards = []
     firsts = []
-    for shard in _shards(postings):
-        data = _json({"terms": [t for t, _ in shard], "postings": [p for _, p in shard]})
+    for first, data in _shards(postings):
         shards.append(_output(f"terms.{_digest(data)}.json", data))
-        firsts.append(shard[0][0])
+        firsts.append(first)
     folders = []
     files = []
     for start in range(0, len(fragments), FRAGMENTS_PER_FOLDER):

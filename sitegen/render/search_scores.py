@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 K1 = 1.2
 """lunr's BM25 term frequency saturation (`Builder.k1`)."""
@@ -36,10 +36,12 @@ def term_order(term: str) -> bytes:
     return term.encode("utf-16-be")
 
 
-def term_postings(articles: Sequence[Counts], boosts: Sequence[int]) -> list[tuple[str, list[int]]]:
+def term_postings(articles: Sequence[Counts], boosts: Sequence[int]) -> Iterator[tuple[str, list[int]]]:
     """(term, `[ref delta, score × 1000, …]`) for every term, in `term_order`; refs are positions in `articles`.
 
     A posting's score is the sum over fields of lunr's field score, each rounded to 3 decimals first.
+    Made one term at a time (the caller writes each away: all of them as lists of ints would be
+    tens of megabytes at 5,000 articles).
     """
     fields = len(boosts)
     ids: dict[str, int] = {}
@@ -64,7 +66,6 @@ def term_postings(articles: Sequence[Counts], boosts: Sequence[int]) -> list[tup
     for field in range(fields):
         average = sum(lengths[field]) / total if total else 0
         norms.append([K1 * (1 - B + B * (length / average)) for length in lengths[field]] if average else [])
-    result = []
     for term in sorted(ids, key=term_order):
         found = occurrences[ids[term]]
         with_term = len(found) // 3
@@ -81,5 +82,4 @@ def term_postings(articles: Sequence[Counts], boosts: Sequence[int]) -> list[tup
             else:
                 flat += (ref - previous, value)
                 previous = last = ref
-        result.append((term, flat))
-    return result
+        yield term, flat
