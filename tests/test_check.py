@@ -74,9 +74,9 @@ def test_check_example_digest_passes(tmp_path: Path) -> None:
 def test_check_broken_link_and_anchor_in_body_report_source_line(make_site, capsys) -> None:
     site = make_site(
         CONFIG
-        + LINKED.replace(
-            "/digest/2026/02/b/)", "/digest/2026/02/nemaie-takoi/)"
-        ).replace("[назад](../a/#pidsumky)", "[назад](#nemaie-yakoria)")
+        + LINKED.replace("/digest/2026/02/b/)", "/digest/2026/02/nemaie-takoi/)").replace(
+            "[назад](../a/#pidsumky)", "[назад](#nemaie-yakoria)"
+        )
     )
     assert main(["check", "--site", str(site)]) == 1
     err = capsys.readouterr().err
@@ -93,10 +93,7 @@ def test_check_broken_link_and_anchor_in_body_report_source_line(make_site, caps
 
 def test_check_broken_link_and_anchor_in_curator_note_report_key_line(make_site, capsys) -> None:
     site = make_site(
-        CONFIG
-        + LINKED.replace("../b/#rozdil", "/digest/tags/nemaie/").replace(
-            "(#pidsumky)", "(#nemaie)"
-        )
+        CONFIG + LINKED.replace("../b/#rozdil", "/digest/tags/nemaie/").replace("(#pidsumky)", "(#nemaie)")
     )
     assert main(["check", "--site", str(site)]) == 1
     err = capsys.readouterr().err

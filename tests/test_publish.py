@@ -202,6 +202,30 @@ def test_publish_dry_run_lists_exact_diff_and_changes_nothing(make_site, tmp_pat
     assert listed["2026/02/a/index.html"] == "~"
 
 
+def test_publish_lists_removed_article_pages_apart_and_says_how_to_keep_their_readers(
+    make_site, tmp_path: Path, capsys
+) -> None:
+    site = make_site(SITE)
+    out = tmp_path / "public"
+    assert publish("--to", str(out), site=site) == 0
+    (site / "seeds/2026/02/c.md").rename(site / "seeds/2026/02/harantii-dlia-ukrainy.md")  # a new URL
+    capsys.readouterr()
+    assert publish("--to", str(out), "--dry-run", site=site) == 0
+    captured = capsys.readouterr()
+    assert f"- {C_SLUG}index.html" in captured.out.splitlines()  # among the other removals
+    assert captured.err.splitlines() == [
+        f"warning: this publish would remove 1 article page from {out}: links to it will get 404",
+        f"  - /digest/{C_SLUG}",
+        "  to keep their readers, list each old URL in `aliases:` of the page that replaces it, "
+        f"e.g. aliases: [/{C_SLUG}]",
+    ]
+    page = site / "seeds/2026/02/harantii-dlia-ukrainy.md"
+    page.write_text(page.read_text("utf-8").replace("tags: [Україна]", f"tags: [Україна]\naliases: [/{C_SLUG}]"))
+    assert publish("--to", str(out), "--dry-run", site=site) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and f"~ {C_SLUG}index.html" in captured.out.splitlines()  # now a redirect page
+
+
 def test_publish_deletion_cap_holds(make_site, tmp_path: Path, remote: Path, capsys) -> None:
     site = make_site(SITE)
     out = tmp_path / "public"

@@ -340,7 +340,7 @@ def validate_page(fm: FrontMatter, rel_path: str, text_lines: list[str]) -> tupl
     if author is not None:
         values["authors"] = (author,)
     if c.problems or values["title"] is None or values["date"] is None:
-        return None, c.problems
+        return None, sorted(c.problems, key=lambda p: p.line or 0)  # in the order of the file
     return PageMeta(**values), []
 
 
