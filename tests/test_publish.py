@@ -373,9 +373,8 @@ def test_publish_dry_run_shows_the_refusal_a_real_run_would_meet(make_site, tmp_
     assert publish("--to", str(out), "--dry-run", "--max-deletes", "0", site=site) == 1
     captured = capsys.readouterr()
     assert f"- {C_SLUG}index.html" in captured.out.splitlines()
-    assert captured.err.startswith(
-        "error: refused to publish: it would remove 6 published files"
-    )  # with the old search files
+    assert captured.err.startswith(f"warning: this publish would remove 1 article page from {out}: ")
+    assert "\nerror: refused to publish: it would remove 6 published files" in captured.err  # with old search files
     assert tree_digest(out) == before
 
 

@@ -27,10 +27,6 @@ class Page:
     """`meta.date` in the site time zone: decides `/<yyyy>/<mm>/` and the shown date."""
     lang: str
     tag_slugs: tuple[str, ...]
-    rubric_slug: str | None
-    """The slug of `meta.category` in `Site.rubrics`."""
-    author_slugs: tuple[str, ...]
-    """The slugs of `meta.authors` in `Site.authors`, in the page's order."""
     body: str
     """Markdown."""
     body_line: int
@@ -42,6 +38,10 @@ class Page:
     """The next newer article."""
     related_ids: tuple[str, ...] = ()
     """Up to 3 articles about the same thing, most related first (`content/related.py`)."""
+    rubric_slug: str | None = None
+    """The slug of `meta.category` in `Site.rubrics`."""
+    author_slugs: tuple[str, ...] = ()
+    """The slugs of `meta.authors` in `Site.authors`, in the page's order."""
 
     @property
     def title(self) -> str:

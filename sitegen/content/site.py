@@ -221,8 +221,6 @@ def _page(config: SiteConfig, it: _Loaded, slug: str, path: str) -> Page:
         local_date=it.meta.date.astimezone(ZoneInfo(config.timezone)),
         lang=it.meta.lang or config.language,
         tag_slugs=(),
-        rubric_slug=None,
-        author_slugs=(),
         body=it.fm.body,
         body_line=it.fm.body_line,
         key_lines=MappingProxyType(dict(it.fm.key_lines)),
