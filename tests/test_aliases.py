@@ -14,7 +14,7 @@ import pytest
 from sitegen.build import BuildOptions, build
 from sitegen.check import check_site
 from sitegen.config import SiteConfig
-from sitegen.content.aliases import _AliasError, resolve_alias
+from sitegen.content.aliases import AliasError, resolve_alias
 
 DIGEST = 'title: "Дайджест"\nbase_url: "https://example.org/digest/"\n'
 ARTICLE = """\
@@ -85,7 +85,7 @@ def test_alias_is_read_against_the_base_url_of_sitegen_yaml_in_a_preview() -> No
     ],
 )
 def test_alias_outside_the_site_or_unusable_is_refused(alias: str, why: str) -> None:
-    with pytest.raises(_AliasError) as info:
+    with pytest.raises(AliasError) as info:
         resolve_alias(alias, config())
     assert why in str(info.value)
 

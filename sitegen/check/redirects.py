@@ -10,7 +10,7 @@ from sitegen.render.redirects import REDIRECTS_FILE
 REBUILD_HINT = "build again; if it persists, the theme's redirect.html or a step after the build changed it"
 
 
-def read_redirects_file(built: BuiltSite) -> dict[str, tuple[str, int]]:
+def _read_redirects_file(built: BuiltSite) -> dict[str, tuple[str, int]]:
     """`_redirects` as {old URL: (new URL, line)}; empty when the build has none."""
     if REDIRECTS_FILE not in built.files:
         return {}
@@ -25,7 +25,7 @@ def read_redirects_file(built: BuiltSite) -> dict[str, tuple[str, int]]:
 def check_redirects(built: BuiltSite) -> list[CheckError]:
     """Each alias: its page exists and refreshes to the article; `_redirects` agrees; its targets exist."""
     problems: list[CheckError] = []
-    listed = read_redirects_file(built)
+    listed = _read_redirects_file(built)
     for redirect in built.site.redirects:
         page = built.site.pages[redirect.page_id]
         found: list[str] = []

@@ -39,54 +39,56 @@ class AliasSource:
     """False for a draft or a scheduled page: checked for collisions, but no redirect is written yet."""
 
 
-class _AliasError(ValueError):
+class AliasError(ValueError):
+    """Why an alias cannot be used; `build_redirects` reports it as a `SourceError` at the alias's line."""
+
     def __init__(self, message: str, hint: str) -> None:
         super().__init__(message)
         self.hint = hint
 
 
 def resolve_alias(alias: str, config: SiteConfig) -> tuple[str, str]:
-    """An alias -> (root-relative URL with the current base path, output path); `_AliasError` when it cannot be."""
+    """An alias -> (root-relative URL with the current base path, output path); `AliasError` when it cannot be."""
     home = config.file_base_url or config.base_url
     home_parts = urlsplit(home)
     home_path = home_parts.path or "/"
     example = "/2026/02/old-name/"
     if _NOT_ALLOWED.search(alias):
-        raise _AliasError(f"{alias!r} has a space, a backslash or a control character", "write spaces as %20")
+        raise AliasError(f"{alias!r} has a space, a backslash or a control character", "write spaces as %20")
     parts = urlsplit(alias)
     if parts.query or parts.fragment or alias.endswith(("?", "#")):
-        raise _AliasError(
+        raise AliasError(
             f"{alias} has a query or a fragment", f"a static site redirects paths only: write {parts.path or example}"
         )
     if parts.scheme or parts.netloc:
         if parts.scheme not in ("http", "https") or parts.netloc.lower() != home_parts.netloc.lower():
-            raise _AliasError(
+            raise AliasError(
                 f"{alias} lies outside the base URL {home}",
                 f"a redirect page can only be written inside the site; write its path, e.g. {example}",
             )
         path = parts.path or "/"
         if not path.startswith(home_path):
-            raise _AliasError(f"{alias} lies outside the base URL {home}", f"write its path, e.g. {example}")
+            raise AliasError(f"{alias} lies outside the base URL {home}", f"write its path, e.g. {example}")
         site_path = path[len(home_path) :]
     elif alias.startswith("/") and not alias.startswith("//"):
         path = parts.path
         site_path = path[len(home_path) :] if home_path != "/" and path.startswith(home_path) else path[1:]
     else:
-        raise _AliasError(f"{alias!r} is not a URL path", f"start it with /, e.g. {example}")
+        raise AliasError(f"{alias!r} is not a URL path", f"start it with /, e.g. {example}")
     decoded = unquote(site_path)
     segments = decoded.split("/")
     if any(s in (".", "..") for s in segments):
-        raise _AliasError(
+        raise AliasError(
             f"{alias} has . or .. parts, which can lead outside the base URL's path {home_path}",
             f"write the old path as the reader saw it, e.g. {example}",
         )
     if "" in segments[:-1] or _DECODED_NOT_ALLOWED.search(decoded):
-        raise _AliasError(f"{alias} has an empty part (//) or a control character", f"write it as, e.g., {example}")
+        raise AliasError(f"{alias} has an empty part (//) or a control character", f"write it as, e.g., {example}")
     if not decoded:
-        raise _AliasError(f"{alias} is the home page", "the home page cannot be an alias of an article")
+        raise AliasError(f"{alias} is the home page", "the home page cannot be an alias of an article")
     last = segments[-1]
     if last and "." in last and not last.endswith(_PAGE_SUFFIXES):
-        raise _AliasError(
+        raise AliasError(
             f"{alias} ends in a file name that is not a page", "an alias ends with / or .html, e.g. /2026/02/old.html"
         )
     if last and not last.endswith(_PAGE_SUFFIXES):
@@ -123,21 +125,21 @@ def build_redirects(
 
 def _alias_problem(
     alias: str, source: AliasSource, config: SiteConfig, owners: dict[str, str], taken: dict[str, tuple[str, int]]
-) -> tuple[str, str] | _AliasError:
+) -> tuple[str, str] | AliasError:
     """(URL, output path) of an alias that is free, else what is wrong with it."""
     try:
         url, out_path = resolve_alias(alias, config)
-    except _AliasError as exc:
+    except AliasError as exc:
         return exc
     if url == source.page_url:
-        return _AliasError(f"{alias} is this page's own URL", "remove it from aliases")
+        return AliasError(f"{alias} is this page's own URL", "remove it from aliases")
     if url in owners:
-        return _AliasError(
+        return AliasError(
             f"{alias} is the URL of {owners[url]}",
             "an alias cannot take the place of a page: remove it, or rename that page's file",
         )
     if url in taken:
         other, other_line = taken[url]
         where = "this page" if other == source.page_id else other
-        return _AliasError(f"{alias} is also an alias of {where} (line {other_line})", "keep it on one page")
+        return AliasError(f"{alias} is also an alias of {where} (line {other_line})", "keep it on one page")
     return url, out_path

@@ -17,7 +17,7 @@ from sitegen.errors import PublishError
 Digest = Mapping[str, str]
 """`/`-separated relative path -> git blob id."""
 
-ARTICLE_PAGE = re.compile(r"^(\d{4}/\d{2}/(?!page/)[^/]+/)index\.html$")
+ARTICLE_PAGE = re.compile(r"^(\d{4}/\d{2}/[^/]+/)index\.html$")
 """Where an article page (or an alias's redirect page) lives in a built site."""
 DEFAULT_MAX_DELETES = 256
 """As Hugo's `deploy --maxDeletes`; -1 disables the cap."""
@@ -55,8 +55,9 @@ class Diff:
     def removed_articles(self) -> tuple[str, ...]:
         """Site paths (`2026/02/old-name/`) of the article pages (or redirect pages) among the removals.
 
-        They are told apart by their place, `<yyyy>/<mm>/<slug>/index.html` (a month's `page/<n>/` is a
-        list): readers and search engines link to articles, so each one removed is a link that breaks.
+        They are told apart by their place, `<yyyy>/<mm>/<slug>/index.html` (a month's list pages are
+        deeper, `page/<n>/`): readers and search engines link to articles, so each one removed is a link
+        that breaks.
         """
         return tuple(m.group(1) for path in self.removed if (m := ARTICLE_PAGE.match(path)))
 
