@@ -18,7 +18,6 @@ Refs are positions from the oldest article (`"0"`), so adding an article leaves 
 
 from __future__ import annotations
 
-import json
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from lunr.token import Token
 from sitegen import text
 from sitegen.content.model import Page, Site
 from sitegen.render.markdown import render_markdown
-from sitegen.render.search_files import SearchFiles, render_search_files
+from sitegen.render.search_files import SearchFiles, json_bytes, render_search_files
 from sitegen.render.search_scores import term_postings
 from sitegen.render.strings import Strings
 
@@ -70,10 +69,6 @@ def entry_of(fields: Sequence[str], fragment: bytes) -> SearchEntry:
     return SearchEntry(fragment=fragment, terms=tuple(t for t, _ in pairs), counts=tuple(c for _, c in pairs))
 
 
-def _json(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
 def search_entry(site: Site, page: Page, s: Strings, body_text: str) -> SearchEntry:
     """The search entry of one article (`s`: the strings of its language; `body_text`: its rendered body)."""
     meta = page.meta
@@ -81,7 +76,7 @@ def search_entry(site: Site, page: Page, s: Strings, body_text: str) -> SearchEn
     note = render_markdown(meta.curator_note).text if meta.curator_note else ""
     summary = meta.summary or ""
     date = page.local_date
-    fragment = _json([page.title, page.url, date.date().isoformat(), s.date(date), tags, summary, body_text])
+    fragment = json_bytes([page.title, page.url, date.date().isoformat(), s.date(date), tags, summary, body_text])
     texts = (page.title, " ".join(name for name, _ in tags), meta.category or "", meta.author or "", summary)
     return entry_of((*texts, note, body_text), fragment)
 

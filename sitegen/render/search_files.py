@@ -65,7 +65,8 @@ class SearchFiles:
         return (*self.shards, *self.fragments, self.manifest)
 
 
-def _json(value: Any) -> bytes:
+def json_bytes(value: Any) -> bytes:
+    """Compact UTF-8 JSON, as every search file is written."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -99,7 +100,7 @@ def _shards(postings: Iterable[tuple[str, list[int]]]) -> Iterator[tuple[str, by
 
 
 def _shard(terms: list[str], lists: list[str]) -> bytes:
-    return b'{"terms":' + _json(terms) + b',"postings":[' + ",".join(lists).encode("ascii") + b"]}"
+    return b'{"terms":' + json_bytes(terms) + b',"postings":[' + ",".join(lists).encode("ascii") + b"]}"
 
 
 def render_search_files(
@@ -131,7 +132,7 @@ def render_search_files(
         "shards": [[first, o.out_path.rsplit("/", 1)[1]] for first, o in zip(firsts, shards, strict=True)],
         "documents": {"count": len(fragments), "per_folder": FRAGMENTS_PER_FOLDER, "folders": folders},
     }
-    data = _json(manifest)
+    data = json_bytes(manifest)
     return SearchFiles(
         manifest=_output(f"index.{_digest(data)}.json", data), shards=tuple(shards), fragments=tuple(files)
     )
