@@ -51,6 +51,9 @@ class SiteConfig:
     """Publisher name for feeds and JSON-LD (defaults to the title)."""
     output_dir: str = "site"
     """Build output folder, relative to the site folder."""
+    image: str | None = None
+    """The site's sharing image (a file relative to the site folder, e.g. `media/card.png`): the Open Graph and
+    Twitter card picture of every page that has no photo of its own."""
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     """Line of each key in `sitegen.yaml`, for errors found later (an unknown theme)."""
 
@@ -150,6 +153,7 @@ FIELDS: Mapping[str, tuple[bool, _Check]] = {
     "feed_limit": (False, _positive_int),
     "author": (False, _optional_text),
     "output_dir": (False, _output_dir),
+    "image": (False, _text),
 }
 
 

@@ -5,6 +5,7 @@ Every problem of a page is collected (not only the first), each with the line of
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +22,7 @@ from sitegen.source.frontmatter import FrontMatter
 KNOWN_KEYS = frozenset(
     {
         "title", "date", "tags", "category", "summary", "author", "location", "source", "lang",
-        "image", "draft", "featured", "curator_note", "slug", "imported_from",
+        "image", "draft", "featured", "curator_note", "slug", "imported_from", "updated",
     }
 )  # fmt: skip
 
@@ -36,12 +37,14 @@ class SourceRef:
 
 @dataclass(frozen=True, slots=True)
 class ImageMeta:
-    """The story's photo: a caption and credit from the source, optionally a picture URL."""
+    """The story's photo: a caption and credit from the source, optionally the picture itself."""
 
     caption: str
     credit: str
     src: str | None
+    """A file relative to the page, else to `media/` (resolved and processed by `sitegen.images`)."""
     alt: str
+    """What the picture shows, for readers who cannot see it; empty when the page gives none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,8 @@ class PageMeta:
     title: str
     date: datetime
     """Aware: the offset written in the file."""
+    updated: datetime | None
+    """When the story was last changed (aware), if the page says so: "Оновлено …", `dateModified`."""
     tags: tuple[str, ...]
     category: str | None
     summary: str | None
@@ -125,6 +130,9 @@ def validate_page(fm: FrontMatter, rel_path: str, text_lines: list[str]) -> tupl
     c = _Checker(fm, rel_path, text_lines)
     title = c.text("title", required=True)
     date = _date(c)
+    updated = _date(c, "updated", required=False)
+    if date is not None and updated is not None and updated < date:
+        c.problem("updated", f"{updated.isoformat()} is before the date of the page", "an update comes after `date`")
     tags = _tags(c)
     category, summary = c.text("category"), c.text("summary")
     author, location = c.text("author"), c.text("location")
@@ -139,7 +147,7 @@ def validate_page(fm: FrontMatter, rel_path: str, text_lines: list[str]) -> tupl
         return None, c.problems
     extra = {k: v for k, v in fm.data.items() if k not in KNOWN_KEYS}
     meta = PageMeta(
-        title=title, date=date, tags=tags, category=category or None, summary=summary or None,
+        title=title, date=date, updated=updated, tags=tags, category=category or None, summary=summary or None,
         author=author or None, location=location or None, source=source, lang=lang, image=image,
         draft=draft, featured=featured, curator_note=curator_note or None, slug=slug,
         imported_from=imported_from, extra=MappingProxyType(extra),
@@ -147,22 +155,23 @@ def validate_page(fm: FrontMatter, rel_path: str, text_lines: list[str]) -> tupl
     return meta, []
 
 
-def _date(c: _Checker) -> datetime | None:
-    if "date" not in c.fm.data or c.fm.data["date"] is None:
-        c.problem("date", "required", "add `date: 2026-02-12T18:10:00+02:00`")
+def _date(c: _Checker, key: str = "date", *, required: bool = True) -> datetime | None:
+    if key not in c.fm.data or c.fm.data[key] is None:
+        if required:
+            c.problem(key, "required", f"add `{key}: 2026-02-12T18:10:00+02:00`")
         return None
-    raw = c.fm.data["date"]
+    raw = c.fm.data[key]
     if not isinstance(raw, str):
-        c.problem("date", f"expected an ISO 8601 date-time, got {describe(raw)}")
+        c.problem(key, f"expected an ISO 8601 date-time, got {describe(raw)}")
         return None
     try:
         value = datetime.fromisoformat(raw.strip())
     except ValueError as exc:
-        c.problem("date", f"not a valid date-time {raw!r} ({exc})", "write it as 2026-02-12T18:10:00+02:00")
+        c.problem(key, f"not a valid date-time {raw!r} ({exc})", "write it as 2026-02-12T18:10:00+02:00")
         return None
     if value.tzinfo is None or value.utcoffset() is None:
         c.problem(
-            "date",
+            key,
             f"{raw!r} needs a UTC offset",
             "add the offset of the site time zone: 2026-02-12T18:10:00+02:00 (Kyiv: +02:00 winter, +03:00 summer)",
         )
@@ -223,8 +232,13 @@ def _image(c: _Checker) -> ImageMeta | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        c.problem("image", f"expected {{caption: …, credit: …}}, got {describe(value)}")
+        c.problem("image", f"expected {{src: …, alt: …, caption: …, credit: …}}, got {describe(value)}")
         return None
+    for key in value:
+        if key not in IMAGE_KEYS:
+            close = difflib.get_close_matches(str(key), IMAGE_KEYS, n=1)
+            c.problem("image", f"unknown key {key!r}", f"did you mean '{close[0]}'?" if close else _IMAGE_KEYS_HINT)
+            return None
     texts: dict[str, str] = {}
     for key in ("caption", "credit", "alt"):
         item = value.get(key)
@@ -233,7 +247,11 @@ def _image(c: _Checker) -> ImageMeta | None:
             return None
         texts[key] = (item or "").strip()
     src = c.url("image", value.get("src"))
-    return ImageMeta(caption=texts["caption"], credit=texts["credit"], src=src, alt=texts["alt"] or texts["caption"])
+    return ImageMeta(caption=texts["caption"], credit=texts["credit"], src=src, alt=texts["alt"])
+
+
+IMAGE_KEYS = ("src", "alt", "caption", "credit")
+_IMAGE_KEYS_HINT = "an image has src, alt, caption and credit"
 
 
 def _slug(c: _Checker) -> str | None:

@@ -22,6 +22,7 @@ from sitegen.content.model import Page, Site, Tag
 from sitegen.content.related import with_related
 from sitegen.content.schema import PageMeta, validate_page
 from sitegen.content.slugs import slugify
+from sitegen.content.typography import typeset_meta
 from sitegen.errors import SitegenError, SourceError, raise_all
 from sitegen.source.files import SourceFile
 from sitegen.source.frontmatter import FrontMatter, parse_front_matter
@@ -204,7 +205,7 @@ def _assign_urls(config: SiteConfig, items: list[_Loaded], problems: list[Sitege
         pages.append(
             Page(
                 id=it.source.rel_path,
-                meta=it.meta,
+                meta=typeset_meta(it.meta, it.meta.lang or config.language),
                 slug=slug,
                 url=config.base_path + path,
                 out_path=path + "index.html",
