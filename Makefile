@@ -54,8 +54,8 @@ system-deps:
 	fi
 
 lint: $(PY)
-	$(PY) -m ruff check sitegen tests benchmarks
-	$(PY) -m ruff format --check sitegen tests benchmarks
+	$(PY) -m ruff check sitegen tests benchmarks tools
+	$(PY) -m ruff format --check sitegen tests benchmarks tools
 
 typecheck: $(PY)
 	$(PY) -m mypy

@@ -69,7 +69,8 @@ def press_conference(size: tuple[int, int] = (1800, 1200)) -> Image.Image:
     # flags to the left and right
     alliance = [(0, 51, 141), (0, 51, 141)]  # a plain blue flag; its star is drawn on it below
     for i in range(3):
-        for x0, colours in ((0.06, [BLUE, YELLOW] if i != 1 else alliance), (0.74, alliance if i != 1 else [BLUE, YELLOW])):
+        ukraine = [BLUE, YELLOW]
+        for x0, colours in ((0.06, ukraine if i != 1 else alliance), (0.74, alliance if i != 1 else ukraine)):
             x = w * (x0 + i * 0.07)
             _flag(draw, x, h * 0.18, w * 0.06, colours)
             if colours is alliance:
@@ -84,7 +85,9 @@ def press_conference(size: tuple[int, int] = (1800, 1200)) -> Image.Image:
         x = w * (0.5 + dx)
         draw.line([(w * 0.5 + dx * w * 0.3, h * 0.5), (x, h * 0.43)], fill=(60, 60, 66), width=int(3 * SCALE))
         draw.rounded_rectangle(
-            [x - 7 * SCALE, h * 0.43 - 26 * SCALE, x + 7 * SCALE, h * 0.43 + 2 * SCALE], radius=7 * SCALE, fill=(28, 28, 32)
+            [x - 7 * SCALE, h * 0.43 - 26 * SCALE, x + 7 * SCALE, h * 0.43 + 2 * SCALE],
+            radius=7 * SCALE,
+            fill=(28, 28, 32),
         )
     # camera flashes in the foreground: a press pack, out of focus
     rng = random.Random(12)
@@ -156,7 +159,7 @@ def main() -> None:
     site_card("Дайджест: Україна і світ", "Щотижневий добір новин із коментарями редактора").save(
         ROOT / "media" / "digest-card.png", optimize=True
     )
-    print("wrote", folder / "rutte-presskonferentsiia.jpg", folder / "zustrich-u-briusseli.jpg", ROOT / "media/digest-card.png")
+    print("wrote the two illustrations in", folder, "and", ROOT / "media/digest-card.png")
 
 
 if __name__ == "__main__":

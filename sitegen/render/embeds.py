@@ -34,13 +34,20 @@ _X_USER = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 
 
 class EmbedError(Exception):
-    """Why an embed block is refused; `line` is the block line (0 = its first) it is about."""
+    """Why an embed block is refused; `line`: the line inside the block it is about (0 = the first after
+    the opening fence), `None` for the whole block (reported at the fence)."""
 
-    def __init__(self, message: str, hint: str | None = None, line: int = 0) -> None:
+    def __init__(self, message: str, hint: str | None = None, line: int | None = None, key: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.line = line
+        self.key = key
+        """The key the problem is about, when there is one (its line is reported)."""
+
+
+class UrlError(EmbedError):
+    """The block's address is not one the allowlist can embed (reported at the address's line)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +89,7 @@ def _youtube(url: Any) -> str | None:
     else:
         return None
     if not video or not _YOUTUBE_ID.match(video):
-        raise EmbedError(f"no YouTube video id in {url.geturl()}", "link to the video page: youtube.com/watch?v=…")
+        raise UrlError(f"no YouTube video id in {url.geturl()}", "link to the video page: youtube.com/watch?v=…")
     params = {"autoplay": "1"}
     start = (query.get("t") or query.get("start") or [""])[0].rstrip("s")
     if start.isdigit():
@@ -97,7 +104,7 @@ def _vimeo(url: Any) -> str | None:
     parts = [p for p in url.path.split("/") if p]
     video = parts[1] if parts[:1] == ["video"] and len(parts) > 1 else (parts[0] if parts else "")
     if not _DIGITS.match(video):
-        raise EmbedError(f"no Vimeo video number in {url.geturl()}", "link to the video page: vimeo.com/123456789")
+        raise UrlError(f"no Vimeo video number in {url.geturl()}", "link to the video page: vimeo.com/123456789")
     return f"https://player.vimeo.com/video/{video}?dnt=1&autoplay=1"
 
 
@@ -108,7 +115,7 @@ def _telegram(url: Any) -> str | None:
     if parts[:1] == ["s"]:
         parts = parts[1:]
     if len(parts) != 2 or not _TELEGRAM_CHANNEL.match(parts[0]) or not _DIGITS.match(parts[1]):
-        raise EmbedError(
+        raise UrlError(
             f"{url.geturl()} is not a post of a public Telegram channel", "link to one post: t.me/channel/1234"
         )
     return f"https://t.me/{parts[0]}/{parts[1]}?embed=1"
@@ -120,7 +127,7 @@ def _x(url: Any) -> str | None:
         return None
     parts = [p for p in url.path.split("/") if p]
     if len(parts) < 3 or not _X_USER.match(parts[0]) or parts[1] != "status" or not _DIGITS.match(parts[2]):
-        raise EmbedError(f"{url.geturl()} is not an X post", "link to one post: x.com/user/status/1234567890")
+        raise UrlError(f"{url.geturl()} is not an X post", "link to one post: x.com/user/status/1234567890")
     return f"https://platform.twitter.com/embed/Tweet.html?{urlencode({'id': parts[2], 'dnt': 'true'})}"
 
 
@@ -140,18 +147,30 @@ def parse_embed(text: str) -> Embed:
     if not isinstance(url, str) or not url.strip():
         raise EmbedError("an embed needs a url", "write the address on the block's first line, or `url: …`")
     url = url.strip()
+    try:
+        return _embed(url, fields)
+    except UrlError as exc:
+        exc.line = _key_line(text, "url")
+        raise
+    except EmbedError as exc:
+        if exc.key:
+            exc.line = _key_line(text, exc.key)
+        raise
+
+
+def _embed(url: str, fields: dict[str, Any]) -> Embed:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or not is_safe_url(url):
-        raise EmbedError(f"{url!r} is not a web address", "write the full address, starting with https://")
+        raise UrlError(f"{url!r} is not a web address", "write the full address, starting with https://")
     texts = {}
     for key in ("title", "caption", "description"):
         value = fields.get(key, "")
         if value is not None and not isinstance(value, str):
-            raise EmbedError(f"{key}: expected text", f'put it in quotes: {key}: "…"')
+            raise EmbedError(f"{key}: expected text", f'put it in quotes: {key}: "…"', key=key)
         texts[key] = (value or "").strip()
     card = fields.get("card", False)
     if not isinstance(card, bool):
-        raise EmbedError("card: expected true or false")
+        raise EmbedError("card: expected true or false", key="card")
     if not card:
         for key, (label, frame) in PROVIDERS.items():
             frame_url = frame(parts)
@@ -159,7 +178,7 @@ def parse_embed(text: str) -> Embed:
                 title = texts["title"] or url.split("://", 1)[1].removeprefix("www.")
                 return Embed(key, label, url, title, texts["caption"], texts["description"], frame_url)
         names = ", ".join(label for label, _ in PROVIDERS.values())
-        raise EmbedError(
+        raise UrlError(
             f"{parts.hostname} is not on the embed list ({names})",
             "to show any other page as a link card (no frame, nothing loaded from it), add `card: true`",
         )
@@ -171,6 +190,8 @@ def parse_embed(text: str) -> Embed:
 
 def _fields(text: str) -> dict[str, Any]:
     stripped = text.strip()
+    if not stripped:
+        return {}
     if "\n" not in stripped and urlsplit(stripped).scheme in ("http", "https"):
         return {"url": stripped}  # the short form: the address alone
     try:

@@ -118,7 +118,7 @@ def _render_fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, en
     try:
         embed = parse_embed(token.content)
     except EmbedError as exc:
-        _problem(env, token, f"embed: {exc.message}", exc.hint, offset=1 + exc.line)
+        _problem(env, token, f"embed: {exc.message}", exc.hint, offset=0 if exc.line is None else 1 + exc.line)
         return ""
     if embed.frame_origin:
         env["frames"].append(embed.frame_origin)

@@ -27,7 +27,7 @@ class StaticFile:
     """Relative to the output folder, `/`-separated: `files/report.pdf`."""
 
 
-def _left_out(name: str) -> bool:
+def is_left_out(name: str) -> bool:
     return name in _LEFT_OUT or name.endswith(("~", ".swp", ".swx")) or name.startswith("#") or name == "4913"
 
 
@@ -41,9 +41,9 @@ def read_static(site_dir: Path) -> tuple[list[StaticFile], list[SitegenError]]:
         return files, problems
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not _left_out(d))
+        dirnames[:] = sorted(d for d in dirnames if not is_left_out(d))
         for name in sorted(filenames) + [d for d in dirnames if (here / d).is_symlink()]:
-            if _left_out(name):
+            if is_left_out(name):
                 continue
             path = here / name
             rel = path.relative_to(folder).as_posix()
