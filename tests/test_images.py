@@ -250,3 +250,16 @@ def test_static_files_are_copied_and_a_collision_names_both(make_site) -> None:
         "2 sources would write tags/index.html: tags, static/tags/index.html (rename or move the file in static/)"
     )
     assert (out / "CNAME").is_file()  # the previous site is still there
+
+
+def test_images_without_alt_text_are_check_warnings(make_site) -> None:
+    from sitegen.check import check_site
+
+    page = PAGE.replace('alt: "Трибуна", ', "").replace("![Друге фото]", "![]")
+    report = check_site(photo_site(make_site, page=page))
+    assert report.ok
+    assert [w.format() for w in report.warnings if "alt text" in w.message] == [
+        'seeds/2026/02/a.md:5: image: photo.jpg has no alt text (describe the picture in `image: {alt: "…"}`)',
+        "seeds/2026/02/a.md:9: image: media-photo.png has no alt text "
+        "(describe the picture between the brackets: ![what it shows](photo.jpg))",
+    ]

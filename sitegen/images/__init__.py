@@ -99,8 +99,8 @@ def image_refs(site: Site) -> list[ImageRef]:
         page = site.pages[page_id]
         if page.meta.image is not None and page.meta.image.src:
             refs.append(ImageRef(page.id, page.meta.image.src, page.key_lines.get("image"), "image"))
-        for src, line in body_images(page.body, page.body_line):
-            refs.append(ImageRef(page.id, src, line, "body"))
+        for image in body_images(page.body, page.body_line):
+            refs.append(ImageRef(page.id, image.src, image.line, "body"))
     return refs
 
 

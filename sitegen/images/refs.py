@@ -36,18 +36,28 @@ class ImageRef:
     """`image` (front matter), `body` (a Markdown image) or a `sitegen.yaml` key."""
 
 
-def body_images(body: str, body_line: int) -> list[tuple[str, int]]:
-    """(src as written, file line) of every Markdown image in a page body."""
+@dataclass(frozen=True, slots=True)
+class BodyImage:
+    """A Markdown image of a page body: `src` as written, its file line, its alt text."""
+
+    src: str
+    line: int
+    alt: str
+
+
+def body_images(body: str, body_line: int) -> list[BodyImage]:
+    """Every Markdown image in a page body, in order."""
     if "![" not in body:
         return []
-    found: list[tuple[str, int]] = []
+    found: list[BodyImage] = []
     lines = body.split("\n")
     for block in _MD.parse(body):
         for child in _images(block.children or []):
             src = unquote(str(child.attrGet("src") or ""))
             start, end = block.map or (0, 1)
             line = next((i for i in range(start, min(end, len(lines))) if src in lines[i]), start)
-            found.append((src, body_line + line))
+            alt = "".join(t.content for t in child.children or [] if t.type in ("text", "code_inline"))
+            found.append(BodyImage(src, body_line + line, alt.strip()))
     return found
 
 
