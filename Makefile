@@ -12,7 +12,7 @@ PREVIEW_PORT ?= 8000
 VNU_VERSION := 26.9.27
 VNU := $(VENV)/node/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: site install preview test test-deps system-deps lint typecheck bench bench-search clean
+.PHONY: site install preview test test-deps system-deps lint typecheck bench bench-search bench-images lighthouse clean
 
 ## site: install sitegen into .venv/ and build the example digest into site/
 site: install
@@ -77,5 +77,13 @@ bench-search: install
 	$(PIP) install --quiet -e '.[test,bench]'
 	$(PY) benchmarks/search.py --sizes 1000,5000
 
+## lighthouse: Lighthouse scores of an article with a photo, home and a tag page (installs lighthouse from npm)
+lighthouse: install system-deps
+	$(PY) benchmarks/lighthouse.py
+
+## bench-images: a 1,000-article site with a 3000x2000 photo per article: first build, then a warm one
+bench-images: install
+	$(PY) benchmarks/images.py --articles 1000
+
 clean:
-	rm -rf site .preview .bench .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .sitegen-cache site .preview .bench .pytest_cache .mypy_cache .ruff_cache

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
+import time
 import zlib
 from pathlib import Path
 
@@ -64,7 +66,7 @@ def png_bomb(width: int = 20_000, height: int = 20_000) -> bytes:
 
 def photo_site(make_site, photo: bytes | None = None, page: str = PAGE) -> Path:
     site = make_site(f"-- seeds/2026/02/a.md --\n{page}")
-    (site / "seeds/2026/02/photo.jpg").write_bytes(photo if photo is not None else jpeg())
+    (site / "seeds/2026/02/photo.jpg").write_bytes(photo if photo is not None else jpeg((1700, 1000)))
     (site / "media").mkdir()
     (site / "media/media-photo.png").write_bytes(png_with_alpha())
     return site
@@ -80,7 +82,7 @@ def variants(out: Path, pattern: str) -> dict[str, tuple[int, int]]:
 
 
 def test_images_lead_photo_becomes_responsive_picture(make_site) -> None:
-    out = build(photo_site(make_site)).out_dir
+    out = build(photo_site(make_site, jpeg((3000, 2000)))).out_dir
     sizes = variants(out, r"photo\.[0-9a-f]{10}\..*")
     assert sizes == {
         "480.webp": (480, 320), "480.jpg": (480, 320), "800.webp": (800, 533), "800.jpg": (800, 533),
@@ -114,12 +116,12 @@ def test_images_exif_orientation_applied_and_metadata_stripped(make_site) -> Non
     exif[0x0112] = 6  # rotate 90° clockwise to show
     exif[0x010F] = "SecretCam"
     exif[0x8825] = {1: "N", 2: (50.0, 27.0, 1.5), 3: "E", 4: (30.0, 31.0, 2.5)}  # GPS: Kyiv
-    source = jpeg((3000, 2000), exif=exif)
+    source = jpeg((1800, 1200), exif=exif)
     with Image.open(io.BytesIO(source)) as original:
         assert original.getexif().get_ifd(0x8825)  # the input does carry a position
     out = build(photo_site(make_site, source)).out_dir
     sizes = variants(out, r"photo\..*")
-    assert sizes["1600.jpg"] == (1600, 2400)  # portrait: turned upright
+    assert sizes["1200.jpg"] == (1200, 1800)  # portrait: turned upright
     for path in (out / "media").glob("photo.*"):
         data = path.read_bytes()
         assert b"SecretCam" not in data and b"Exif" not in data and b"GPS" not in data, path.name
@@ -221,7 +223,7 @@ def test_images_lead_photo_reaches_feeds_and_json_ld(make_site) -> None:
     out = build(photo_site(make_site)).out_dir
     atom = (out / "feed.xml").read_text("utf-8")
     assert re.search(r'<media:content url="https://example.org/media/photo\.\w+\.1600\.jpg" medium="image" '
-                     r'type="image/jpeg" width="1600" height="1067" ?/>', atom)  # fmt: skip
+                     r'type="image/jpeg" width="1600" height="941" ?/>', atom)  # fmt: skip
     assert 'xmlns:media="http://search.yahoo.com/mrss/"' in atom
     import json
 
@@ -263,3 +265,24 @@ def test_images_without_alt_text_are_check_warnings(make_site) -> None:
         "seeds/2026/02/a.md:9: image: media-photo.png has no alt text "
         "(describe the picture between the brackets: ![what it shows](photo.jpg))",
     ]
+
+
+def test_images_serve_shows_a_new_photo_and_matches_a_clean_build(make_site, tmp_path: Path) -> None:
+    """`serve`'s builder: a photo saved again (same name, new picture) is in the next build, as a clean build has it."""
+    from sitegen.build import Builder
+    from tests.test_builder import BASE, assert_same
+
+    site = photo_site(make_site)
+    builder = Builder(site, BuildOptions(base_url=BASE))
+    first = builder.build()
+    photo = site / "seeds/2026/02/photo.jpg"
+    photo.write_bytes(jpeg((1000, 800)))
+    os.utime(photo, ns=(time.time_ns() - 5_000_000_000,) * 2)  # as old as a saved file gets: no racy re-read
+    second = builder.build([photo])
+    assert any(p.startswith("media/photo.") for p in set(second.outputs) - set(first.outputs))
+    article = second.outputs["2026/02/a/index.html"].decode()
+    assert 'width="1000" height="800"' in article
+    (site / "media/new.png").write_bytes(png_with_alpha((500, 500)))
+    page = site / "seeds/2026/02/a.md"
+    page.write_text(page.read_text("utf-8") + "\n![Нове](new.png)\n", "utf-8")
+    assert_same(builder, site, tmp_path / "clean", [page, site / "media/new.png"])

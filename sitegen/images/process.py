@@ -19,7 +19,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from sitegen.images.svg import SvgError, svg_size
 
-PROCESS_VERSION = 1
+PROCESS_VERSION = 2
 """Part of every image's digest: bump it when the outputs for the same input change (quality, widths)."""
 WIDTHS = (480, 800, 1200, 1600)
 CARD_SIZE = (1200, 630)
@@ -75,14 +75,17 @@ def process_image(data: bytes, write: Callable[[str, bytes], None]) -> Processed
     variants: list[Variant] = []
     widths = [w for w in WIDTHS if w < width] + [min(width, WIDTHS[-1])]
     source = image
+    largest: Image.Image | None = None
     for w in sorted(set(widths), reverse=True):  # largest first; each smaller one from the last
         h = max(1, round(height * w / width))
         scaled = source if (w, h) == source.size else source.resize((w, h), Image.Resampling.LANCZOS)
         scaled.info = {}
         variants.append(_encode(scaled, f"{w}.webp", "WEBP", write))
         variants.append(_encode(scaled, f"{w}.png" if alpha else f"{w}.jpg", "PNG" if alpha else "JPEG", write))
+        largest = largest or scaled
         source = scaled
-    variants.append(_encode(_card(image), "card.jpg", "JPEG", write))
+    # The card comes from the largest variant (at least 1200 wide when the picture is): a third of the work.
+    variants.append(_encode(_card(largest or image), "card.jpg", "JPEG", write))
     return Processed(width, height, tuple(variants))
 
 

@@ -166,12 +166,12 @@ def render_site(
     images = images or ImageSet()
     cache = cache or RenderCache()
     default_image = images.get(CONFIG_NAME, site.config.image or "")
-    cache.begin(site, default_image.digest if default_image else None)
+    # Pictures reach articles, lists of feeds and every page's card: any change of one renders afresh.
+    cache.begin(site, (default_image.digest if default_image else None, tuple(sorted(images.by_owner().items()))))
     # Every page's sharing card falls back to the site's picture: a template global, like `asset()`.
     theme.env.globals["site_card"] = card_view(site, default_image, site.config.title)
     pages = site.newest()
-    shown = images.by_owner()
-    article_keys = {p.id: (cache.article_key(p), shown.get(p.id)) for p in pages}
+    article_keys = {p.id: cache.article_key(p) for p in pages}
     done: dict[str, RenderedArticle] = {}
     for page in pages:
         hit = cache.get("article", page.id, article_keys[page.id])
