@@ -265,6 +265,14 @@ def test_check_draft_title_quoted_by_a_published_page_is_no_leak(make_site) -> N
     assert any(m.startswith('seeds/2026/02/c.md:5: draft "Секретна') and "extra.html" in m for m in messages)
 
 
+def test_check_draft_title_with_straight_quotes_quoted_by_a_published_page_is_no_leak(make_site) -> None:
+    """Typography turns both into «…» and a dash: the comparison sees them typeset alike."""
+    draft = DRAFT.replace('"Секретна чернетка про гарантії безпеки"', "'Секретна \"чернетка\" - про гарантії'")
+    quoted = LINKED.replace("Вступ.", 'Вступ: "Секретна "чернетка" - про гарантії" - так звали план.')
+    site = make_site(CONFIG + quoted + draft)
+    assert check_site(site).problems == []
+
+
 def test_check_missing_search_index_and_draft_in_it(make_site) -> None:
     site = make_site(CONFIG + LINKED + DRAFT)
     assert check_site(site).problems == []
