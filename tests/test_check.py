@@ -268,7 +268,7 @@ def test_check_draft_title_quoted_by_a_published_page_is_no_leak(make_site) -> N
 def test_check_draft_title_with_straight_quotes_quoted_by_a_published_page_is_no_leak(make_site) -> None:
     """Typography turns both into «…» and a dash: the comparison sees them typeset alike."""
     draft = DRAFT.replace('"Секретна чернетка про гарантії безпеки"', "'Секретна \"чернетка\" - про гарантії'")
-    quoted = LINKED.replace("Вступ.", 'Вступ: "Секретна "чернетка" - про гарантії" - так звали план.')
+    quoted = LINKED.replace("Вступ.", 'Вступ: Секретна "чернетка" - про гарантії; так звали план.')
     site = make_site(CONFIG + quoted + draft)
     assert check_site(site).problems == []
 
