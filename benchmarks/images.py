@@ -49,8 +49,8 @@ def _base_photo() -> Image.Image:
         colour = tuple(rng.randrange(40, 230) for _ in range(3))
         draw.ellipse([x - r, y - r, x + r, y + r], fill=colour)
     image = image.filter(ImageFilter.GaussianBlur(12))
-    noise = Image.effect_noise(SIZE, 24).convert("RGB")
-    return Image.blend(image, noise, 0.12)
+    noise = Image.merge("RGB", [Image.effect_noise(SIZE, 60) for _ in range(3)])
+    return Image.blend(image, noise, 0.2)
 
 
 _BASE: Image.Image | None = None
