@@ -12,7 +12,7 @@ body (a missing picture, an embed off the list) is collected and raised together
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
@@ -56,10 +56,8 @@ class RenderedBody:
     html: str
     text: str
     """Paragraphs of plain text, one per line: for summaries, search and word counts."""
-    frame_origins: tuple[str, ...] = field(default=())
+    frame_origins: tuple[str, ...] = ()
     """Origins of the embeds' frames (`https://www.youtube-nocookie.com`), for the page's CSP."""
-    embeds: int = 0
-    """How many embed placeholders the body shows."""
 
 
 @lru_cache(maxsize=8)
@@ -78,12 +76,12 @@ def render_markdown(source: str, lang: str = "uk", body: BodyContext | None = No
     With a `body` context, pictures and embeds are rendered and every problem raised at once.
     """
     md = markdown_for(quotes_for(lang))
-    env: dict[str, Any] = {"body": body, "problems": [], "frames": [], "embeds": 0}
+    env: dict[str, Any] = {"body": body, "problems": [], "frames": []}
     tokens = md.parse(source, env)
     html = md.renderer.render(tokens, md.options, env)
     raise_all(env["problems"])
     frames = tuple(dict.fromkeys(env["frames"]))
-    return RenderedBody(html=html, text=_plain_text(tokens), frame_origins=frames, embeds=env["embeds"])
+    return RenderedBody(html=html, text=_plain_text(tokens), frame_origins=frames)
 
 
 def _problem(env: dict[str, Any], token: Token, message: str, hint: str | None, offset: int = 0) -> None:
@@ -122,7 +120,6 @@ def _render_fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, en
         return ""
     if embed.frame_origin:
         env["frames"].append(embed.frame_origin)
-    env["embeds"] += 1
     return embed_html(embed, body.embed_notice.format(provider=embed.label))
 
 
