@@ -41,7 +41,7 @@ class FeedEntry:
     published: str
     updated: str
     """When the story last changed: `updated:` of the page, else its date."""
-    author: str | None
+    authors: tuple[str, ...]
     summary: str | None
     content_html: str
     tags: tuple[str, ...]
@@ -83,7 +83,7 @@ def feed_entry(site: Site, page: Page, body: RenderedBody, images: ImageSet | No
         url=url,
         published=page.meta.date.isoformat(),
         updated=(page.meta.updated or page.meta.date).isoformat(),
-        author=page.meta.author,
+        authors=page.meta.authors,
         summary=page.meta.summary,
         content_html=absolutize_links(content, url),
         tags=tuple(site.tags[t].name for t in page.tag_slugs),
@@ -139,8 +139,8 @@ def render_atom(site: Site, entries: Sequence[FeedEntry], *, out_path: str, titl
         _text(entry, "id", e.url)
         _text(entry, "published", e.published)
         _text(entry, "updated", e.updated)
-        if e.author:
-            _text(ET.SubElement(entry, f"{{{ATOM_NS}}}author"), "name", e.author)
+        for name in e.authors:
+            _text(ET.SubElement(entry, f"{{{ATOM_NS}}}author"), "name", name)
         for tag in e.tags:
             ET.SubElement(entry, f"{{{ATOM_NS}}}category", {"term": _clean(tag)})
         if e.summary:
@@ -178,7 +178,7 @@ def render_json_feed(site: Site, entries: Sequence[FeedEntry], *, out_path: str 
                 "date_published": e.published,
                 **({"date_modified": e.updated} if e.updated != e.published else {}),
                 **({"image": e.image.url} if e.image else {}),
-                **({"authors": [{"name": e.author}]} if e.author else {}),
+                **({"authors": [{"name": name} for name in e.authors]} if e.authors else {}),
                 "tags": list(e.tags),
                 "language": e.lang,
             }

@@ -68,8 +68,11 @@ def json_ld(site: Site, page: Page, description: str, canonical: str, photo: Ima
         base = site.config.base_path
         urls = [media_url(base, photo, largest(photo))] + ([media_url(base, photo, c)] if (c := photo.card()) else [])
         data["image"] = [site.absolute_url(u) for u in urls]
-    if page.meta.author:
-        data["author"] = {"@type": "Person", "name": page.meta.author}
+    if page.author_slugs:  # every author, each with the page of their articles
+        data["author"] = [
+            {"@type": "Person", "name": site.authors[a].name, "url": site.absolute_url(site.authors[a].url)}
+            for a in page.author_slugs
+        ]
     if page.meta.category:
         data["articleSection"] = page.meta.category
     if page.tag_slugs:
