@@ -115,7 +115,7 @@ def audit(binary: Path, url: str, report: Path) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=1, help="audits per page (the median is kept)")
+    parser.add_argument("--runs", type=int, default=3, help="audits per page (the median is kept)")
     args = parser.parse_args()
     binary = lighthouse_bin()
     with tempfile.TemporaryDirectory(prefix="sitegen-lh-") as tmp:
