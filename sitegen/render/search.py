@@ -73,7 +73,7 @@ def search_entry(site: Site, page: Page, s: Strings, body_text: str) -> SearchEn
     """The search entry of one article (`s`: the strings of its language; `body_text`: its rendered body)."""
     meta = page.meta
     tags = [[site.tags[slug].name, site.tags[slug].url] for slug in page.tag_slugs]
-    note = render_markdown(meta.curator_note).text if meta.curator_note else ""
+    note = render_markdown(meta.curator_note, page.lang).text if meta.curator_note else ""
     summary = meta.summary or ""
     date = page.local_date
     fragment = json_bytes([page.title, page.url, date.date().isoformat(), s.date(date), tags, summary, body_text])

@@ -1,4 +1,4 @@
-"""Watching `seeds/`, `themes/` and `sitegen.yaml`: filter, classify and debounce file events.
+"""Watching `seeds/` (pages, their pictures), `themes/`, `media/`, `static/`, `sitegen.yaml`: classify, debounce.
 
 watchdog callbacks only add a classified path to a `ChangeQueue`; the one build thread takes a
 batch once no event arrived for `DEBOUNCE` seconds (MkDocs' `build_delay`), so an editor's
@@ -28,7 +28,9 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from sitegen.config import CONFIG_NAME, SEEDS_DIR, THEMES_DIR
+from sitegen.images.refs import MEDIA_DIR
 from sitegen.source.files import is_ignored_name
+from sitegen.source.static import STATIC_DIR, is_left_out
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,9 @@ DEBOUNCE = 0.05
 POLL_INTERVAL = 1.0
 """Seconds between scans with `--poll` (or after falling back to polling)."""
 LIMIT_ERRNOS = (errno.ENOSPC, errno.EMFILE, errno.ENFILE)
+WATCHED_DIRS = (SEEDS_DIR, THEMES_DIR, MEDIA_DIR, STATIC_DIR)
+PAGE_FILES = frozenset({".md", ".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".svg"})
+"""Under `seeds/`: pages, and the pictures that sit beside them."""
 _COUNTED_EVENTS = {"created", "modified", "deleted", "moved"}
 
 
@@ -72,11 +77,15 @@ def classify(path: Path, site_dir: Path, *, is_dir: bool = False, out_dir: Path 
     if out_dir is not None and path.is_relative_to(out_dir):
         return None
     parts = rel.parts
+    if len(parts) > 1 and parts[0] == STATIC_DIR and not any(is_left_out(part) for part in parts):
+        return Change(path, rel.as_posix(), Kind.CONTENT)  # published as it is, dot-files too (`.well-known/`)
     if not parts or any(is_ignored_name(part) for part in parts):
         return None
     if parts == (CONFIG_NAME,):
         return Change(path, CONFIG_NAME, Kind.CONFIG)
-    if parts[0] == SEEDS_DIR and (is_dir or path.suffix == ".md" or len(parts) == 1):
+    if parts[0] == SEEDS_DIR and (is_dir or path.suffix.lower() in PAGE_FILES or len(parts) == 1):
+        return Change(path, rel.as_posix(), Kind.CONTENT)
+    if parts[0] == MEDIA_DIR:  # pictures the pages name
         return Change(path, rel.as_posix(), Kind.CONTENT)
     if parts[0] == THEMES_DIR:
         kind = Kind.STATIC if len(parts) > 2 and parts[2] == "static" and not is_dir else Kind.THEME
@@ -200,7 +209,7 @@ class Watcher:
     def _start(self, observer: BaseObserver) -> BaseObserver:
         try:
             observer.schedule(self._handler, str(self.site_dir), recursive=False)
-            for name in (SEEDS_DIR, THEMES_DIR):
+            for name in WATCHED_DIRS:
                 if (self.site_dir / name).is_dir():
                     observer.schedule(self._handler, str(self.site_dir / name), recursive=True)
             observer.start()
@@ -210,8 +219,8 @@ class Watcher:
         return observer
 
     def _schedule_root(self, path: Path) -> None:
-        """`seeds/` or `themes/` was created after the start: watch it too."""
-        if path.name not in (SEEDS_DIR, THEMES_DIR) or self.observer is None:
+        """`seeds/`, `themes/`, `media/` or `static/` was created after the start: watch it too."""
+        if path.name not in WATCHED_DIRS or self.observer is None:
             return
         with self._lock:
             try:
