@@ -8,8 +8,11 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -85,6 +88,36 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
         timeout=timeout,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+class LineReader:
+    """Reads a child's text pipe on a thread, so the test waits on it only with a timeout (never blocks on it)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.lines: list[str] = []
+        self._stream = stream
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        for line in self._stream:
+            self.lines.append(line)
+
+    def wait_for(self, text: str, timeout: float) -> bool:
+        """True once a line containing `text` was read; False after `timeout` seconds or at the end of the pipe."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(text in line for line in self.lines):
+                return True
+            if not self._thread.is_alive():
+                return any(text in line for line in self.lines)
+            time.sleep(0.002)
+        return False
+
+    def text(self, timeout: float) -> str:
+        """Everything read, once the pipe ends (or `timeout` seconds passed)."""
+        self._thread.join(timeout)
+        return "".join(self.lines)
 
 
 def tree_digest(root: Path) -> dict[str, str]:

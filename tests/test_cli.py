@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from sitegen import __version__
-from tests.conftest import REPO, copy_seed_site, many_pages, run_cli, tree_digest
+from tests.conftest import REPO, LineReader, copy_seed_site, many_pages, run_cli, tree_digest
 
 SUMMARY = re.compile(r"^built (\d+) articles, (\d+) tags, (\d+) feeds: (\d+) files in (.+)/ \((\d+) ms\)$")
 
@@ -154,6 +154,8 @@ def _interrupt_build(site: Path, trigger: str, sig: signal.Signals, group: bool 
     """Start a verbose build, send `sig` when stderr shows `trigger`; return exit code and stderr.
 
     `group` sends it to the whole process group, as Ctrl-C in a terminal does (workers included).
+    The child's stderr is read on a thread and every wait has a time limit (issue 17, fault 9: a
+    test that read the pipe before its `wait(60)` hung for 12 minutes when the build did).
     """
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     with subprocess.Popen(
@@ -165,23 +167,25 @@ def _interrupt_build(site: Path, trigger: str, sig: signal.Signals, group: bool 
         start_new_session=group,
     ) as proc:
         assert proc.stderr is not None
-        lines = []
-        for line in proc.stderr:
-            lines.append(line)
-            if trigger in line:
-                if trigger.startswith("writing"):
-                    # The write phase has begun once the temp folder exists: interrupt it mid-write.
-                    tmp = site / f".site.tmp-{proc.pid}"
-                    deadline = time.monotonic() + 10
-                    while not tmp.exists() and time.monotonic() < deadline:
-                        time.sleep(0.001)
-                if group:
-                    os.killpg(proc.pid, sig)
-                else:
-                    proc.send_signal(sig)
-                break
-        lines.append(proc.stderr.read())
-        return proc.wait(60), "".join(lines)
+        err = LineReader(proc.stderr)
+        try:
+            assert err.wait_for(trigger, 60), err.text(0)
+            if trigger.startswith("writing"):
+                # The write phase has begun once the temp folder exists: interrupt it mid-write.
+                tmp = site / f".site.tmp-{proc.pid}"
+                deadline = time.monotonic() + 10
+                while not tmp.exists() and time.monotonic() < deadline:
+                    time.sleep(0.001)
+            if group:
+                os.killpg(proc.pid, sig)
+            else:
+                proc.send_signal(sig)
+            code = proc.wait(60)
+        finally:
+            if proc.poll() is None:  # hung: fail with what it said, and leave no process behind
+                os.killpg(proc.pid, signal.SIGKILL) if group else proc.kill()
+                proc.wait(10)
+        return code, err.text(10)
 
 
 @pytest.fixture(scope="module")
@@ -191,6 +195,7 @@ def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
+@pytest.mark.timeout(90)
 @pytest.mark.parametrize(
     ("trigger", "sig", "group", "code"),
     [
@@ -221,3 +226,32 @@ def test_cli_interrupted_build_leaves_previous_site(
     leftovers = [p.name for p in big_site.iterdir() if p.name.startswith(".site.")]
     assert leftovers == []
     assert not list((big_site / "site").glob(".*tmp*"))
+
+
+CTRL_C_AT_FORK = """
+import os, signal, sys
+from sitegen.cli import main
+
+# Ctrl-C reaches the whole process group at the worst moment: while the render workers are forked.
+os.register_at_fork(
+    after_in_child=lambda: os.kill(os.getpid(), signal.SIGINT),
+    after_in_parent=lambda: os.kill(os.getpid(), signal.SIGINT),
+)
+sys.exit(main(["build", "--site", sys.argv[1]]))
+"""
+
+
+@pytest.mark.timeout(90)
+def test_cli_ctrl_c_while_forking_workers_stops_the_build(big_site: Path, tmp_path: Path) -> None:
+    """Fault 9: a Ctrl-C that lands inside `fork()` was swallowed ("Exception ignored") and the build went on."""
+    before = tree_digest(big_site / "site")
+    script = tmp_path / "ctrl_c_at_fork.py"
+    script.write_text(CTRL_C_AT_FORK, "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run(
+        [sys.executable, str(script), str(big_site)], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert (proc.returncode, proc.stdout) == (130, ""), proc.stderr
+    assert proc.stderr == "interrupted: the previous output was left as it was\n"
+    assert tree_digest(big_site / "site") == before
+    assert [p.name for p in big_site.iterdir() if p.name.startswith(".site.")] == []

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
-import signal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -38,6 +37,7 @@ from sitegen.render.pages import (
 from sitegen.render.search import SearchDocument, render_search_index, search_document
 from sitegen.render.sitemap import render_robots, render_sitemap
 from sitegen.render.theme import Theme
+from sitegen.render.workers import run_in_workers
 
 Progress = Callable[[int, int], None]
 
@@ -88,16 +88,6 @@ def render_articles(site: Site, theme: Theme, pages: Sequence[Page]) -> list[Ren
 _WORKER_STATE: tuple[Site, Theme] | None = None
 
 
-def _init_worker() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them; SIGTERM (from `Pool.terminate`) just ends them.
-
-    A forked worker inherits the CLI's SIGTERM handler, which would turn the pool's own shutdown
-    into an exception inside the worker and hang the pool.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
 def _render_chunk(page_ids: Sequence[str]) -> list[RenderedArticle | SitegenError]:
     assert _WORKER_STATE is not None, "worker started without a site"
     site, theme = _WORKER_STATE
@@ -119,11 +109,9 @@ def _articles_in_workers(
     chunks = [[p.id for p in pages[i : i + CHUNK]] for i in range(0, len(pages), CHUNK)]
     _WORKER_STATE = (site, theme)
     try:
-        # fork: workers share the loaded site and compiled templates copy-on-write (no pickling).
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker) as pool:
-            pending = pool.imap(_render_chunk, chunks)
-            lists = list_pages()
-            done = list(pending)
+        # Forked workers (render/workers.py): they share the loaded site and compiled templates
+        # copy-on-write, and Ctrl-C at any moment stops them without a hang (issue 17, fault 9).
+        done, lists = run_in_workers(_render_chunk, chunks, workers, list_pages)
     finally:
         _WORKER_STATE = None
     return iter(done), lists
