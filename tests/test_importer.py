@@ -20,6 +20,8 @@ BAD: dict[str, bytes] = {
     "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
     "latin-1.txt": " date 2026-02-02   1. Monde\nCafé à Kyiv\n".encode("latin-1"),
     "no-header.txt": (CASES / "no-header.txt").read_bytes(),
+    "year-1.txt": "date 0001-02-02   1. В Україні\nЗаголовок\nТекст.\n".encode(),
+    "year-9999.txt": "date 9999-02-02 ua en ru\nЗаголовок\n09:24, 2 лютого 9999\nТекст.\n".encode(),
 }
 EXPECTED_ERRORS = {
     "binary.txt": "binary.txt:1: binary data: byte 0x89 cannot be decoded (save the file as UTF-8)",
@@ -27,6 +29,10 @@ EXPECTED_ERRORS = {
     "latin-1.txt": "latin-1.txt:2: text that is not UTF-8: byte 0xe9 cannot be decoded (save the file as UTF-8)",
     "no-header.txt": "no-header.txt:1: no header line `date YYYY-MM-DD …`: not a scraped article this importer knows"
     " (the first line must be like `date 2026-02-12 ua en ru` or `date 2026-02-02   1. Rubric`)",
+    "year-1.txt": "year-1.txt:1: the article's date: year 1 is outside the supported range (1900 to 2200) "
+    "(check the year)",
+    "year-9999.txt": "year-9999.txt:3: the article's date: year 9999 is outside the supported range (1900 to 2200) "
+    "(check the year)",
 }
 
 

@@ -70,6 +70,11 @@ def test_new_date_without_offset_is_refused(make_site) -> None:  # type: ignore[
     )
     run = run_cli("new", "Новина", "--date", "завтра", cwd=site)
     assert run.err == "error: --date: not a valid date-time 'завтра' (write it as 2026-03-29T10:00:00+03:00)\n"
+    run = run_cli("new", "Новина", "--date", "9999-12-31T23:59:59+02:00", cwd=site)
+    assert run.err == (
+        "error: --date: '9999-12-31T23:59:59+02:00': year 9999 is outside the supported range (1900 to 2200) "
+        "(check the year)\n"
+    )
     assert not list((site / "seeds").rglob("*.md"))
 
 

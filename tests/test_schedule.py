@@ -213,3 +213,37 @@ def test_status_instant_shows_seconds_only_when_set() -> None:
     kyiv = ZoneInfo("Europe/Kyiv")
     assert format_instant(datetime(2026, 1, 5, 9, 0, tzinfo=kyiv)) == "2026-01-05 09:00 EET (+02:00)"
     assert format_instant(datetime(2026, 7, 5, 9, 0, 7, tzinfo=kyiv)) == "2026-07-05 09:00:07 EEST (+03:00)"
+
+
+EDGE_DATES_SITE = """\
+-- seeds/1900/01/first.md --
+---
+title: "Найдавніша"
+date: 1900-01-01T00:00:00+14:00
+tags: [Історія]
+---
+Текст.
+-- seeds/2200/12/last.md --
+---
+title: "Найпізніша"
+date: 2200-12-31T23:59:59-12:00
+tags: [Історія]
+---
+Текст.
+"""
+
+
+def test_schedule_dates_at_the_edges_of_the_range_work_in_every_command(  # type: ignore[no-untyped-def]
+    make_site, monkeypatch, capsys, tmp_path
+) -> None:
+    """Fault 3: `9999-12-31T23:59:59+02:00` built but crashed check, status, publish and build --future."""
+    site = make_site(EDGE_DATES_SITE)
+    monkeypatch.setenv("SITEGEN_NOW", "2026-03-29T00:15:00+00:00")
+    assert main(["build", "-q", "--site", str(site), "--future"]) == 0
+    assert (site / "site" / "editions" / "2201-w01" / "index.html").is_file()  # 2201-01-01 in Kyiv
+    assert (site / "site" / "editions" / "1899-w52" / "index.html").is_file()  # 1899-12-31 in Kyiv
+    assert main(["check", "-q", "--site", str(site)]) == 0
+    assert main(["status", "--site", str(site)]) == 0
+    assert "2201-01-01 13:59:59 EET (+02:00)  seeds/2200/12/last.md  Найпізніша" in capsys.readouterr().out
+    assert main(["publish", "-q", "--site", str(site), "--to", str(tmp_path / "out")]) == 0
+    assert capsys.readouterr().err == ""

@@ -26,6 +26,18 @@ KNOWN_KEYS = frozenset(
 )  # fmt: skip
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""The years a date may have. Inside them every date computation is safe (ISO weeks, time zones,
+feeds, `status`); `0001-01-01` or `9999-12-31T23:59:59+02:00` crashed them (issue 17, fault 3)."""
+
+
+def year_out_of_range(value: datetime) -> str | None:
+    """Why `value` is outside the supported years, or `None` when it is inside."""
+    if FIRST_YEAR <= value.year <= LAST_YEAR:
+        return None
+    return f"year {value.year} is outside the supported range ({FIRST_YEAR} to {LAST_YEAR})"
+
+
 @dataclass(frozen=True, slots=True)
 class SourceRef:
     """Where the story came from."""
@@ -166,6 +178,9 @@ def _date(c: _Checker) -> datetime | None:
             f"{raw!r} needs a UTC offset",
             "add the offset of the site time zone: 2026-02-12T18:10:00+02:00 (Kyiv: +02:00 winter, +03:00 summer)",
         )
+        return None
+    if (wrong := year_out_of_range(value)) is not None:
+        c.problem("date", f"{raw!r}: {wrong}", "check the year of the date")
         return None
     return value
 
