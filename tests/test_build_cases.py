@@ -159,3 +159,15 @@ def test_build_many_slug_clashes_are_summarised(make_site) -> None:  # type: ign
     verbose = run_cli("build", "-v", "--site", str(site))
     assert verbose.err.count("title gives the same URL as") == 8
     assert len([p for p in (site / "site" / "2026" / "02").iterdir() if p.is_dir()]) == 9
+
+
+def test_build_page_with_the_most_tags_allowed_builds(make_site) -> None:  # type: ignore[no-untyped-def]
+    from sitegen.build import build
+    from sitegen.content.schema import MAX_TAGS
+
+    tags = ", ".join(f"Мітка {i}" for i in range(MAX_TAGS))
+    site = write_pages(make_site(), {"2026/02/a.md": page(extra=f"tags: [{tags}]\n").replace("tags: [НАТО]\n", "")})
+    result = build(site)
+    assert result.tags == MAX_TAGS
+    listed = (site / "site" / "tags" / f"mitka-{MAX_TAGS - 1}" / "index.html").read_text("utf-8")
+    assert listed.count('href="/tags/mitka-') >= MAX_TAGS  # the story's card, with all of its tags

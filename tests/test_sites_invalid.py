@@ -34,6 +34,14 @@ GENERATED: dict[str, dict[str, bytes]] = {
         ).encode()
     },
     "15b-deep-flow-nesting": {"seeds/2026/02/a.md": b'---\ntitle: "X"\ntags: ' + b"[" * 100_000 + b"\n---\n"},
+    # 5,000 tags on one page took 223 s and wrote 2 GB (issue 17, fault 2): now refused at once.
+    "42-too-many-tags": {
+        "seeds/2026/02/a.md": (
+            '---\ntitle: "Стаття"\ndate: 2026-02-12T18:10:00+02:00\ntags: ['
+            + ", ".join(f"Мітка {i}" for i in range(5000))
+            + "]\n---\nТекст.\n"
+        ).encode()
+    },
 }
 
 

@@ -31,6 +31,11 @@ FIRST_YEAR, LAST_YEAR = 1900, 2200
 feeds, `status`); `0001-01-01` or `9999-12-31T23:59:59+02:00` crashed them (issue 17, fault 3)."""
 
 
+MAX_TAGS = 50
+"""Tags one page may have. Each tag page lists the story with all of its tags, so the site grows with
+the square of this number: 5,000 tags on one page took 223 s and wrote 2 GB (issue 17, fault 2)."""
+
+
 def year_out_of_range(value: datetime) -> str | None:
     """Why `value` is outside the supported years, or `None` when it is inside."""
     if FIRST_YEAR <= value.year <= LAST_YEAR:
@@ -192,11 +197,20 @@ def _tags(c: _Checker) -> tuple[str, ...]:
     if not isinstance(value, list):
         c.problem("tags", f"expected a list such as [НАТО, Україна], got {describe(value)}", "write tags: [a, b]")
         return ()
+    if len(value) > MAX_TAGS:
+        c.problem(
+            "tags",
+            f"{len(value)} tags; a page may have at most {MAX_TAGS}",
+            "keep the tags that say what the story is about: every tag page lists the story with all its tags",
+        )
+        return ()
     tags: list[str] = []
+    seen: set[str] = set()
     for i, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
             c.problem("tags", f"item {i + 1}: expected text, got {describe(item)}", _ITEM_QUOTE_HINT)
-        elif item.strip() not in tags:
+        elif item.strip() not in seen:
+            seen.add(item.strip())
             tags.append(item.strip())
     return tuple(tags)
 

@@ -243,12 +243,12 @@ def _link(config: SiteConfig, pages: list[Page]) -> Site:
     members: dict[str, list[str]] = defaultdict(list)
     page_tags: list[tuple[str, ...]] = []
     for page in pages:
-        slugs: list[str] = []
+        slugs: dict[str, None] = {}  # ordered and O(1) to look up: a page may have many tags
         for name in page.meta.tags:
             slug = slugify(name) or "tag-" + hashlib.sha1(name.encode()).hexdigest()[:8]
             names[slug][name] += 1
             if slug not in slugs:
-                slugs.append(slug)
+                slugs[slug] = None
                 members[slug].append(page.id)
         page_tags.append(tuple(slugs))
     # One `replace` per page: `serve` rebuilds the model after every edit, and it adds up.
