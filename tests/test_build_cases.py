@@ -171,3 +171,23 @@ def test_build_page_with_the_most_tags_allowed_builds(make_site) -> None:  # typ
     assert result.tags == MAX_TAGS
     listed = (site / "site" / "tags" / f"mitka-{MAX_TAGS - 1}" / "index.html").read_text("utf-8")
     assert listed.count('href="/tags/mitka-') >= MAX_TAGS  # the story's card, with all of its tags
+
+
+def test_build_tags_that_share_a_url_warn_naming_both_spellings_and_files(make_site, caplog) -> None:  # type: ignore[no-untyped-def]
+    """Fault 6: `Київ` on one page and `Kyiv` on another silently became one tag page showing `Kyiv`."""
+    from sitegen.build import build
+
+    site = write_pages(
+        make_site(),
+        {
+            "2026/02/a.md": page(title="Перша").replace("[НАТО]", "[Київ]"),
+            "2026/02/b.md": page(title="Друга").replace("[НАТО]", "[Kyiv]"),
+            "2026/02/c.md": page(title="Третя").replace("[НАТО]", "[Україна]"),
+        },
+    )
+    result = build(site)
+    assert result.tags == 2
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        "tags 'Kyiv' (seeds/2026/02/b.md), 'Київ' (seeds/2026/02/a.md) give one URL, /tags/kyiv/, and are one tag "
+        "named 'Kyiv'; write them one way, or make them different words"
+    ]

@@ -240,6 +240,7 @@ def _link(config: SiteConfig, pages: list[Page]) -> Site:
     # Newest first; ties broken by path so two builds agree.
     pages.sort(key=lambda p: (-p.meta.date.timestamp(), p.id))
     names: dict[str, Counter[str]] = defaultdict(Counter)
+    written_in: dict[tuple[str, str], str] = {}  # (slug, spelling) -> a file that writes it so
     members: dict[str, list[str]] = defaultdict(list)
     page_tags: list[tuple[str, ...]] = []
     for page in pages:
@@ -247,6 +248,7 @@ def _link(config: SiteConfig, pages: list[Page]) -> Site:
         for name in page.meta.tags:
             slug = slugify(name) or "tag-" + hashlib.sha1(name.encode()).hexdigest()[:8]
             names[slug][name] += 1
+            written_in.setdefault((slug, name), page.id)
             if slug not in slugs:
                 slugs[slug] = None
                 members[slug].append(page.id)
@@ -271,9 +273,26 @@ def _link(config: SiteConfig, pages: list[Page]) -> Site:
         )
         for slug in sorted(members)
     }
+    _warn_shared_tag_urls(tags, names, written_in)
     return Site(
         config=config,
         pages=MappingProxyType({p.id: p for p in linked}),
         order=tuple(p.id for p in linked),
         tags=MappingProxyType(tags),
     )
+
+
+def _warn_shared_tag_urls(
+    tags: dict[str, Tag], names: dict[str, Counter[str]], written_in: dict[tuple[str, str], str]
+) -> None:
+    """A warning for each tag written two ways that give one URL (`Київ`, `Kyiv`): they became one tag."""
+    clashes = []
+    for slug, tag in tags.items():
+        if len(names[slug]) < 2:
+            continue
+        spellings = ", ".join(f"{name!r} ({written_in[slug, name]})" for name in sorted(names[slug]))
+        clashes.append(
+            f"tags {spellings} give one URL, {tag.url}, and are one tag named {tag.name!r}; "
+            "write them one way, or make them different words"
+        )
+    _warn_clashes(clashes)
