@@ -326,6 +326,24 @@ def test_publish_git_missing_repository_is_refused(make_site, tmp_path: Path, ca
     )
 
 
+def test_publish_git_branch_given_as_a_ref_is_normalised(make_site, remote: Path) -> None:
+    """Fault 7: `--branch refs/heads/x` made `refs/heads/refs/heads/x`."""
+    site = make_site(SITE)
+    assert publish("-q", "--git", str(remote), "--branch", "refs/heads/pages", site=site) == 0
+    assert git("for-each-ref", "--format=%(refname)", cwd=remote).split() == ["refs/heads/pages"]
+
+
+@pytest.mark.parametrize("branch", ["@", "@{-1}", "HEAD", "-", "refs/tags/v1", "a..b", "x.lock", ""])
+def test_publish_git_shorthand_or_bad_branch_is_refused(make_site, remote: Path, capsys, branch: str) -> None:
+    """Fault 7: `--branch @` made a branch named `@`."""
+    site = make_site(SITE)
+    assert publish("--git", str(remote), "--branch", branch, site=site) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: refused to publish to branch {branch!r} of {remote}: it ")
+    assert err.endswith(" (name a branch such as gh-pages)\n") and err.count("\n") == 1
+    assert git("for-each-ref", cwd=remote) == ""
+
+
 def test_publish_git_dry_run_changes_nothing(make_site, remote: Path, capsys) -> None:
     site = make_site(SITE)
     assert publish("--git", str(remote), "--dry-run", site=site) == 0

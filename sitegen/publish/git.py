@@ -76,13 +76,43 @@ def _local_repo(repo: str) -> Path | None:
     return path.resolve() if path.exists() else None
 
 
+BRANCHES = "refs/heads/"
+_SHORTHANDS = ("HEAD", "FETCH_HEAD", "ORIG_HEAD", "MERGE_HEAD", "@", "-")
+
+
+def branch_name(raw: str, repo: str) -> str:
+    """The branch `--branch` names, `refs/heads/x` written as `x`; git's shorthands and bad names refused.
+
+    `git check-ref-format --branch` expands shorthands (`@` is the current branch, `@{-1}` the
+    previous one), so `--branch @` made a branch named `@` and `refs/heads/x` one named
+    `refs/heads/refs/heads/x` (issue 17, fault 7). The full ref name is checked instead.
+    """
+    name = raw.strip().removeprefix(BRANCHES)
+    problem = None
+    if name in _SHORTHANDS or "@{" in name:
+        problem = "it is a git shorthand, not a branch name"
+    elif name.startswith("refs/"):
+        problem = "it names a ref outside refs/heads/, not a branch"
+    else:
+        try:
+            run_git("check-ref-format", BRANCHES + name)
+        except PublishError:
+            problem = "it is not a valid branch name"
+    if problem:
+        raise PublishError(
+            f"refused to publish to branch {raw!r} of {repo}: {problem}",
+            hint="name a branch such as gh-pages",
+        )
+    return name
+
+
 class GitTarget:
     """A branch of a git repository (a path or URL `git push` accepts)."""
 
     def __init__(self, repo: str, branch: str) -> None:
         self.repo = repo
-        self.branch = branch
-        self.ref = f"refs/heads/{branch}"
+        self.branch = branch_name(branch, repo)
+        self.ref = BRANCHES + self.branch
         self.head: str | None = None
         """The branch's commit before publishing (None: the branch is new)."""
         self.commit: str | None = None
@@ -99,13 +129,6 @@ class GitTarget:
     def prepare(self) -> None:
         """Check the branch may be published to and fetch its head into a temporary repository."""
         shown = self.describe()
-        try:
-            run_git("check-ref-format", "--branch", self.branch)
-        except PublishError:
-            raise PublishError(
-                f"refused to publish to {shown}: {self.branch!r} is not a valid branch name",
-                hint="name a branch such as gh-pages",
-            ) from None
         local = _local_repo(self.repo)
         if local is None and "://" not in self.repo and ":" not in self.repo:
             raise PublishError(
