@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from sitegen import __version__
 from sitegen.cli import main
-from tests.conftest import run_cli, tree_digest
+from tests.conftest import REPO, many_pages, run_cli, tree_digest
 
 SITE = """\
 -- sitegen.yaml --
@@ -500,3 +503,57 @@ def test_publish_git_url_to_checked_out_branch_reports_git_refusal(make_site, tm
     assert err.startswith(f"error: refused by file://{repo}: the push of the new commit failed (git push failed: ")
     assert "refusing to update checked out branch" in err and err.count("\n") == 1
     assert commits(repo) == head
+
+
+def _dead_pid() -> int:
+    """The id of a process that has ended (and been reaped)."""
+    child = subprocess.Popen(["true"])
+    child.wait(10)
+    return child.pid
+
+
+def test_publish_removes_what_killed_publishes_left_and_nothing_else(
+    make_site, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """Fault 5: killed publishes left their temp build behind, and `.public.old-*` beside the target."""
+    site = make_site(SITE)
+    out = tmp_path / "public"
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(temp))
+    assert publish("--to", str(out), site=site) == 0
+    dead, alive = _dead_pid(), os.getppid()
+    stale = [temp / f"sitegen-publish-build-{dead}-a1b2", temp / f"sitegen-publish-git-{dead}-c3d4"]
+    kept = [temp / f"sitegen-publish-build-{alive}-e5f6", temp / "sitegen-publish-build-x7y8", temp / "other"]
+    for folder in [*stale, *kept]:
+        (folder / "site").mkdir(parents=True)
+        (folder / "site" / "index.html").write_text("x", "utf-8")
+    (tmp_path / f".public.old-{dead}" / "a").mkdir(parents=True)
+    (tmp_path / f".public.tmp-{dead}").mkdir()
+    capsys.readouterr()
+    assert publish("--to", str(out), site=site) == 0
+    assert "nothing to publish" in capsys.readouterr().out
+    assert sorted(p.name for p in temp.iterdir()) == sorted(p.name for p in kept)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site", "tmp"]
+
+
+@pytest.mark.timeout(90)
+def test_publish_killed_leaves_temp_folders_the_next_publish_removes(tmp_path: Path) -> None:
+    """Fault 5, as it happened: `kill -9` of a publish while it builds."""
+    site = many_pages(tmp_path / "s", 150)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    out = tmp_path / "public"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temp)}
+    args = [sys.executable, "-m", "sitegen", "publish", "-q", "--site", str(site), "--to", str(out)]
+    with subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as proc:
+        deadline = time.monotonic() + 60
+        while not any(temp.glob("sitegen-publish-*/site")) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+        proc.kill()
+        proc.wait(30)
+    assert any(temp.iterdir()), "the publish was killed while its temporary build existed"
+    again = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+    assert (again.returncode, again.stderr) == (0, "")
+    assert list(temp.iterdir()) == []
+    assert (out / "index.html").is_file()

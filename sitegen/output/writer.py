@@ -126,7 +126,7 @@ def replace_dir(out_dir: Path, fill: Callable[[Path], None]) -> None:
     folder is removed and `out_dir` is as it was. Raises `OSError` as it comes.
     """
     parent = out_dir.parent
-    _sweep_leftovers(parent, out_dir.name)
+    sweep_leftovers(out_dir)
     tmp = parent / f".{out_dir.name}.tmp-{os.getpid()}"
     old = parent / f".{out_dir.name}.old-{os.getpid()}"
     try:
@@ -153,13 +153,18 @@ def _swap(tmp: Path, out_dir: Path, old: Path) -> None:
         os.rename(tmp, out_dir)
 
 
-def _sweep_leftovers(parent: Path, name: str) -> None:
-    """Remove temp folders of earlier builds that were killed (SIGKILL leaves them behind)."""
+def sweep_leftovers(out_dir: Path) -> None:
+    """Remove the temp folders beside `out_dir` of earlier runs that were killed (SIGKILL leaves them).
+
+    A run killed between its two renames left no `out_dir` and its previous tree as `.NAME.old-PID`:
+    that tree is put back. Folders of a process still running are left alone.
+    """
+    parent, name = out_dir.parent, out_dir.name
     if not parent.is_dir():
         return
     for path in parent.glob(f".{name}.*-*"):
         kind, _, pid = path.name.rpartition("-")
-        if not kind.endswith((".tmp", ".old")) or not pid.isdigit() or _alive(int(pid)):
+        if not kind.endswith((".tmp", ".old")) or not pid.isdigit() or process_alive(int(pid)):
             continue
         if kind.endswith(".old") and not (parent / name).exists():
             log.warning("restoring %s: a build was killed while swapping it", name)
@@ -169,7 +174,8 @@ def _sweep_leftovers(parent: Path, name: str) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """True while a process with this id runs (ours included): its temp folders are not leftovers."""
     if pid == os.getpid():
         return True
     try:

@@ -13,7 +13,7 @@ from pathlib import Path
 from sitegen.check.built import list_files
 from sitegen.config import SiteConfig
 from sitegen.errors import PublishError
-from sitegen.output.writer import replace_dir
+from sitegen.output.writer import replace_dir, sweep_leftovers
 from sitegen.publish.diff import Digest, digest_files
 
 MARKER = ".sitegen-publish"
@@ -77,6 +77,7 @@ class FolderTarget:
 
     def write(self, tree: Path, files: list[str], message: str) -> bool:
         """Swap in a copy of `tree` (plus the kept host files and the marker); False when nothing differs."""
+        sweep_leftovers(self.path)  # what a killed publish left beside the folder, even when nothing is to do
         if (self.path / MARKER).is_file() and self.published() == digest_files(tree, files):
             return False
         keep = [name for name in PRESERVED if (self.path / name).is_file() and name not in files]

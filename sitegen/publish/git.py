@@ -14,12 +14,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from sitegen.errors import PublishError
 from sitegen.publish.diff import Digest
 from sitegen.publish.folder import PRESERVED
+from sitegen.publish.tempdirs import make_temp_dir
 
 TIMEOUT = 600
 """Seconds any one git command may take (a push of a large first publish over a slow link)."""
@@ -116,7 +116,7 @@ class GitTarget:
         self.head: str | None = None
         """The branch's commit before publishing (None: the branch is new)."""
         self.commit: str | None = None
-        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._tmp: Path | None = None
 
     def describe(self) -> str:
         return f"branch {self.branch} of {self.repo}"
@@ -124,7 +124,7 @@ class GitTarget:
     @property
     def work(self) -> Path:
         assert self._tmp is not None, "prepare() first"
-        return Path(self._tmp.name) / "repo.git"
+        return self._tmp / "repo.git"
 
     def prepare(self) -> None:
         """Check the branch may be published to and fetch its head into a temporary repository."""
@@ -138,7 +138,7 @@ class GitTarget:
         if local is not None:
             self._refuse_checked_out(local, shown)
             self.repo = str(local)  # git runs in a temporary folder: a relative path would lose its way
-        self._tmp = tempfile.TemporaryDirectory(prefix="sitegen-publish-")
+        self._tmp = make_temp_dir("git")
         run_git("init", "-q", "--bare", str(self.work))
         try:
             listed = run_git("ls-remote", self.repo, self.ref, cwd=self.work)
@@ -234,8 +234,7 @@ class GitTarget:
 
     def close(self) -> None:
         if self._tmp is not None:
-            shutil.rmtree(self._tmp.name, ignore_errors=True)
-            self._tmp.cleanup()
+            shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
 
 
