@@ -191,3 +191,25 @@ def test_build_tags_that_share_a_url_warn_naming_both_spellings_and_files(make_s
         "tags 'Kyiv' (seeds/2026/02/b.md), 'Київ' (seeds/2026/02/a.md) give one URL, /tags/kyiv/, and are one tag "
         "named 'Kyiv'; write them one way, or make them different words"
     ]
+
+
+def test_build_killed_between_renames_then_a_failing_build_puts_the_site_back(make_site) -> None:  # type: ignore[no-untyped-def]
+    """Fault 8: after a build killed between its two renames, a failing build left no `site/` at all."""
+    import subprocess
+
+    import pytest
+
+    from sitegen.build import build
+    from sitegen.errors import SitegenError
+
+    site = write_pages(make_site(), {"2026/02/a.md": page(title="Перша")})
+    build(site)
+    before = tree_digest(site / "site")
+    killed = subprocess.Popen(["true"])
+    killed.wait(10)
+    (site / "site").rename(site / f".site.old-{killed.pid}")  # what `kill -9` between the renames leaves
+    write_pages(site, {"2026/02/b.md": "---\ntitle: [зламано\n---\n"})
+    with pytest.raises(SitegenError):
+        build(site)
+    assert tree_digest(site / "site") == before
+    assert sorted(p.name for p in site.iterdir()) == ["seeds", "site", "sitegen.yaml"]

@@ -129,6 +129,18 @@ def test_publish_folder_inside_site_is_refused(make_site, inside: str, capsys) -
     assert tree_digest(site) == before
 
 
+def test_publish_folder_under_a_file_is_not_a_folder(make_site, tmp_path: Path, capsys) -> None:
+    """Fault 8: `--to FILE/site` said "File exists"."""
+    site = make_site(SITE)
+    (tmp_path / "notes.txt").write_text("мої нотатки\n", "utf-8")
+    assert publish("--to", str(tmp_path / "notes.txt" / "site"), site=site) == 1
+    assert capsys.readouterr().err == (
+        f"error: refused to publish to {tmp_path / 'notes.txt' / 'site'}: {tmp_path / 'notes.txt'} is a file, "
+        "not a folder (choose an empty or new folder outside the site folder, or one sitegen published before)\n"
+    )
+    assert (tmp_path / "notes.txt").read_text("utf-8") == "мої нотатки\n"
+
+
 def test_publish_folder_holding_the_site_is_refused(make_site, tmp_path: Path, capsys) -> None:
     site = make_site(SITE)
     assert publish("--to", str(tmp_path), site=site) == 1
@@ -401,6 +413,34 @@ def test_publish_folder_interrupted_leaves_previous_tree(make_site, tmp_path: Pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site"]
 
 
+def test_publish_folder_full_disk_names_the_target_not_the_temp_build(make_site, tmp_path: Path, monkeypatch, capsys):  # type: ignore[no-untyped-def]
+    """Fault 8: a publish into a full disk named a file of the deleted temp build."""
+    import errno
+    import shutil
+
+    site = make_site(SITE)
+    out = tmp_path / "public"
+    assert publish("--to", str(out), site=site) == 0
+    before = tree_digest(out)
+    (site / "seeds/2026/02/c.md").unlink()
+    real_copy = shutil.copyfile
+
+    def full_disk(src, dst):  # type: ignore[no-untyped-def]
+        if str(dst).endswith("sitemap.xml"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        return real_copy(src, dst)
+
+    monkeypatch.setattr("sitegen.publish.folder.shutil.copyfile", full_disk)
+    capsys.readouterr()
+    assert publish("--to", str(out), site=site) == 1
+    assert capsys.readouterr().err == (
+        f"error: cannot publish to {out}: No space left on device (writing sitemap.xml) "
+        "(the folder was left as it was; free some space, then publish again)\n"
+    )
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site"]
+
+
 def test_publish_git_relative_repository_path(make_site, tmp_path: Path, remote: Path, monkeypatch) -> None:
     site = make_site(SITE)
     monkeypatch.chdir(tmp_path)
@@ -453,6 +493,18 @@ def test_publish_git_never_overwrites_a_concurrent_publish(
     assert err.startswith(f"error: refused by {remote}: the push of the new commit failed (git push failed: ")
     assert "(the branch was not changed; if someone else published meanwhile, run sitegen publish again)" in err
     assert git("log", "-1", "--format=%s", "gh-pages", cwd=remote).strip() == "Someone else"
+
+
+def test_publish_git_push_refused_for_space_does_not_blame_another_publish(make_site, remote: Path, capsys) -> None:
+    """Fault 8: a push the remote refused (out of space, pack too large) hinted that someone else published."""
+    site = make_site(SITE)
+    git("config", "receive.maxInputSize", "100", cwd=remote)  # the remote refuses the pack, as a full disk does
+    assert publish("--git", str(remote), site=site) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: refused by {remote}: the push of the new commit failed (git push failed: ")
+    assert "remote: fatal: pack exceeds maximum allowed size" in err
+    assert err.endswith("(the branch was not changed; fix what git says)\n") and "someone else" not in err
+    assert git("for-each-ref", cwd=remote) == ""
 
 
 def test_publish_verification_mismatch_is_an_error(make_site, tmp_path: Path, monkeypatch, capsys) -> None:

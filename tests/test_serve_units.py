@@ -317,6 +317,14 @@ def test_http_refuses_foreign_host(http_server: DevHTTPServer) -> None:
         assert raw_get(http_server.port, target, host="evil.example")[0] == 400
 
 
+def test_http_refuses_two_host_headers(http_server: DevHTTPServer) -> None:
+    """Fault 8: a request with two `Host` headers was answered (RFC 9112 §3.2: 400)."""
+    own = f"127.0.0.1:{http_server.port}"
+    assert raw_get(http_server.port, "/", host=f"{own}\r\nHost: {own}")[0] == 400
+    assert raw_get(http_server.port, "/", host=f"{own}\r\nHost: evil.example")[0] == 400
+    assert raw_get(http_server.port, "/", host=own)[0] == 200
+
+
 def test_http_refuses_traversal(http_server: DevHTTPServer) -> None:
     for target in ("/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc/passwd", "/%252e%252e/x"):
         status, _, body = raw_get(http_server.port, target)

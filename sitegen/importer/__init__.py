@@ -17,7 +17,7 @@ from sitegen.config import SiteConfig
 from sitegen.content.duplicates import Story, find_near_duplicates, story_text
 from sitegen.content.slugs import slugify
 from sitegen.errors import SitegenError
-from sitegen.importer.emit import render_page, write_page
+from sitegen.importer.emit import render_page, sweep_temp_files, write_page
 from sitegen.importer.raw import RawArticle, parse_raw
 from sitegen.source.frontmatter import parse_front_matter
 
@@ -129,6 +129,8 @@ def import_articles(
 ) -> ImportReport:
     """Import every raw file under `paths` into `config.seeds_dir`; see the module docstring."""
     report = ImportReport(dry_run=dry_run)
+    if not dry_run:
+        sweep_temp_files(config.seeds_dir)
     zone = ZoneInfo(config.timezone)
     existing, stories = _existing_pages(config.seeds_dir)
     taken: set[Path] = set()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sitegen.errors import OutputError, raise_all
 from sitegen.output.paths import resolve_out_path
+from sitegen.processes import process_alive
 from sitegen.render.output import Output
 
 log = logging.getLogger(__name__)
@@ -60,16 +61,26 @@ def check_out_dir(out_dir: Path, *, protected: Iterable[Path]) -> None:
             if folder.name in ("seeds", "themes") and out.is_relative_to(folder):
                 reason = f"it is inside {folder.name}/"
                 break
+    if reason is None:
+        reason = not_a_folder(out)
     if reason is None and out.exists():
-        if not out.is_dir():
-            reason = "it is a file, not a folder"
-        elif any(out.iterdir()) and not (out / MARKER).is_file():
+        if any(out.iterdir()) and not (out / MARKER).is_file():
             reason = "it is not empty and was not made by sitegen"
     if reason:
         raise OutputError(
             f"refused to build into {out_dir}: {reason}",
             hint="choose an empty or new folder, or one an earlier `sitegen build` made",
         )
+
+
+def not_a_folder(path: Path) -> str | None:
+    """Why `path` can never be a folder (it, or a folder on the way to it, is a file), or `None`."""
+    for at in (path, *path.parents):
+        if at.exists():
+            if at.is_dir():
+                return None
+            return "it is a file, not a folder" if at == path else f"{at} is a file, not a folder"
+    return None
 
 
 def _describe_protected(folder: Path) -> str:
@@ -115,8 +126,43 @@ def write_site(outputs: Sequence[Output], out_dir: Path) -> WriteReport:
     try:
         replace_dir(out_dir, fill)
     except OSError as exc:
-        raise OutputError(f"cannot write the site: {exc.strerror or exc}", path=str(exc.filename or out_dir)) from exc
+        raise OutputError(
+            f"cannot write the site to {out_dir}: {write_failure(exc, out_dir)}",
+            hint=f"the previous site was left as it was; {what_to_do(exc, 'build')}",
+        ) from exc
     return WriteReport(out_dir=out_dir, files=len(outputs) + 1, bytes=total)
+
+
+def write_failure(exc: OSError, out_dir: Path) -> str:
+    """`No space left on device (writing 2026/02/x/index.html)`: what failed, never naming the temp folder.
+
+    The temp folder is gone by the time the user reads this (issue 17, fault 8).
+    """
+    text = exc.strerror or str(exc)
+    if exc.filename:
+        try:
+            rel = Path(exc.filename).relative_to(temp_path(out_dir))
+        except ValueError:
+            return f"{text}: {exc.filename}"
+        if rel.parts:
+            return f"{text} (writing {rel.as_posix()})"
+    return text
+
+
+def what_to_do(exc: OSError, verb: str) -> str:
+    """The fix for a failed write, by its cause."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"free some space, then {verb} again"
+    if exc.errno == errno.EROFS:
+        return f"the disk is read-only: {verb} to another one"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"check the permissions of the folder, then {verb} again"
+    return f"{verb} again once that is fixed"
+
+
+def temp_path(out_dir: Path) -> Path:
+    """The sibling temp folder this process fills before swapping it in for `out_dir`."""
+    return out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
 
 
 def replace_dir(out_dir: Path, fill: Callable[[Path], None]) -> None:
@@ -127,7 +173,7 @@ def replace_dir(out_dir: Path, fill: Callable[[Path], None]) -> None:
     """
     parent = out_dir.parent
     sweep_leftovers(out_dir)
-    tmp = parent / f".{out_dir.name}.tmp-{os.getpid()}"
+    tmp = temp_path(out_dir)
     old = parent / f".{out_dir.name}.old-{os.getpid()}"
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -160,7 +206,7 @@ def sweep_leftovers(out_dir: Path) -> None:
     that tree is put back. Folders of a process still running are left alone.
     """
     parent, name = out_dir.parent, out_dir.name
-    if not parent.is_dir():
+    if not name or not parent.is_dir():
         return
     for path in parent.glob(f".{name}.*-*"):
         kind, _, pid = path.name.rpartition("-")
@@ -172,14 +218,3 @@ def sweep_leftovers(out_dir: Path) -> None:
             continue
         log.info("removing leftover %s of an interrupted build", path.name)
         shutil.rmtree(path, ignore_errors=True)
-
-
-def process_alive(pid: int) -> bool:
-    """True while a process with this id runs (ours included): its temp folders are not leftovers."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except OSError as exc:
-        return exc.errno == errno.EPERM
-    return True

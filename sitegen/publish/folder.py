@@ -13,7 +13,7 @@ from pathlib import Path
 from sitegen.check.built import list_files
 from sitegen.config import SiteConfig
 from sitegen.errors import PublishError
-from sitegen.output.writer import replace_dir, sweep_leftovers
+from sitegen.output.writer import not_a_folder, replace_dir, sweep_leftovers, what_to_do, write_failure
 from sitegen.publish.diff import Digest, digest_files
 
 MARKER = ".sitegen-publish"
@@ -58,10 +58,10 @@ class FolderTarget:
                     reason = f"it holds {name} ({folder})"
                 if reason:
                     break
+        if reason is None:
+            reason = not_a_folder(target)
         if reason is None and target.exists():
-            if not target.is_dir():
-                reason = "it is a file, not a folder"
-            elif any(target.iterdir()) and not (target / MARKER).is_file():
+            if any(target.iterdir()) and not (target / MARKER).is_file():
                 reason = (
                     f"it is not empty and has no {MARKER} marker, so sitegen did not publish it; it was left untouched"
                 )
@@ -95,9 +95,8 @@ class FolderTarget:
             replace_dir(self.path, fill)
         except OSError as exc:
             raise PublishError(
-                f"cannot publish to {self.describe()}: {exc.strerror or exc}",
-                path=str(exc.filename or self.path),
-                hint="the folder was left as it was",
+                f"cannot publish to {self.describe()}: {write_failure(exc, self.path)}",
+                hint=f"the folder was left as it was; {what_to_do(exc, 'publish')}",
             ) from exc
         return True
 

@@ -42,8 +42,23 @@ def run_git(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     except FileNotFoundError:
         raise PublishError("cannot publish to git: the `git` command is not installed", hint="install git") from None
     if proc.returncode != 0:
-        raise PublishError(f"git {args[0]} failed: {_reason(proc.stderr or proc.stdout) or f'exit {proc.returncode}'}")
+        output = proc.stderr or proc.stdout
+        raise GitError(f"git {args[0]} failed: {_reason(output) or f'exit {proc.returncode}'}", output=output)
     return proc.stdout
+
+
+class GitError(PublishError):
+    """A git command that failed; `output` is everything it said."""
+
+    def __init__(self, message: str, *, output: str) -> None:
+        super().__init__(message)
+        self.output = output
+
+
+def _is_remote_cause(line: str) -> bool:
+    """A line of `git push` that says why the remote refused (`remote: fatal: … No space left on device`)."""
+    text = line.strip().lower()
+    return (text.startswith("remote:") and ("fatal" in text or "error" in text)) or "unpack failed" in text
 
 
 def _reason(output: str) -> str:
@@ -215,10 +230,15 @@ class GitTarget:
         try:
             # Never --force: if the branch moved since it was fetched, the push fails and nothing is lost.
             run_git("push", "-q", self.repo, f"{self.commit}:{self.ref}", cwd=self.work)
-        except PublishError as exc:
+        except GitError as exc:
+            # Only a branch that moved since the fetch means someone else published; a remote out of
+            # space or refusing the pack must not be blamed on them (issue 17, fault 8).
+            raced = any(word in exc.output for word in ("fetch first", "non-fast-forward", "stale info"))
+            causes = [line.strip() for line in exc.output.splitlines() if _is_remote_cause(line)]
             raise PublishError(
-                f"refused by {self.repo}: the push of the new commit failed ({exc.message})",
-                hint="the branch was not changed; if someone else published meanwhile, run sitegen publish again",
+                f"refused by {self.repo}: the push of the new commit failed ({'; '.join([exc.message, *causes])})",
+                hint="the branch was not changed; "
+                + ("if someone else published meanwhile, run sitegen publish again" if raced else "fix what git says"),
             ) from None
         return True
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sitegen.output.writer import process_alive
+from sitegen.processes import process_alive
 
 log = logging.getLogger(__name__)
 

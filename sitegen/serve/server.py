@@ -125,7 +125,9 @@ class DevRequestHandler(BaseHTTPRequestHandler):
 
     def _handle(self, *, head: bool) -> None:
         state = self.server.state
-        if not allowed_host(self.headers.get("Host"), self.server.port, self.server.bound_host):
+        hosts = self.headers.get_all("Host") or []
+        # Exactly one Host header (RFC 9112 §3.2: a request with several gets 400), and one of ours.
+        if len(hosts) != 1 or not allowed_host(hosts[0], self.server.port, self.server.bound_host):
             self._send(HTTPStatus.BAD_REQUEST, b"Bad Host header\n", "text/plain; charset=utf-8", head=head)
             return
         if self.path.startswith(PREFIX):
