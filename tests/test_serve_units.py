@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import errno
 import http.client
+import shutil
 import socket
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -189,6 +191,60 @@ def test_watcher_sees_a_real_edit(tmp_path: Path) -> None:
         page.write_text("y", "utf-8")
         batch = queue.take()
         assert batch is not None and [c.rel_path for c in batch] == ["seeds/a.md"]
+    finally:
+        watcher.stop()
+
+
+def _take_until(queue: ChangeQueue, wanted: str, timeout: float = 10) -> list[str]:
+    """Batches from the queue until one holds `wanted` (or `timeout` passes); every path seen."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while wanted not in seen and (left := deadline - time.monotonic()) > 0:
+        seen += [c.rel_path for c in queue.take(timeout=left) or []]
+    return seen
+
+
+@pytest.mark.parametrize("poll", [None, 0.05], ids=["native", "polling"])
+@pytest.mark.parametrize("folder", ["seeds", "themes"])
+def test_watcher_keeps_watching_a_folder_deleted_and_made_again(
+    tmp_path: Path, folder: str, poll: float | None
+) -> None:
+    """Fault 1: after `rm -rf seeds && cp -a backup seeds`, serve saw one rebuild and then no edit at all."""
+    site = tmp_path / "site"
+    page = site / folder / "2026" / "a.md" if folder == "seeds" else site / folder / "t" / "templates" / "a.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("x", "utf-8")
+    shutil.copytree(site / folder, tmp_path / "backup")
+    queue = ChangeQueue(delay=0.02)
+    watcher = Watcher(site, queue, poll=poll)
+    watcher.start()
+    try:
+        shutil.rmtree(site / folder)
+        assert folder in _take_until(queue, folder)
+        shutil.copytree(tmp_path / "backup", site / folder)
+        assert folder in _take_until(queue, folder)
+        for text in ("y", "z"):  # every later edit is seen, not only the first
+            page.write_text(text, "utf-8")
+            rel = page.relative_to(site).as_posix()
+            assert rel in _take_until(queue, rel), f"the edit to {rel} was not seen"
+    finally:
+        watcher.stop()
+
+
+def test_watcher_sees_the_config_deleted_and_made_again(tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    config = tmp_path / "sitegen.yaml"
+    config.write_text("title: a\n", "utf-8")
+    queue = ChangeQueue(delay=0.02)
+    watcher = Watcher(tmp_path, queue)
+    watcher.start()
+    try:
+        config.unlink()
+        assert "sitegen.yaml" in _take_until(queue, "sitegen.yaml")
+        config.write_text("title: b\n", "utf-8")
+        assert "sitegen.yaml" in _take_until(queue, "sitegen.yaml")
+        config.write_text("title: c\n", "utf-8")
+        assert "sitegen.yaml" in _take_until(queue, "sitegen.yaml")
     finally:
         watcher.stop()
 

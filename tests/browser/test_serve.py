@@ -258,6 +258,31 @@ def test_serve_tree_equals_fresh_build_after_edit_sequence(served: ServeProcess,
     assert different == []
 
 
+def test_serve_keeps_watching_seeds_deleted_and_copied_back(served: ServeProcess, tmp_path: Path) -> None:
+    """Fault 1: after `rm -rf seeds && cp -a backup seeds` serve rebuilt once, then saw no edit; files differed."""
+    site = served.site
+    wait_until("a settled build", lambda: (s := served.status())["error"] is None and s["settled"])
+    before = served.manifest()
+    shutil.copytree(site / "seeds", tmp_path / "backup", copy_function=shutil.copy2)
+    builds = served.builds()
+    shutil.rmtree(site / "seeds")
+    served.wait_builds(builds)
+    shutil.copytree(tmp_path / "backup", site / "seeds", copy_function=shutil.copy2)  # cp -a
+    wait_until(
+        "the copied-back site served as before", lambda: served.status()["settled"] and served.manifest() == before
+    )
+    page = site / "seeds/2025/06/a5.md"
+    original = page.read_text("utf-8")
+    url = article_path(served, 5)
+    try:
+        for word in ("Перша", "Друга", "Третя"):  # every edit is seen, not only the first
+            page.write_text(original + f"\n{word} вставка після відновлення.\n", "utf-8")
+            wait_until(f"edit {word!r} served", lambda w=word: f"{w} вставка".encode() in served.get(url)[1])
+    finally:
+        page.write_text(original, "utf-8")
+    wait_until("the site as before", lambda: served.status()["settled"] and served.manifest() == before)
+
+
 def raw_status(port: int, target: str, host: str) -> int:
     with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
         sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode("latin-1"))
