@@ -407,3 +407,83 @@ def test_http_post_is_refused(http_server: DevHTTPServer) -> None:
     status = conn.getresponse().status
     conn.close()
     assert status == 501
+
+
+def _request(port: int, path: str, *, close: bool = True) -> bytes:
+    return (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n" + ("Connection: close\r\n" if close else "") + "\r\n"
+    ).encode()
+
+
+def _read_all(sock: socket.socket) -> bytes:
+    data = b""
+    while chunk := sock.recv(1 << 16):
+        data += chunk
+    return data
+
+
+@pytest.mark.timeout(90)
+def test_http_200_concurrent_clients_are_all_answered() -> None:
+    """Fault 4: the listen backlog was 5, so under 200 concurrent clients connections were dropped
+    (clients retried after 1, 3, 7 s) and 77 of 200 timed out, a 5 MB page in the mix."""
+    state = ReloadState("srv")
+    pages = {f"p{i}/index.html": b"<html><body>" + b"x" * 20_000 + b"</body></html>" for i in range(50)}
+    pages["big/index.html"] = b"<html><body>" + b"y" * 5_000_000 + b"</body></html>"
+    state.publish(pages, changed=None)
+    server = DevHTTPServer("127.0.0.1", 0, state)
+    port = server.port
+    # All 200 connect and send their request before the server accepts any: only a real backlog holds them.
+    clients = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(200)]
+    for i, sock in enumerate(clients):
+        sock.settimeout(60)
+        sock.sendall(_request(port, "/big/" if i % 20 == 0 else f"/p{i % 50}/"))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    answers: dict[int, bytes] = {}
+
+    def read(i: int) -> None:
+        with clients[i]:
+            answers[i] = _read_all(clients[i])
+
+    readers = [threading.Thread(target=read, args=(i,)) for i in range(200)]
+    try:
+        for reader in readers:
+            reader.start()
+        for reader in readers:
+            reader.join(70)
+    finally:
+        state.stop()
+        server.shutdown()
+        server.server_close()
+    assert len(answers) == 200
+    for i, data in answers.items():
+        assert data.startswith(b"HTTP/1.1 200 OK"), data[:60]
+        body = data.partition(b"\r\n\r\n")[2]
+        assert len(body) > (5_000_000 if i % 20 == 0 else 20_000)
+
+
+@pytest.mark.timeout(60)
+def test_http_idle_connections_hold_no_thread_and_are_closed() -> None:
+    """Fault 4: idle connections were never closed, and 1,000 idle sockets held 1,007 threads."""
+    state = ReloadState("srv")
+    state.publish({"index.html": b"<html><body>home</body></html>"}, changed=None)
+    server = DevHTTPServer("127.0.0.1", 0, state, idle_timeout=0.5)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        threads = threading.active_count()
+        idle = [socket.create_connection(("127.0.0.1", server.port), timeout=20) for _ in range(200)]
+        kept_alive = socket.create_connection(("127.0.0.1", server.port), timeout=20)
+        kept_alive.sendall(_request(server.port, "/", close=False))
+        with socket.create_connection(("127.0.0.1", server.port), timeout=20) as beside:
+            beside.sendall(_request(server.port, "/"))
+            assert _read_all(beside).startswith(b"HTTP/1.1 200 OK")  # answered beside 200 silent sockets
+        assert threading.active_count() == threads  # a fixed pool: no thread per connection
+        for sock in [*idle, kept_alive]:
+            with sock:
+                data = _read_all(sock)  # the server closes it: b"" (after the answer, for the keep-alive one)
+                assert data == b"" or (sock is kept_alive and data.startswith(b"HTTP/1.1 200 OK"))
+    finally:
+        state.stop()
+        server.shutdown()
+        server.server_close()
