@@ -12,7 +12,7 @@ from pathlib import Path
 
 import feedparser
 
-from tests.conftest import run_cli, tree_digest
+from tests.conftest import run_main, tree_digest
 
 PAGE = '---\ntitle: "{title}"\ndate: 2026-02-12T18:10:00+02:00\ntags: [НАТО]\n{extra}---\n{body}\n'
 
@@ -56,7 +56,7 @@ def test_build_bom_and_crlf_parse_as_usual(make_site) -> None:  # type: ignore[n
     site: Path = make_site()
     raw = "\ufeff" + page(title="Віконні рядки").replace("\n", "\r\n")
     (site / "seeds" / "a.md").write_bytes(raw.encode("utf-8"))
-    result = run_cli("build", "-q", "--site", str(site))
+    result = run_main("build", "-q", "--site", str(site))
     assert result.code == 0, result.err
     html = (site / "site" / "2026" / "02" / "vikonni-riadky" / "index.html").read_text("utf-8")
     assert "<h1" in html and "Віконні рядки" in html and "\r" not in html
@@ -64,7 +64,7 @@ def test_build_bom_and_crlf_parse_as_usual(make_site) -> None:  # type: ignore[n
 
 def test_build_empty_seeds_gives_a_valid_empty_site(make_site) -> None:  # type: ignore[no-untyped-def]
     site: Path = make_site()
-    result = run_cli("build", "--site", str(site))
+    result = run_main("build", "--site", str(site))
     assert result.code == 0, result.err
     assert result.out.startswith("built 0 articles, 0 tags, 2 feeds")
     out = site / "site"
@@ -84,23 +84,23 @@ def test_build_drafts_reach_no_output(make_site) -> None:  # type: ignore[no-unt
         body=f"{sentinel} у тексті.",
     ).replace("tags: [НАТО]\n", "", 1)
     site = write_pages(make_site(), {"2026/02/draft.md": draft, "2026/02/public.md": page(title="Публічна")})
-    assert run_cli("build", "-q", "--site", str(site)).code == 0
+    assert run_main("build", "-q", "--site", str(site)).code == 0
     out = site / "site"
     assert sentinel not in all_text(out)
     assert sentinel.lower() not in "\n".join(tree_digest(out))
     assert "sekretnyi" not in "\n".join(tree_digest(out))
-    assert run_cli("build", "-q", "--drafts", "--site", str(site), "--out", str(site / "preview")).code == 0
+    assert run_main("build", "-q", "--drafts", "--site", str(site), "--out", str(site / "preview")).code == 0
     assert sentinel in all_text(site / "preview")
 
 
 def test_build_removed_or_drafted_pages_leave_no_stale_files(make_site) -> None:  # type: ignore[no-untyped-def]
     site = write_pages(make_site(), {"a.md": page(title="Перша"), "b.md": page(title="Друга")})
-    assert run_cli("build", "-q", "--site", str(site)).code == 0
+    assert run_main("build", "-q", "--site", str(site)).code == 0
     out = site / "site"
     assert (out / "2026" / "02" / "druha" / "index.html").is_file()
     (site / "seeds" / "b.md").unlink()
     (site / "seeds" / "a.md").write_text(page(title="Перша", extra="draft: true\n"), "utf-8")
-    assert run_cli("build", "-q", "--site", str(site)).code == 0
+    assert run_main("build", "-q", "--site", str(site)).code == 0
     assert not (out / "2026" / "02" / "druha").exists()
     assert not (out / "2026" / "02" / "persha").exists()
     assert not (out / "tags" / "nato").exists()
@@ -109,7 +109,7 @@ def test_build_removed_or_drafted_pages_leave_no_stale_files(make_site) -> None:
 def test_build_same_title_twice_gets_a_deterministic_suffix_with_a_warning(make_site) -> None:  # type: ignore[no-untyped-def]
     later = page(title="Генсек НАТО відповів!").replace("18:10", "19:10")
     site = write_pages(make_site(), {"a.md": page(title="Генсек НАТО відповів"), "b.md": later})
-    result = run_cli("build", "--site", str(site))
+    result = run_main("build", "--site", str(site))
     assert result.code == 0
     assert "warning: seeds/b.md: title gives the same URL as seeds/a.md" in result.err
     month = site / "site" / "2026" / "02"
@@ -125,7 +125,7 @@ def test_build_hostile_text_is_escaped_everywhere(make_site) -> None:  # type: i
         "[d](vbscript:msgbox(5))\n"
     )
     site = write_pages(make_site(), {"a.md": page(title=title, body=body)})
-    result = run_cli("build", "-q", "--site", str(site))
+    result = run_main("build", "-q", "--site", str(site))
     assert result.code == 0, result.err
     out = site / "site"
     text = "\n".join(p.read_text("utf-8") for p in out.rglob("*.html")).lower()  # JSON/XML hold it as data
@@ -150,13 +150,13 @@ def test_build_sink_finder_finds_sinks() -> None:
 def test_build_many_slug_clashes_are_summarised(make_site) -> None:  # type: ignore[no-untyped-def]
     pages = {f"{i}.md": page(title="Та сама назва").replace("18:10", f"{10 + i}:10") for i in range(9)}
     site = write_pages(make_site(), pages)
-    quiet = run_cli("build", "--site", str(site))
+    quiet = run_main("build", "--site", str(site))
     warnings = [line for line in quiet.err.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 6
     assert (
         warnings[-1] == "warning: 3 more pages share a title-made URL in their month and got a suffix (-v lists them)"
     )
-    verbose = run_cli("build", "-v", "--site", str(site))
+    verbose = run_main("build", "-v", "--site", str(site))
     assert verbose.err.count("title gives the same URL as") == 8
     assert len([p for p in (site / "site" / "2026" / "02").iterdir() if p.is_dir()]) == 9
 

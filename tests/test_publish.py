@@ -12,7 +12,9 @@ import pytest
 
 from sitegen import __version__
 from sitegen.cli import main
-from tests.conftest import REPO, many_pages, run_cli, tree_digest
+from tests.conftest import REPO, many_pages, run_main, tree_digest
+
+pytestmark = pytest.mark.timeout(60)  # git runs as a subprocess: a hang fails in a minute
 
 SITE = """\
 -- sitegen.yaml --
@@ -59,7 +61,7 @@ def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def git(*args: str, cwd: Path) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, timeout=60).stdout
 
 
 @pytest.fixture
@@ -76,7 +78,9 @@ def commits(repo: Path, branch: str = "gh-pages") -> list[str]:
 def branch_files(repo: Path, branch: str = "gh-pages") -> dict[str, bytes]:
     names = git("ls-tree", "-r", "--name-only", branch, cwd=repo).split("\n")
     return {
-        n: subprocess.run(["git", "show", f"{branch}:{n}"], cwd=repo, capture_output=True).stdout for n in names if n
+        n: subprocess.run(["git", "show", f"{branch}:{n}"], cwd=repo, capture_output=True, timeout=60).stdout
+        for n in names
+        if n
     }
 
 
@@ -156,7 +160,7 @@ def test_publish_broken_source_publishes_nothing_and_names_file(make_site, tmp_p
     page = site / "seeds/2026/02/b.md"
     page.write_text(page.read_text("utf-8").replace("tags: [НАТО, Безпека]", "tags: [НАТО, Безпека"), "utf-8")
     for target in (["--to", str(out)], ["--git", str(remote)]):
-        result = run_cli("publish", "--site", str(site), *target, env=IDENTITY)
+        result = run_main("publish", "--site", str(site), *target, env=IDENTITY)
         assert result.code == 1
         assert result.err.startswith("error: seeds/2026/02/b.md:4:"), result.err
         assert "Traceback" not in result.err
@@ -368,8 +372,8 @@ def test_publish_git_dry_run_changes_nothing(make_site, remote: Path, capsys) ->
 
 
 def test_publish_usage_needs_a_target() -> None:
-    assert run_cli("publish").code == 2
-    assert run_cli("publish", "--to", "a", "--git", "b").code == 2
+    assert run_main("publish").code == 2
+    assert run_main("publish", "--to", "a", "--git", "b").code == 2
 
 
 def test_publish_dry_run_shows_the_refusal_a_real_run_would_meet(make_site, tmp_path: Path, capsys) -> None:

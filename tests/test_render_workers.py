@@ -11,6 +11,8 @@ import pytest
 
 from sitegen.render.workers import WorkerError, run_in_workers
 
+pytestmark = pytest.mark.timeout(60)  # forked workers: a hang fails in a minute
+
 
 def _square(n: int) -> int:
     return n * n

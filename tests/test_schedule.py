@@ -12,7 +12,7 @@ from sitegen.build import BuildOptions, build, load_site
 from sitegen.cli import main
 from sitegen.errors import SitegenError
 from sitegen.status import format_delay, format_instant, read_status
-from tests.conftest import run_cli
+from tests.conftest import run_main
 
 # Spring: 2026-03-29 03:00 EET (01:00 UTC) -> 04:00 EEST. Autumn: 2026-10-25 04:00 EEST (01:00 UTC) -> 03:00 EET.
 DST_SITE = """\
@@ -108,10 +108,10 @@ def test_schedule_future_page_is_in_no_output(make_site) -> None:  # type: ignor
 def test_schedule_cli_frozen_clock_and_future_flag(make_site) -> None:  # type: ignore[no-untyped-def]
     site = make_site(DST_SITE)
     env = {"SITEGEN_NOW": "2026-03-29T04:30:00+03:00"}
-    run = run_cli("build", "--site", str(site), env=env)
+    run = run_main("build", "--site", str(site), env=env)
     assert run.code == 0, run.err
     assert run.out.startswith("built 2 articles, 2 tags")
-    run = run_cli("build", "--future", "--site", str(site), env=env)
+    run = run_main("build", "--future", "--site", str(site), env=env)
     assert run.out.startswith("built 5 articles, 2 tags")
 
 
@@ -185,14 +185,14 @@ def test_status_nothing_to_report(make_site) -> None:  # type: ignore[no-untyped
         Текст.
         """
     )
-    run = run_cli("status", "--site", str(site), env={"SITEGEN_NOW": "2026-02-13T00:00:00+02:00"})
+    run = run_main("status", "--site", str(site), env={"SITEGEN_NOW": "2026-02-13T00:00:00+02:00"})
     assert (run.code, run.err) == (0, "")
     assert run.out == "nothing to report: no drafts and no scheduled pages (1 published)\n"
 
 
 def test_status_reports_source_errors_like_build(make_site) -> None:  # type: ignore[no-untyped-def]
     site = make_site('-- seeds/2026/02/a.md --\n---\ntitle: "X"\n---\nТекст.\n')
-    run = run_cli("status", "--site", str(site))
+    run = run_main("status", "--site", str(site))
     assert run.code == 1
     assert run.err.startswith("error: seeds/2026/02/a.md:1: date: required")
 

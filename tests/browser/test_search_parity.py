@@ -23,6 +23,8 @@ from sitegen.render.search_files import render_search_files
 from tests.conftest import FIXTURES, REPO
 from tests.search_files import QUERIES, answers, fixture_docs, from_outputs
 
+pytestmark = pytest.mark.timeout(60)  # Chromium runs as a subprocess
+
 JS = REPO / "themes" / "default" / "static" / "js"
 FORMS = (FIXTURES / "text" / "uk_word_forms.txt").read_text(encoding="utf-8").split()
 EDGE_CASES = (

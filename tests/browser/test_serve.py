@@ -26,7 +26,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from sitegen.output.writer import MARKER
-from tests.conftest import REPO, many_pages, run_cli
+from tests.conftest import REPO, many_pages, run_main
+
+# `sitegen serve` and Chromium run as subprocesses; each wait inside has its own limit (TIMEOUT).
+pytestmark = pytest.mark.timeout(90)
 
 TIMEOUT = 30.0
 SCRIPT_TAG_START = b'<script src="/__sitegen/reload.js?'
@@ -67,7 +70,12 @@ class ServeProcess:
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        wait_until("the first build", lambda: any(line.startswith("first build") for line in self.lines))
+        try:
+            wait_until("the first build", lambda: any(line.startswith("first build") for line in self.lines))
+        except AssertionError:
+            self.proc.kill()  # leave no server behind a failed start
+            self.proc.wait(10)
+            raise
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -97,7 +105,12 @@ class ServeProcess:
     def stop(self, sig: int = signal.SIGINT) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
-        code = self.proc.wait(TIMEOUT)
+        try:
+            code = self.proc.wait(TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+            raise AssertionError(f"serve did not stop within {TIMEOUT} s of signal {sig}; killed") from None
         self._reader.join(TIMEOUT)
         assert self.proc.stdout is not None
         self.proc.stdout.close()
@@ -134,6 +147,7 @@ def open_page(browser: Browser, url: str) -> Page:
     return page
 
 
+@pytest.mark.xdist_group("served")  # one serve process for these, on one worker
 def test_serve_edit_appears_in_open_tab(served: ServeProcess, browser: Browser) -> None:
     page = open_page(browser, served.base + article_path(served, 3))
     page.evaluate("() => { window.__kept = 42; }")
@@ -152,6 +166,7 @@ def test_serve_edit_appears_in_open_tab(served: ServeProcess, browser: Browser) 
         page.close()
 
 
+@pytest.mark.xdist_group("served")  # one serve process for these, on one worker
 def test_serve_page_with_its_own_scripts_reloads_in_full(served: ServeProcess, browser: Browser) -> None:
     page = open_page(browser, served.base + "search/")
     page.evaluate("() => { window.__kept = 7; }")
@@ -168,6 +183,7 @@ def test_serve_page_with_its_own_scripts_reloads_in_full(served: ServeProcess, b
         page.close()
 
 
+@pytest.mark.xdist_group("served")  # one serve process for these, on one worker
 def test_serve_broken_front_matter_shows_overlay_then_fix_clears_it(served: ServeProcess, browser: Browser) -> None:
     url = article_path(served, 5)
     page = open_page(browser, served.base + url)
@@ -190,6 +206,7 @@ def test_serve_broken_front_matter_shows_overlay_then_fix_clears_it(served: Serv
         page.close()
 
 
+@pytest.mark.xdist_group("served")  # one serve process for these, on one worker
 def test_serve_css_change_swaps_stylesheet_without_reload(served: ServeProcess, browser: Browser) -> None:
     page = open_page(browser, served.base)
     page.evaluate("() => { window.__kept = 42; }")
@@ -206,6 +223,7 @@ def test_serve_css_change_swaps_stylesheet_without_reload(served: ServeProcess, 
         page.close()
 
 
+@pytest.mark.xdist_group("served")  # one serve process for these, on one worker
 def test_serve_burst_of_100_writes_makes_at_most_2_rebuilds(served: ServeProcess) -> None:
     folder = served.site / "seeds/2025/11"
     folder.mkdir(exist_ok=True)
@@ -225,6 +243,7 @@ def test_serve_burst_of_100_writes_makes_at_most_2_rebuilds(served: ServeProcess
         )
 
 
+@pytest.mark.xdist_group("served")  # one serve process for these, on one worker
 def test_serve_tree_equals_fresh_build_after_edit_sequence(served: ServeProcess, tmp_path: Path) -> None:
     site = served.site
     edits: list[Callable[[], None]] = [
@@ -243,7 +262,7 @@ def test_serve_tree_equals_fresh_build_after_edit_sequence(served: ServeProcess,
         served.wait_builds(builds)
     wait_until("a good build, search index included", lambda: (s := served.status())["error"] is None and s["settled"])
     out = tmp_path / "fresh"
-    result = run_cli("build", "--site", str(site), "--out", str(out), "--base-url", served.base, "-q")
+    result = run_main("build", "--site", str(site), "--out", str(out), "--base-url", served.base, "-q")
     assert result.code == 0, result.err
     fresh = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != MARKER}
     assert set(served.manifest()) == set(fresh)
@@ -258,6 +277,7 @@ def test_serve_tree_equals_fresh_build_after_edit_sequence(served: ServeProcess,
     assert different == []
 
 
+@pytest.mark.xdist_group("served")  # one serve process for these, on one worker
 def test_serve_keeps_watching_seeds_deleted_and_copied_back(served: ServeProcess, tmp_path: Path) -> None:
     """Fault 1: after `rm -rf seeds && cp -a backup seeds` serve rebuilt once, then saw no edit; files differed."""
     site = served.site
@@ -293,6 +313,7 @@ def raw_status(port: int, target: str, host: str) -> int:
     return int(data.split(b" ", 2)[1])
 
 
+@pytest.mark.xdist_group("served")  # one serve process for these, on one worker
 def test_serve_refuses_traversal_and_foreign_host(served: ServeProcess) -> None:
     own = f"127.0.0.1:{served.port}"
     assert raw_status(served.port, "/", own) == 200
