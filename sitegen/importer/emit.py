@@ -17,13 +17,21 @@ from sitegen.processes import process_alive
 log = logging.getLogger(__name__)
 
 
+# Characters JSON leaves raw that YAML may not hold unescaped (YAML 1.1 §5.1, "printable"), or reads as a line break.
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")  # (NEL, LS, PS: line breaks)
+
+
 def _yaml_value(value: Any) -> str:
-    """A YAML flow value. JSON is valid YAML, and quoting every string keeps `no` or `2026` text."""
+    """A YAML flow value. JSON is valid YAML, and quoting every string keeps `no` or `2026` text.
+
+    Characters YAML does not allow raw (DEL, C1 controls) are written as `\\u` escapes: a raw
+    article holding one made a page the build could not read (found by tests/test_fuzz.py).
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False)
+    return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(value, ensure_ascii=False))
 
 
 def render_page(article: RawArticle) -> str:

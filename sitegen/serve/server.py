@@ -142,6 +142,16 @@ class DevRequestHandler(BaseHTTPRequestHandler):
     server_version = "sitegen-serve"
     sys_version = ""
 
+    def parse_request(self) -> bool:
+        """The stdlib's parsing, without HTTP/0.9: a request line without a version gets a 400 with headers."""
+        if not super().parse_request():
+            return False
+        if self.request_version == "HTTP/0.9":  # `GET /x`: the stdlib would answer with a bare body
+            self.request_version = "HTTP/1.0"
+            self.send_error(HTTPStatus.BAD_REQUEST, "HTTP/0.9 is not supported")
+            return False
+        return True
+
     def do_HEAD(self) -> None:
         self._handle(head=True)
 
