@@ -17,6 +17,9 @@ import pytest
 from sitegen import __version__
 from tests.conftest import REPO, LineReader, copy_seed_site, finish, many_pages, run_cli, run_main, tree_digest
 
+# Every test here runs `sitegen` in a process of its own or in this one; none may take long.
+pytestmark = pytest.mark.timeout(60)
+
 SUMMARY = re.compile(r"^built (\d+) articles, (\d+) tags, (\d+) feeds: (\d+) files in (.+)/ \((\d+) ms\)$")
 
 
@@ -231,9 +234,6 @@ def test_cli_interrupted_build_leaves_previous_site(
 CTRL_C_AT_FORK = """
 import os, signal, sys
 from sitegen.cli import main
-
-# Every test here runs `sitegen` in a process of its own or in this one; none may take long.
-pytestmark = pytest.mark.timeout(60)
 
 # Ctrl-C reaches the whole process group at the worst moment: while the render workers are forked.
 os.register_at_fork(
