@@ -267,3 +267,20 @@ def test_importer_removes_half_written_pages_of_killed_imports(tmp_path: Path) -
     report = import_articles(load_config(site), [CASES / "summer-date.txt"])
     assert len(report.imported) == 1 and not report.failed
     assert not stale.exists() and live.exists() and own.exists()
+
+
+def test_importer_full_disk_is_a_failed_file_not_a_traceback(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import errno
+
+    site = make_site(tmp_path)
+
+    def full_disk(path: Path, text: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("sitegen.importer.write_page", full_disk)
+    run = run_main("import", "--site", str(site), str(CASES / "english.txt"))
+    assert run.code == 1 and "Traceback" not in run.err
+    assert run.out.splitlines()[-1] == "0 imported, 0 unchanged, 0 skipped, 1 failed"
+    assert f"failed {CASES / 'english.txt'}: cannot write seeds/2026/07/" in run.out + run.err
+    assert "No space left on device" in run.out + run.err
+    assert not list((site / "seeds").rglob("*"))

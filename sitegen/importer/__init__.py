@@ -154,11 +154,15 @@ def import_articles(
             report.unchanged.append(f"unchanged {_rel(page, config)} (from {shown})")
             continue
         target = page if page is not None else _target(config.seeds_dir, article, taken)
+        if not dry_run:
+            try:
+                write_page(target, render_page(article))
+            except OSError as exc:  # a full or read-only disk: this page is not written, none is half-written
+                report.failed.append(f"failed {shown}: cannot write {_rel(target, config)}: {exc.strerror or exc}")
+                continue
         taken.add(target)
         written[target] = shown
         stories[target] = (story_text(article.title, article.summary, "\n\n".join(article.blocks)), article.date)
-        if not dry_run:
-            write_page(target, render_page(article))
         verb = "would write" if dry_run else ("overwrote" if page is not None else "imported")
         report.imported.append(f"{verb} {_rel(target, config)} (from {shown})")
     _warn_duplicates(report, stories, written, config)
