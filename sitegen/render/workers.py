@@ -12,7 +12,8 @@ no time limit, behind queues whose locks all the processes share. So here:
   and takes SIGTERM's default action, then unblocks; the parent gets a Ctrl-C that came during
   the fork right after it, as a plain `KeyboardInterrupt`;
 - a worker's share of the items is fixed at fork (it inherits them, nothing is sent to it), and
-  it hands results back on a pipe of its own: no lock is shared between processes;
+  it hands results back on a pipe of its own, read by a thread of the parent started after the
+  last fork: no lock is shared between processes;
 - a worker is never forked again; one that dies is an error;
 - whatever ends the run, the parent kills what still runs and waits a bounded time for it.
 """
@@ -81,7 +82,10 @@ def run_in_workers(
         collector.start()
         done_meanwhile = meanwhile()
         collector.join()
-        return collector.outcome(), done_meanwhile
+        results = collector.outcome()
+        for worker in processes:  # each sent its last result: it is exiting by itself
+            worker.join(JOIN_TIMEOUT)
+        return results, done_meanwhile
     finally:
         with signals_blocked():  # a second Ctrl-C must not leave workers behind
             for worker in processes:
