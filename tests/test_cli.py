@@ -190,9 +190,10 @@ def _interrupt_build(site: Path, trigger: str, sig: signal.Signals, group: bool 
         return code, err.text(10)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # (session: one build per test process, whatever order xdist runs the tests in)
 def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = many_pages(tmp_path_factory.mktemp("big") / "s", 1500)
+    """Enough pages for render workers and for phases long enough to interrupt (600 > PARALLEL_MIN_PAGES)."""
+    site = many_pages(tmp_path_factory.mktemp("big") / "s", 600)
     assert run_main("build", "-q", "--site", str(site)).code == 0
     return site
 

@@ -278,6 +278,7 @@ def live_server() -> Iterator[DevHTTPServer]:
 @budget(100)
 @given(target=REQUEST_PATHS, poll=st.booleans())
 @example(target="", poll=False)  # (found: `GET  HTTP/1.1` read as HTTP/0.9 and answered with a bare body)
+@example(target="\n", poll=False)  # (found: a request line of one word, answered the same way)
 def test_fuzz_raw_requests_are_answered_never_from_disk(live_server: DevHTTPServer, target: str, poll: bool) -> None:
     if poll:
         target = "/__sitegen/poll?epoch=" + target  # (an old epoch answers at once)
