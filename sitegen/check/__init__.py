@@ -22,6 +22,7 @@ from sitegen.check.duplicates import check_duplicates
 from sitegen.check.files import check_feeds_and_sitemap, check_required_files
 from sitegen.check.leaks import check_leaks
 from sitegen.check.links import check_links, check_unsafe_html
+from sitegen.check.redirects import check_redirects
 from sitegen.check.search import check_search_index
 from sitegen.errors import CheckError, SitegenError
 
@@ -42,6 +43,7 @@ class Check:
 CHECKS: list[Check] = [
     Check("required files", check_required_files),
     Check("links and anchors", check_links),
+    Check("aliases", check_redirects),
     Check("unsafe HTML", check_unsafe_html),
     Check("drafts and future pages", check_leaks),
     Check("feeds and sitemap", check_feeds_and_sitemap),

@@ -31,6 +31,7 @@ DATA_URL_SUFFIXES = ("-url", "-src", "-href")
 DATA_SCRIPT_TYPES = frozenset({"application/ld+json", "application/json", "importmap"})
 """Script elements that hold data, not code."""
 _SCRIPT_URL = re.compile(r"\s*((javascript|vbscript)\s*:|data\s*:\s*text/html)", re.IGNORECASE)
+_REFRESH_URL = re.compile(r"^\s*\d+\s*[;,]\s*url\s*=\s*['\"]?([^'\"]*)['\"]?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,8 @@ class ParsedPage:
     ids: frozenset[str]
     unsafe: tuple[tuple[int, str], ...] = ()
     """(line, what) for inline event handlers, `javascript:` URLs and inline scripts (CSP forbids them)."""
+    refresh: str | None = None
+    """Where `<meta http-equiv="refresh" content="0; url=…">` sends the reader (a redirect page)."""
 
 
 class _Scanner(HTMLParser):
@@ -60,9 +63,15 @@ class _Scanner(HTMLParser):
         self.references: list[Reference] = []
         self.ids: set[str] = set()
         self.unsafe: list[tuple[int, str]] = []
+        self.refresh: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line = self.getpos()[0]
+        if tag == "meta" and (dict(attrs).get("http-equiv") or "").lower() == "refresh":
+            found = _REFRESH_URL.match(dict(attrs).get("content") or "")
+            if found:
+                self.refresh = found.group(1).strip()
+                self.references.append(Reference(self.refresh, tag, "http-equiv=refresh", line))
         if tag == "script" and not any(n == "src" for n, _ in attrs):
             kind = next((v for n, v in attrs if n == "type"), None) or ""
             if kind.split(";")[0].strip().lower() not in DATA_SCRIPT_TYPES:
@@ -94,4 +103,4 @@ def parse_page(html: str) -> ParsedPage:
     scanner = _Scanner()
     scanner.feed(html)
     scanner.close()
-    return ParsedPage(tuple(scanner.references), frozenset(scanner.ids), tuple(scanner.unsafe))
+    return ParsedPage(tuple(scanner.references), frozenset(scanner.ids), tuple(scanner.unsafe), scanner.refresh)

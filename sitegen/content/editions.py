@@ -8,7 +8,6 @@ each part the `order` list comes first, then newer before older (DESIGN "Edition
 
 from __future__ import annotations
 
-import difflib
 import logging
 import re
 from collections import defaultdict
@@ -20,7 +19,7 @@ from types import MappingProxyType
 from sitegen.config import SiteConfig
 from sitegen.content.model import Edition, EditionGroup, Page
 from sitegen.content.schema import describe
-from sitegen.errors import FrontMatterError, SitegenError, SourceError
+from sitegen.errors import FrontMatterError, SitegenError, SourceError, did_you_mean
 from sitegen.source.files import EDITIONS_DIR, SourceFile
 from sitegen.source.frontmatter import parse_front_matter
 
@@ -109,8 +108,7 @@ def _read_edition_page(source: SourceFile, problems: list[SitegenError]) -> Edit
 
     for key in fm.data:
         if key not in EDITION_KEYS:
-            close = difflib.get_close_matches(key, EDITION_KEYS, n=1)
-            hint = f"did you mean `{close[0]}`?" if close else "an edition page knows only `title` and `order`"
+            hint = did_you_mean(key, EDITION_KEYS) or "an edition page knows only `title` and `order`"
             problem(key, f"{key}: unknown key in an edition page", hint)
     title = fm.data.get("title")
     if title is None or (isinstance(title, str) and not title.strip()):
@@ -196,11 +194,8 @@ def check_edition_orders(
                 hint = f"move it to seeds/{EDITIONS_DIR}/{week_of[slug][0]}.md or remove it from this list"
             else:
                 message = f"order: no article with slug {slug!r}"
-                close = difflib.get_close_matches(slug, sorted(by_week[ed.key]), n=1, cutoff=0.6)
-                hint = (
-                    f"did you mean {close[0]!r}?"
-                    if close
-                    else "use the last part of an article's URL, /<yyyy>/<mm>/<slug>/, of that week"
+                hint = did_you_mean(slug, sorted(by_week[ed.key])) or (
+                    "use the last part of an article's URL, /<yyyy>/<mm>/<slug>/, of that week"
                 )
             problems.append(
                 FrontMatterError(message, path=ed.rel_path, line=line, column=col, hint=hint, source_line=text)

@@ -34,7 +34,7 @@ class FeedEntry:
     url: str
     """Absolute."""
     published: str
-    author: str | None
+    authors: tuple[str, ...]
     summary: str | None
     content_html: str
     tags: tuple[str, ...]
@@ -48,7 +48,7 @@ def feed_entry(site: Site, page: Page, body: RenderedBody) -> FeedEntry:
         title=page.title,
         url=url,
         published=page.meta.date.isoformat(),
-        author=page.meta.author,
+        authors=page.meta.authors,
         summary=page.meta.summary,
         content_html=absolutize_links(body.html, url),
         tags=tuple(site.tags[t].name for t in page.tag_slugs),
@@ -95,8 +95,8 @@ def render_atom(site: Site, entries: Sequence[FeedEntry], *, out_path: str, titl
         _text(entry, "id", e.url)
         _text(entry, "published", e.published)
         _text(entry, "updated", e.published)
-        if e.author:
-            _text(ET.SubElement(entry, f"{{{ATOM_NS}}}author"), "name", e.author)
+        for name in e.authors:
+            _text(ET.SubElement(entry, f"{{{ATOM_NS}}}author"), "name", name)
         for tag in e.tags:
             ET.SubElement(entry, f"{{{ATOM_NS}}}category", {"term": _clean(tag)})
         if e.summary:
@@ -125,7 +125,7 @@ def render_json_feed(site: Site, entries: Sequence[FeedEntry], *, out_path: str 
                 "content_html": e.content_html,
                 **({"summary": e.summary} if e.summary else {}),
                 "date_published": e.published,
-                **({"authors": [{"name": e.author}]} if e.author else {}),
+                **({"authors": [{"name": name} for name in e.authors]} if e.authors else {}),
                 "tags": list(e.tags),
                 "language": e.lang,
             }

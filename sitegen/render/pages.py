@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -24,6 +25,7 @@ from sitegen.render.views import (
     ArticleContext,
     ArticleView,
     BaseContext,
+    GroupListContext,
     ImageView,
     LinkView,
     ListContext,
@@ -58,6 +60,7 @@ def render_article(site: Site, theme: Theme, page: Page, body: RenderedBody) -> 
         **summary_view(site, page, s),
         datetime_text=s.datetime(page.local_date),
         author=meta.author,
+        authors=[LinkView(title=site.authors[a].name, url=site.authors[a].url) for a in page.author_slugs],
         location=meta.location,
         source=SourceView(name=meta.source.name, url=meta.source.url) if meta.source else None,
         image=ImageView(caption=meta.image.caption, credit=meta.image.credit, src=meta.image.src, alt=meta.image.alt)
@@ -66,7 +69,6 @@ def render_article(site: Site, theme: Theme, page: Page, body: RenderedBody) -> 
         body_html=Markup(body.html),  # markdown-it with raw HTML off: safe by construction
         curator_note_html=Markup(render_markdown(meta.curator_note).html) if meta.curator_note else None,
         featured=meta.featured,
-        extra=dict(meta.extra),
         reading_time=s.plural("reading_time", reading_minutes(body.text)),
         edition=_edition_link(site, page, s),
     )
@@ -89,38 +91,71 @@ def _edition_link(site: Site, page: Page, s: Strings) -> LinkView | None:
     return LinkView(title=edition_title(edition, s), url=edition.url) if edition else None
 
 
-def render_tag_index(site: Site, theme: Theme) -> Output:
-    """`/tags/`: every tag with its count, by name."""
+@dataclass(frozen=True, slots=True)
+class GroupKind:
+    """Tags, rubrics or authors: where their pages live and how the theme names them."""
+
+    kind: str
+    """The page kind of one list (`tag`, `rubric`, `author`): its template and `<body>` class."""
+    folder: str
+    """`tags`, `rubrics`, `authors`: the URL folder, the index page's template and its kind."""
+    heading: str
+    """Theme string naming them all (the index page's heading)."""
+    intro: str
+    """Theme string under that heading."""
+    kicker: str
+    """Theme string above one list's heading (`Тег`), linked to the index page."""
+
+    def groups(self, site: Site) -> Mapping[str, Tag]:
+        """The site's tags, rubrics or authors by slug."""
+        found: Mapping[str, Tag] = getattr(site, self.folder)
+        return found
+
+
+TAGS = GroupKind("tag", "tags", "tags", "tags_intro", "tag_heading")
+RUBRICS = GroupKind("rubric", "rubrics", "rubrics", "rubrics_intro", "rubric_heading")
+AUTHORS = GroupKind("author", "authors", "authors", "authors_intro", "author_heading")
+GROUP_KINDS = (TAGS, RUBRICS, AUTHORS)
+
+
+def render_tag_index(site: Site, theme: Theme, kind: GroupKind = TAGS) -> Output:
+    """`/tags/` (or `/rubrics/`, `/authors/`): every tag with its count, by name."""
     s = theme.strings_for(site.config.language)
-    tags = sorted(site.tags.values(), key=lambda t: (t.name.casefold(), t.slug))
+    tags = sorted(kind.groups(site).values(), key=lambda t: (t.name.casefold(), t.slug))
+    heading = s.format(kind.heading)
+    url = site.url(f"{kind.folder}/")
     context = TagIndexContext(
-        **_base(site, s, site.config.language, "tags", s.tags, "", site.absolute_url(site.url("tags/"))),
+        **_base(site, s, site.config.language, kind.folder, heading, "", site.absolute_url(url)),
+        heading=heading,
+        intro=s.format(kind.intro),
         tags=[TagLinkView(name=t.name, url=t.url, count=len(t.page_ids)) for t in tags],
     )
-    return _render(theme, "tags.html", context, "tags/index.html", "tags")
+    return _render(theme, f"{kind.folder}.html", context, f"{kind.folder}/index.html", kind.folder)
 
 
-def render_tag_pages(site: Site, theme: Theme, tag: Tag) -> list[Output]:
-    """One tag's articles, `per_page` a page: `/tags/<slug>/`, then `/tags/<slug>/page/<n>/`."""
+def render_tag_pages(site: Site, theme: Theme, tag: Tag, kind: GroupKind = TAGS) -> list[Output]:
+    """One tag's (rubric's, author's) articles, `per_page` a page: `/tags/<slug>/`, then `/tags/<slug>/page/<n>/`."""
     s = theme.strings_for(site.config.language)
     pages = chunks(tag.page_ids, site.config.per_page)
     total = len(pages)
     feeds = [LinkView(title=f"{site.config.title}: {tag.name}", url=tag.url + "feed.xml")]
+    index = LinkView(title=s.format(kind.kicker), url=site.url(f"{kind.folder}/"))
     outputs = []
     for n, ids in enumerate(pages, 1):
         url = page_url(tag.url, n)
         base = _base(
-            site, s, site.config.language, "tag", page_title(tag.name, n, total, s), "", site.absolute_url(url)
+            site, s, site.config.language, kind.kind, page_title(tag.name, n, total, s), "", site.absolute_url(url)
         )
         base["feeds"] = base["feeds"] + feeds
-        context = ListContext(
+        context = GroupListContext(
             **base,
             heading=tag.name,
             articles=[summary_view(site, site.pages[i], s) for i in ids],
             pagination=pagination(tag.url, n, total),
             tag=TagLinkView(name=tag.name, url=tag.url, count=len(tag.page_ids)),
+            index=index,
         )
-        outputs.append(_render(theme, "tag.html", context, out_path(site, url), f"tag {tag.name}"))
+        outputs.append(_render(theme, f"{kind.kind}.html", context, out_path(site, url), f"{kind.kind} {tag.name}"))
     return outputs
 
 
@@ -197,8 +232,11 @@ def _json_ld(site: Site, page: Page, description: str, canonical: str) -> dict[s
         "url": canonical,
         "publisher": {"@type": "Organization", "name": site.config.publisher},
     }
-    if page.meta.author:
-        data["author"] = {"@type": "Person", "name": page.meta.author}
+    if page.author_slugs:  # every author, each with the page of their articles
+        data["author"] = [
+            {"@type": "Person", "name": site.authors[a].name, "url": site.absolute_url(site.authors[a].url)}
+            for a in page.author_slugs
+        ]
     if page.meta.category:
         data["articleSection"] = page.meta.category
     if page.tag_slugs:

@@ -28,12 +28,14 @@ from sitegen.render.feeds import FeedEntry, feed_entry, render_atom, render_json
 from sitegen.render.markdown import RenderedBody, render_markdown
 from sitegen.render.output import Output
 from sitegen.render.pages import (
+    GROUP_KINDS,
     render_article,
     render_not_found,
     render_search_page,
     render_tag_index,
     render_tag_pages,
 )
+from sitegen.render.redirects import render_redirects
 from sitegen.render.search import SearchDocument, render_search_index, search_document
 from sitegen.render.sitemap import render_robots, render_sitemap
 from sitegen.render.theme import Theme
@@ -155,19 +157,22 @@ def render_site(
         if hit is not None:
             done[page.id] = hit
     todo = [p for p in pages if p.id not in done]
-    total = len(todo) + len(site.tags)
+    total = len(todo) + sum(len(kind.groups(site)) for kind in GROUP_KINDS)
     workers = worker_count(len(todo)) if workers is None else workers
-    list_urls = [site.url(), site.url("tags/")]
+    list_urls = [site.url()]
 
     def list_pages() -> list[Output]:
-        outputs = [render_home(site, theme), render_tag_index(site, theme), render_not_found(site, theme)]
-        for tag in site.tags.values():
-            key = cache.tag_key(tag)
-            tag_pages = cache.get("tag", tag.slug, key) or cache.put(
-                "tag", tag.slug, key, render_tag_pages(site, theme, tag)
-            )
-            outputs.extend(tag_pages)
-            list_urls.extend(site.config.base_path + o.out_path.removesuffix("index.html") for o in tag_pages)
+        outputs = [render_home(site, theme), render_not_found(site, theme)]
+        for kind in GROUP_KINDS:  # tags, rubrics, authors: one list page machinery
+            outputs.append(render_tag_index(site, theme, kind))
+            list_urls.append(site.url(f"{kind.folder}/"))
+            for tag in kind.groups(site).values():
+                key = cache.tag_key(tag)
+                tag_pages = cache.get(kind.kind, tag.slug, key) or cache.put(
+                    kind.kind, tag.slug, key, render_tag_pages(site, theme, tag, kind)
+                )
+                outputs.extend(tag_pages)
+                list_urls.extend(site.config.base_path + o.out_path.removesuffix("index.html") for o in tag_pages)
         curated = [*render_edition_index(site, theme), *render_archive(site, theme, cache)]
         curated += [
             cache.memo(
@@ -207,23 +212,24 @@ def render_site(
     entries = {a.page_id: a.feed for a in articles}
     limit = site.config.feed_limit
     feeds = []
-    for tag in site.tags.values():
-        key = cache.feed_key(tag, limit)
-        feeds.append(
-            cache.get("tag-feed", tag.slug, key)
-            or cache.put(
-                "tag-feed",
-                tag.slug,
-                key,
-                render_atom(
-                    site,
-                    [entries[i] for i in tag.page_ids[:limit]],
-                    out_path=f"tags/{tag.slug}/feed.xml",
-                    title=f"{site.config.title}: {tag.name}",
-                    page_url=tag.url,
-                ),
+    for kind in GROUP_KINDS:
+        for tag in kind.groups(site).values():
+            key = cache.feed_key(tag, limit)
+            feeds.append(
+                cache.get(f"{kind.kind}-feed", tag.slug, key)
+                or cache.put(
+                    f"{kind.kind}-feed",
+                    tag.slug,
+                    key,
+                    render_atom(
+                        site,
+                        [entries[i] for i in tag.page_ids[:limit]],
+                        out_path=f"{kind.folder}/{tag.slug}/feed.xml",
+                        title=f"{site.config.title}: {tag.name}",
+                        page_url=tag.url,
+                    ),
+                )
             )
-        )
     latest = [entries[p.id] for p in pages[:limit]]
     feeds.append(render_atom(site, latest, out_path="feed.xml", title=site.config.title, page_url=site.url()))
     feeds.append(render_json_feed(site, latest))
@@ -245,7 +251,7 @@ def render_site(
         "search", "", search_key, render_search_index(search_key)
     )
     cache.end()
-    return [
+    outputs = [
         *(a.output for a in articles),
         *lists,
         *feeds,
@@ -260,3 +266,4 @@ def render_site(
         ),
         *theme.assets.values(),
     ]
+    return outputs + render_redirects(site, theme, {o.out_path for o in outputs})

@@ -46,8 +46,12 @@ class ArticleSummaryView(TypedDict):
     date_iso: str
     date_text: str
     category: str | None
+    rubric_url: str | None
+    """The rubric's page (`/rubrics/<slug>/`) when there is a `category`."""
     summary: str | None
     tags: list[TagLinkView]
+    extra: dict[str, Any]
+    """The editor's own data (`extra:` in the front matter)."""
 
 
 class ArticleView(ArticleSummaryView):
@@ -55,13 +59,15 @@ class ArticleView(ArticleSummaryView):
 
     datetime_text: str
     author: str | None
+    """Every author's name in one line."""
+    authors: list[LinkView]
+    """Each author's name and page (`/authors/<slug>/`)."""
     location: str | None
     source: SourceView | None
     image: ImageView | None
     body_html: Markup
     curator_note_html: Markup | None
     featured: bool
-    extra: dict[str, Any]
     reading_time: str
     """`3 хвилини читання`."""
     edition: LinkView | None
@@ -83,6 +89,8 @@ class SiteView(TypedDict):
     language: str
     home_url: str
     tags_url: str
+    rubrics_url: str
+    authors_url: str
     editions_url: str
     archive_url: str
     search_url: str
@@ -120,10 +128,21 @@ class ListContext(BaseContext):
     articles: list[ArticleSummaryView]
     pagination: PaginationView | None
     tag: TagLinkView | None
+    """The tag, rubric or author the list shows (tag, rubric and author pages)."""
+
+
+class GroupListContext(ListContext):
+    """A tag, rubric or author page."""
+
+    index: LinkView
+    """The page listing them all (`/tags/`, `/rubrics/`, `/authors/`), under the kicker's word (`Тег`)."""
 
 
 class TagIndexContext(BaseContext):
+    heading: str
+    intro: str
     tags: list[TagLinkView]
+    """Tags, rubrics or authors with their article counts."""
 
 
 class SearchContext(BaseContext):
@@ -146,6 +165,8 @@ def site_view(site: Site) -> SiteView:
         language=cfg.language,
         home_url=site.url(),
         tags_url=site.url("tags/"),
+        rubrics_url=site.url("rubrics/"),
+        authors_url=site.url("authors/"),
         editions_url=site.url("editions/"),
         archive_url=site.url("archive/"),
         search_url=site.url("search/"),
@@ -170,8 +191,10 @@ def summary_view(site: Site, page: Page, s: Strings) -> ArticleSummaryView:
         date_iso=page.meta.date.isoformat(),
         date_text=s.date(page.local_date),
         category=page.meta.category,
+        rubric_url=site.rubrics[page.rubric_slug].url if page.rubric_slug else None,
         summary=page.meta.summary,
         tags=tag_links(site, page),
+        extra=dict(page.meta.extra),
     )
 
 
