@@ -214,3 +214,24 @@ def test_build_killed_between_renames_then_a_failing_build_puts_the_site_back(ma
         build(site)
     assert tree_digest(site / "site") == before
     assert sorted(p.name for p in site.iterdir()) == ["seeds", "site", "sitegen.yaml"]
+
+
+def test_build_rubrics_and_authors_written_two_ways_warn_too(make_site, caplog) -> None:  # type: ignore[no-untyped-def]
+    from sitegen.build import build
+
+    site = write_pages(
+        make_site(),
+        {
+            "2026/02/a.md": page(title="Перша", extra='category: "Світ"\nauthor: "Олена Ткачук"\n'),
+            "2026/02/b.md": page(title="Друга", extra='category: "світ"\nauthor: "Olena Tkachuk"\n'),
+        },
+    )
+    build(site)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [
+        "rubrics 'Світ' (seeds/2026/02/a.md), 'світ' (seeds/2026/02/b.md) give one URL, /rubrics/svit/, and are one "
+        "rubric named 'Світ'; write them one way, or make them different words",
+        "authors 'Olena Tkachuk' (seeds/2026/02/b.md), 'Олена Ткачук' (seeds/2026/02/a.md) give one URL, "
+        "/authors/olena-tkachuk/, and are one author named 'Olena Tkachuk'; write them one way, or make them "
+        "different words",
+    ]
