@@ -13,11 +13,14 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import pytest
+
+from sitegen.serve.server import DevHTTPServer
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -139,6 +142,19 @@ def finish(proc: subprocess.Popen[Any], timeout: float = 60) -> tuple[Any, Any]:
         proc.kill()
         out, err = proc.communicate(timeout=10)
         raise AssertionError(f"{proc.args!r} still ran after {timeout} s; killed. stderr:\n{err}") from None
+
+
+@contextlib.contextmanager
+def serving(server: DevHTTPServer) -> Iterator[DevHTTPServer]:
+    """`server` answering on a thread until the block ends; then its clients are woken and it is closed."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.state.stop()
+        server.shutdown()
+        server.server_close()
 
 
 class LineReader:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import posixpath
 import socket
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -37,7 +36,7 @@ from sitegen.serve.server import DevHTTPServer
 from sitegen.source.files import SourceFile
 from sitegen.source.frontmatter import parse_front_matter
 from sitegen.textio import decode_text
-from tests.conftest import MINIMAL_CONFIG, run_main, tree_digest
+from tests.conftest import MINIMAL_CONFIG, run_main, serving, tree_digest
 
 LONG = os.environ.get("SITEGEN_FUZZ") == "long"
 
@@ -266,12 +265,8 @@ def live_server() -> Iterator[DevHTTPServer]:
     server = DevHTTPServer("127.0.0.1", 0, state)
     errors: list[object] = []
     server.handle_error = lambda request, address: errors.append(address)  # type: ignore[method-assign]
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield server
-    state.stop()
-    server.shutdown()
-    server.server_close()
+    with serving(server):
+        yield server
     assert errors == [], "the server failed on a request (it printed a traceback)"
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import http.client
 import shutil
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from sitegen.serve.paths import BadPath, find_output, normalise_request_path
 from sitegen.serve.reload import ReloadState
 from sitegen.serve.server import DevHTTPServer, allowed_host, inject_script
 from sitegen.serve.watcher import Change, ChangeQueue, Kind, Watcher, _Handler, classify, is_css_only
+from tests.conftest import serving
 
 SITE = Path("/srv/site")
 
@@ -338,17 +341,12 @@ def test_allowed_host(host: str | None, ok: bool) -> None:
 
 
 @pytest.fixture
-def http_server() -> object:
+def http_server() -> Iterator[DevHTTPServer]:
     state = ReloadState("srv")
     html = b"<!DOCTYPE html><html><body><p>home</p></body></html>"
     state.publish({"index.html": html, "404.html": b"<html><body>gone</body></html>", "s.css": b"a{}"}, changed=None)
-    server = DevHTTPServer("127.0.0.1", 0, state)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield server
-    state.stop()
-    server.shutdown()
-    server.server_close()
+    with serving(DevHTTPServer("127.0.0.1", 0, state)) as server:
+        yield server
 
 
 def raw_get(port: int, target: str, host: str | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -446,8 +444,6 @@ def test_http_200_concurrent_clients_are_all_answered() -> None:
     for i, sock in enumerate(clients):
         sock.settimeout(60)
         sock.sendall(_request(port, "/big/" if i % 20 == 0 else f"/p{i % 50}/"))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
     answers: dict[int, bytes] = {}
 
     def read(i: int) -> None:
@@ -455,15 +451,11 @@ def test_http_200_concurrent_clients_are_all_answered() -> None:
             answers[i] = _read_all(clients[i])
 
     readers = [threading.Thread(target=read, args=(i,)) for i in range(200)]
-    try:
+    with serving(server):
         for reader in readers:
             reader.start()
         for reader in readers:
             reader.join(70)
-    finally:
-        state.stop()
-        server.shutdown()
-        server.server_close()
     assert len(answers) == 200
     for i, data in answers.items():
         assert data.startswith(b"HTTP/1.1 200 OK"), data[:60]
@@ -476,14 +468,11 @@ def test_http_idle_connections_hold_no_thread_and_are_closed() -> None:
     """Fault 4: idle connections were never closed, and 1,000 idle sockets held 1,007 threads."""
     state = ReloadState("srv")
     state.publish({"index.html": b"<html><body>home</body></html>"}, changed=None)
-    server = DevHTTPServer("127.0.0.1", 0, state, idle_timeout=0.5)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
     sockets: list[socket.socket] = []
-    try:
+    with serving(DevHTTPServer("127.0.0.1", 0, state, idle_timeout=0.5)) as server, contextlib.ExitStack() as stack:
         threads = set(threading.enumerate())
-        sockets += [socket.create_connection(("127.0.0.1", server.port), timeout=20) for _ in range(200)]
-        sockets.append(socket.create_connection(("127.0.0.1", server.port), timeout=20))
+        for _ in range(201):
+            sockets.append(stack.enter_context(socket.create_connection(("127.0.0.1", server.port), timeout=20)))
         sockets[-1].sendall(_request(server.port, "/", close=False))  # kept alive after its answer
         with socket.create_connection(("127.0.0.1", server.port), timeout=20) as beside:
             beside.sendall(_request(server.port, "/"))
@@ -492,9 +481,3 @@ def test_http_idle_connections_hold_no_thread_and_are_closed() -> None:
         assert started == []  # a fixed pool: no thread per connection
         answers = [_read_all(sock) for sock in sockets]  # the server closes each: b"" at the end
         assert answers[:-1] == [b""] * 200 and answers[-1].startswith(b"HTTP/1.1 200 OK")
-    finally:
-        for sock in sockets:
-            sock.close()
-        state.stop()
-        server.shutdown()
-        server.server_close()
