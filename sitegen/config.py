@@ -50,6 +50,9 @@ class SiteConfig:
     """Publisher name for feeds and JSON-LD (defaults to the title)."""
     output_dir: str = "site"
     """Build output folder, relative to the site folder."""
+    image: str | None = None
+    """The site's sharing image (a file relative to the site folder, e.g. `media/card.png`): the Open Graph and
+    Twitter card picture of every page that has no photo of its own."""
     file_base_url: str = ""
     """`base_url` as `sitegen.yaml` has it, once `--base-url` or `serve` replaced it (else empty): old URLs
     in `aliases:` are read against it, so a preview writes its redirect pages where the site does."""
@@ -152,6 +155,7 @@ FIELDS: Mapping[str, tuple[bool, _Check]] = {
     "feed_limit": (False, _positive_int),
     "author": (False, _optional_text),
     "output_dir": (False, _output_dir),
+    "image": (False, _text),
 }
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from sitegen.check import check_site
 from sitegen.cli import main
+from sitegen.errors import SitegenError
 from tests.conftest import copy_seed_site, run_main
 
 CONFIG = """\
@@ -199,15 +200,25 @@ def test_check_missing_files_and_bad_feeds(make_site) -> None:
     assert any(m.startswith("sitemap.xml: it lists https://example.org/digest/nemaie/ is not a page") for m in messages)
 
 
-def test_check_missing_image_and_stylesheet(make_site) -> None:
-    site = make_site(CONFIG + LINKED.replace("Перший абзац", "![фото](/digest/img/nemaie.jpg) Перший абзац"))
+def test_check_missing_image_is_a_build_error_at_its_line(make_site) -> None:
+    """Pictures are files processed by the build: a missing one fails the build at its Markdown line."""
+    site = make_site(CONFIG + LINKED.replace("Перший абзац", "![фото](img/nemaie.jpg) Перший абзац"))
+    with pytest.raises(SitegenError) as caught:
+        check_site(site)
+    assert caught.value.format().startswith(
+        "seeds/2026/02/a.md:7: image: no image file img/nemaie.jpg "
+        "(looked for seeds/2026/02/img/nemaie.jpg or media/img/nemaie.jpg)"
+    )
+
+
+def test_check_missing_stylesheet(make_site) -> None:
+    site = make_site(CONFIG + LINKED)
 
     def drop_css(out: Path) -> None:
         for css in (out / "assets" / "css").iterdir():
             css.unlink()
 
     messages = [p.format() for p in check_site(site, after_build=drop_css).problems]
-    assert any(m.startswith("seeds/2026/02/a.md:7: broken image /digest/img/nemaie.jpg") for m in messages)
     [css] = [m for m in messages if "broken linked file /digest/assets/css/" in m]
     assert "also on" in css  # one problem for every page that links the stylesheet
 
@@ -251,6 +262,14 @@ def test_check_draft_title_quoted_by_a_published_page_is_no_leak(make_site) -> N
 
     messages = [p.format() for p in check_site(site, after_build=plant).problems]
     assert any(m.startswith('seeds/2026/02/c.md:5: draft "Секретна') and "extra.html" in m for m in messages)
+
+
+def test_check_draft_title_with_straight_quotes_quoted_by_a_published_page_is_no_leak(make_site) -> None:
+    """Typography turns both into «…» and a dash: the comparison sees them typeset alike."""
+    draft = DRAFT.replace('"Секретна чернетка про гарантії безпеки"', "'Секретна \"чернетка\" - про гарантії'")
+    quoted = LINKED.replace("Вступ.", 'Вступ: Секретна "чернетка" - про гарантії; так звали план.')
+    site = make_site(CONFIG + quoted + draft)
+    assert check_site(site).problems == []
 
 
 def test_check_missing_search_index_and_draft_in_it(make_site) -> None:

@@ -130,7 +130,8 @@ def test_outputs_json_feed_is_version_1_1(out: Path) -> None:
     item = data["items"][0]
     assert item["id"] == item["url"] and item["date_published"] == "2026-02-12T18:10:00+02:00"
     assert item["tags"] == ["НАТО", "Франція", "Росія"] and item["language"] == "uk"
-    assert item["content_html"].startswith("<p>")
+    assert item["content_html"].startswith(f'<figure><img src="{item["image"]}"')  # the lead photo heads it
+    assert "<figcaption>Пресконференція в штаб-квартирі НАТО у Брюсселі" in item["content_html"]
     # JSON Feed 1.1: every item needs an id and content_html or content_text; the feed needs a title.
     assert data["title"] and all(i["id"] and (i.get("content_html") or i.get("content_text")) for i in data["items"])
 

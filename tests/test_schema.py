@@ -26,7 +26,7 @@ authors: ["Валерій Ульяненко", "Олена Ткачук"]
 location: "Брюссель"
 source: {name: "РБК-Україна", url: "https://www.rbc.ua/"}
 lang: uk
-image: {src: "https://example.org/p.jpg", alt: "Рютте", caption: "Марк Рютте", credit: "Getty Images"}
+image: {src: "p.svg", alt: "Рютте", caption: "Марк Рютте", credit: "Getty Images"}
 draft: false
 featured: true
 curator_note: "Варто прочитати."
@@ -34,6 +34,7 @@ slug: perehovory
 aliases: [/2026/02/stara/]
 extra: {score: 7, badge: "ексклюзив", links: [a, b]}
 imported_from: {file: "002.txt", sha256: "45f7"}
+updated: 2026-02-13T09:00:00+02:00
 ---
 Текст.
 """
@@ -56,7 +57,9 @@ def test_schema_extra_reaches_article_and_list_templates(make_site) -> None:  # 
     site: Path = make_site(
         "-- sitegen.yaml --\n"
         'title: "Т"\nbase_url: "https://example.org/"\ntheme: own\n'
-        "-- seeds/2026/02/a.md --\n" + EVERY_KEY + "-- themes/own/templates/partials/article_list.html --\n"
+        "-- seeds/2026/02/a.md --\n" + EVERY_KEY + "-- seeds/2026/02/p.svg --\n"
+        '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3"></svg>\n'
+        "-- themes/own/templates/partials/article_list.html --\n"
         '{% for a in articles %}<p class="badge">{{ a.extra.badge }} {{ a.extra.score }}</p>{% endfor %}\n'
         "-- themes/own/templates/article.html --\n"
         '{% extends "base.html" %}{% block main %}<h1>{{ article.title }}</h1>'

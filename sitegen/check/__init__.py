@@ -20,6 +20,7 @@ from sitegen.build import BuildOptions, BuildResult, build, load_all_pages
 from sitegen.check.built import BuiltSite
 from sitegen.check.duplicates import check_duplicates
 from sitegen.check.files import check_feeds_and_sitemap, check_required_files
+from sitegen.check.images import check_alt_text
 from sitegen.check.leaks import check_leaks
 from sitegen.check.links import check_links, check_unsafe_html
 from sitegen.check.redirects import check_redirects
@@ -49,6 +50,7 @@ CHECKS: list[Check] = [
     Check("feeds and sitemap", check_feeds_and_sitemap),
     Check("search index", check_search_index),
     Check("near-duplicate stories", check_duplicates, fails=False),
+    Check("pictures without alt text", check_alt_text, fails=False),
 ]
 
 

@@ -19,6 +19,7 @@ from types import MappingProxyType
 from sitegen.config import SiteConfig
 from sitegen.content.model import Edition, EditionGroup, Page
 from sitegen.content.schema import describe
+from sitegen.content.typography import typeset_text
 from sitegen.errors import FrontMatterError, SitegenError, SourceError, did_you_mean
 from sitegen.source.files import EDITIONS_DIR, SourceFile
 from sitegen.source.frontmatter import parse_front_matter
@@ -253,7 +254,7 @@ def _edition(config: SiteConfig, key: str, pages: list[Page], curated: EditionPa
         week=week,
         start=date.fromisocalendar(year, week, 1),
         end=date.fromisocalendar(year, week, 7),
-        title=curated.title if curated else None,
+        title=typeset_text(curated.title, config.language) if curated else None,
         intro=curated.intro if curated else "",
         intro_line=curated.intro_line if curated else 1,
         source_id=curated.rel_path if curated else None,

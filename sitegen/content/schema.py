@@ -48,12 +48,14 @@ class SourceRef:
 
 @dataclass(frozen=True, slots=True)
 class ImageMeta:
-    """The story's photo: a caption and credit from the source, optionally a picture URL."""
+    """The story's photo: a caption and credit from the source, optionally the picture itself."""
 
     caption: str
     credit: str
     src: str | None
+    """A file relative to the page, else to `media/` (resolved and processed by `sitegen.images`)."""
     alt: str
+    """What the picture shows, for readers who cannot see it; empty when the page gives none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,8 @@ class PageMeta:
     title: str
     date: datetime
     """Aware: the offset written in the file."""
+    updated: datetime | None
+    """When the story was last changed (aware), if the page says so: "Оновлено …", `dateModified`."""
     tags: tuple[str, ...]
     category: str | None
     """The rubric."""
@@ -246,6 +250,10 @@ def _date(c: _Checker, key: str) -> datetime | None:
     return value
 
 
+def _updated(c: _Checker, key: str) -> datetime | None:
+    return _date(c, key) if c.fm.data.get(key) is not None else None
+
+
 def _source(c: _Checker, key: str) -> SourceRef | None:
     value = c.fm.data.get(key)
     if isinstance(value, str):
@@ -288,7 +296,7 @@ def _image(c: _Checker, key: str) -> ImageMeta | None:
             return None
         texts[sub] = (item or "").strip()
     src = c.url(key, value.get("src"))
-    return ImageMeta(caption=texts["caption"], credit=texts["credit"], src=src, alt=texts["alt"] or texts["caption"])
+    return ImageMeta(caption=texts["caption"], credit=texts["credit"], src=src, alt=texts["alt"])
 
 
 def _slug(c: _Checker, key: str) -> str | None:
@@ -317,6 +325,7 @@ FIELDS: Mapping[str, _Read] = {
     # key: how its value is read (each reader reports its own problems at the key's line)
     "title": _required_text,  # text, required
     "date": _date,  # ISO 8601 date-time with a UTC offset, required
+    "updated": _updated,  # ISO 8601 date-time with a UTC offset, not before `date`
     "tags": _texts,  # list of text
     "category": _text,  # text: the rubric
     "summary": _text,  # text
@@ -365,6 +374,10 @@ def validate_page(fm: FrontMatter, rel_path: str, text_lines: list[str]) -> tupl
         c.problem("authors", f"`author` is set too (line {line})", "keep one: authors: [a, b] lists every author")
     if author is not None:
         values["authors"] = (author,)
+    if values["date"] is not None and values["updated"] is not None and values["updated"] < values["date"]:
+        c.problem(
+            "updated", f"{values['updated'].isoformat()} is before the date of the page", "an update comes after `date`"
+        )
     if c.problems or values["title"] is None or values["date"] is None:
         return None, sorted(c.problems, key=lambda p: p.line or 0)  # in the order of the file
     return PageMeta(**values), []

@@ -26,6 +26,7 @@ from sitegen.content.model import Page, Redirect, Site, Tag
 from sitegen.content.related import with_related
 from sitegen.content.schema import PageMeta, validate_page
 from sitegen.content.slugs import file_slug, slugify
+from sitegen.content.typography import typeset_meta
 from sitegen.errors import SitegenError, SourceError, raise_all
 from sitegen.source.files import SourceFile
 from sitegen.source.frontmatter import FrontMatter, parse_front_matter
@@ -214,7 +215,7 @@ def _clash(path: str, group: list[_Loaded]) -> SourceError:
 def _page(config: SiteConfig, it: _Loaded, slug: str, path: str) -> Page:
     return Page(
         id=it.source.rel_path,
-        meta=it.meta,
+        meta=typeset_meta(it.meta, it.meta.lang or config.language),
         slug=slug,
         url=config.base_path + path,
         out_path=path + "index.html",

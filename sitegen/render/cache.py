@@ -63,9 +63,13 @@ class RenderCache:
         self.deferred = False
         """Whether this render handed out a stale value of a deferrable kind."""
 
-    def begin(self, site: Site) -> None:
-        """Start one render of `site`: number the page versions; empty the cache if site-wide inputs changed."""
+    def begin(self, site: Site, extra: Hashable = None) -> None:
+        """Start one render of `site`: number the page versions; empty the cache if site-wide inputs changed.
+
+        `extra`: anything else every page shows (the site's default sharing picture).
+        """
         site_key = (
+            extra,
             site.config,
             tuple((t.slug, t.name, t.url) for group in (site.tags, site.rubrics, site.authors) for t in group.values()),
             tuple((k, e.title, e.url, e.start, e.end) for k, e in site.editions.items()),

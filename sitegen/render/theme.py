@@ -104,6 +104,7 @@ def load_theme(config: SiteConfig) -> Theme:
     )
     assets = _read_assets(dirs)
     env.globals["asset"] = _asset_url_function(config, assets)
+    env.globals["site_card"] = None  # the site's sharing picture, set by each render (`render_site`)
     return Theme(dirs=dirs, env=env, strings=_read_strings(dirs, config), assets=assets, site_dir=config.site_dir)
 
 

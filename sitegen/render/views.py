@@ -29,7 +29,36 @@ class ImageView(TypedDict):
     caption: str
     credit: str
     src: str | None
+    """As the page wrote it."""
     alt: str
+    picture_html: Markup | None
+    """The processed picture (`<picture>` with WebP and JPEG/PNG at several widths); `None` without `src`."""
+    url: str | None
+    """The largest JPEG/PNG (root-relative), for themes that build their own markup."""
+    width: int
+    height: int
+
+
+class CardView(TypedDict):
+    """A sharing card picture (Open Graph, Twitter): absolute URL and size."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+class SocialView(TypedDict):
+    """What `base.html` says to social networks and chat apps about a page (Open Graph, Twitter)."""
+
+    type: str
+    """`article` or `website`."""
+    locale: str
+    """`uk_UA`."""
+    image: CardView | None
+    """The page's own card picture; `None` falls back to the site's (`site_card`)."""
+    article: list[tuple[str, str]]
+    """`article:published_time` and the like, in order (several `article:tag`)."""
 
 
 class SourceView(TypedDict):
@@ -58,6 +87,9 @@ class ArticleView(ArticleSummaryView):
     """Everything the article page shows."""
 
     datetime_text: str
+    updated_iso: str | None
+    updated_text: str | None
+    """`13 лютого 2026, 10:00` when the page says it was updated."""
     author: str | None
     """Every author's name in one line."""
     authors: list[LinkView]
@@ -111,6 +143,11 @@ class BaseContext(TypedDict):
     """Absolute."""
     feeds: list[LinkView]
     """Alternate feeds for `<link rel="alternate">`."""
+    social: SocialView
+    jsonld: dict[str, Any] | None
+    """Structured data (`NewsArticle` on articles), written by `base.html`."""
+    frame_sources: list[str]
+    """Origins the page's embeds may load frames from (its CSP `frame-src`); empty on most pages."""
 
 
 class ArticleContext(BaseContext):
@@ -119,8 +156,6 @@ class ArticleContext(BaseContext):
     next_article: LinkView | None
     related: list[ArticleSummaryView]
     """Up to 3 articles about the same thing (`Page.related_ids`), most related first."""
-    og: dict[str, Any]
-    jsonld: dict[str, Any]
 
 
 class ListContext(BaseContext):

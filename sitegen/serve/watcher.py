@@ -1,4 +1,4 @@
-"""Watching `seeds/`, `themes/` and `sitegen.yaml`: filter, classify and debounce file events.
+"""Watching `seeds/` (pages, their pictures), `themes/`, `media/`, `static/`, `sitegen.yaml`: classify, debounce.
 
 watchdog callbacks only add a classified path to a `ChangeQueue`; the one build thread takes a
 batch once no event arrived for `DEBOUNCE` seconds (MkDocs' `build_delay`), so an editor's
@@ -29,7 +29,9 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 from sitegen.config import CONFIG_NAME, SEEDS_DIR, THEMES_DIR
+from sitegen.images.refs import MEDIA_DIR
 from sitegen.source.files import is_ignored_name
+from sitegen.source.static import STATIC_DIR, is_left_out
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,9 @@ LIMIT_ERRNOS = (errno.ENOSPC, errno.EMFILE, errno.ENFILE)
 BENIGN_WATCHDOG_WARNING = r"Callback with id '\d+' already exists for watch"
 """watchdog (inotify) says this when a folder is made while a recursive watch over it is being set
 up (`cp -a backup seeds`); it then keeps one watch, as it should: nothing for the terminal."""
+WATCHED_DIRS = (SEEDS_DIR, THEMES_DIR, MEDIA_DIR, STATIC_DIR)
+PAGE_FILES = frozenset({".md", ".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".svg"})
+"""Under `seeds/`: pages, and the pictures that sit beside them."""
 _COUNTED_EVENTS = {"created", "modified", "deleted", "moved"}
 
 
@@ -76,11 +81,15 @@ def classify(path: Path, site_dir: Path, *, is_dir: bool = False, out_dir: Path 
     if out_dir is not None and path.is_relative_to(out_dir):
         return None
     parts = rel.parts
+    if len(parts) > 1 and parts[0] == STATIC_DIR and not any(is_left_out(part) for part in parts):
+        return Change(path, rel.as_posix(), Kind.CONTENT)  # published as it is, dot-files too (`.well-known/`)
     if not parts or any(is_ignored_name(part) for part in parts):
         return None
     if parts == (CONFIG_NAME,):
         return Change(path, CONFIG_NAME, Kind.CONFIG)
-    if parts[0] == SEEDS_DIR and (is_dir or path.suffix == ".md" or len(parts) == 1):
+    if parts[0] == SEEDS_DIR and (is_dir or path.suffix.lower() in PAGE_FILES or len(parts) == 1):
+        return Change(path, rel.as_posix(), Kind.CONTENT)
+    if parts[0] == MEDIA_DIR:  # pictures the pages name
         return Change(path, rel.as_posix(), Kind.CONTENT)
     if parts[0] == THEMES_DIR:
         kind = Kind.STATIC if len(parts) > 2 and parts[2] == "static" and not is_dir else Kind.THEME
@@ -209,7 +218,7 @@ class Watcher:
             # `sitegen.yaml` is watched through its folder, so a config deleted and written again is seen.
             observer.schedule(self._handler, str(self.site_dir), recursive=False)
             self._roots = {}
-            for name in (SEEDS_DIR, THEMES_DIR):
+            for name in WATCHED_DIRS:
                 if (self.site_dir / name).is_dir():
                     self._roots[name] = observer.schedule(self._handler, str(self.site_dir / name), recursive=True)
             observer.start()
@@ -219,14 +228,14 @@ class Watcher:
         return observer
 
     def _schedule_root(self, path: Path) -> None:
-        """`seeds/` or `themes/` appeared (made, moved in, or deleted and made again): watch the new folder.
+        """A watched folder (`seeds/`, `themes/`, `media/`, `static/`) appeared, or was deleted and made anew.
 
         A watch belongs to the folder it was made on: when that folder is deleted its watch ends,
         and watchdog keeps it registered, so scheduling the same path again would do nothing.
         The old watch is dropped first (issue 17, fault 1: after `rm -rf seeds && cp -a backup
         seeds` serve saw one rebuild and then no edit at all).
         """
-        if path.name not in (SEEDS_DIR, THEMES_DIR) or self.observer is None:
+        if path.name not in WATCHED_DIRS or self.observer is None:
             return
         with self._lock:
             old = self._roots.pop(path.name, None)

@@ -1,4 +1,6 @@
-"""Forked worker processes for the render phase, safe to interrupt at any moment.
+"""Worker processes: how many a machine offers, and forked workers that are safe to interrupt at any moment.
+
+Used by every step that fans out over processes (article rendering, image processing).
 
 `multiprocessing.Pool` did this before, and Ctrl-C could leave `sitegen build` waiting forever
 (issue 17, fault 9). A terminal sends SIGINT to the whole process group. A Ctrl-C that reached
@@ -21,6 +23,7 @@ no time limit, behind queues whose locks all the processes share. So here:
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -41,6 +44,12 @@ _DONE = -1
 
 class WorkerError(RuntimeError):
     """A worker process died or failed with an error that is not the user's (a bug)."""
+
+
+def available_cores(limit: int = 8) -> int:
+    """Cores this process may run on (its CPU affinity), at most `limit`."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, limit))
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""The render worker processes: results in order, errors raised, and an interrupt at any moment stops them all."""
+"""Worker processes (sitegen/workers.py): results in order, errors raised, an interrupt at any moment stops them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from sitegen.render.workers import WorkerError, run_in_workers
+from sitegen.workers import WorkerError, run_in_workers
 
 pytestmark = pytest.mark.timeout(60)  # forked workers: a hang fails in a minute
 
