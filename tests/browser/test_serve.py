@@ -365,18 +365,23 @@ def test_serve_refuses_traversal_and_foreign_host(served: ServeProcess) -> None:
 def test_serve_restart_reloads_open_tab_and_exits_cleanly(tmp_path: Path, browser: Browser) -> None:
     site = make_site(tmp_path / "s")
     first = ServeProcess(site)
-    page = open_page(browser, first.base)
-    page.evaluate("() => { window.__kept = 1; }")
-    busy = subprocess.run(  # a second server on the same port: one line, exit 1
-        [sys.executable, "-m", "sitegen", "serve", "--site", str(site), "--port", str(first.port)],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
-    assert busy.returncode == 1 and busy.stderr.strip().count("\n") == 0 and "in use" in busy.stderr
-    assert first.stop() == 0 and first.lines[-1] == "stopped"
+    try:
+        page = open_page(browser, first.base)
+        page.evaluate("() => { window.__kept = 1; }")
+        busy = subprocess.run(  # a second server on the same port: one line, exit 1
+            [sys.executable, "-m", "sitegen", "serve", "--site", str(site), "--port", str(first.port)],
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+        assert busy.returncode == 1 and busy.stderr.strip().count("\n") == 0 and "in use" in busy.stderr
+        assert first.stop() == 0 and first.lines[-1] == "stopped"
+    finally:
+        if first.proc.poll() is None:  # a failed assertion above must leave no server running
+            first.proc.kill()
+            first.proc.wait(10)
     second = ServeProcess(site, first.port)
     try:
         page.wait_for_function("() => window.__kept === undefined", timeout=TIMEOUT * 1000)  # reloaded
