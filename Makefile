@@ -37,8 +37,11 @@ preview: install
 	$(PY) -m http.server $(PREVIEW_PORT) --bind 127.0.0.1 --directory .preview
 
 ## test: install what the tests need (test extras, Debian chromium, git, java) and run the whole suite
+# On every core (pytest-xdist); tests that share an expensive module fixture (a 1500-page site, a serve
+# process) are grouped onto one worker with @pytest.mark.xdist_group. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 test: test-deps lint typecheck
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test-deps: system-deps $(PY) $(VNU)
 	$(PIP) install --quiet -e '.[test,dev]'

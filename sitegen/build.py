@@ -15,7 +15,7 @@ from sitegen.content.model import Site
 from sitegen.content.site import LoadCache, build_site
 from sitegen.errors import raise_all
 from sitegen.images import ImagePreparer, prepare_images
-from sitegen.output.writer import check_out_dir, find_duplicates, write_site
+from sitegen.output.writer import check_out_dir, find_duplicates, sweep_leftovers, write_site
 from sitegen.render.cache import RenderCache
 from sitegen.render.output import Output
 from sitegen.render.site import render_site
@@ -59,23 +59,33 @@ class BuildResult:
 
 def load_site(site_dir: Path, options: BuildOptions) -> tuple[SiteConfig, Site]:
     """Config and content model, with every source problem raised at once; nothing is written."""
+    config = _load_config(site_dir, options)
+    return config, _load_model(config, options)
+
+
+def _load_config(site_dir: Path, options: BuildOptions) -> SiteConfig:
     config = load_config(site_dir)
-    if options.base_url:
-        config = config.with_base_url(options.base_url)
+    return config.with_base_url(options.base_url) if options.base_url else config
+
+
+def _load_model(config: SiteConfig, options: BuildOptions) -> Site:
     sources, problems = read_sources(config.site_dir, config.seeds_dir)
     log.info("read %d source files from %s", len(sources), config.seeds_dir)
-    site = build_site(
+    return build_site(
         config, sources, drafts=options.drafts, future=options.future, now=options.now, read_problems=problems
     )
-    return config, site
 
 
 def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
     """Build the site in `site_dir`; raise `SitegenError` on user errors, leaving the old output as it was."""
     options = options or BuildOptions()
     started = time.perf_counter()
-    config, site = load_site(site_dir, options)
+    config = _load_config(site_dir, options)
     out_dir = (options.out_dir or config.output_path).resolve()
+    # Before anything can fail: a build killed between its two renames left the previous site
+    # aside, and it must be back even if this build stops at a bad page (issue 17, fault 8).
+    sweep_leftovers(out_dir)
+    site = _load_model(config, options)
     check_out_dir(out_dir, protected=[config.site_dir, config.seeds_dir, config.themes_dir])
     theme = load_theme(config)
     static_files, static_problems = read_static(config.site_dir)

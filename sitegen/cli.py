@@ -36,6 +36,7 @@ class _Formatter(logging.Formatter):
 def _setup_logging(verbosity: int) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Formatter())
+    handler.addFilter(_OncePerSession())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(
@@ -198,7 +199,8 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 class _OncePerSession(logging.Filter):
-    """Each warning once per `serve` session: every rebuild would repeat the same warnings."""
+    """Each warning once per run: every `serve` rebuild, and `check` and `publish` (which load the
+    pages twice), would repeat the same warnings."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -221,9 +223,6 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         print(line, flush=True)
 
     options = ServeOptions(host=args.host, port=args.port, poll=args.poll, drafts=args.drafts)
-    once = _OncePerSession()
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(once)
     try:
         serve(Path(args.site), options, say)
     except KeyboardInterrupt:

@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sitegen.config import SiteConfig
+from sitegen.content.schema import year_out_of_range
 from sitegen.content.slugs import slugify
 from sitegen.errors import SitegenError
 
@@ -35,6 +36,8 @@ def parse_date_option(raw: str, timezone: str) -> datetime:
             f"--date: {raw!r} needs a UTC offset",
             hint=f"in {timezone} that is {local.isoformat()}",
         )
+    if (wrong := year_out_of_range(value)) is not None:
+        raise SitegenError(f"--date: {raw!r}: {wrong}", hint="check the year")
     return value
 
 

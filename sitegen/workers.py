@@ -1,25 +1,187 @@
-"""Worker processes: how many a machine offers, and how a forked worker treats signals.
+"""Worker processes: how many a machine offers, and forked workers that are safe to interrupt at any moment.
 
 Used by every step that fans out over processes (article rendering, image processing).
+
+`multiprocessing.Pool` did this before, and Ctrl-C could leave `sitegen build` waiting forever
+(issue 17, fault 9). A terminal sends SIGINT to the whole process group. A Ctrl-C that reached
+the parent inside `fork()` was swallowed by the fork hooks ("Exception ignored in ...") and the
+build went on (reproduced: tests/test_cli.py). A worker that died of it before its initializer
+set SIGINT aside was forked again by a pool helper thread (a child forked from a thread inherits
+the locks the other threads hold at that instant), and `Pool.terminate()` joins its workers with
+no time limit, behind queues whose locks all the processes share. So here:
+
+- stop signals are blocked while forking: a worker first ignores SIGINT (the parent decides)
+  and takes SIGTERM's default action, then unblocks; the parent gets a Ctrl-C that came during
+  the fork right after it, as a plain `KeyboardInterrupt`;
+- a worker's share of the items is fixed at fork (it inherits them, nothing is sent to it), and
+  it hands results back on a pipe of its own, read by a thread of the parent started after the
+  last fork: no lock is shared between processes;
+- a worker is never forked again; one that dies is an error;
+- whatever ends the run, the parent kills what still runs and waits a bounded time for it.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+M = TypeVar("M")
+
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+JOIN_TIMEOUT = 5.0
+"""Seconds to wait for a worker to exit after its last result, or after it was killed."""
+_DONE = -1
 
 
-def init_worker() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them; SIGTERM (from `Pool.terminate`) just ends them.
-
-    A forked worker inherits the CLI's SIGTERM handler, which would turn the pool's own shutdown
-    into an exception inside the worker and hang the pool.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+class WorkerError(RuntimeError):
+    """A worker process died or failed with an error that is not the user's (a bug)."""
 
 
 def available_cores(limit: int = 8) -> int:
     """Cores this process may run on (its CPU affinity), at most `limit`."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(cores, limit))
+
+
+@contextmanager
+def signals_blocked() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back (in this thread) until the block ends; they are delivered then."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def run_in_workers(
+    task: Callable[[T], R], items: Sequence[T], workers: int, meanwhile: Callable[[], M]
+) -> tuple[list[R], M]:
+    """`[task(item) for item in items]`, computed by `workers` forked processes while this one runs `meanwhile()`.
+
+    Results keep the order of `items`. An exception raised by `task` in a worker is raised here.
+    """
+    context = multiprocessing.get_context("fork")  # workers share the loaded site copy-on-write
+    processes: list[BaseProcess] = []
+    readers: list[Connection] = []
+    collector: _Collector[R] | None = None
+    try:
+        with signals_blocked():
+            for first in range(workers):
+                reader, writer = context.Pipe(duplex=False)
+                process = context.Process(
+                    target=_work, args=(task, items, first, workers, writer), name=f"sitegen-render-{first}"
+                )
+                process.daemon = True  # never outlives the build, even if this process is ended abruptly
+                readers.append(reader)
+                processes.append(process)
+                process.start()
+                writer.close()  # ours: the worker's end must close when the worker dies, so we see EOF
+        # Results are read on a thread (started after the last fork) while this one works: a
+        # result is larger than a pipe holds, and a worker waiting to hand one over renders nothing.
+        collector = _Collector(readers, processes, len(items))
+        collector.start()
+        done_meanwhile = meanwhile()
+        collector.join()
+        results = collector.outcome()
+        for worker in processes:  # each sent its last result: it is exiting by itself
+            worker.join(JOIN_TIMEOUT)
+        return results, done_meanwhile
+    finally:
+        with signals_blocked():  # a second Ctrl-C must not leave workers behind
+            for worker in processes:
+                if worker.exitcode is None:
+                    worker.kill()
+            for worker in processes:
+                worker.join(JOIN_TIMEOUT)
+            if collector is not None:
+                collector.join(JOIN_TIMEOUT)  # its workers are gone: it has read their end of file
+            for reader in readers:
+                reader.close()
+
+
+class _Collector(threading.Thread, Generic[R]):
+    """Reads every worker's results into place; what went wrong is raised by `outcome` in the caller's thread."""
+
+    def __init__(self, readers: list[Connection], processes: list[BaseProcess], count: int) -> None:
+        super().__init__(name="sitegen-render-results", daemon=True)
+        self.readers = readers
+        self.processes = processes
+        self.count = count
+        self.results: dict[int, R] = {}
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._read()
+        except BaseException as exc:  # handed to the caller's thread
+            self.error = exc
+
+    def _read(self) -> None:
+        owner = {id(reader): process for reader, process in zip(self.readers, self.processes, strict=True)}
+        open_readers = list(self.readers)
+        while open_readers:
+            for reader in wait(open_readers):
+                assert isinstance(reader, Connection)
+                try:
+                    index, value = reader.recv()
+                except EOFError:
+                    process = owner[id(reader)]
+                    process.join(JOIN_TIMEOUT)
+                    raise WorkerError(f"render worker {process.name} died (exit code {process.exitcode})") from None
+                if index == _DONE:
+                    open_readers.remove(reader)
+                elif isinstance(value, _Failure):
+                    raise value.error
+                else:
+                    self.results[index] = value
+
+    def outcome(self) -> list[R]:
+        """The results in the order of the items, or the error that stopped the reading."""
+        if self.error is not None:
+            raise self.error
+        assert len(self.results) == self.count, "a worker finished without every result"
+        return [self.results[i] for i in range(self.count)]
+
+
+class _Failure:
+    """An exception a worker's task raised, sent back to be raised in the parent."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def _work(task: Callable[[T], R], items: Sequence[T], first: int, step: int, writer: Connection) -> None:
+    """The worker: items `first`, `first + step`, … in order, each result sent as soon as it is made."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it kills us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's handler, inherited at fork
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    try:
+        for index in range(first, len(items), step):
+            try:
+                value: object = task(items[index])
+            except Exception as exc:
+                _send(writer, (index, _Failure(exc)))
+                return
+            writer.send((index, value))
+        writer.send((_DONE, None))
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the parent is gone (killed): there is no one to tell
+    finally:
+        writer.close()
+
+
+def _send(writer: Connection, message: tuple[int, _Failure]) -> None:
+    try:
+        writer.send(message)
+    except Exception:  # the exception does not pickle: send what it said
+        text = f"{type(message[1].error).__name__}: {message[1].error}"
+        writer.send((message[0], _Failure(WorkerError(text))))

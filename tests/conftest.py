@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
+import logging
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
+
+from sitegen.serve.server import DevHTTPServer
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -73,8 +82,43 @@ class Run:
     err: str
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120) -> Run:
-    """Run `python -m sitegen ARGS` in a subprocess, as a user would."""
+def run_main(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """`sitegen ARGS` in this process, as `run_cli` but without starting an interpreter (a tenth of the time).
+
+    For everything but what needs a process of its own (signals, a terminal, a server, the
+    console script): `cli.main` gets the arguments, the environment and the folder given, and
+    prints into buffers; the logging set-up it changes is put back.
+    """
+    from sitegen.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    saved_env = {key: os.environ.get(key) for key in env or {}}
+    saved_cwd = Path.cwd()
+    try:
+        os.environ.update(env or {})
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse: --help, --version, bad usage
+                code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
+    finally:
+        os.chdir(saved_cwd)
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 60) -> Run:
+    """Run `python -m sitegen ARGS` in a subprocess, as a user would (with a time limit: a hang fails)."""
     full_env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "sitegen", *args],
@@ -85,6 +129,62 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
         timeout=timeout,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def finish(proc: subprocess.Popen[Any], timeout: float = 60) -> tuple[Any, Any]:
+    """`proc.communicate()` with a time limit; a child still running then is killed and the test fails.
+
+    (`with Popen(...)` alone would wait for it with no limit on the way out.)
+    """
+    try:
+        return proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate(timeout=10)
+        raise AssertionError(f"{proc.args!r} still ran after {timeout} s; killed. stderr:\n{err}") from None
+
+
+@contextlib.contextmanager
+def serving(server: DevHTTPServer) -> Iterator[DevHTTPServer]:
+    """`server` answering on a thread until the block ends; then its clients are woken and it is closed."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.state.stop()
+        server.shutdown()
+        server.server_close()
+
+
+class LineReader:
+    """Reads a child's text pipe on a thread, so the test waits on it only with a timeout (never blocks on it)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.lines: list[str] = []
+        self._stream = stream
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        for line in self._stream:
+            self.lines.append(line)
+
+    def wait_for(self, text: str, timeout: float) -> bool:
+        """True once a line containing `text` was read; False after `timeout` seconds or at the end of the pipe."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(text in line for line in self.lines):
+                return True
+            if not self._thread.is_alive():
+                return any(text in line for line in self.lines)
+            time.sleep(0.002)
+        return False
+
+    def text(self, timeout: float) -> str:
+        """Everything read, once the pipe ends (or `timeout` seconds passed)."""
+        self._thread.join(timeout)
+        return "".join(self.lines)
 
 
 def tree_digest(root: Path) -> dict[str, str]:

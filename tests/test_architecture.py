@@ -14,6 +14,7 @@ RANKS: dict[str, int] = {
     "sitegen": 0,  # __init__: __version__ only
     "sitegen.errors": 1,
     "sitegen.textio": 2,
+    "sitegen.processes": 2,
     "sitegen.yaml_mapping": 3,
     "sitegen.config": 4,
     "sitegen.text": 5,
@@ -34,6 +35,7 @@ RANKS: dict[str, int] = {
 }
 # The importer is a side branch: it may use the foundation, `source` and `content`, and nothing after them.
 IMPORTER_MAY_USE = {"sitegen", "sitegen.errors", "sitegen.textio", "sitegen.yaml_mapping", "sitegen.config"} | {
+    "sitegen.processes",
     "sitegen.source",
     "sitegen.content",
 }

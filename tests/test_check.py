@@ -12,7 +12,7 @@ import pytest
 from sitegen.check import check_site
 from sitegen.cli import main
 from sitegen.errors import SitegenError
-from tests.conftest import copy_seed_site, run_cli
+from tests.conftest import copy_seed_site, run_main
 
 CONFIG = """\
 -- sitegen.yaml --
@@ -67,7 +67,7 @@ def test_check_clean_site_passes(make_site, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_check_example_digest_passes(tmp_path: Path) -> None:
-    result = run_cli("check", "--site", str(copy_seed_site(tmp_path / "digest")))
+    result = run_main("check", "--site", str(copy_seed_site(tmp_path / "digest")))
     assert result.code == 0, result.err
     assert "Traceback" not in result.err
 
@@ -247,7 +247,7 @@ def test_check_inline_script_in_theme_is_reported(make_site) -> None:
 
 def test_check_and_publish_have_help() -> None:
     for command in ("check", "publish"):
-        result = run_cli(command, "--help")
+        result = run_main(command, "--help")
         assert result.code == 0 and result.out.startswith(f"usage: sitegen {command}")
         assert "--site DIR" in result.out
 

@@ -15,7 +15,10 @@ from pathlib import Path
 import pytest
 
 from sitegen import __version__
-from tests.conftest import REPO, copy_seed_site, many_pages, run_cli, tree_digest
+from tests.conftest import REPO, LineReader, copy_seed_site, finish, many_pages, run_cli, run_main, tree_digest
+
+# Every test here runs `sitegen` in a process of its own or in this one; none may take long.
+pytestmark = pytest.mark.timeout(60)
 
 SUMMARY = re.compile(r"^built (\d+) articles, (\d+) tags, (\d+) feeds: (\d+) files in (.+)/ \((\d+) ms\)$")
 
@@ -27,16 +30,16 @@ def test_cli_version_prints_package_version() -> None:
 
 @pytest.mark.parametrize("command", ["build", "import"])
 def test_cli_help_for_every_command(command: str) -> None:
-    result = run_cli(command, "--help")
+    result = run_main(command, "--help")
     assert result.code == 0
     assert result.out.startswith(f"usage: sitegen {command}")
     assert "--site DIR" in result.out and "--quiet" in result.out and "--verbose" in result.out
 
 
 def test_cli_bad_usage_exits_2() -> None:
-    assert run_cli("build", "--no-such-option").code == 2
-    assert run_cli().code == 2
-    assert run_cli("frobnicate").code == 2
+    assert run_main("build", "--no-such-option").code == 2
+    assert run_main().code == 2
+    assert run_main("frobnicate").code == 2
 
 
 def test_cli_console_script_is_declared() -> None:
@@ -64,14 +67,14 @@ def test_cli_build_prints_one_summary_line(tmp_path: Path) -> None:
 
 def test_cli_quiet_prints_nothing(tmp_path: Path) -> None:
     site = copy_seed_site(tmp_path / "s")
-    result = run_cli("build", "-q", "--site", str(site))
+    result = run_main("build", "-q", "--site", str(site))
     assert (result.code, result.out, result.err) == (0, "", "")
     assert (site / "site" / "index.html").is_file()
 
 
 def test_cli_verbose_names_the_phases(tmp_path: Path) -> None:
     site = copy_seed_site(tmp_path / "s")
-    result = run_cli("build", "-v", "--site", str(site))
+    result = run_main("build", "-v", "--site", str(site))
     assert result.code == 0
     assert "read 4 source files" in result.err
     assert "rendering 2 articles, 6 tags" in result.err
@@ -82,7 +85,7 @@ def test_cli_user_error_is_one_line_without_traceback(tmp_path: Path) -> None:
     site = tmp_path / "s"
     (site / "seeds").mkdir(parents=True)
     (site / "sitegen.yaml").write_text('title: "T"\nbase_url: "https://example.org/"\nper_pge: 3\n', "utf-8")
-    result = run_cli("build", "--site", str(site))
+    result = run_main("build", "--site", str(site))
     assert result.code == 1
     assert "Traceback" not in result.err
     assert result.err == "error: sitegen.yaml:3: unknown key 'per_pge' (did you mean 'per_page'?)\n    per_pge: 3\n"
@@ -90,7 +93,7 @@ def test_cli_user_error_is_one_line_without_traceback(tmp_path: Path) -> None:
 
 def test_cli_base_url_override_changes_links(tmp_path: Path) -> None:
     site = copy_seed_site(tmp_path / "s")
-    assert run_cli("build", "-q", "--site", str(site), "--base-url", "http://127.0.0.1:9/").code == 0
+    assert run_main("build", "-q", "--site", str(site), "--base-url", "http://127.0.0.1:9/").code == 0
     home = (site / "site" / "index.html").read_text("utf-8")
     assert 'href="/tags/"' in home and "/digest/" not in home
 
@@ -99,9 +102,9 @@ def test_cli_drafts_flag_includes_drafts(tmp_path: Path) -> None:
     site = copy_seed_site(tmp_path / "s")
     page = next((site / "seeds" / "2026").rglob("*.md"))
     page.write_text(page.read_text("utf-8").replace("draft: false", "draft: true"), "utf-8")
-    assert run_cli("build", "-q", "--site", str(site)).code == 0
+    assert run_main("build", "-q", "--site", str(site)).code == 0
     without = tree_digest(site / "site")
-    assert run_cli("build", "-q", "--site", str(site), "--drafts", "--out", str(tmp_path / "with")).code == 0
+    assert run_main("build", "-q", "--site", str(site), "--drafts", "--out", str(tmp_path / "with")).code == 0
     with_drafts = tree_digest(tmp_path / "with")
     slug = page.stem
     assert not any(slug in path for path in without)
@@ -110,8 +113,8 @@ def test_cli_drafts_flag_includes_drafts(tmp_path: Path) -> None:
 
 def test_cli_two_builds_are_byte_identical(tmp_path: Path) -> None:
     site = copy_seed_site(tmp_path / "s")
-    assert run_cli("build", "-q", "--site", str(site), "--out", str(tmp_path / "one")).code == 0
-    assert run_cli("build", "-q", "--site", str(site), "--out", str(tmp_path / "two")).code == 0
+    assert run_main("build", "-q", "--site", str(site), "--out", str(tmp_path / "one")).code == 0
+    assert run_main("build", "-q", "--site", str(site), "--out", str(tmp_path / "two")).code == 0
     assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
 
 
@@ -138,11 +141,10 @@ def test_cli_progress_shows_on_a_terminal(tmp_path: Path) -> None:
         if not chunk:
             break
         seen += chunk
-    assert proc.wait(60) == 0
+    out, _ = finish(proc)
     os.close(primary)
-    assert proc.stdout is not None
-    with proc.stdout:
-        assert SUMMARY.match(proc.stdout.read().decode().strip())
+    assert proc.returncode == 0
+    assert SUMMARY.match(out.decode().strip())
     text = seen.decode()
     counts = [(int(d), int(t)) for d, t in re.findall(r"\rrendered (\d+) of (\d+) pages", text)]
     assert len(counts) >= 2, text
@@ -155,6 +157,8 @@ def _interrupt_build(site: Path, trigger: str, sig: signal.Signals, group: bool 
     """Start a verbose build, send `sig` when stderr shows `trigger`; return exit code and stderr.
 
     `group` sends it to the whole process group, as Ctrl-C in a terminal does (workers included).
+    The child's stderr is read on a thread and every wait has a time limit (issue 17, fault 9: a
+    test that read the pipe before its `wait(60)` hung for 12 minutes when the build did).
     """
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     with subprocess.Popen(
@@ -166,32 +170,37 @@ def _interrupt_build(site: Path, trigger: str, sig: signal.Signals, group: bool 
         start_new_session=group,
     ) as proc:
         assert proc.stderr is not None
-        lines = []
-        for line in proc.stderr:
-            lines.append(line)
-            if trigger in line:
-                if trigger.startswith("writing"):
-                    # The write phase has begun once the temp folder exists: interrupt it mid-write.
-                    tmp = site / f".site.tmp-{proc.pid}"
-                    deadline = time.monotonic() + 10
-                    while not tmp.exists() and time.monotonic() < deadline:
-                        time.sleep(0.001)
-                if group:
-                    os.killpg(proc.pid, sig)
-                else:
-                    proc.send_signal(sig)
-                break
-        lines.append(proc.stderr.read())
-        return proc.wait(60), "".join(lines)
+        err = LineReader(proc.stderr)
+        try:
+            assert err.wait_for(trigger, 60), err.text(0)
+            if trigger.startswith("writing"):
+                # The write phase has begun once the temp folder exists: interrupt it mid-write.
+                tmp = site / f".site.tmp-{proc.pid}"
+                deadline = time.monotonic() + 10
+                while not tmp.exists() and time.monotonic() < deadline:
+                    time.sleep(0.001)
+            if group:
+                os.killpg(proc.pid, sig)
+            else:
+                proc.send_signal(sig)
+            code = proc.wait(60)
+        finally:
+            if proc.poll() is None:  # hung: fail with what it said, and leave no process behind
+                os.killpg(proc.pid, signal.SIGKILL) if group else proc.kill()
+                proc.wait(10)
+        return code, err.text(10)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # (session: one build per test process, whatever order xdist runs the tests in)
 def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = many_pages(tmp_path_factory.mktemp("big") / "s", 1500)
-    assert run_cli("build", "-q", "--site", str(site)).code == 0
+    """Enough pages for render workers and for phases long enough to interrupt (600 > PARALLEL_MIN_PAGES)."""
+    site = many_pages(tmp_path_factory.mktemp("big") / "s", 600)
+    assert run_main("build", "-q", "--site", str(site)).code == 0
     return site
 
 
+@pytest.mark.xdist_group("big_site")
+@pytest.mark.timeout(90)
 @pytest.mark.parametrize(
     ("trigger", "sig", "group", "code"),
     [
@@ -222,3 +231,33 @@ def test_cli_interrupted_build_leaves_previous_site(
     leftovers = [p.name for p in big_site.iterdir() if p.name.startswith(".site.")]
     assert leftovers == []
     assert not list((big_site / "site").glob(".*tmp*"))
+
+
+CTRL_C_AT_FORK = """
+import os, signal, sys
+from sitegen.cli import main
+
+# Ctrl-C reaches the whole process group at the worst moment: while the render workers are forked.
+os.register_at_fork(
+    after_in_child=lambda: os.kill(os.getpid(), signal.SIGINT),
+    after_in_parent=lambda: os.kill(os.getpid(), signal.SIGINT),
+)
+sys.exit(main(["build", "--site", sys.argv[1]]))
+"""
+
+
+@pytest.mark.xdist_group("big_site")
+@pytest.mark.timeout(90)
+def test_cli_ctrl_c_while_forking_workers_stops_the_build(big_site: Path, tmp_path: Path) -> None:
+    """Fault 9: a Ctrl-C that lands inside `fork()` was swallowed ("Exception ignored") and the build went on."""
+    before = tree_digest(big_site / "site")
+    script = tmp_path / "ctrl_c_at_fork.py"
+    script.write_text(CTRL_C_AT_FORK, "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run(
+        [sys.executable, str(script), str(big_site)], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert (proc.returncode, proc.stdout) == (130, ""), proc.stderr
+    assert proc.stderr == "interrupted: the previous output was left as it was\n"
+    assert tree_digest(big_site / "site") == before
+    assert [p.name for p in big_site.iterdir() if p.name.startswith(".site.")] == []

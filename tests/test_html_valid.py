@@ -15,6 +15,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from sitegen.build import BuildOptions, build
 from tests.conftest import REPO, copy_seed_site, write_tree
 from tests.test_editions import EDITION_07, WEEK_07
@@ -58,6 +60,7 @@ def media_kinds(root: Path) -> Path:
     return site
 
 
+@pytest.mark.timeout(120)  # the checker (Java) gets 100 s of it
 def test_html_valid_every_page_passes_the_nu_checker(tmp_path: Path) -> None:
     assert Path(JAVA).exists(), "Java is missing: run `make test` (it installs default-jre-headless)"
     assert VNU.is_file(), "the Nu HTML checker is missing: run `make test` (it installs vnu-jar from npm)"
@@ -81,7 +84,7 @@ def test_html_valid_every_page_passes_the_nu_checker(tmp_path: Path) -> None:
         [JAVA, "-Xss8m", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, pages)],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=100,
     )
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
     problems = [f"{m.get('url', '').split('/', 3)[-1]}:{m.get('lastLine')}: {m.get('message')}" for m in messages]

@@ -11,7 +11,7 @@ import pytest
 from sitegen.errors import RawArticleError
 from sitegen.importer.emit import render_page
 from sitegen.importer.raw import parse_raw
-from tests.conftest import FIXTURES, REPO, run_cli, tree_digest, write_tree
+from tests.conftest import FIXTURES, REPO, finish, run_main, tree_digest, write_tree
 
 CASES = FIXTURES / "importer"
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -20,6 +20,8 @@ BAD: dict[str, bytes] = {
     "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
     "latin-1.txt": " date 2026-02-02   1. Monde\nCafé à Kyiv\n".encode("latin-1"),
     "no-header.txt": (CASES / "no-header.txt").read_bytes(),
+    "year-1.txt": "date 0001-02-02   1. В Україні\nЗаголовок\nТекст.\n".encode(),
+    "year-9999.txt": "date 9999-02-02 ua en ru\nЗаголовок\n09:24, 2 лютого 9999\nТекст.\n".encode(),
 }
 EXPECTED_ERRORS = {
     "binary.txt": "binary.txt:1: binary data: byte 0x89 cannot be decoded (save the file as UTF-8)",
@@ -27,6 +29,10 @@ EXPECTED_ERRORS = {
     "latin-1.txt": "latin-1.txt:2: text that is not UTF-8: byte 0xe9 cannot be decoded (save the file as UTF-8)",
     "no-header.txt": "no-header.txt:1: no header line `date YYYY-MM-DD …`: not a scraped article this importer knows"
     " (the first line must be like `date 2026-02-12 ua en ru` or `date 2026-02-02   1. Rubric`)",
+    "year-1.txt": "year-1.txt:1: the article's date: year 1 is outside the supported range (1900 to 2200) "
+    "(check the year)",
+    "year-9999.txt": "year-9999.txt:3: the article's date: year 9999 is outside the supported range (1900 to 2200) "
+    "(check the year)",
 }
 
 
@@ -91,19 +97,19 @@ def test_importer_command_imports_good_files_and_reports_bad_ones(tmp_path: Path
         shutil.copy2(CASES / f"{case}.txt", raw / f"{case}.txt")
     for name, data in BAD.items():
         (raw / name).write_bytes(data)
-    result = run_cli("import", "--site", str(site), str(raw))
+    result = run_main("import", "--site", str(site), str(raw))
     assert result.code == 1
     assert "Traceback" not in result.err
     for name, message in EXPECTED_ERRORS.items():
         assert f"failed {raw / name}:{message.split(':', 1)[1]}" in result.err.splitlines()
-    assert result.out.splitlines()[-1] == "3 imported, 0 unchanged, 0 skipped, 4 failed"
+    assert result.out.splitlines()[-1] == f"3 imported, 0 unchanged, 0 skipped, {len(BAD)} failed"
     pages = sorted(p.relative_to(site / "seeds").as_posix() for p in (site / "seeds").rglob("*.md"))
     assert pages == [
         "2026/02/nato-mozhe-staty-tylom-dlia-myrotvortsiv-v-ukraini-pidsumky-zustrichi-u.md",
         "2026/02/perehovory-z-kremlem-hensek-nato-vidpoviv-chy-pidtrymuie-vidnovlennia-kontaktiv.md",
         "2026/07/nato-allies-agree-on-a-new-air-defence-package-for-ukraine.md",
     ]
-    built = run_cli("build", "-q", "--site", str(site))
+    built = run_main("build", "-q", "--site", str(site))
     assert built.code == 0, built.err
     html = site / "site" / "2026" / "07" / "nato-allies-agree-on-a-new-air-defence-package-for-ukraine" / "index.html"
     text = html.read_text("utf-8")
@@ -113,20 +119,20 @@ def test_importer_command_imports_good_files_and_reports_bad_ones(tmp_path: Path
 def test_importer_never_overwrites_without_force(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     raw = CASES / "seed-dateline-layout.txt"
-    assert run_cli("import", "-q", "--site", str(site), str(raw)).code == 0
+    assert run_main("import", "-q", "--site", str(site), str(raw)).code == 0
     (page,) = (site / "seeds").rglob("*.md")
     curated = page.read_text("utf-8").replace("tags: []", 'tags: ["НАТО", "Франція"]')
     page.write_text(curated, "utf-8")
 
-    again = run_cli("import", "--site", str(site), str(raw))
+    again = run_main("import", "--site", str(site), str(raw))
     assert again.code == 0 and again.out.startswith("unchanged seeds/2026/02/perehovory")
     assert page.read_text("utf-8") == curated
 
-    dry = run_cli("import", "--site", str(site), "--force", "--dry-run", str(raw))
+    dry = run_main("import", "--site", str(site), "--force", "--dry-run", str(raw))
     assert dry.code == 0 and "would write seeds/2026/02/perehovory" in dry.out
     assert page.read_text("utf-8") == curated
 
-    forced = run_cli("import", "--site", str(site), "--force", str(raw))
+    forced = run_main("import", "--site", str(site), "--force", str(raw))
     assert forced.code == 0 and forced.out.startswith("overwrote seeds/2026/02/perehovory")
     assert "tags: []" in page.read_text("utf-8")
     assert [p.name for p in page.parent.iterdir()] == [page.name]  # no temp file left
@@ -135,7 +141,7 @@ def test_importer_never_overwrites_without_force(tmp_path: Path) -> None:
 def test_importer_dry_run_writes_nothing(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     before = tree_digest(site)
-    result = run_cli("import", "--site", str(site), "--dry-run", str(CASES / "english.txt"))
+    result = run_main("import", "--site", str(site), "--dry-run", str(CASES / "english.txt"))
     assert result.code == 0
     assert result.out.splitlines()[-1] == "1 would import, 0 unchanged, 0 skipped, 0 failed"
     assert tree_digest(site) == before
@@ -148,7 +154,7 @@ def test_importer_same_title_in_a_month_gets_a_new_slug(tmp_path: Path) -> None:
     text = (CASES / "summer-date.txt").read_text("utf-8")
     (raw / "a.txt").write_text(text, "utf-8")
     (raw / "b.txt").write_text(text.replace("18:45", "19:45"), "utf-8")
-    assert run_cli("import", "-q", "--site", str(site), str(raw)).code == 0
+    assert run_main("import", "-q", "--site", str(site), str(raw)).code == 0
     names = sorted(p.name for p in (site / "seeds" / "2026" / "07").iterdir())
     assert names == [
         "ministry-oborony-krain-nato-zustrinutsia-u-vilniusi-2.md",
@@ -157,11 +163,12 @@ def test_importer_same_title_in_a_month_gets_a_new_slug(tmp_path: Path) -> None:
 
 
 def test_importer_example_digest_reimports_unchanged() -> None:
-    result = run_cli("import", "--site", str(REPO), "--dry-run", str(FIXTURES / "raw"))
+    result = run_main("import", "--site", str(REPO), "--dry-run", str(FIXTURES / "raw"))
     assert result.code == 0
     assert result.out.splitlines()[-1] == "0 would import, 2 unchanged, 0 skipped, 0 failed"
 
 
+@pytest.mark.timeout(90)  # a subprocess importing 1500 files
 def test_importer_ctrl_c_leaves_only_whole_pages(tmp_path: Path) -> None:
     import os
     import signal
@@ -189,7 +196,7 @@ def test_importer_ctrl_c_leaves_only_whole_pages(tmp_path: Path) -> None:
         while not any((site / "seeds").rglob("*.md")) and time.monotonic() < deadline:
             time.sleep(0.002)
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        _, err = finish(proc)
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     pages = list((site / "seeds").rglob("*.md"))
@@ -208,7 +215,7 @@ def test_importer_warns_when_an_import_retells_an_existing_page(tmp_path: Path) 
     original.parent.mkdir(parents=True)
     shutil.copy(DUPLICATES / "brussels-original.md", original)
     raw = [str(DUPLICATES / "brussels-rewrite.txt"), str(DUPLICATES / "energy.txt")]
-    run = run_cli("import", *raw, "--site", str(site), cwd=tmp_path)
+    run = run_main("import", *raw, "--site", str(site), cwd=tmp_path)
     assert run.code == 0, run.err
     assert run.err.splitlines() == [
         "warning seeds/2026/02/alians-ne-proty-viisk-soiuznykiv-v-ukraini-yak-harantii-bezpeky-cherniev.md"
@@ -220,7 +227,7 @@ def test_importer_warns_when_an_import_retells_an_existing_page(tmp_path: Path) 
 def test_importer_warns_when_two_imported_files_tell_one_story(tmp_path: Path) -> None:
     site = write_tree(tmp_path / "site", "")
     names = ["brussels-original.txt", "brussels-rewrite.txt", "energy.txt"]
-    run = run_cli("import", *(str(DUPLICATES / n) for n in names), "--site", str(site), cwd=tmp_path)
+    run = run_main("import", *(str(DUPLICATES / n) for n in names), "--site", str(site), cwd=tmp_path)
     assert run.code == 0, run.err
     warnings = [line for line in run.err.splitlines() if "same story" in line]
     assert len(warnings) == 1
@@ -236,5 +243,45 @@ def test_importer_compares_only_pages_within_a_month_of_the_import(tmp_path: Pat
     old.parent.mkdir(parents=True)
     text = (DUPLICATES / "brussels-original.md").read_text("utf-8")
     old.write_text(text.replace("date: 2026-02-02T09:24:00+02:00", "date: 2025-11-20T09:24:00+02:00"), "utf-8")
-    run = run_cli("import", str(DUPLICATES / "brussels-rewrite.txt"), "--site", str(site), cwd=tmp_path)
+    run = run_main("import", str(DUPLICATES / "brussels-rewrite.txt"), "--site", str(site), cwd=tmp_path)
     assert (run.code, run.err) == (0, "")
+
+
+def test_importer_removes_half_written_pages_of_killed_imports(tmp_path: Path) -> None:
+    """Fault 8: an import killed while writing a page left an empty hidden `.tmp` file in `seeds/`."""
+    import os
+    import subprocess
+
+    from sitegen.config import load_config
+    from sitegen.importer import import_articles
+
+    site = make_site(tmp_path)
+    folder = site / "seeds" / "2026" / "02"
+    folder.mkdir(parents=True)
+    killed = subprocess.Popen(["true"])
+    killed.wait(10)
+    stale = folder / f".page.md.{killed.pid}.k3j2h1g0.tmp"
+    live = folder / f".page.md.{os.getppid()}.a1b2c3d4.tmp"  # an import still running
+    own = folder / "notes.tmp"
+    for path in (stale, live, own):
+        path.write_text("", "utf-8")
+    report = import_articles(load_config(site), [CASES / "summer-date.txt"])
+    assert len(report.imported) == 1 and not report.failed
+    assert not stale.exists() and live.exists() and own.exists()
+
+
+def test_importer_full_disk_is_a_failed_file_not_a_traceback(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import errno
+
+    site = make_site(tmp_path)
+
+    def full_disk(path: Path, text: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("sitegen.importer.write_page", full_disk)
+    run = run_main("import", "--site", str(site), str(CASES / "english.txt"))
+    assert run.code == 1 and "Traceback" not in run.err
+    assert run.out.splitlines()[-1] == "0 imported, 0 unchanged, 0 skipped, 1 failed"
+    assert f"failed {CASES / 'english.txt'}: cannot write seeds/2026/07/" in run.out + run.err
+    assert "No space left on device" in run.out + run.err
+    assert not list((site / "seeds").rglob("*"))

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from sitegen import __version__
 from sitegen.cli import main
-from tests.conftest import run_cli, tree_digest
+from tests.conftest import REPO, many_pages, run_main, tree_digest
+
+pytestmark = pytest.mark.timeout(60)  # git runs as a subprocess: a hang fails in a minute
 
 SITE = """\
 -- sitegen.yaml --
@@ -56,7 +61,7 @@ def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def git(*args: str, cwd: Path) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, timeout=60).stdout
 
 
 @pytest.fixture
@@ -73,7 +78,9 @@ def commits(repo: Path, branch: str = "gh-pages") -> list[str]:
 def branch_files(repo: Path, branch: str = "gh-pages") -> dict[str, bytes]:
     names = git("ls-tree", "-r", "--name-only", branch, cwd=repo).split("\n")
     return {
-        n: subprocess.run(["git", "show", f"{branch}:{n}"], cwd=repo, capture_output=True).stdout for n in names if n
+        n: subprocess.run(["git", "show", f"{branch}:{n}"], cwd=repo, capture_output=True, timeout=60).stdout
+        for n in names
+        if n
     }
 
 
@@ -126,6 +133,18 @@ def test_publish_folder_inside_site_is_refused(make_site, inside: str, capsys) -
     assert tree_digest(site) == before
 
 
+def test_publish_folder_under_a_file_is_not_a_folder(make_site, tmp_path: Path, capsys) -> None:
+    """Fault 8: `--to FILE/site` said "File exists"."""
+    site = make_site(SITE)
+    (tmp_path / "notes.txt").write_text("мої нотатки\n", "utf-8")
+    assert publish("--to", str(tmp_path / "notes.txt" / "site"), site=site) == 1
+    assert capsys.readouterr().err == (
+        f"error: refused to publish to {tmp_path / 'notes.txt' / 'site'}: {tmp_path / 'notes.txt'} is a file, "
+        "not a folder (choose an empty or new folder outside the site folder, or one sitegen published before)\n"
+    )
+    assert (tmp_path / "notes.txt").read_text("utf-8") == "мої нотатки\n"
+
+
 def test_publish_folder_holding_the_site_is_refused(make_site, tmp_path: Path, capsys) -> None:
     site = make_site(SITE)
     assert publish("--to", str(tmp_path), site=site) == 1
@@ -141,7 +160,7 @@ def test_publish_broken_source_publishes_nothing_and_names_file(make_site, tmp_p
     page = site / "seeds/2026/02/b.md"
     page.write_text(page.read_text("utf-8").replace("tags: [НАТО, Безпека]", "tags: [НАТО, Безпека"), "utf-8")
     for target in (["--to", str(out)], ["--git", str(remote)]):
-        result = run_cli("publish", "--site", str(site), *target, env=IDENTITY)
+        result = run_main("publish", "--site", str(site), *target, env=IDENTITY)
         assert result.code == 1
         assert result.err.startswith("error: seeds/2026/02/b.md:4:"), result.err
         assert "Traceback" not in result.err
@@ -350,6 +369,24 @@ def test_publish_git_missing_repository_is_refused(make_site, tmp_path: Path, ca
     )
 
 
+def test_publish_git_branch_given_as_a_ref_is_normalised(make_site, remote: Path) -> None:
+    """Fault 7: `--branch refs/heads/x` made `refs/heads/refs/heads/x`."""
+    site = make_site(SITE)
+    assert publish("-q", "--git", str(remote), "--branch", "refs/heads/pages", site=site) == 0
+    assert git("for-each-ref", "--format=%(refname)", cwd=remote).split() == ["refs/heads/pages"]
+
+
+@pytest.mark.parametrize("branch", ["@", "@{-1}", "HEAD", "-", "refs/tags/v1", "a..b", "x.lock", ""])
+def test_publish_git_shorthand_or_bad_branch_is_refused(make_site, remote: Path, capsys, branch: str) -> None:
+    """Fault 7: `--branch @` made a branch named `@`."""
+    site = make_site(SITE)
+    assert publish("--git", str(remote), "--branch", branch, site=site) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: refused to publish to branch {branch!r} of {remote}: it ")
+    assert err.endswith(" (name a branch such as gh-pages)\n") and err.count("\n") == 1
+    assert git("for-each-ref", cwd=remote) == ""
+
+
 def test_publish_git_dry_run_changes_nothing(make_site, remote: Path, capsys) -> None:
     site = make_site(SITE)
     assert publish("--git", str(remote), "--dry-run", site=site) == 0
@@ -359,8 +396,8 @@ def test_publish_git_dry_run_changes_nothing(make_site, remote: Path, capsys) ->
 
 
 def test_publish_usage_needs_a_target() -> None:
-    assert run_cli("publish").code == 2
-    assert run_cli("publish", "--to", "a", "--git", "b").code == 2
+    assert run_main("publish").code == 2
+    assert run_main("publish", "--to", "a", "--git", "b").code == 2
 
 
 def test_publish_dry_run_shows_the_refusal_a_real_run_would_meet(make_site, tmp_path: Path, capsys) -> None:
@@ -399,6 +436,34 @@ def test_publish_folder_interrupted_leaves_previous_tree(make_site, tmp_path: Pa
 
     monkeypatch.setattr("sitegen.publish.folder.shutil.copyfile", copy_then_interrupt)
     assert publish("--to", str(out), site=site) == 130
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site"]
+
+
+def test_publish_folder_full_disk_names_the_target_not_the_temp_build(make_site, tmp_path: Path, monkeypatch, capsys):  # type: ignore[no-untyped-def]
+    """Fault 8: a publish into a full disk named a file of the deleted temp build."""
+    import errno
+    import shutil
+
+    site = make_site(SITE)
+    out = tmp_path / "public"
+    assert publish("--to", str(out), site=site) == 0
+    before = tree_digest(out)
+    (site / "seeds/2026/02/c.md").unlink()
+    real_copy = shutil.copyfile
+
+    def full_disk(src, dst):  # type: ignore[no-untyped-def]
+        if str(dst).endswith("sitemap.xml"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        return real_copy(src, dst)
+
+    monkeypatch.setattr("sitegen.publish.folder.shutil.copyfile", full_disk)
+    capsys.readouterr()
+    assert publish("--to", str(out), site=site) == 1
+    assert capsys.readouterr().err == (
+        f"error: cannot publish to {out}: No space left on device (writing sitemap.xml) "
+        "(the folder was left as it was; free some space, then publish again)\n"
+    )
     assert tree_digest(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site"]
 
@@ -457,6 +522,18 @@ def test_publish_git_never_overwrites_a_concurrent_publish(
     assert git("log", "-1", "--format=%s", "gh-pages", cwd=remote).strip() == "Someone else"
 
 
+def test_publish_git_push_refused_for_space_does_not_blame_another_publish(make_site, remote: Path, capsys) -> None:
+    """Fault 8: a push the remote refused (out of space, pack too large) hinted that someone else published."""
+    site = make_site(SITE)
+    git("config", "receive.maxInputSize", "100", cwd=remote)  # the remote refuses the pack, as a full disk does
+    assert publish("--git", str(remote), site=site) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: refused by {remote}: the push of the new commit failed (git push failed: ")
+    assert "remote: fatal: pack exceeds maximum allowed size" in err
+    assert err.endswith("(the branch was not changed; fix what git says)\n") and "someone else" not in err
+    assert git("for-each-ref", cwd=remote) == ""
+
+
 def test_publish_verification_mismatch_is_an_error(make_site, tmp_path: Path, monkeypatch, capsys) -> None:
     from sitegen.publish.folder import FolderTarget
 
@@ -505,3 +582,57 @@ def test_publish_git_url_to_checked_out_branch_reports_git_refusal(make_site, tm
     assert err.startswith(f"error: refused by file://{repo}: the push of the new commit failed (git push failed: ")
     assert "refusing to update checked out branch" in err and err.count("\n") == 1
     assert commits(repo) == head
+
+
+def _dead_pid() -> int:
+    """The id of a process that has ended (and been reaped)."""
+    child = subprocess.Popen(["true"])
+    child.wait(10)
+    return child.pid
+
+
+def test_publish_removes_what_killed_publishes_left_and_nothing_else(
+    make_site, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """Fault 5: killed publishes left their temp build behind, and `.public.old-*` beside the target."""
+    site = make_site(SITE)
+    out = tmp_path / "public"
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(temp))
+    assert publish("--to", str(out), site=site) == 0
+    dead, alive = _dead_pid(), os.getppid()
+    stale = [temp / f"sitegen-publish-build-{dead}-a1b2", temp / f"sitegen-publish-git-{dead}-c3d4"]
+    kept = [temp / f"sitegen-publish-build-{alive}-e5f6", temp / "sitegen-publish-build-x7y8", temp / "other"]
+    for folder in [*stale, *kept]:
+        (folder / "site").mkdir(parents=True)
+        (folder / "site" / "index.html").write_text("x", "utf-8")
+    (tmp_path / f".public.old-{dead}" / "a").mkdir(parents=True)
+    (tmp_path / f".public.tmp-{dead}").mkdir()
+    capsys.readouterr()
+    assert publish("--to", str(out), site=site) == 0
+    assert "nothing to publish" in capsys.readouterr().out
+    assert sorted(p.name for p in temp.iterdir()) == sorted(p.name for p in kept)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site", "tmp"]
+
+
+@pytest.mark.timeout(90)
+def test_publish_killed_leaves_temp_folders_the_next_publish_removes(tmp_path: Path) -> None:
+    """Fault 5, as it happened: `kill -9` of a publish while it builds."""
+    site = many_pages(tmp_path / "s", 20)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    out = tmp_path / "public"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temp)}
+    args = [sys.executable, "-m", "sitegen", "publish", "-q", "--site", str(site), "--to", str(out)]
+    with subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as proc:
+        deadline = time.monotonic() + 60
+        while not any(temp.glob("sitegen-publish-*")) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+        proc.kill()
+        proc.wait(30)
+    assert any(temp.iterdir()), "the publish was killed while its temporary build existed"
+    again = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0 and "error" not in again.stderr, again.stderr
+    assert list(temp.iterdir()) == []
+    assert (out / "index.html").is_file()

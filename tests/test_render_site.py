@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sitegen.build import BuildOptions, load_site
 from sitegen.render.site import PARALLEL_MIN_PAGES, render_site, worker_count
 from sitegen.render.theme import load_theme
 from tests.conftest import many_pages
 
 
+@pytest.mark.timeout(60)  # forked workers
 def test_render_site_parallel_output_equals_serial(tmp_path: Path) -> None:
     site_dir = many_pages(tmp_path / "s", PARALLEL_MIN_PAGES + 20)
     config, site = load_site(site_dir, BuildOptions())
@@ -26,6 +29,7 @@ def test_render_site_small_sites_stay_in_one_process() -> None:
     assert worker_count(PARALLEL_MIN_PAGES) >= 1
 
 
+@pytest.mark.timeout(60)  # forked workers
 def test_render_site_worker_errors_are_reported_like_serial_ones(tmp_path: Path) -> None:
     import pytest
 

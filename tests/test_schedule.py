@@ -12,7 +12,7 @@ from sitegen.build import BuildOptions, build, load_site
 from sitegen.cli import main
 from sitegen.errors import SitegenError
 from sitegen.status import format_delay, format_instant, read_status
-from tests.conftest import run_cli
+from tests.conftest import run_main
 
 # Spring: 2026-03-29 03:00 EET (01:00 UTC) -> 04:00 EEST. Autumn: 2026-10-25 04:00 EEST (01:00 UTC) -> 03:00 EET.
 DST_SITE = """\
@@ -112,10 +112,10 @@ def test_schedule_future_page_is_in_no_output(make_site) -> None:  # type: ignor
 def test_schedule_cli_frozen_clock_and_future_flag(make_site) -> None:  # type: ignore[no-untyped-def]
     site = make_site(DST_SITE)
     env = {"SITEGEN_NOW": "2026-03-29T04:30:00+03:00"}
-    run = run_cli("build", "--site", str(site), env=env)
+    run = run_main("build", "--site", str(site), env=env)
     assert run.code == 0, run.err
     assert run.out.startswith("built 2 articles, 2 tags")
-    run = run_cli("build", "--future", "--site", str(site), env=env)
+    run = run_main("build", "--future", "--site", str(site), env=env)
     assert run.out.startswith("built 5 articles, 2 tags")
 
 
@@ -189,14 +189,14 @@ def test_status_nothing_to_report(make_site) -> None:  # type: ignore[no-untyped
         Текст.
         """
     )
-    run = run_cli("status", "--site", str(site), env={"SITEGEN_NOW": "2026-02-13T00:00:00+02:00"})
+    run = run_main("status", "--site", str(site), env={"SITEGEN_NOW": "2026-02-13T00:00:00+02:00"})
     assert (run.code, run.err) == (0, "")
     assert run.out == "nothing to report: no drafts and no scheduled pages (1 published)\n"
 
 
 def test_status_reports_source_errors_like_build(make_site) -> None:  # type: ignore[no-untyped-def]
     site = make_site('-- seeds/2026/02/a.md --\n---\ntitle: "X"\n---\nТекст.\n')
-    run = run_cli("status", "--site", str(site))
+    run = run_main("status", "--site", str(site))
     assert run.code == 1
     assert run.err.startswith("error: seeds/2026/02/a.md:1: date: required")
 
@@ -217,3 +217,37 @@ def test_status_instant_shows_seconds_only_when_set() -> None:
     kyiv = ZoneInfo("Europe/Kyiv")
     assert format_instant(datetime(2026, 1, 5, 9, 0, tzinfo=kyiv)) == "2026-01-05 09:00 EET (+02:00)"
     assert format_instant(datetime(2026, 7, 5, 9, 0, 7, tzinfo=kyiv)) == "2026-07-05 09:00:07 EEST (+03:00)"
+
+
+EDGE_DATES_SITE = """\
+-- seeds/1900/01/first.md --
+---
+title: "Найдавніша"
+date: 1900-01-01T00:00:00+14:00
+tags: [Історія]
+---
+Текст.
+-- seeds/2200/12/last.md --
+---
+title: "Найпізніша"
+date: 2200-12-31T23:59:59-12:00
+tags: [Історія]
+---
+Текст.
+"""
+
+
+def test_schedule_dates_at_the_edges_of_the_range_work_in_every_command(  # type: ignore[no-untyped-def]
+    make_site, monkeypatch, capsys, tmp_path
+) -> None:
+    """Fault 3: `9999-12-31T23:59:59+02:00` built but crashed check, status, publish and build --future."""
+    site = make_site(EDGE_DATES_SITE)
+    monkeypatch.setenv("SITEGEN_NOW", "2026-03-29T00:15:00+00:00")
+    assert main(["build", "-q", "--site", str(site), "--future"]) == 0
+    assert (site / "site" / "editions" / "2201-w01" / "index.html").is_file()  # 2201-01-01 in Kyiv
+    assert (site / "site" / "editions" / "1899-w52" / "index.html").is_file()  # 1899-12-31 in Kyiv
+    assert main(["check", "-q", "--site", str(site)]) == 0
+    assert main(["status", "--site", str(site)]) == 0
+    assert "2201-01-01 13:59:59 EET (+02:00)  seeds/2200/12/last.md  Найпізніша" in capsys.readouterr().out
+    assert main(["publish", "-q", "--site", str(site), "--to", str(tmp_path / "out")]) == 0
+    assert capsys.readouterr().err == ""

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import http.client
+import shutil
 import socket
 import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,7 @@ from sitegen.serve.paths import BadPath, find_output, normalise_request_path
 from sitegen.serve.reload import ReloadState
 from sitegen.serve.server import DevHTTPServer, allowed_host, inject_script
 from sitegen.serve.watcher import Change, ChangeQueue, Kind, Watcher, _Handler, classify, is_css_only
+from tests.conftest import serving
 
 SITE = Path("/srv/site")
 
@@ -199,6 +204,69 @@ def test_watcher_sees_a_real_edit(tmp_path: Path) -> None:
         watcher.stop()
 
 
+def _drain(queue: ChangeQueue, quiet: float = 0.5, timeout: float = 10) -> list[str]:
+    """Every path the queue gets until none came for `quiet` seconds (a folder's events come from two watches)."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and (batch := queue.take(timeout=quiet)):
+        seen += [c.rel_path for c in batch]
+    return seen
+
+
+def _take_until(queue: ChangeQueue, wanted: str, timeout: float = 10) -> list[str]:
+    """Batches from the queue until one holds `wanted` (or `timeout` passes); every path seen."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while wanted not in seen and (left := deadline - time.monotonic()) > 0:
+        seen += [c.rel_path for c in queue.take(timeout=left) or []]
+    return seen
+
+
+@pytest.mark.parametrize("poll", [None, 0.05], ids=["native", "polling"])
+@pytest.mark.parametrize("folder", ["seeds", "themes"])
+def test_watcher_keeps_watching_a_folder_deleted_and_made_again(
+    tmp_path: Path, folder: str, poll: float | None
+) -> None:
+    """Fault 1: after `rm -rf seeds && cp -a backup seeds`, serve saw one rebuild and then no edit at all."""
+    site = tmp_path / "site"
+    page = site / folder / "2026" / "a.md" if folder == "seeds" else site / folder / "t" / "templates" / "a.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("x", "utf-8")
+    shutil.copytree(site / folder, tmp_path / "backup")
+    queue = ChangeQueue(delay=0.02)
+    watcher = Watcher(site, queue, poll=poll)
+    watcher.start()
+    try:
+        shutil.rmtree(site / folder)
+        assert folder in _drain(queue)
+        shutil.copytree(tmp_path / "backup", site / folder)
+        assert folder in _drain(queue)  # the new folder is watched once this event is out
+        for text in ("y", "z"):  # every later edit is seen, not only the first
+            page.write_text(text, "utf-8")
+            rel = page.relative_to(site).as_posix()
+            assert rel in _take_until(queue, rel), f"the edit to {rel} was not seen"
+    finally:
+        watcher.stop()
+
+
+def test_watcher_sees_the_config_deleted_and_made_again(tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    config = tmp_path / "sitegen.yaml"
+    config.write_text("title: a\n", "utf-8")
+    queue = ChangeQueue(delay=0.02)
+    watcher = Watcher(tmp_path, queue)
+    watcher.start()
+    try:
+        config.unlink()
+        assert "sitegen.yaml" in _drain(queue)
+        config.write_text("title: b\n", "utf-8")
+        assert "sitegen.yaml" in _drain(queue)
+        config.write_text("title: c\n", "utf-8")
+        assert "sitegen.yaml" in _take_until(queue, "sitegen.yaml")
+    finally:
+        watcher.stop()
+
+
 # --- request paths --------------------------------------------------------------------------------
 
 OUTPUTS = {"index.html": b"", "tags/index.html": b"", "tags/nato/index.html": b"", "feed.xml": b"", "а/index.html": b""}
@@ -279,17 +347,12 @@ def test_allowed_host(host: str | None, ok: bool) -> None:
 
 
 @pytest.fixture
-def http_server() -> object:
+def http_server() -> Iterator[DevHTTPServer]:
     state = ReloadState("srv")
     html = b"<!DOCTYPE html><html><body><p>home</p></body></html>"
     state.publish({"index.html": html, "404.html": b"<html><body>gone</body></html>", "s.css": b"a{}"}, changed=None)
-    server = DevHTTPServer("127.0.0.1", 0, state)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield server
-    state.stop()
-    server.shutdown()
-    server.server_close()
+    with serving(DevHTTPServer("127.0.0.1", 0, state)) as server:
+        yield server
 
 
 def raw_get(port: int, target: str, host: str | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -323,6 +386,14 @@ def test_http_refuses_foreign_host(http_server: DevHTTPServer) -> None:
         assert raw_get(http_server.port, target, host="evil.example")[0] == 400
 
 
+def test_http_refuses_two_host_headers(http_server: DevHTTPServer) -> None:
+    """Fault 8: a request with two `Host` headers was answered (RFC 9112 §3.2: 400)."""
+    own = f"127.0.0.1:{http_server.port}"
+    assert raw_get(http_server.port, "/", host=f"{own}\r\nHost: {own}")[0] == 400
+    assert raw_get(http_server.port, "/", host=f"{own}\r\nHost: evil.example")[0] == 400
+    assert raw_get(http_server.port, "/", host=own)[0] == 200
+
+
 def test_http_refuses_traversal(http_server: DevHTTPServer) -> None:
     for target in ("/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc/passwd", "/%252e%252e/x"):
         status, _, body = raw_get(http_server.port, target)
@@ -349,3 +420,70 @@ def test_http_post_is_refused(http_server: DevHTTPServer) -> None:
     status = conn.getresponse().status
     conn.close()
     assert status == 501
+
+
+def _request(port: int, path: str, *, close: bool = True) -> bytes:
+    return (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n" + ("Connection: close\r\n" if close else "") + "\r\n"
+    ).encode()
+
+
+def _read_all(sock: socket.socket) -> bytes:
+    data = b""
+    while chunk := sock.recv(1 << 16):
+        data += chunk
+    return data
+
+
+@pytest.mark.timeout(90)
+def test_http_200_concurrent_clients_are_all_answered() -> None:
+    """Fault 4: the listen backlog was 5, so under 200 concurrent clients connections were dropped
+    (clients retried after 1, 3, 7 s) and 77 of 200 timed out, a 5 MB page in the mix."""
+    state = ReloadState("srv")
+    pages = {f"p{i}/index.html": b"<html><body>" + b"x" * 20_000 + b"</body></html>" for i in range(50)}
+    pages["big/index.html"] = b"<html><body>" + b"y" * 5_000_000 + b"</body></html>"
+    state.publish(pages, changed=None)
+    server = DevHTTPServer("127.0.0.1", 0, state)
+    port = server.port
+    # All 200 connect and send their request before the server accepts any: only a real backlog holds them.
+    clients = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(200)]
+    for i, sock in enumerate(clients):
+        sock.settimeout(60)
+        sock.sendall(_request(port, "/big/" if i % 20 == 0 else f"/p{i % 50}/"))
+    answers: dict[int, bytes] = {}
+
+    def read(i: int) -> None:
+        with clients[i]:
+            answers[i] = _read_all(clients[i])
+
+    readers = [threading.Thread(target=read, args=(i,)) for i in range(200)]
+    with serving(server):
+        for reader in readers:
+            reader.start()
+        for reader in readers:
+            reader.join(70)
+    assert len(answers) == 200
+    for i, data in answers.items():
+        assert data.startswith(b"HTTP/1.1 200 OK"), data[:60]
+        body = data.partition(b"\r\n\r\n")[2]
+        assert len(body) > (5_000_000 if i % 20 == 0 else 20_000)
+
+
+@pytest.mark.timeout(60)
+def test_http_idle_connections_hold_no_thread_and_are_closed() -> None:
+    """Fault 4: idle connections were never closed, and 1,000 idle sockets held 1,007 threads."""
+    state = ReloadState("srv")
+    state.publish({"index.html": b"<html><body>home</body></html>"}, changed=None)
+    sockets: list[socket.socket] = []
+    with serving(DevHTTPServer("127.0.0.1", 0, state, idle_timeout=0.5)) as server, contextlib.ExitStack() as stack:
+        threads = set(threading.enumerate())
+        for _ in range(201):
+            sockets.append(stack.enter_context(socket.create_connection(("127.0.0.1", server.port), timeout=20)))
+        sockets[-1].sendall(_request(server.port, "/", close=False))  # kept alive after its answer
+        with socket.create_connection(("127.0.0.1", server.port), timeout=20) as beside:
+            beside.sendall(_request(server.port, "/"))
+            assert _read_all(beside).startswith(b"HTTP/1.1 200 OK")  # answered beside 200 silent sockets
+        started = [t.name for t in set(threading.enumerate()) - threads]
+        assert started == []  # a fixed pool: no thread per connection
+        answers = [_read_all(sock) for sock in sockets]  # the server closes each: b"" at the end
+        assert answers[:-1] == [b""] * 200 and answers[-1].startswith(b"HTTP/1.1 200 OK")

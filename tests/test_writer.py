@@ -39,3 +39,27 @@ def test_writer_swaps_the_whole_tree(tmp_path: Path) -> None:
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [MARKER, "new/index.html"]
     assert report.files == 2 and report.bytes == 3
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_writer_full_disk_names_the_output_file_not_the_temp_folder(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Fault 8: a write into a full disk named a file of the temp folder, which is gone by then."""
+    import builtins
+    import errno
+
+    out = tmp_path / "site"
+    write_site([Output("old.html", b"old", "s")], out)
+    real_open = builtins.open
+
+    def full_disk(path, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "x" in mode and str(path).endswith("b.html"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", full_disk)
+    with pytest.raises(SitegenError) as caught:
+        write_site([Output("a.html", b"a", "s"), Output("2026/b.html", b"b", "s")], out)
+    assert caught.value.format() == (
+        f"cannot write the site to {out}: No space left on device (writing 2026/b.html) "
+        "(the previous site was left as it was; free some space, then build again)"
+    )
+    assert (out / "old.html").read_bytes() == b"old" and sorted(p.name for p in tmp_path.iterdir()) == ["site"]

@@ -301,16 +301,18 @@ def _group(
     Names that transliterate alike are one list, named by the spelling most pages use ("НАТО" over "нато").
     """
     names: dict[str, Counter[str]] = defaultdict(Counter)
+    written_in: dict[tuple[str, str], str] = {}  # (slug, spelling) -> a file that writes it so
     members: dict[str, list[str]] = defaultdict(list)
     page_slugs: list[tuple[str, ...]] = []
     fallback = folder.removesuffix("s") + "-"
     for page in pages:
-        slugs: list[str] = []
+        slugs: dict[str, None] = {}  # ordered and O(1) to look up: a page may have many tags
         for name in names_of(page):
             slug = slugify(name) or fallback + hashlib.sha1(name.encode()).hexdigest()[:8]
             names[slug][name] += 1
+            written_in.setdefault((slug, name), page.id)
             if slug not in slugs:
-                slugs.append(slug)
+                slugs[slug] = None
                 members[slug].append(page.id)
         page_slugs.append(tuple(slugs))
     groups = {
@@ -322,4 +324,27 @@ def _group(
         )
         for slug in sorted(members)
     }
+    _warn_shared_urls(folder.removesuffix("s"), groups, names, written_in)
     return MappingProxyType(groups), page_slugs
+
+
+SHOWN_SHARED_URLS = 5
+"""Names written two ways shown as warnings; the rest go to `-v`, so a large import does not flood the terminal."""
+
+
+def _warn_shared_urls(
+    kind: str, groups: Mapping[str, Tag], names: Mapping[str, Counter[str]], written_in: dict[tuple[str, str], str]
+) -> None:
+    """A warning for each tag (rubric, author) written two ways that give one URL (`Київ`, `Kyiv`): they are one."""
+    shared = [
+        f"{kind}s {', '.join(f'{name!r} ({written_in[slug, name]})' for name in sorted(names[slug]))} give one URL, "
+        f"{group.url}, and are one {kind} named {group.name!r}; write them one way, or make them different words"
+        for slug, group in groups.items()
+        if len(names[slug]) > 1
+    ]
+    for message in shared[:SHOWN_SHARED_URLS]:
+        log.warning("%s", message)
+    if len(shared) > SHOWN_SHARED_URLS:
+        log.warning("%d more %ss are written two ways (-v lists them)", len(shared) - SHOWN_SHARED_URLS, kind)
+        for message in shared[SHOWN_SHARED_URLS:]:
+            log.info("%s", message)

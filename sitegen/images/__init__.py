@@ -25,7 +25,7 @@ from sitegen.errors import SitegenError, SourceError
 from sitegen.images.process import ImageProblem, Processed, Variant
 from sitegen.images.refs import ImageRef, body_images, resolve_image
 from sitegen.images.store import digest_of, image_cache_dir, make_entry, read_entry
-from sitegen.workers import available_cores, init_worker
+from sitegen.workers import available_cores, run_in_workers
 
 __all__ = ["ImageInfo", "ImagePreparer", "ImageSet", "Variant", "image_refs", "prepare_images"]
 
@@ -172,8 +172,7 @@ class ImagePreparer:
         workers = min(self.workers or available_cores(), len(todo))
         jobs = [(str(p), str(self.root)) for p in todo]
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            with multiprocessing.get_context("fork").Pool(workers, initializer=init_worker) as pool:
-                done = pool.map(_prepare_one, jobs, chunksize=1)
+            done, _ = run_in_workers(_prepare_one, jobs, workers, lambda: None)  # Ctrl-C-safe (issue 17, fault 9)
         else:
             done = [_prepare_one(job) for job in jobs]
         self.processed = 0

@@ -17,7 +17,7 @@ from sitegen.config import SiteConfig
 from sitegen.content.duplicates import Story, find_near_duplicates, story_text
 from sitegen.content.slugs import slugify
 from sitegen.errors import SitegenError
-from sitegen.importer.emit import render_page, write_page
+from sitegen.importer.emit import render_page, sweep_temp_files, write_page
 from sitegen.importer.raw import RawArticle, parse_raw
 from sitegen.source.frontmatter import parse_front_matter
 
@@ -129,6 +129,8 @@ def import_articles(
 ) -> ImportReport:
     """Import every raw file under `paths` into `config.seeds_dir`; see the module docstring."""
     report = ImportReport(dry_run=dry_run)
+    if not dry_run:
+        sweep_temp_files(config.seeds_dir)
     zone = ZoneInfo(config.timezone)
     existing, stories = _existing_pages(config.seeds_dir)
     taken: set[Path] = set()
@@ -152,11 +154,15 @@ def import_articles(
             report.unchanged.append(f"unchanged {_rel(page, config)} (from {shown})")
             continue
         target = page if page is not None else _target(config.seeds_dir, article, taken)
+        if not dry_run:
+            try:
+                write_page(target, render_page(article))
+            except OSError as exc:  # a full or read-only disk: this page is not written, none is half-written
+                report.failed.append(f"failed {shown}: cannot write {_rel(target, config)}: {exc.strerror or exc}")
+                continue
         taken.add(target)
         written[target] = shown
         stories[target] = (story_text(article.title, article.summary, "\n\n".join(article.blocks)), article.date)
-        if not dry_run:
-            write_page(target, render_page(article))
         verb = "would write" if dry_run else ("overwrote" if page is not None else "imported")
         report.imported.append(f"{verb} {_rel(target, config)} (from {shown})")
     _warn_duplicates(report, stories, written, config)

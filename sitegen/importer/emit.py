@@ -3,22 +3,35 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import signal
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from sitegen.importer.raw import RawArticle
+from sitegen.processes import process_alive
+
+log = logging.getLogger(__name__)
+
+
+# Characters JSON leaves raw that YAML may not hold unescaped (YAML 1.1 §5.1, "printable"), or reads as a line break.
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")  # (NEL, LS, PS: line breaks)
 
 
 def _yaml_value(value: Any) -> str:
-    """A YAML flow value. JSON is valid YAML, and quoting every string keeps `no` or `2026` text."""
+    """A YAML flow value. JSON is valid YAML, and quoting every string keeps `no` or `2026` text.
+
+    Characters YAML does not allow raw (DEL, C1 controls) are written as `\\u` escapes: a raw
+    article holding one made a page the build could not read (found by tests/test_fuzz.py).
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False)
+    return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(value, ensure_ascii=False))
 
 
 def render_page(article: RawArticle) -> str:
@@ -49,6 +62,18 @@ def render_page(article: RawArticle) -> str:
 
 
 _DEFERRED = {signal.SIGINT, signal.SIGTERM}
+TEMP_SUFFIX = ".tmp"
+_TEMP_NAME = re.compile(r"^\.(.+)\.(\d+)\.[^.]+\.tmp$")
+"""`.<page>.<pid>.<random>.tmp`: a page being written by process `pid`."""
+
+
+def sweep_temp_files(seeds: Path) -> None:
+    """Remove the half-written pages of imports that were killed (SIGKILL cannot be deferred)."""
+    for path in seeds.rglob(".*" + TEMP_SUFFIX) if seeds.is_dir() else []:
+        match = _TEMP_NAME.match(path.name)
+        if match is not None and path.is_file() and not process_alive(int(match[2])):
+            log.info("removing %s, left by an import that was killed", path)
+            path.unlink(missing_ok=True)
 
 
 def write_page(path: Path, text: str) -> None:
@@ -60,7 +85,8 @@ def write_page(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        # The pid in the name lets a later import remove what a `kill -9` left here (`sweep_temp_files`).
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX)
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sitegen.content.schema import year_out_of_range
 from sitegen.errors import RawArticleError
 from sitegen.importer import layouts
 from sitegen.textio import decode_text
@@ -69,6 +70,9 @@ def parse_raw(raw: bytes, file_name: str, zone: ZoneInfo) -> RawArticle:
         except ValueError:
             raise RawArticleError("the header's date is not a real day", path=file_name, line=first_no) from None
         warnings.append(f"line {filled[1][0] + 1}: no dateline with the time; 00:00 used")
+    if (wrong := year_out_of_range(date)) is not None:
+        at = first_no if dateline is None else filled[2][0]
+        raise RawArticleError(f"the article's date: {wrong}", path=file_name, line=at, hint="check the year")
 
     author = image = None
     body: list[tuple[int, str]] = []

@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 from sitegen.errors import OutputError, raise_all
 from sitegen.output.paths import resolve_out_path
+from sitegen.processes import process_alive
 from sitegen.render.output import Output
 
 log = logging.getLogger(__name__)
@@ -61,16 +62,26 @@ def check_out_dir(out_dir: Path, *, protected: Iterable[Path]) -> None:
             if folder.name in ("seeds", "themes") and out.is_relative_to(folder):
                 reason = f"it is inside {folder.name}/"
                 break
+    if reason is None:
+        reason = not_a_folder(out)
     if reason is None and out.exists():
-        if not out.is_dir():
-            reason = "it is a file, not a folder"
-        elif any(out.iterdir()) and not (out / MARKER).is_file():
+        if any(out.iterdir()) and not (out / MARKER).is_file():
             reason = "it is not empty and was not made by sitegen"
     if reason:
         raise OutputError(
             f"refused to build into {out_dir}: {reason}",
             hint="choose an empty or new folder, or one an earlier `sitegen build` made",
         )
+
+
+def not_a_folder(path: Path) -> str | None:
+    """Why `path` can never be a folder (it, or a folder on the way to it, is a file), or `None`."""
+    for at in (path, *path.parents):
+        if at.exists():
+            if at.is_dir():
+                return None
+            return "it is a file, not a folder" if at == path else f"{at} is a file, not a folder"
+    return None
 
 
 def _describe_protected(folder: Path) -> str:
@@ -125,8 +136,43 @@ def write_site(outputs: Sequence[Output], out_dir: Path) -> WriteReport:
     try:
         replace_dir(out_dir, fill)
     except OSError as exc:
-        raise OutputError(f"cannot write the site: {exc.strerror or exc}", path=str(exc.filename or out_dir)) from exc
+        raise OutputError(
+            f"cannot write the site to {out_dir}: {write_failure(exc, out_dir)}",
+            hint=f"the previous site was left as it was; {what_to_do(exc, 'build')}",
+        ) from exc
     return WriteReport(out_dir=out_dir, files=len(outputs) + 1, bytes=total)
+
+
+def write_failure(exc: OSError, out_dir: Path) -> str:
+    """`No space left on device (writing 2026/02/x/index.html)`: what failed, never naming the temp folder.
+
+    The temp folder is gone by the time the user reads this (issue 17, fault 8).
+    """
+    text = exc.strerror or str(exc)
+    if exc.filename:
+        try:
+            rel = Path(exc.filename).relative_to(temp_path(out_dir))
+        except ValueError:
+            return f"{text}: {exc.filename}"
+        if rel.parts:
+            return f"{text} (writing {rel.as_posix()})"
+    return text
+
+
+def what_to_do(exc: OSError, verb: str) -> str:
+    """The fix for a failed write, by its cause."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"free some space, then {verb} again"
+    if exc.errno == errno.EROFS:
+        return f"the disk is read-only: {verb} to another one"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"check the permissions of the folder, then {verb} again"
+    return f"{verb} again once that is fixed"
+
+
+def temp_path(out_dir: Path) -> Path:
+    """The sibling temp folder this process fills before swapping it in for `out_dir`."""
+    return out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
 
 
 def _copy(src: BinaryIO, dst: BinaryIO) -> int:
@@ -153,8 +199,8 @@ def replace_dir(out_dir: Path, fill: Callable[[Path], None]) -> None:
     folder is removed and `out_dir` is as it was. Raises `OSError` as it comes.
     """
     parent = out_dir.parent
-    _sweep_leftovers(parent, out_dir.name)
-    tmp = parent / f".{out_dir.name}.tmp-{os.getpid()}"
+    sweep_leftovers(out_dir)
+    tmp = temp_path(out_dir)
     old = parent / f".{out_dir.name}.old-{os.getpid()}"
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -180,13 +226,18 @@ def _swap(tmp: Path, out_dir: Path, old: Path) -> None:
         os.rename(tmp, out_dir)
 
 
-def _sweep_leftovers(parent: Path, name: str) -> None:
-    """Remove temp folders of earlier builds that were killed (SIGKILL leaves them behind)."""
-    if not parent.is_dir():
+def sweep_leftovers(out_dir: Path) -> None:
+    """Remove the temp folders beside `out_dir` of earlier runs that were killed (SIGKILL leaves them).
+
+    A run killed between its two renames left no `out_dir` and its previous tree as `.NAME.old-PID`:
+    that tree is put back. Folders of a process still running are left alone.
+    """
+    parent, name = out_dir.parent, out_dir.name
+    if not name or not parent.is_dir():
         return
     for path in parent.glob(f".{name}.*-*"):
         kind, _, pid = path.name.rpartition("-")
-        if not kind.endswith((".tmp", ".old")) or not pid.isdigit() or _alive(int(pid)):
+        if not kind.endswith((".tmp", ".old")) or not pid.isdigit() or process_alive(int(pid)):
             continue
         if kind.endswith(".old") and not (parent / name).exists():
             log.warning("restoring %s: a build was killed while swapping it", name)
@@ -194,13 +245,3 @@ def _sweep_leftovers(parent: Path, name: str) -> None:
             continue
         log.info("removing leftover %s of an interrupted build", path.name)
         shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except OSError as exc:
-        return exc.errno == errno.EPERM
-    return True

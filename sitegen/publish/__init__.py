@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import logging
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,6 +25,7 @@ from sitegen.check.built import list_files
 from sitegen.errors import ErrorList, PublishError
 from sitegen.publish.diff import DEFAULT_MAX_DELETES, Diff, Digest, check_guards, diff_trees, digest_files
 from sitegen.publish.git import source_commit
+from sitegen.publish.tempdirs import sweep_stale_temp_dirs, temp_dir
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +116,10 @@ def publish(site_dir: Path, target: Target, options: PublishOptions | None = Non
     options = options or PublishOptions()
     started = time.perf_counter()
     try:
+        sweep_stale_temp_dirs()
         target.prepare()
-        with tempfile.TemporaryDirectory(prefix="sitegen-publish-build-") as tmp:
-            result = build(site_dir, BuildOptions(out_dir=Path(tmp) / "site", now=options.now))
+        with temp_dir("build") as tmp:
+            result = build(site_dir, BuildOptions(out_dir=tmp / "site", now=options.now))
             checked = check_build(site_dir, result, options.now)
             if checked.problems:
                 _refuse_problems(checked)

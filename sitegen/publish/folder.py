@@ -13,7 +13,7 @@ from pathlib import Path
 from sitegen.check.built import list_files
 from sitegen.config import SiteConfig
 from sitegen.errors import PublishError
-from sitegen.output.writer import replace_dir
+from sitegen.output.writer import not_a_folder, replace_dir, sweep_leftovers, what_to_do, write_failure
 from sitegen.publish.diff import Digest, digest_files
 
 MARKER = ".sitegen-publish"
@@ -58,10 +58,10 @@ class FolderTarget:
                     reason = f"it holds {name} ({folder})"
                 if reason:
                     break
+        if reason is None:
+            reason = not_a_folder(target)
         if reason is None and target.exists():
-            if not target.is_dir():
-                reason = "it is a file, not a folder"
-            elif any(target.iterdir()) and not (target / MARKER).is_file():
+            if any(target.iterdir()) and not (target / MARKER).is_file():
                 reason = (
                     f"it is not empty and has no {MARKER} marker, so sitegen did not publish it; it was left untouched"
                 )
@@ -77,6 +77,7 @@ class FolderTarget:
 
     def write(self, tree: Path, files: list[str], message: str) -> bool:
         """Swap in a copy of `tree` (plus the kept host files and the marker); False when nothing differs."""
+        sweep_leftovers(self.path)  # what a killed publish left beside the folder, even when nothing is to do
         if (self.path / MARKER).is_file() and self.published() == digest_files(tree, files):
             return False
         keep = [name for name in PRESERVED if (self.path / name).is_file() and name not in files]
@@ -94,9 +95,8 @@ class FolderTarget:
             replace_dir(self.path, fill)
         except OSError as exc:
             raise PublishError(
-                f"cannot publish to {self.describe()}: {exc.strerror or exc}",
-                path=str(exc.filename or self.path),
-                hint="the folder was left as it was",
+                f"cannot publish to {self.describe()}: {write_failure(exc, self.path)}",
+                hint=f"the folder was left as it was; {what_to_do(exc, 'publish')}",
             ) from exc
         return True
 

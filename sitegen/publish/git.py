@@ -14,12 +14,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from sitegen.errors import PublishError
 from sitegen.publish.diff import Digest
 from sitegen.publish.folder import PRESERVED
+from sitegen.publish.tempdirs import make_temp_dir
 
 TIMEOUT = 600
 """Seconds any one git command may take (a push of a large first publish over a slow link)."""
@@ -42,8 +42,23 @@ def run_git(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     except FileNotFoundError:
         raise PublishError("cannot publish to git: the `git` command is not installed", hint="install git") from None
     if proc.returncode != 0:
-        raise PublishError(f"git {args[0]} failed: {_reason(proc.stderr or proc.stdout) or f'exit {proc.returncode}'}")
+        output = proc.stderr or proc.stdout
+        raise GitError(f"git {args[0]} failed: {_reason(output) or f'exit {proc.returncode}'}", output=output)
     return proc.stdout
+
+
+class GitError(PublishError):
+    """A git command that failed; `output` is everything it said."""
+
+    def __init__(self, message: str, *, output: str) -> None:
+        super().__init__(message)
+        self.output = output
+
+
+def _is_remote_cause(line: str) -> bool:
+    """A line of `git push` that says why the remote refused (`remote: fatal: … No space left on device`)."""
+    text = line.strip().lower()
+    return (text.startswith("remote:") and ("fatal" in text or "error" in text)) or "unpack failed" in text
 
 
 def _reason(output: str) -> str:
@@ -76,17 +91,47 @@ def _local_repo(repo: str) -> Path | None:
     return path.resolve() if path.exists() else None
 
 
+BRANCHES = "refs/heads/"
+_SHORTHANDS = ("HEAD", "FETCH_HEAD", "ORIG_HEAD", "MERGE_HEAD", "@", "-")
+
+
+def branch_name(raw: str, repo: str) -> str:
+    """The branch `--branch` names, `refs/heads/x` written as `x`; git's shorthands and bad names refused.
+
+    `git check-ref-format --branch` expands shorthands (`@` is the current branch, `@{-1}` the
+    previous one), so `--branch @` made a branch named `@` and `refs/heads/x` one named
+    `refs/heads/refs/heads/x` (issue 17, fault 7). The full ref name is checked instead.
+    """
+    name = raw.strip().removeprefix(BRANCHES)
+    problem = None
+    if name in _SHORTHANDS or "@{" in name:
+        problem = "it is a git shorthand, not a branch name"
+    elif name.startswith("refs/"):
+        problem = "it names a ref outside refs/heads/, not a branch"
+    else:
+        try:
+            run_git("check-ref-format", BRANCHES + name)
+        except PublishError:
+            problem = "it is not a valid branch name"
+    if problem:
+        raise PublishError(
+            f"refused to publish to branch {raw!r} of {repo}: {problem}",
+            hint="name a branch such as gh-pages",
+        )
+    return name
+
+
 class GitTarget:
     """A branch of a git repository (a path or URL `git push` accepts)."""
 
     def __init__(self, repo: str, branch: str) -> None:
         self.repo = repo
-        self.branch = branch
-        self.ref = f"refs/heads/{branch}"
+        self.branch = branch_name(branch, repo)
+        self.ref = BRANCHES + self.branch
         self.head: str | None = None
         """The branch's commit before publishing (None: the branch is new)."""
         self.commit: str | None = None
-        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._tmp: Path | None = None
 
     def describe(self) -> str:
         return f"branch {self.branch} of {self.repo}"
@@ -94,18 +139,11 @@ class GitTarget:
     @property
     def work(self) -> Path:
         assert self._tmp is not None, "prepare() first"
-        return Path(self._tmp.name) / "repo.git"
+        return self._tmp / "repo.git"
 
     def prepare(self) -> None:
         """Check the branch may be published to and fetch its head into a temporary repository."""
         shown = self.describe()
-        try:
-            run_git("check-ref-format", "--branch", self.branch)
-        except PublishError:
-            raise PublishError(
-                f"refused to publish to {shown}: {self.branch!r} is not a valid branch name",
-                hint="name a branch such as gh-pages",
-            ) from None
         local = _local_repo(self.repo)
         if local is None and "://" not in self.repo and ":" not in self.repo:
             raise PublishError(
@@ -115,7 +153,7 @@ class GitTarget:
         if local is not None:
             self._refuse_checked_out(local, shown)
             self.repo = str(local)  # git runs in a temporary folder: a relative path would lose its way
-        self._tmp = tempfile.TemporaryDirectory(prefix="sitegen-publish-")
+        self._tmp = make_temp_dir("git")
         run_git("init", "-q", "--bare", str(self.work))
         try:
             listed = run_git("ls-remote", self.repo, self.ref, cwd=self.work)
@@ -192,10 +230,15 @@ class GitTarget:
         try:
             # Never --force: if the branch moved since it was fetched, the push fails and nothing is lost.
             run_git("push", "-q", self.repo, f"{self.commit}:{self.ref}", cwd=self.work)
-        except PublishError as exc:
+        except GitError as exc:
+            # Only a branch that moved since the fetch means someone else published; a remote out of
+            # space or refusing the pack must not be blamed on them (issue 17, fault 8).
+            raced = any(word in exc.output for word in ("fetch first", "non-fast-forward", "stale info"))
+            causes = [line.strip() for line in exc.output.splitlines() if _is_remote_cause(line)]
             raise PublishError(
-                f"refused by {self.repo}: the push of the new commit failed ({exc.message})",
-                hint="the branch was not changed; if someone else published meanwhile, run sitegen publish again",
+                f"refused by {self.repo}: the push of the new commit failed ({'; '.join([exc.message, *causes])})",
+                hint="the branch was not changed; "
+                + ("if someone else published meanwhile, run sitegen publish again" if raced else "fix what git says"),
             ) from None
         return True
 
@@ -211,8 +254,7 @@ class GitTarget:
 
     def close(self) -> None:
         if self._tmp is not None:
-            shutil.rmtree(self._tmp.name, ignore_errors=True)
-            self._tmp.cleanup()
+            shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
 
 

@@ -42,7 +42,7 @@ from sitegen.render.search import SearchEntry, render_search_index, search_entry
 from sitegen.render.sharing import card_view
 from sitegen.render.sitemap import render_robots, render_sitemap
 from sitegen.render.theme import Theme
-from sitegen.workers import available_cores, init_worker
+from sitegen.workers import available_cores, run_in_workers
 
 Progress = Callable[[int, int], None]
 
@@ -124,11 +124,9 @@ def _articles_in_workers(
     chunks = [[p.id for p in pages[i : i + CHUNK]] for i in range(0, len(pages), CHUNK)]
     _WORKER_STATE = (site, theme, images)
     try:
-        # fork: workers share the loaded site and compiled templates copy-on-write (no pickling).
-        with multiprocessing.get_context("fork").Pool(workers, initializer=init_worker) as pool:
-            pending = pool.imap(_render_chunk, chunks)
-            lists = list_pages()
-            done = list(pending)
+        # Forked workers (sitegen/workers.py): they share the loaded site and compiled templates
+        # copy-on-write, and Ctrl-C at any moment stops them without a hang (issue 17, fault 9).
+        done, lists = run_in_workers(_render_chunk, chunks, workers, list_pages)
     finally:
         _WORKER_STATE = None
     return iter(done), lists

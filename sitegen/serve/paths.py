@@ -52,7 +52,8 @@ def normalise_request_path(raw: str) -> str:
     parts = decoded.split("/")
     if any(part in (".", "..") for part in parts):
         raise BadPath("dot segment")
-    return "/".join(part for part in parts[1:] if part) + ("/" if decoded.endswith("/") and decoded != "/" else "")
+    joined = "/".join(part for part in parts[1:] if part)
+    return joined + "/" if joined and decoded.endswith("/") else joined  # `//` is `/`: the home page
 
 
 def find_output(raw: str, outputs: set[str] | dict[str, bytes]) -> Target | None:

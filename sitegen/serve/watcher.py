@@ -18,13 +18,14 @@ import errno
 import logging
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
-from watchdog.observers.api import BaseObserver
+from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 from sitegen.config import CONFIG_NAME, SEEDS_DIR, THEMES_DIR
@@ -39,6 +40,9 @@ DEBOUNCE = 0.05
 POLL_INTERVAL = 1.0
 """Seconds between scans with `--poll` (or after falling back to polling)."""
 LIMIT_ERRNOS = (errno.ENOSPC, errno.EMFILE, errno.ENFILE)
+BENIGN_WATCHDOG_WARNING = r"Callback with id '\d+' already exists for watch"
+"""watchdog (inotify) says this when a folder is made while a recursive watch over it is being set
+up (`cp -a backup seeds`); it then keeps one watch, as it should: nothing for the terminal."""
 WATCHED_DIRS = (SEEDS_DIR, THEMES_DIR, MEDIA_DIR, STATIC_DIR)
 PAGE_FILES = frozenset({".md", ".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".svg"})
 """Under `seeds/`: pages, and the pictures that sit beside them."""
@@ -185,11 +189,14 @@ class Watcher:
         self._native = native
         self._handler = _Handler(self.site_dir, queue, self._schedule_root)
         self._lock = threading.Lock()
+        self._roots: dict[str, ObservedWatch] = {}
+        """The recursive watch of `seeds/` and of `themes/`, by name."""
         self.observer: BaseObserver | None = None
         self.polling = poll is not None
 
     def start(self) -> None:
         """Start watching; fall back to polling (saying why) when the system's watch limit is reached."""
+        warnings.filterwarnings("ignore", BENIGN_WATCHDOG_WARNING, RuntimeWarning)
         if self.poll is not None:
             self.observer = self._start(PollingObserver(timeout=self.poll))
             return
@@ -208,10 +215,12 @@ class Watcher:
 
     def _start(self, observer: BaseObserver) -> BaseObserver:
         try:
+            # `sitegen.yaml` is watched through its folder, so a config deleted and written again is seen.
             observer.schedule(self._handler, str(self.site_dir), recursive=False)
+            self._roots = {}
             for name in WATCHED_DIRS:
                 if (self.site_dir / name).is_dir():
-                    observer.schedule(self._handler, str(self.site_dir / name), recursive=True)
+                    self._roots[name] = observer.schedule(self._handler, str(self.site_dir / name), recursive=True)
             observer.start()
         except BaseException:
             _stop(observer)
@@ -219,12 +228,24 @@ class Watcher:
         return observer
 
     def _schedule_root(self, path: Path) -> None:
-        """`seeds/`, `themes/`, `media/` or `static/` was created after the start: watch it too."""
+        """A watched folder (`seeds/`, `themes/`, `media/`, `static/`) appeared, or was deleted and made anew.
+
+        A watch belongs to the folder it was made on: when that folder is deleted its watch ends,
+        and watchdog keeps it registered, so scheduling the same path again would do nothing.
+        The old watch is dropped first (issue 17, fault 1: after `rm -rf seeds && cp -a backup
+        seeds` serve saw one rebuild and then no edit at all).
+        """
         if path.name not in WATCHED_DIRS or self.observer is None:
             return
         with self._lock:
+            old = self._roots.pop(path.name, None)
+            if old is not None:
+                try:
+                    self.observer.unschedule(old)
+                except KeyError:
+                    pass  # already gone
             try:
-                self.observer.schedule(self._handler, str(path), recursive=True)
+                self._roots[path.name] = self.observer.schedule(self._handler, str(path), recursive=True)
             except OSError as exc:
                 log.warning("cannot watch %s: %s", path, exc)
 

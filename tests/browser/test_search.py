@@ -25,6 +25,8 @@ from sitegen.render.search_files import SHARD_BYTES
 from tests.browser.conftest import _QuietHandler
 from tests.conftest import write_tree
 
+pytestmark = pytest.mark.timeout(60)  # Chromium runs as a subprocess
+
 FIXTURE_SITE = """
 -- sitegen.yaml --
 title: "Пошуковий дайджест"

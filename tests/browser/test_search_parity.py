@@ -29,6 +29,8 @@ from tests.search_files import (
     lunr_form,
 )
 
+pytestmark = pytest.mark.timeout(60)  # Chromium runs as a subprocess
+
 JS = REPO / "themes" / "default" / "static" / "js"
 FORMS = (FIXTURES / "text" / "uk_word_forms.txt").read_text(encoding="utf-8").split()
 EDGE_CASES = (

@@ -26,7 +26,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from sitegen.output.writer import MARKER
-from tests.conftest import REPO, many_pages, run_cli
+from tests.conftest import REPO, many_pages, run_main
+
+# `sitegen serve` and Chromium run as subprocesses; each wait inside has its own limit (TIMEOUT).
+pytestmark = pytest.mark.timeout(90)
 
 TIMEOUT = 30.0
 SCRIPT_TAG_START = b'<script src="/__sitegen/reload.js?'
@@ -67,7 +70,12 @@ class ServeProcess:
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        wait_until("the first build", lambda: any(line.startswith("first build") for line in self.lines))
+        try:
+            wait_until("the first build", lambda: any(line.startswith("first build") for line in self.lines))
+        except AssertionError:
+            self.proc.kill()  # leave no server behind a failed start
+            self.proc.wait(10)
+            raise
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -97,7 +105,12 @@ class ServeProcess:
     def stop(self, sig: int = signal.SIGINT) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
-        code = self.proc.wait(TIMEOUT)
+        try:
+            code = self.proc.wait(TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+            raise AssertionError(f"serve did not stop within {TIMEOUT} s of signal {sig}; killed") from None
         self._reader.join(TIMEOUT)
         assert self.proc.stdout is not None
         self.proc.stdout.close()
@@ -134,6 +147,7 @@ def open_page(browser: Browser, url: str) -> Page:
     return page
 
 
+@pytest.mark.xdist_group("served")  # one serve process for these, on one worker
 def test_serve_edit_appears_in_open_tab(served: ServeProcess, browser: Browser) -> None:
     page = open_page(browser, served.base + article_path(served, 3))
     page.evaluate("() => { window.__kept = 42; }")
@@ -152,6 +166,7 @@ def test_serve_edit_appears_in_open_tab(served: ServeProcess, browser: Browser) 
         page.close()
 
 
+@pytest.mark.xdist_group("served")  # one serve process for these, on one worker
 def test_serve_title_edit_keeps_the_url_and_updates_the_open_page_in_place(
     served: ServeProcess, browser: Browser
 ) -> None:
@@ -182,6 +197,7 @@ def test_serve_title_edit_keeps_the_url_and_updates_the_open_page_in_place(
         page.close()
 
 
+@pytest.mark.xdist_group("served")  # one serve process for these, on one worker
 def test_serve_page_with_its_own_scripts_reloads_in_full(served: ServeProcess, browser: Browser) -> None:
     page = open_page(browser, served.base + "search/")
     page.evaluate("() => { window.__kept = 7; }")
@@ -198,6 +214,7 @@ def test_serve_page_with_its_own_scripts_reloads_in_full(served: ServeProcess, b
         page.close()
 
 
+@pytest.mark.xdist_group("served")  # one serve process for these, on one worker
 def test_serve_broken_front_matter_shows_overlay_then_fix_clears_it(served: ServeProcess, browser: Browser) -> None:
     url = article_path(served, 5)
     page = open_page(browser, served.base + url)
@@ -220,6 +237,7 @@ def test_serve_broken_front_matter_shows_overlay_then_fix_clears_it(served: Serv
         page.close()
 
 
+@pytest.mark.xdist_group("served")  # one serve process for these, on one worker
 def test_serve_css_change_swaps_stylesheet_without_reload(served: ServeProcess, browser: Browser) -> None:
     page = open_page(browser, served.base)
     page.evaluate("() => { window.__kept = 42; }")
@@ -236,6 +254,7 @@ def test_serve_css_change_swaps_stylesheet_without_reload(served: ServeProcess, 
         page.close()
 
 
+@pytest.mark.xdist_group("served")  # one serve process for these, on one worker
 def test_serve_burst_of_100_writes_makes_at_most_2_rebuilds(served: ServeProcess) -> None:
     folder = served.site / "seeds/2025/11"
     folder.mkdir(exist_ok=True)
@@ -255,6 +274,7 @@ def test_serve_burst_of_100_writes_makes_at_most_2_rebuilds(served: ServeProcess
         )
 
 
+@pytest.mark.xdist_group("served")  # one serve process for these, on one worker
 def test_serve_tree_equals_fresh_build_after_edit_sequence(served: ServeProcess, tmp_path: Path) -> None:
     site = served.site
     edits: list[Callable[[], None]] = [
@@ -273,7 +293,7 @@ def test_serve_tree_equals_fresh_build_after_edit_sequence(served: ServeProcess,
         served.wait_builds(builds)
     wait_until("a good build, search index included", lambda: (s := served.status())["error"] is None and s["settled"])
     out = tmp_path / "fresh"
-    result = run_cli("build", "--site", str(site), "--out", str(out), "--base-url", served.base, "-q")
+    result = run_main("build", "--site", str(site), "--out", str(out), "--base-url", served.base, "-q")
     assert result.code == 0, result.err
     fresh = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != MARKER}
     assert set(served.manifest()) == set(fresh)
@@ -288,6 +308,32 @@ def test_serve_tree_equals_fresh_build_after_edit_sequence(served: ServeProcess,
     assert different == []
 
 
+@pytest.mark.xdist_group("served")  # one serve process for these, on one worker
+def test_serve_keeps_watching_seeds_deleted_and_copied_back(served: ServeProcess, tmp_path: Path) -> None:
+    """Fault 1: after `rm -rf seeds && cp -a backup seeds` serve rebuilt once, then saw no edit; files differed."""
+    site = served.site
+    wait_until("a settled build", lambda: (s := served.status())["error"] is None and s["settled"])
+    before = served.manifest()
+    shutil.copytree(site / "seeds", tmp_path / "backup", copy_function=shutil.copy2)
+    builds = served.builds()
+    shutil.rmtree(site / "seeds")
+    served.wait_builds(builds)
+    shutil.copytree(tmp_path / "backup", site / "seeds", copy_function=shutil.copy2)  # cp -a
+    wait_until(
+        "the copied-back site served as before", lambda: served.status()["settled"] and served.manifest() == before
+    )
+    page = site / "seeds/2025/06/a5.md"
+    original = page.read_text("utf-8")
+    url = article_path(served, 5)
+    try:
+        for word in ("Перша", "Друга", "Третя"):  # every edit is seen, not only the first
+            page.write_text(original + f"\n{word} вставка після відновлення.\n", "utf-8")
+            wait_until(f"edit {word!r} served", lambda w=word: f"{w} вставка".encode() in served.get(url)[1])
+    finally:
+        page.write_text(original, "utf-8")
+    wait_until("the site as before", lambda: served.status()["settled"] and served.manifest() == before)
+
+
 def raw_status(port: int, target: str, host: str) -> int:
     with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
         sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode("latin-1"))
@@ -298,6 +344,7 @@ def raw_status(port: int, target: str, host: str) -> int:
     return int(data.split(b" ", 2)[1])
 
 
+@pytest.mark.xdist_group("served")  # one serve process for these, on one worker
 def test_serve_refuses_traversal_and_foreign_host(served: ServeProcess) -> None:
     own = f"127.0.0.1:{served.port}"
     assert raw_status(served.port, "/", own) == 200
@@ -318,18 +365,23 @@ def test_serve_refuses_traversal_and_foreign_host(served: ServeProcess) -> None:
 def test_serve_restart_reloads_open_tab_and_exits_cleanly(tmp_path: Path, browser: Browser) -> None:
     site = make_site(tmp_path / "s")
     first = ServeProcess(site)
-    page = open_page(browser, first.base)
-    page.evaluate("() => { window.__kept = 1; }")
-    busy = subprocess.run(  # a second server on the same port: one line, exit 1
-        [sys.executable, "-m", "sitegen", "serve", "--site", str(site), "--port", str(first.port)],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
-    assert busy.returncode == 1 and busy.stderr.strip().count("\n") == 0 and "in use" in busy.stderr
-    assert first.stop() == 0 and first.lines[-1] == "stopped"
+    try:
+        page = open_page(browser, first.base)
+        page.evaluate("() => { window.__kept = 1; }")
+        busy = subprocess.run(  # a second server on the same port: one line, exit 1
+            [sys.executable, "-m", "sitegen", "serve", "--site", str(site), "--port", str(first.port)],
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+        assert busy.returncode == 1 and busy.stderr.strip().count("\n") == 0 and "in use" in busy.stderr
+        assert first.stop() == 0 and first.lines[-1] == "stopped"
+    finally:
+        if first.proc.poll() is None:  # a failed assertion above must leave no server running
+            first.proc.kill()
+            first.proc.wait(10)
     second = ServeProcess(site, first.port)
     try:
         page.wait_for_function("() => window.__kept === undefined", timeout=TIMEOUT * 1000)  # reloaded

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
+pytestmark = pytest.mark.timeout(60)  # Chromium runs as a subprocess
+
 ARTICLE = "2026/02/perehovory-z-kremlem-hensek-nato-vidpoviv-chy-pidtrymuie-vidnovlennia-kontaktiv/"
 PAGES = {
     "home": "",

@@ -1,0 +1,86 @@
+"""Worker processes (sitegen/workers.py): results in order, errors raised, an interrupt at any moment stops them."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+
+import pytest
+
+from sitegen.workers import WorkerError, run_in_workers
+
+pytestmark = pytest.mark.timeout(60)  # forked workers: a hang fails in a minute
+
+
+def _square(n: int) -> int:
+    return n * n
+
+
+def _big(n: int) -> bytes:
+    return bytes([n % 256]) * 2_000_000  # far more than a pipe holds: the worker blocks handing it back
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_workers_results_keep_the_order_of_the_items() -> None:
+    results, meanwhile = run_in_workers(_square, list(range(50)), 3, lambda: "lists")
+    assert results == [n * n for n in range(50)] and meanwhile == "lists"
+    assert multiprocessing.active_children() == []
+
+
+def test_workers_error_of_a_task_is_raised_here() -> None:
+    def task(n: int) -> int:
+        if n == 7:
+            raise ValueError("bad item 7")
+        return n
+
+    with pytest.raises(ValueError, match="bad item 7"):
+        run_in_workers(task, list(range(20)), 2, lambda: None)
+    assert multiprocessing.active_children() == []
+
+
+def test_workers_a_worker_that_dies_is_an_error_not_a_hang() -> None:
+    def task(n: int) -> int:
+        if n == 3:
+            os._exit(9)  # killed (out of memory, kill -9)
+        return n
+
+    with pytest.raises(WorkerError, match=r"died \(exit code 9\)"):
+        run_in_workers(task, list(range(10)), 2, lambda: None)
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.timeout(60)
+def test_workers_interrupt_while_they_hand_results_back_stops_them_all() -> None:
+    """Fault 9: Ctrl-C in the parent while every worker is blocked writing a large result."""
+    pids: list[int] = []
+
+    def meanwhile() -> None:
+        pids.extend(p.pid for p in multiprocessing.active_children() if p.pid is not None)
+        time.sleep(0.5)  # the workers fill their pipes and block: no one reads while the list pages render
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_in_workers(_big, list(range(40)), 2, meanwhile)
+    assert len(pids) == 2
+    assert multiprocessing.active_children() == []
+    assert not any(_alive(pid) for pid in pids)  # killed and reaped, not left to finish
+
+
+def test_workers_ignore_ctrl_c() -> None:
+    """Ctrl-C reaches every process of the group; a worker leaves it to the parent, which stops it."""
+
+    def task(n: int) -> int:
+        os.kill(os.getpid(), signal.SIGINT)
+        return n
+
+    results, _ = run_in_workers(task, list(range(6)), 2, lambda: None)
+    assert results == list(range(6))
