@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sitegen.config import SiteConfig
+from sitegen.content.dates import LocalTimeError, parse_site_datetime
 from sitegen.content.slugs import slugify
 from sitegen.errors import SitegenError
 
@@ -22,20 +23,15 @@ BODY = "Текст статті в Markdown. Підзаголовки — `## �
 
 
 def parse_date_option(raw: str, timezone: str) -> datetime:
-    """`--date` as an aware datetime; one-line errors that show the offset the site zone would give."""
+    """`--date` as an aware datetime: with its UTC offset, or without one in the site time zone (as front matter)."""
     try:
-        value = datetime.fromisoformat(raw.strip())
+        return parse_site_datetime(raw, timezone)
+    except LocalTimeError as exc:
+        raise SitegenError(f"--date: {exc}", hint="give the UTC offset, e.g. 2026-03-29T04:30:00+03:00") from None
     except ValueError:
         raise SitegenError(
-            f"--date: not a valid date-time {raw!r}", hint="write it as 2026-03-29T10:00:00+03:00"
+            f"--date: not a valid date-time {raw!r}", hint="write it as 2026-03-29T10:00 or 2026-03-29T10:00:00+03:00"
         ) from None
-    if value.tzinfo is None or value.utcoffset() is None:
-        local = value.replace(tzinfo=ZoneInfo(timezone))
-        raise SitegenError(
-            f"--date: {raw!r} needs a UTC offset",
-            hint=f"in {timezone} that is {local.isoformat()}",
-        )
-    return value
 
 
 def render_skeleton(title: str, date: datetime) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from sitegen.content.dates import LocalTimeError, parse_site_datetime
 from sitegen.content.slugs import is_valid_slug
 from sitegen.content.urls import is_safe_url
 from sitegen.errors import FrontMatterError, SitegenError
@@ -50,7 +51,7 @@ class PageMeta:
 
     title: str
     date: datetime
-    """Aware: the offset written in the file."""
+    """Aware: the offset written in the file, or the site time zone's for a date without one."""
     tags: tuple[str, ...]
     category: str | None
     summary: str | None
@@ -120,11 +121,16 @@ class _Checker:
         return value.strip() or None
 
 
-def validate_page(fm: FrontMatter, rel_path: str, text_lines: list[str]) -> tuple[PageMeta | None, list[SitegenError]]:
-    """Front matter -> `PageMeta`; `None` and the problems when anything is wrong."""
+def validate_page(
+    fm: FrontMatter, rel_path: str, text_lines: list[str], *, timezone: str
+) -> tuple[PageMeta | None, list[SitegenError]]:
+    """Front matter -> `PageMeta`; `None` and the problems when anything is wrong.
+
+    `timezone` (the site's) places a `date` written without a UTC offset.
+    """
     c = _Checker(fm, rel_path, text_lines)
     title = c.text("title", required=True)
-    date = _date(c)
+    date = _date(c, timezone)
     tags = _tags(c)
     category, summary = c.text("category"), c.text("summary")
     author, location = c.text("author"), c.text("location")
@@ -147,7 +153,7 @@ def validate_page(fm: FrontMatter, rel_path: str, text_lines: list[str]) -> tupl
     return meta, []
 
 
-def _date(c: _Checker) -> datetime | None:
+def _date(c: _Checker, timezone: str) -> datetime | None:
     if "date" not in c.fm.data or c.fm.data["date"] is None:
         c.problem("date", "required", "add `date: 2026-02-12T18:10:00+02:00`")
         return None
@@ -156,18 +162,17 @@ def _date(c: _Checker) -> datetime | None:
         c.problem("date", f"expected an ISO 8601 date-time, got {describe(raw)}")
         return None
     try:
-        value = datetime.fromisoformat(raw.strip())
+        return parse_site_datetime(raw, timezone)
+    except LocalTimeError as exc:
+        hint = "write the time after the change, or give the UTC offset: 2026-03-29T04:30:00+03:00"
+        c.problem("date", str(exc), hint)
     except ValueError as exc:
-        c.problem("date", f"not a valid date-time {raw!r} ({exc})", "write it as 2026-02-12T18:10:00+02:00")
-        return None
-    if value.tzinfo is None or value.utcoffset() is None:
         c.problem(
             "date",
-            f"{raw!r} needs a UTC offset",
-            "add the offset of the site time zone: 2026-02-12T18:10:00+02:00 (Kyiv: +02:00 winter, +03:00 summer)",
+            f"not a valid date-time {raw!r} ({exc})",
+            "write it as 2026-02-12, 2026-02-12T18:10 (site time zone) or 2026-02-12T18:10:00+02:00",
         )
-        return None
-    return value
+    return None
 
 
 def _tags(c: _Checker) -> tuple[str, ...]:

@@ -62,7 +62,7 @@ def build_site(
         if is_edition_source(source.rel_path):
             edition_sources.append(source)  # edition pages curate weeks; they are not articles (DESIGN "Editions")
             continue
-        item, page_problems = _load(source, cache)
+        item, page_problems = _load(source, config.timezone, cache)
         problems.extend(page_problems)
         if item is not None:
             loaded.append(item)
@@ -137,14 +137,19 @@ class LoadCache:
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple[str, _Loaded | None, list[SitegenError]]] = {}
+        self.timezone: str | None = None
+        """The site time zone the entries were validated in (it places dates written without an offset)."""
         self.related: dict[str, object] = {}
         """The last related-stories result and its inputs (`related.with_related`)."""
         self.last: tuple[_State, Site] | None = None
         """The last site and what it was built from (`_with_new_bodies`)."""
 
 
-def _load(source: SourceFile, cache: LoadCache | None) -> tuple[_Loaded | None, list[SitegenError]]:
-    """One page's front matter parsed and checked against the contract (pure in `source`)."""
+def _load(source: SourceFile, timezone: str, cache: LoadCache | None) -> tuple[_Loaded | None, list[SitegenError]]:
+    """One page's front matter parsed and checked against the contract (pure in `source` and `timezone`)."""
+    if cache is not None and cache.timezone != timezone:  # a date without offset now means another instant
+        cache.entries.clear()
+        cache.timezone = timezone
     hit = cache.entries.get(source.rel_path) if cache is not None else None
     if hit is not None and hit[0] == source.text:
         return hit[1], hit[2]
@@ -154,7 +159,7 @@ def _load(source: SourceFile, cache: LoadCache | None) -> tuple[_Loaded | None, 
     except SitegenError as exc:
         problems: list[SitegenError] = list(getattr(exc, "errors", [exc]))
     else:
-        meta, problems = validate_page(fm, source.rel_path, source.text.split("\n"))
+        meta, problems = validate_page(fm, source.rel_path, source.text.split("\n"), timezone=timezone)
         item = _Loaded(source, fm, meta) if meta is not None else None
     if cache is not None:
         cache.entries[source.rel_path] = (source.text, item, problems)
