@@ -73,7 +73,10 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
     started = time.perf_counter()
     config, site = load_site(site_dir, options)
     out_dir = (options.out_dir or config.output_path).resolve()
-    check_out_dir(out_dir, protected=[config.site_dir, config.seeds_dir, config.themes_dir])
+    check_out_dir(
+        out_dir,
+        protected=[config.site_dir, config.seeds_dir, config.themes_dir, config.templates_dir, config.static_dir],
+    )
     theme = load_theme(config)
     log.info("rendering %d articles, %d tags with theme %s", len(site.pages), len(site.tags), config.theme)
     outputs = render_site(site, theme, options.progress)

@@ -88,6 +88,8 @@ class SiteView(TypedDict):
     search_url: str
     feed_url: str
     json_feed_url: str
+    extra_css: list[str]
+    """`extra_css` of sitegen.yaml: static paths for `asset()`, linked after the theme's stylesheet."""
 
 
 class BaseContext(TypedDict):
@@ -151,6 +153,7 @@ def site_view(site: Site) -> SiteView:
         search_url=site.url("search/"),
         feed_url=site.url("feed.xml"),
         json_feed_url=site.url("feed.json"),
+        extra_css=list(cfg.extra_css),
     )
 
 

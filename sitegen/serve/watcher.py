@@ -27,7 +27,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from sitegen.config import CONFIG_NAME, SEEDS_DIR, THEMES_DIR
+from sitegen.config import CONFIG_NAME, SEEDS_DIR, STATIC_DIR, TEMPLATES_DIR, THEMES_DIR
 from sitegen.source.files import is_ignored_name
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,9 @@ def classify(path: Path, site_dir: Path, *, is_dir: bool = False, out_dir: Path 
     if parts[0] == THEMES_DIR:
         kind = Kind.STATIC if len(parts) > 2 and parts[2] == "static" and not is_dir else Kind.THEME
         return Change(path, rel.as_posix(), kind)
+    if parts[0] in (TEMPLATES_DIR, STATIC_DIR):  # the site's own overrides of theme files
+        kind = Kind.STATIC if parts[0] == STATIC_DIR and not is_dir else Kind.THEME
+        return Change(path, rel.as_posix(), kind)
     return None
 
 
@@ -88,6 +91,10 @@ def is_css_only(changes: Iterable[Change]) -> bool:
     """True when every change is a theme stylesheet: open tabs can swap stylesheets, not reload."""
     found = list(changes)
     return bool(found) and all(c.kind is Kind.STATIC and c.rel_path.endswith(".css") for c in found)
+
+
+WATCHED_DIRS = (SEEDS_DIR, THEMES_DIR, TEMPLATES_DIR, STATIC_DIR)
+"""Folders of the site watched recursively (besides `sitegen.yaml`)."""
 
 
 class ChangeQueue:
@@ -200,7 +207,7 @@ class Watcher:
     def _start(self, observer: BaseObserver) -> BaseObserver:
         try:
             observer.schedule(self._handler, str(self.site_dir), recursive=False)
-            for name in (SEEDS_DIR, THEMES_DIR):
+            for name in WATCHED_DIRS:
                 if (self.site_dir / name).is_dir():
                     observer.schedule(self._handler, str(self.site_dir / name), recursive=True)
             observer.start()
@@ -211,7 +218,7 @@ class Watcher:
 
     def _schedule_root(self, path: Path) -> None:
         """`seeds/` or `themes/` was created after the start: watch it too."""
-        if path.name not in (SEEDS_DIR, THEMES_DIR) or self.observer is None:
+        if path.name not in WATCHED_DIRS or self.observer is None:
             return
         with self._lock:
             try:
