@@ -112,11 +112,12 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 def _cmd_new(args: argparse.Namespace) -> int:
     from sitegen.config import load_config
-    from sitegen.scaffold import new_page, parse_date_option
+    from sitegen.scaffold import new_edition_page, new_page, parse_date_option
 
     config = load_config(Path(args.site))
     date = parse_date_option(args.date, config.timezone) if args.date is not None else None
-    path = new_page(config, args.title, now=_now(), date=date)
+    write = new_edition_page if args.edition else new_page
+    path = write(config, args.title, now=_now(), date=date)
     print(_shown_path(path).rstrip("/"))
     return 0
 
@@ -284,10 +285,14 @@ def make_parser() -> argparse.ArgumentParser:
         "new",
         parents=[common],
         help="write a new page skeleton into seeds/",
-        description="Write seeds/<yyyy>/<mm>/<slug>.md, a draft dated now in the site time zone; print its path.",
+        description="Write seeds/<yyyy>/<mm>/<slug>.md, a draft dated now in the site time zone; print its path. "
+        "With --edition, write the page of the edition (week, or day with `editions: daily`) of that date.",
     )
-    p.add_argument("title", metavar="TITLE", help="the article's title")
-    p.add_argument("--date", metavar="ISO", help="date-time with UTC offset (default: now in the site time zone)")
+    p.add_argument("title", metavar="TITLE", help="the article's (or the edition's) title")
+    p.add_argument("--date", metavar="ISO", help="date-time, with UTC offset or in the site time zone (default: now)")
+    p.add_argument(
+        "--edition", action="store_true", help="write seeds/editions/<week or day>.md, the edition's page, instead"
+    )
     p.set_defaults(func=_cmd_new)
 
     p = commands.add_parser(

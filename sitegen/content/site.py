@@ -79,7 +79,7 @@ def build_site(
             cache.last = (state, patched)
             return patched
     pages = _assign_urls(config, kept, problems)
-    edition_pages = read_edition_pages(edition_sources, problems)
+    edition_pages = read_edition_pages(edition_sources, problems, config.editions)
     kept_ids = {id(it) for it in kept}
     left_out = {it.meta.slug or slugify(it.meta.title) for it in loaded if id(it) not in kept_ids}
     check_edition_orders(config, edition_pages, pages, left_out, problems)

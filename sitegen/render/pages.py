@@ -11,7 +11,7 @@ from typing import Any
 from jinja2 import TemplateError as JinjaTemplateError
 from markupsafe import Markup
 
-from sitegen.content.editions import week_key
+from sitegen.content.editions import edition_key
 from sitegen.content.model import Edition, Page, Site, Tag
 from sitegen.errors import TemplateError
 from sitegen.render.markdown import RenderedBody, render_markdown
@@ -85,7 +85,7 @@ def render_article(site: Site, theme: Theme, page: Page, body: RenderedBody) -> 
 
 
 def _edition_link(site: Site, page: Page, s: Strings) -> LinkView | None:
-    edition = site.editions.get(week_key(page.local_date))
+    edition = site.editions.get(edition_key(page.local_date, site.config.editions))
     return LinkView(title=edition_title(edition, s), url=edition.url) if edition else None
 
 
