@@ -122,6 +122,28 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_init(args: argparse.Namespace) -> int:
+    from sitegen.starter import init_site
+
+    where = Path(args.dir if args.dir is not None else args.site)
+    report = init_site(where, now=_now(), title=args.title)
+    shown = "" if where.resolve() == Path.cwd().resolve() else str(where).rstrip("/") + "/"
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if args.quiet:
+        return 0
+    for rel in report.created:
+        print(f"created {shown}{rel}")
+    cd = f"  cd {where}\n" if shown else ""
+    print(
+        f"A new digest is ready. Next:\n{cd}"
+        '  sitegen new "Заголовок статті"     # a new article (a draft) in seeds/\n'
+        "  sitegen serve                      # preview with live reload: http://127.0.0.1:8000/\n"
+        "  sitegen publish --to ../public     # build, check and publish (or --git REPO)"
+    )
+    return 0
+
+
 NOW_VARIABLE = "SITEGEN_NOW"
 """Freezes the clock (ISO 8601 with offset) for tests and previews of a schedule; read only here."""
 
@@ -280,6 +302,18 @@ def make_parser() -> argparse.ArgumentParser:
         description="List drafts, scheduled (future-dated) pages and the next instant a rebuild would publish.",
     )
     p.set_defaults(func=_cmd_status)
+
+    p = commands.add_parser(
+        "init",
+        parents=[common],
+        help="start a new digest: sitegen.yaml, an example page, .gitignore",
+        description="Write a new digest into DIR (default: --site, else the current folder): a commented "
+        "sitegen.yaml, seeds/ with one example page and a .gitignore. A file that exists is never changed; a "
+        "folder that already has sitegen.yaml is refused.",
+    )
+    p.add_argument("dir", nargs="?", metavar="DIR", help="folder of the new site (made if missing)")
+    p.add_argument("--title", default="Новинний дайджест", help="the digest's title (default: Новинний дайджест)")
+    p.set_defaults(func=_cmd_init)
 
     p = commands.add_parser(
         "new",
