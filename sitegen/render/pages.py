@@ -29,6 +29,7 @@ from sitegen.render.views import (
     ListContext,
     SearchContext,
     SourceView,
+    TagGroupView,
     TagIndexContext,
     TagLinkView,
     link_view,
@@ -90,12 +91,33 @@ def _edition_link(site: Site, page: Page, s: Strings) -> LinkView | None:
 
 
 def render_tag_index(site: Site, theme: Theme) -> Output:
-    """`/tags/`: every tag with its count, by name."""
+    """`/tags/`: every tag with its count, grouped by first letter in the order of the site language's alphabet."""
     s = theme.strings_for(site.config.language)
-    tags = sorted(site.tags.values(), key=lambda t: (t.name.casefold(), t.slug))
+    alphabet = {letter: i for i, letter in enumerate(str(s.alphabet).casefold())}
+    other = len(alphabet)
+
+    def collation(text: str) -> tuple[tuple[int, int], ...]:
+        # Python orders Є, І, Ї, Ґ apart from their neighbours (code points); the theme's alphabet does not.
+        return tuple((alphabet.get(c, other), ord(c)) for c in text.casefold())
+
+    tags = sorted(site.tags.values(), key=lambda t: (collation(t.name), t.slug))
+    groups: list[TagGroupView] = []
+    rest: list[TagLinkView] = []
+    for tag in tags:
+        view = TagLinkView(name=tag.name, url=tag.url, count=len(tag.page_ids))
+        first = tag.name[:1].upper()
+        if not first.isalpha():
+            rest.append(view)
+        elif groups and groups[-1]["letter"] == first:
+            groups[-1]["tags"].append(view)
+        else:
+            groups.append(TagGroupView(letter=first, anchor=first, tags=[view]))
+    if rest:
+        groups.append(TagGroupView(letter=s.tags_other, anchor="other", tags=rest))
     context = TagIndexContext(
         **_base(site, s, site.config.language, "tags", s.tags, "", site.absolute_url(site.url("tags/"))),
-        tags=[TagLinkView(name=t.name, url=t.url, count=len(t.page_ids)) for t in tags],
+        tags=[t for g in groups for t in g["tags"]],
+        groups=groups,
     )
     return _render(theme, "tags.html", context, "tags/index.html", "tags")
 

@@ -68,11 +68,21 @@ class ArticleView(ArticleSummaryView):
     """The weekly edition the article is in."""
 
 
+class PageLinkView(TypedDict):
+    """One entry of the numbered page links: a page, or a gap (`number` 0, no URL) for pages left out."""
+
+    number: int
+    url: str | None
+    current: bool
+
+
 class PaginationView(TypedDict):
     current: int
     total: int
     prev_url: str | None
     next_url: str | None
+    pages: list[PageLinkView]
+    """First, last and a window around the current page, with gaps between (`render/pagination.py`)."""
 
 
 class SiteView(TypedDict):
@@ -124,8 +134,20 @@ class ListContext(BaseContext):
     tag: TagLinkView | None
 
 
+class TagGroupView(TypedDict):
+    """The tags that start with one letter (`#`-like "other" for digits and signs)."""
+
+    letter: str
+    anchor: str
+    """The group's id on the page: `letter-<anchor>`."""
+    tags: list[TagLinkView]
+
+
 class TagIndexContext(BaseContext):
     tags: list[TagLinkView]
+    """Every tag, in the order of the groups."""
+    groups: list[TagGroupView]
+    """By first letter, in the order of the theme's `alphabet` string, then other letters, then the rest."""
 
 
 class SearchContext(BaseContext):
