@@ -164,17 +164,37 @@ def _now() -> datetime:
     return value
 
 
-def _cmd_check(args: argparse.Namespace) -> int:
-    from sitegen.check import check_site
+SHOWN_WARNINGS = 5
+"""Warnings of one kind printed before the rest are summed up in one line (`-v` prints them all)."""
 
-    report = check_site(Path(args.site), now=_now())
-    for warning in report.warnings:
-        print(f"warning: {warning.format()}", file=sys.stderr)
+
+def _print_warnings(warnings: Sequence[SitegenError], kinds: Sequence[str], args: argparse.Namespace) -> None:
+    """Each kind's first `SHOWN_WARNINGS` warnings, then how many more; all of them with `-v`; none with `-q`."""
+    if args.quiet:
+        return
+    by_kind: dict[str, list[SitegenError]] = {}
+    for warning, kind in zip(warnings, kinds, strict=True):
+        by_kind.setdefault(kind, []).append(warning)
+    for kind, items in by_kind.items():
+        shown = items if args.verbose or len(items) <= SHOWN_WARNINGS + 1 else items[:SHOWN_WARNINGS]
+        for warning in shown:
+            print(f"warning: {warning.format()}", file=sys.stderr)
+        if len(shown) < len(items):
+            print(f"warning: … and {len(items) - len(shown)} more {kind} warnings (-v lists them all)", file=sys.stderr)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from sitegen.check import ExternalOptions, check_site
+
+    external = ExternalOptions(timeout=args.timeout) if args.external else None
+    report = check_site(Path(args.site), now=_now(), external=external)
+    _print_warnings(report.warnings, report.warning_kinds, args)
     raise_all(report.problems)
     if not args.quiet:
+        fetched = "" if report.external is None else f", {report.external} external links fetched"
         print(
             f"checked {report.pages} pages and {report.files} files of a fresh build: no problems "
-            f"(build {report.build.seconds * 1000:.0f} ms, checks {report.seconds * 1000:.0f} ms)"
+            f"(build {report.build.seconds * 1000:.0f} ms, checks {report.seconds * 1000:.0f} ms{fetched})"
         )
     return 0
 
@@ -193,8 +213,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         dry_run=args.dry_run, max_deletes=args.max_deletes, message=args.message, force=args.force, now=_now()
     )
     report = publish(site_dir, target, options)
-    for warning in report.check.warnings:
-        print(f"warning: {warning.format()}", file=sys.stderr)
+    _print_warnings(report.check.warnings, report.check.warning_kinds, args)
     diff = report.diff
     if report.dry_run:
         for line in diff.lines():
@@ -334,8 +353,15 @@ def make_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="build afresh and check links, anchors, assets, feeds and that no draft leaked",
         description="Build the site into a temporary folder and check it: internal links and #anchors, images and "
-        "assets, no draft or future-dated page in any file, well-formed feeds and sitemap. Exit 1 on any problem.",
+        "assets, no draft or future-dated page in any file, well-formed feeds and sitemap. Exit 1 on any problem. "
+        "Links to other sites (and to this host outside the base URL's path) are external: checked with --external.",
     )
+    p.add_argument(
+        "--external",
+        action="store_true",
+        help="also fetch every external link (concurrently; good answers cached for 7 days in .sitegen-cache/)",
+    )
+    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="per external link (default: 10)")
     p.set_defaults(func=_cmd_check)
 
     p = commands.add_parser(

@@ -19,6 +19,7 @@ from pathlib import Path
 from sitegen.build import BuildOptions, BuildResult, build, load_all_pages
 from sitegen.check.built import BuiltSite
 from sitegen.check.duplicates import check_duplicates
+from sitegen.check.external import TIMEOUT, check_external_links
 from sitegen.check.files import check_feeds_and_sitemap, check_required_files
 from sitegen.check.leaks import check_leaks
 from sitegen.check.links import check_links, check_unsafe_html
@@ -50,6 +51,14 @@ CHECKS: list[Check] = [
 ]
 
 
+@dataclass(frozen=True, slots=True)
+class ExternalOptions:
+    """`check --external`: fetch external links, each within `timeout` seconds."""
+
+    timeout: float = TIMEOUT
+    use_cache: bool = True
+
+
 @dataclass
 class CheckReport:
     """What the checks found in one build."""
@@ -57,6 +66,10 @@ class CheckReport:
     build: BuildResult
     problems: list[CheckError] = field(default_factory=list)
     warnings: list[CheckError] = field(default_factory=list)
+    warning_kinds: list[str] = field(default_factory=list)
+    """The name of the check behind each warning (same order), for summaries of repeated warnings."""
+    external: int | None = None
+    """External URLs fetched (`--external`; None: not checked)."""
     pages: int = 0
     """HTML pages checked."""
     files: int = 0
@@ -68,7 +81,14 @@ class CheckReport:
         return not self.problems
 
 
-def check_build(site_dir: Path, result: BuildResult, now: datetime, checks: list[Check] | None = None) -> CheckReport:
+def check_build(
+    site_dir: Path,
+    result: BuildResult,
+    now: datetime,
+    checks: list[Check] | None = None,
+    *,
+    external: ExternalOptions | None = None,
+) -> CheckReport:
     """Run the checks over a finished build (its folder and the model it rendered, built at `now`)."""
     started = time.perf_counter()
     if result.site is None:
@@ -81,18 +101,31 @@ def check_build(site_dir: Path, result: BuildResult, now: datetime, checks: list
         report.warnings.append(
             CheckError(f"cannot look for leaked drafts: with drafts included the sources fail: {exc.format()}")
         )
+        report.warning_kinds.append("drafts and future pages")
     built = BuiltSite(site_dir, result.out_dir, result.site, everything=everything, now=now)
     report.pages, report.files = len(built.html_files), len(built.files)
     for check in CHECKS if checks is None else checks:
         found = check.run(built)
         log.info("check %s: %d %s", check.name, len(found), "problems" if check.fails else "warnings")
-        (report.problems if check.fails else report.warnings).extend(found)
+        if check.fails:
+            report.problems.extend(found)
+        else:
+            report.warnings.extend(found)
+            report.warning_kinds.extend(check.name for _ in found)
+    if external is not None:
+        found, report.external = check_external_links(built, timeout=external.timeout, use_cache=external.use_cache)
+        log.info("check external links: %d problems, %d URLs fetched", len(found), report.external)
+        report.problems.extend(found)
     report.seconds = time.perf_counter() - started
     return report
 
 
 def check_site(
-    site_dir: Path, *, now: datetime | None = None, after_build: Callable[[Path], None] | None = None
+    site_dir: Path,
+    *,
+    now: datetime | None = None,
+    after_build: Callable[[Path], None] | None = None,
+    external: ExternalOptions | None = None,
 ) -> CheckReport:
     """Build `site_dir` as it is published at `now` into a temporary folder (never its `site/`); check it.
 
@@ -104,4 +137,4 @@ def check_site(
         result = build(site_dir, BuildOptions(out_dir=Path(tmp) / "site", now=now))
         if after_build is not None:
             after_build(result.out_dir)
-        return check_build(site_dir, result, now)
+        return check_build(site_dir, result, now, external=external)
