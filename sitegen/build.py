@@ -54,7 +54,7 @@ class BuildResult:
     """The loaded content model the build rendered (for `check` and `publish`)."""
 
 
-def load_site(site_dir: Path, options: BuildOptions) -> tuple[SiteConfig, Site]:
+def load_site(site_dir: Path, options: BuildOptions, *, related: bool = True) -> tuple[SiteConfig, Site]:
     """Config and content model, with every source problem raised at once; nothing is written."""
     config = load_config(site_dir)
     if options.base_url:
@@ -62,7 +62,13 @@ def load_site(site_dir: Path, options: BuildOptions) -> tuple[SiteConfig, Site]:
     sources, problems = read_sources(config.site_dir, config.seeds_dir)
     log.info("read %d source files from %s", len(sources), config.seeds_dir)
     site = build_site(
-        config, sources, drafts=options.drafts, future=options.future, now=options.now, read_problems=problems
+        config,
+        sources,
+        drafts=options.drafts,
+        future=options.future,
+        now=options.now,
+        read_problems=problems,
+        related=related,
     )
     return config, site
 
@@ -95,8 +101,12 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
 
 
 def load_all_pages(site_dir: Path, now: datetime) -> Site:
-    """The content model with drafts and future-dated pages kept: what `check` looks for in the output."""
-    _, site = load_site(site_dir, BuildOptions(drafts=True, future=True, now=now))
+    """The content model with drafts and future-dated pages kept: what `check` looks for in the output.
+
+    Without related stories: `check` reads titles, URLs and text of this model, and related stories
+    are the costliest part of loading a large site (2.5 s of 4 at 5,000 articles).
+    """
+    _, site = load_site(site_dir, BuildOptions(drafts=True, future=True, now=now), related=False)
     return site
 
 

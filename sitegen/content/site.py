@@ -47,6 +47,7 @@ def build_site(
     now: datetime | None = None,
     read_problems: Sequence[SitegenError] = (),
     cache: LoadCache | None = None,
+    related: bool = True,
 ) -> Site:
     """Validate and link all pages; raise every problem of the run at once.
 
@@ -54,6 +55,7 @@ def build_site(
     now) are dropped here, once, before URLs, tags, feeds, sitemap or search see them.
 
     `cache` (kept by `serve` between builds) skips parsing the front matter of unchanged files.
+    Without `related`, pages get no related stories (`check` reads such a model only for titles and text).
     """
     problems: list[SitegenError] = list(read_problems)
     loaded: list[_Loaded] = []
@@ -84,7 +86,9 @@ def build_site(
     left_out = {it.meta.slug or slugify(it.meta.title) for it in loaded if id(it) not in kept_ids}
     check_edition_orders(config, edition_pages, pages, left_out, problems)
     raise_all(problems)
-    site = with_related(_link(config, pages), cache.related if cache is not None else None)
+    site = _link(config, pages)
+    if related:
+        site = with_related(site, cache.related if cache is not None else None)
     newest = site.newest()
     site = replace(site, editions=build_editions(config, newest, edition_pages), archive=build_archive(config, newest))
     if cache is not None:

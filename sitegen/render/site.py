@@ -88,7 +88,7 @@ def render_articles(site: Site, theme: Theme, pages: Sequence[Page]) -> list[Ren
 _WORKER_STATE: tuple[Site, Theme] | None = None
 
 
-def _init_worker() -> None:
+def init_worker() -> None:
     """Workers leave Ctrl-C to the parent, which stops them; SIGTERM (from `Pool.terminate`) just ends them.
 
     A forked worker inherits the CLI's SIGTERM handler, which would turn the pool's own shutdown
@@ -120,7 +120,7 @@ def _articles_in_workers(
     _WORKER_STATE = (site, theme)
     try:
         # fork: workers share the loaded site and compiled templates copy-on-write (no pickling).
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=init_worker) as pool:
             pending = pool.imap(_render_chunk, chunks)
             lists = list_pages()
             done = list(pending)
