@@ -10,14 +10,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sitegen.config import SiteConfig, load_config
+import yaml
+
+from sitegen.config import CONFIG_NAME, DEFAULT_LANGUAGE, SiteConfig, load_config
 from sitegen.content.model import Site
 from sitegen.content.site import LoadCache, build_site
-from sitegen.errors import raise_all
+from sitegen.errors import SitegenError, raise_all
 from sitegen.output.writer import check_out_dir, find_duplicates, write_site
 from sitegen.render.cache import RenderCache
 from sitegen.render.site import render_site
-from sitegen.render.theme import Theme, load_theme
+from sitegen.render.strings import Strings
+from sitegen.render.theme import Theme, builtin_strings, load_theme
 from sitegen.source.files import SourceCache, read_sources
 
 log = logging.getLogger(__name__)
@@ -98,6 +101,37 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
         seconds=time.perf_counter() - started,
         site=site,
     )
+
+
+def interface_strings(site_dir: Path) -> Strings:
+    """The theme's words in the site's language, whatever is broken (for `serve`'s error overlay).
+
+    A theme that does not load falls back to the built-in one; a `sitegen.yaml` that does not
+    validate still gives its `language` if it names one, else the default, `uk`.
+    """
+    try:
+        config = load_config(site_dir)
+    except SitegenError:
+        language = _written_language(site_dir / CONFIG_NAME)
+    else:
+        try:
+            return load_theme(config).strings_for(config.language)
+        except SitegenError:
+            language = config.language
+    try:
+        return builtin_strings(language)
+    except (SitegenError, ValueError, LookupError):  # a language Babel does not know
+        return builtin_strings(DEFAULT_LANGUAGE)
+
+
+def _written_language(path: Path) -> str:
+    """`language:` of a `sitegen.yaml` that does not validate, if it can be read at all."""
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return DEFAULT_LANGUAGE
+    value = data.get("language") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value.strip() else DEFAULT_LANGUAGE
 
 
 def load_all_pages(site_dir: Path, now: datetime) -> Site:

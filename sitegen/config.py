@@ -28,6 +28,7 @@ TEMPLATES_DIR = "templates"
 STATIC_DIR = "static"
 """A site's own static files; one at a path the theme has replaces that theme file."""
 EDITION_PERIODS = ("weekly", "daily")
+DEFAULT_LANGUAGE = "uk"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,7 @@ class SiteConfig:
     """Absolute URL of the site, always ending in `/`; its path prefixes every link."""
     description: str = ""
     """One sentence about the site: home page meta description and feed subtitle."""
-    language: str = "uk"
+    language: str = DEFAULT_LANGUAGE
     """Default page language (BCP 47), used when a page has no `lang`."""
     timezone: str = "Europe/Kyiv"
     """IANA time zone for URLs (`/<yyyy>/<mm>/`), archives and shown dates."""

@@ -135,6 +135,16 @@ def load_theme(config: SiteConfig) -> Theme:
     return Theme(dirs=dirs, env=env, strings=_read_strings(themes, config), assets=assets, site_dir=config.site_dir)
 
 
+def builtin_strings(lang: str) -> Strings:
+    """The built-in theme's strings for `lang` (else English), when the site's own theme cannot be loaded."""
+    builtin = builtin_theme_dir()
+    table = _read_strings((builtin,), SiteConfig(site_dir=builtin, title="", base_url="http://localhost/"))
+    for key in (lang, lang.split("-")[0], "en"):
+        if key in table:
+            return Strings(key, table[key], f"theme strings/{key}.yaml")
+    raise ConfigError("the built-in default theme has no English strings", hint="reinstall sitegen")
+
+
 def _read_strings(dirs: tuple[Path, ...], config: SiteConfig) -> dict[str, dict[str, Any]]:
     table: dict[str, dict[str, Any]] = {}
     for theme_dir in reversed(dirs):  # the site's theme overrides the default's strings
