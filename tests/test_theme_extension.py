@@ -180,3 +180,27 @@ def test_extra_css_values_are_checked(make_site, value: str, message: str) -> No
     with pytest.raises(SitegenError) as info:
         built(site)
     assert info.value.format().startswith(f"sitegen.yaml:3: extra_css: {message}")
+
+
+def test_readme_worked_example_builds_as_it_says(make_site) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text("utf-8")
+    section = readme.split("\n## Themes\n", 1)[1].split("\n## ", 1)[0]
+    article_tpl, base_tpl = re.findall(r"```jinja\n(.*?)```", section, re.DOTALL)
+    css = re.search(r"static/css/brand\.css  # (.*)\n", section)
+    assert css is not None and "extra_css: [css/brand.css]" in section
+    site = make_site(
+        ARTICLE
+        + '-- sitegen.yaml --\ntitle: "Т"\nbase_url: "https://example.org/"\nextra_css: [css/brand.css]\n'
+        + f"-- static/css/brand.css --\n{css[1]}\n-- templates/article.html --\n{article_tpl}"
+        + f"-- templates/base.html --\n{base_tpl}"
+    )
+    out = built(site)
+    article = (out / ARTICLE_PAGE).read_text("utf-8")
+    assert '<aside class="support">Підтримайте редакцію: …</aside>' in article
+    assert '<meta name="theme-color" content="#8b0000">' in article
+    assert '<meta property="og:title" content="Переговори в Брюсселі">' in article
+    assert '<script type="application/ld+json">' in article
+    [_, brand] = stylesheets((out / "tags/index.html").read_text("utf-8"))
+    assert (out / brand.lstrip("/")).read_text("utf-8").strip() == css[1].strip()
