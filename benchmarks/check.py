@@ -6,7 +6,8 @@
 
 Each run is one `python3 -m sitegen … -q` process (wall and CPU, its render and check workers
 included): a clean build into an empty folder, then `check` (which builds into a temporary folder
-and checks it), one after the other, so both see the same machine load. The corpus is
+and checks it) without `.sitegen-cache/` (cold: the first check of a site) and again with it
+(warm: near-duplicate sketches kept), one after the other, so all see the same machine load. The corpus is
 `../shared/bench/make_corpus.py N` (seed 1) with `base_url: https://example.org/digest/`: its
 `source.url` links point to other pages of example.org, which `check` must treat as external
 links (issue 19), and one page in a hundred is a draft for the leak search. `--baseline REV` also
@@ -83,7 +84,10 @@ def bench(work: Path, size: int, runs: int, baseline: Path | None) -> dict[str, 
         shutil.rmtree(out, ignore_errors=True)
         build = timed(["build", "-q", "--site", str(site), "--out", str(out)], REPO)
         steps.setdefault("build (clean)", []).append(build)
-        steps.setdefault("check", []).append(timed(["check", "-q", "--site", str(site)], REPO))
+        # cold: as the first check of a site; warm: as every later one (kept near-duplicate sketches)
+        shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
+        steps.setdefault("check (cold)", []).append(timed(["check", "-q", "--site", str(site)], REPO))
+        steps.setdefault("check (warm)", []).append(timed(["check", "-q", "--site", str(site)], REPO))
         if baseline is not None:
             steps.setdefault("check (baseline)", []).append(
                 # before issue 19 the corpus's links to example.org/… were "broken": exit 1 is expected there
@@ -114,7 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         for step, (wall, cpu) in medians.items():
             ratios = "—" if step.startswith("build") else f"{wall / build_wall:.2f}× | {cpu / build_cpu:.2f}×"
             print(f"| {size:,} | {step} | {wall:.2f} | {cpu:.2f} | {ratios if ratios != '—' else '— | —'} |")
-        print(f"|  | (runs: {', '.join(f'{w:.1f}/{c:.1f}' for w, c in steps['check'])}) |  |  |  |  |")
+        for step in ("check (cold)", "check (warm)"):
+            runs = ", ".join(f"{w:.1f}/{c:.1f}" for w, c in steps[step])
+            print(f"|  | {step}: each run, wall/CPU s: {runs} |  |  |  |  |")
     print(f"load average after: {load()}")
     if baseline is not None:
         subprocess.run(["git", "worktree", "remove", "--force", str(baseline)], cwd=REPO, capture_output=True)
