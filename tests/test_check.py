@@ -372,3 +372,18 @@ def test_check_search_index_unreadable_shard_is_one_problem(make_site, shard_tex
 
     messages = [p.format() for p in check_site(site, after_build=spoil_shard).problems]
     assert len(messages) == 1 and messages[0].startswith("search/terms.") and expected in messages[0], messages
+
+
+def test_check_aside_checks_in_a_forked_process_find_what_they_find_inline(make_site, monkeypatch) -> None:
+    import sitegen.check
+
+    site = make_site(CONFIG.rstrip("\n") + "\ntheme: leaky\n" + LINKED + DRAFT + same_story_pages(3) + THEME_LEAK)
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    monkeypatch.setattr(sitegen.check, "PARALLEL_MIN_PAGES", 10**9)
+    inline = check_site(site, now=now)
+    monkeypatch.setattr(sitegen.check, "PARALLEL_MIN_PAGES", 0)
+    forked = check_site(site, now=now)
+    assert [p.format() for p in forked.problems] == [p.format() for p in inline.problems]
+    assert [w.format() for w in forked.warnings] == [w.format() for w in inline.warnings]
+    assert any("appears in the built site" in p.message for p in forked.problems)  # the leak search ran
+    assert len(forked.warnings) == 3  # three pages telling one story: three pairs

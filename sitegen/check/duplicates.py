@@ -13,6 +13,7 @@ the pipeline or the sketch, or one that is damaged, is ignored and rewritten.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import struct
 import tempfile
@@ -22,6 +23,8 @@ from sitegen.check.built import BuiltSite
 from sitegen.content.duplicates import SHINGLE, SKETCH, Sketch, Story, find_near_duplicates, sketch, story_text
 from sitegen.errors import CheckError
 from sitegen.text import VERSION
+
+log = logging.getLogger(__name__)
 
 CACHE_FILE = Path(".sitegen-cache") / "sketches.bin"
 MAGIC = f"sitegen-sketches 1 text {VERSION} shingle {SHINGLE} sketch {SKETCH}\n".encode()
@@ -92,7 +95,10 @@ def check_duplicates(built: BuiltSite) -> list[CheckError]:
     stories = [Story(page.id, story_text(page.title, page.meta.summary, page.body)) for page in site.pages.values()]
     cache = SketchCache(built.site_dir / CACHE_FILE)
     pairs = find_near_duplicates(stories, sketcher=cache.sketch)
-    cache.save()
+    try:
+        cache.save()
+    except OSError as exc:  # a read-only site folder: the next run sketches everything again, that is all
+        log.info("cannot keep near-duplicate sketches in %s: %s", cache.path, exc)
     return [
         CheckError(
             f"tells the same story as {dup.second} ({dup.score:.0%} of the shorter text's word pairs shared)",

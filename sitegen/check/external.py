@@ -14,7 +14,9 @@ hammer it.
 
 from __future__ import annotations
 
+import itertools
 import json
+import logging
 import os
 import tempfile
 import threading
@@ -34,6 +36,8 @@ from sitegen.check.built import BuiltSite
 from sitegen.check.links import also_on
 from sitegen.check.sources import SourceLinks, source_links
 from sitegen.errors import CheckError
+
+log = logging.getLogger(__name__)
 
 TIMEOUT = 10.0
 """Seconds one request may take (`check --timeout`)."""
@@ -131,16 +135,19 @@ class _Cache:
 
 def check_urls(urls: list[str], fetch: Fetcher, timeout: float) -> dict[str, LinkStatus]:
     """Fetch every URL, `WORKERS` at once and at most `PER_HOST` per host."""
-    hosts: dict[str, threading.Semaphore] = defaultdict(lambda: threading.Semaphore(PER_HOST))
+    by_host: dict[str, list[str]] = defaultdict(list)
     for url in urls:
-        hosts[urlsplit(url).netloc.lower()]  # made here, not racily in the workers
+        by_host[urlsplit(url).netloc.lower()].append(url)
+    hosts = {host: threading.Semaphore(PER_HOST) for host in by_host}
+    # Hosts taken in turn, so the workers are not all left waiting for the one host most links go to.
+    queue = [url for batch in itertools.zip_longest(*by_host.values()) for url in batch if url is not None]
 
     def one(url: str) -> LinkStatus:
         with hosts[urlsplit(url).netloc.lower()]:
             return fetch(url, timeout)
 
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="sitegen-link") as pool:
-        return dict(zip(urls, pool.map(one, urls), strict=True))
+        return dict(zip(queue, pool.map(one, queue), strict=True))
 
 
 def check_external_links(
@@ -152,7 +159,10 @@ def check_external_links(
     todo = sorted(url for url in places if not (use_cache and cache.fresh(url)))
     results = check_urls(todo, fetch, timeout)
     if use_cache:
-        cache.save(results)
+        try:
+            cache.save(results)
+        except OSError as exc:  # a read-only site folder: good answers are asked again next time
+            log.info("cannot keep external link answers in %s: %s", cache.path, exc)
     by_out_path = {page.out_path: page for page in built.site.pages.values()}
     sources: dict[str, SourceLinks] = {}
     problems: list[CheckError] = []
