@@ -49,7 +49,7 @@ def test_tags_index_groups_by_first_letter_in_ukrainian_alphabet_order(make_site
     assert re.findall(r'href="#letter-([^"]+)">([^<]+)<', bar) == [
         ("А", "А"), ("Г", "Г"), ("Ґ", "Ґ"), ("Є", "Є"), ("І", "І"), ("Ї", "Ї"), ("N", "N"), ("other", "Інше"),
     ]  # fmt: skip
-    listed = re.findall(r'<li><a href="/tags/[^"]+/">([^<]+)</a> <span class="count">1</span></li>', html)
+    listed = re.findall(r'<li><a href="/tags/[^"]+/">([^<]+)</a> <span class="count">1 стаття</span></li>', html)
     assert listed == ["аграрії", "Гроші", "Ґрунт", "Європа", "ЄС", "Ізраїль", "Іспанія", "Їжа", "NATO", "2026"]
     for anchor in ("А", "Ґ", "other"):
         assert f'<section class="tag-letter" id="letter-{anchor}"' in html

@@ -66,7 +66,8 @@ def source_commit(site_dir: Path) -> str | None:
         if run_git("rev-parse", "--is-inside-work-tree", cwd=site_dir).strip() != "true":
             return None
         commit = run_git("rev-parse", "--short=12", "HEAD", cwd=site_dir).strip()
-        dirty = run_git("status", "--porcelain", "--", ".", cwd=site_dir).strip()
+        # sitegen's own caches (`.sitegen-cache/`, written by check) are no change of the site
+        dirty = run_git("status", "--porcelain", "--", ".", ":!.sitegen-cache", cwd=site_dir).strip()
     except PublishError:
         return None
     return commit + ("+changes" if dirty else "")
