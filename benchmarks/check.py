@@ -37,11 +37,16 @@ DRAFT_EVERY = 100
 
 
 def timed(args: list[str], code: Path, ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
-    """(wall, CPU) seconds of `python3 -m sitegen ARGS` run from the checkout `code`, its children included."""
+    """(wall, CPU) seconds of `python3 -m sitegen ARGS` run from the checkout `code`, its children included.
+
+    Site paths in ARGS must be absolute (the command runs in `code`).
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": str(code)}
-    proc = subprocess.run([sys.executable, "-m", "sitegen", *args], env=env, capture_output=True, text=True)
+    # cwd too: `python -m` puts the current folder first on sys.path, before PYTHONPATH
+    command = [sys.executable, "-m", "sitegen", *args]
+    proc = subprocess.run(command, cwd=code, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in ok:
@@ -75,19 +80,19 @@ def load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def bench(work: Path, size: int, runs: int, baseline: Path | None) -> dict[str, list[tuple[float, float]]]:
+def bench(work: Path, size: int, runs: int, code: Path, baseline: Path | None) -> dict[str, list[tuple[float, float]]]:
     site = prepare(work, size)
     out = work / "out"
     steps: dict[str, list[tuple[float, float]]] = {}
-    timed(["check", "-q", "--site", str(site)], REPO)  # warm-up: imports, page cache
+    timed(["check", "-q", "--site", str(site)], code)  # warm-up: imports, page cache
     for _ in range(runs):
         shutil.rmtree(out, ignore_errors=True)
-        build = timed(["build", "-q", "--site", str(site), "--out", str(out)], REPO)
+        build = timed(["build", "-q", "--site", str(site), "--out", str(out)], code)
         steps.setdefault("build (clean)", []).append(build)
         # cold: as the first check of a site; warm: as every later one (kept near-duplicate sketches)
         shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
-        steps.setdefault("check (cold)", []).append(timed(["check", "-q", "--site", str(site)], REPO))
-        steps.setdefault("check (warm)", []).append(timed(["check", "-q", "--site", str(site)], REPO))
+        steps.setdefault("check (cold)", []).append(timed(["check", "-q", "--site", str(site)], code))
+        steps.setdefault("check (warm)", []).append(timed(["check", "-q", "--site", str(site)], code))
         if baseline is not None:
             steps.setdefault("check (baseline)", []).append(
                 # before issue 19 the corpus's links to example.org/… were "broken": exit 1 is expected there
@@ -102,15 +107,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,5000", help="corpus sizes, comma-separated (default: 1000,5000)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per step (default: 3)")
     parser.add_argument("--work", type=Path, default=REPO / ".bench" / "check", help="scratch folder (kept)")
+    parser.add_argument("--code", type=Path, default=REPO, help="checkout whose sitegen is measured (default: this)")
     parser.add_argument("--baseline", metavar="REV", help="also time `check` of this git revision, interleaved")
     args = parser.parse_args(argv)
+    args.work = args.work.resolve()
     args.work.mkdir(parents=True, exist_ok=True)
     baseline = baseline_checkout(args.work, args.baseline) if args.baseline else None
     print(f"load average before: {load()}  ({os.cpu_count()} cores)")
     print("| articles | step | wall s (median) | CPU s (median) | check ÷ build (wall) | check ÷ build (CPU) |")
     print("|---|---|---|---|---|---|")
     for size in [int(s) for s in args.sizes.split(",") if s]:
-        steps = bench(args.work, size, args.runs, baseline)
+        steps = bench(args.work, size, args.runs, args.code.resolve(), baseline)
         medians = {
             k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in steps.items()
         }
