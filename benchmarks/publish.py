@@ -63,6 +63,7 @@ def prepare(work: Path, size: int | None) -> Path:
     if size is None:
         shutil.copy2(REPO / "sitegen.yaml", site / "sitegen.yaml")
         shutil.copytree(REPO / "seeds", site / "seeds")
+        shutil.copytree(REPO / "media", site / "media")
     else:
         make = SHARED_BENCH / "make_corpus.py"
         subprocess.run([sys.executable, str(make), str(size), str(site / "seeds")], check=True, capture_output=True)

@@ -12,16 +12,19 @@ from pathlib import Path
 
 import yaml
 
-from sitegen.config import CONFIG_NAME, DEFAULT_LANGUAGE, SiteConfig, load_config
+from sitegen.config import CONFIG_NAME, DEFAULT_LANGUAGE, STATIC_DIR, SiteConfig, load_config
 from sitegen.content.model import Site
 from sitegen.content.site import LoadCache, build_site
 from sitegen.errors import SitegenError, raise_all
+from sitegen.images import ImagePreparer, prepare_images
 from sitegen.output.writer import check_out_dir, find_duplicates, write_site
 from sitegen.render.cache import RenderCache
+from sitegen.render.output import Output
 from sitegen.render.site import render_site
 from sitegen.render.strings import Strings
 from sitegen.render.theme import Theme, builtin_strings, load_theme
 from sitegen.source.files import SourceCache, read_sources
+from sitegen.source.static import StaticFile, read_static
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +90,11 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
         protected=[config.site_dir, config.seeds_dir, config.themes_dir, config.templates_dir, config.static_dir],
     )
     theme = load_theme(config)
+    static_files, static_problems = read_static(config.site_dir)
+    images = prepare_images(site)
     log.info("rendering %d articles, %d tags with theme %s", len(site.pages), len(site.tags), config.theme)
-    outputs = render_site(site, theme, options.progress)
+    outputs = render_site(site, theme, options.progress, images=images, problems=static_problems)
+    outputs += static_outputs(static_files)
     log.info("writing %d files to %s", len(outputs), out_dir)
     report = write_site(outputs, out_dir)
     return BuildResult(
@@ -132,6 +138,11 @@ def _written_language(path: Path) -> str:
         return DEFAULT_LANGUAGE
     value = data.get("language") if isinstance(data, dict) else None
     return value if isinstance(value, str) and value.strip() else DEFAULT_LANGUAGE
+
+
+def static_outputs(files: Iterable[StaticFile]) -> list[Output]:
+    """The files of `static/`, published as they are (copied by the writer, never read into memory)."""
+    return [Output(out_path=f.out_path, data=b"", source=f"{STATIC_DIR}/{f.out_path}", file=f.src_path) for f in files]
 
 
 def load_all_pages(site_dir: Path, now: datetime) -> Site:
@@ -189,6 +200,8 @@ class Builder:
         self._config: SiteConfig | None = None
         self._theme: tuple[Theme, tuple[tuple[str, int, int], ...]] | None = None
         self._outputs: dict[str, bytes] = {}
+        self._images: ImagePreparer | None = None
+        self._files: dict[Path, tuple[tuple[int, int, int], bytes]] = {}
 
     def build(self, changed: Iterable[Path] = (), *, defer: bool = False) -> BuiltSite:
         """Build again; `changed` names files the caller saw change. Raises `SitegenError` like `build()`.
@@ -224,10 +237,17 @@ class Builder:
             self._render = RenderCache()
             self._config = config
             full = True
+        if self._images is None or self._images.site_dir != config.site_dir:
+            self._images = ImagePreparer(config)
+        static_files, static_problems = read_static(config.site_dir)
+        images = self._images.prepare(site)
         self._render.deferrable = DEFERRABLE if defer else frozenset()
-        outputs = render_site(site, self._theme[0], self.options.progress, cache=self._render)
+        outputs = render_site(
+            site, self._theme[0], self.options.progress, cache=self._render, images=images, problems=static_problems
+        )
+        outputs += static_outputs(static_files)
         raise_all(find_duplicates(outputs))
-        new = {o.out_path: o.data for o in outputs}
+        new = {o.out_path: self._bytes(o) for o in outputs}
         old = self._outputs
         diff = [path for path, data in new.items() if old.get(path) is not data and old.get(path) != data]
         diff += [path for path in old if path not in new]
@@ -241,6 +261,17 @@ class Builder:
             seconds=time.perf_counter() - started,
             deferred=self._render.deferred,
         )
+
+    def _bytes(self, output: Output) -> bytes:
+        """An output's bytes; a file-backed one is read again only when its file changed."""
+        if output.file is None:
+            return output.data
+        st = output.file.stat()
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        held = self._files.get(output.file)
+        if held is None or held[0] != stamp:
+            held = self._files[output.file] = (stamp, output.file.read_bytes())
+        return held[1]
 
 
 def _fingerprint(dirs: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:

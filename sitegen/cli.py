@@ -214,6 +214,8 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     )
     report = publish(site_dir, target, options)
     _print_warnings(report.check.warnings, report.check.warning_kinds, args)
+    for number, line in enumerate(report.removed_articles_warning()):
+        print(f"warning: {line}" if number == 0 else line, file=sys.stderr)
     diff = report.diff
     if report.dry_run:
         for line in diff.lines():
@@ -238,7 +240,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 class _OncePerSession(logging.Filter):
-    """Each warning once per `serve` session: every rebuild would repeat the same slug-clash warnings."""
+    """Each warning once per `serve` session: every rebuild would repeat the same warnings."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -6,7 +6,6 @@ checks run after the field checks (MkDocs `post_validation`).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
-from sitegen.errors import ConfigError, SitegenError, raise_all
+from sitegen.errors import ConfigError, SitegenError, did_you_mean, raise_all
 from sitegen.textio import decode_text
 from sitegen.yaml_mapping import parse_yaml_mapping
 
@@ -61,6 +60,12 @@ class SiteConfig:
     """`weekly` (ISO weeks, `/editions/<yyyy>-w<ww>/`) or `daily` (`/editions/<yyyy>-<mm>-<dd>/`)."""
     extra_css: tuple[str, ...] = ()
     """Stylesheets linked after the theme's, each a path under the site's `static/` (or the theme's)."""
+    image: str | None = None
+    """The site's sharing image (a file relative to the site folder, e.g. `media/card.png`): the Open Graph and
+    Twitter card picture of every page that has no photo of its own."""
+    file_base_url: str = ""
+    """`base_url` as `sitegen.yaml` has it, once `--base-url` or `serve` replaced it (else empty): old URLs
+    in `aliases:` are read against it, so a preview writes its redirect pages where the site does."""
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     """Line of each key in `sitegen.yaml`, for errors found later (an unknown theme)."""
 
@@ -98,7 +103,7 @@ class SiteConfig:
         problem = _check_base_url(base_url)
         if problem:
             raise ConfigError(f"--base-url: {problem}")
-        return replace(self, base_url=_normalise_base_url(base_url))
+        return replace(self, base_url=_normalise_base_url(base_url), file_base_url=self.file_base_url or self.base_url)
 
 
 _Check = Callable[[Any], "str | None"]
@@ -188,6 +193,7 @@ FIELDS: Mapping[str, tuple[bool, _Check]] = {
     "output_dir": (False, _output_dir),
     "editions": (False, _editions),
     "extra_css": (False, _stylesheets),
+    "image": (False, _text),
 }
 
 
@@ -218,8 +224,7 @@ def build_config(site_dir: Path, data: Mapping[str, Any], key_lines: Mapping[str
 
     for key in data:
         if key not in FIELDS:
-            close = difflib.get_close_matches(key, list(FIELDS), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(FIELDS)
+            hint = did_you_mean(key, FIELDS) or "known keys: " + ", ".join(FIELDS)
             problem(f"unknown key '{key}'", key, hint)
     for key, (required, check) in FIELDS.items():
         if key not in data:

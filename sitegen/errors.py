@@ -6,6 +6,7 @@ and keeps its traceback.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 
 
@@ -112,3 +113,9 @@ def raise_all(errors: Iterable[SitegenError]) -> None:
         raise found[0]
     if found:
         raise ErrorList(found)
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str | None:
+    """`did you mean 'tags'?` for a misspelt key or name, when one of `known` is close enough."""
+    close = difflib.get_close_matches(word, list(known), n=1)
+    return f"did you mean '{close[0]}'?" if close else None

@@ -1,10 +1,10 @@
 """`sitegen new "Title"`: writes a page skeleton dated now in the site time zone, as a draft.
 
 The file is `seeds/<yyyy>/<mm>/<slug>.md` (year and month of the date in the site time zone, the
-slug the build would give the title), so the page lives where its URL says. `sitegen new
---edition "Title"` writes the edition page of the week (or day, `editions: daily`) of that date
-instead, `seeds/editions/<key>.md`. Files are created with O_EXCL: an existing file is never
-overwritten, even by a race.
+slug the transliterated title), and the file name is the page's URL from then on: a later title
+edit does not move it. `sitegen new --edition "Title"` writes the edition page of the week (or
+day, `editions: daily`) of that date instead, `seeds/editions/<key>.md`. Files are created with
+O_EXCL: an existing file is never overwritten, even by a race.
 """
 
 from __future__ import annotations

@@ -62,6 +62,9 @@ editions: weekly
 # Your own stylesheets, linked after the theme's on every page: paths under static/, e.g.
 # [css/extra.css]. Files in templates/ and static/ replace the theme's files of the same name.
 extra_css: []
+# The site's sharing picture (Open Graph / Twitter card of pages without a photo of their own), a
+# file of the site folder, e.g. media/card.png. Remove the `# ` to use one.
+# image: media/card.png
 """
 
 EXAMPLE_PAGE = """\

@@ -31,12 +31,18 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def parse_yaml_mapping(
-    yaml_text: str, rel_path: str, *, first_line: int, error_type: type[SitegenError]
+    yaml_text: str,
+    rel_path: str,
+    *,
+    first_line: int,
+    error_type: type[SitegenError],
+    item_lines: dict[str, tuple[int, ...]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, int]]:
     """Safe-load a YAML mapping; return its values and the file line of each top-level key.
 
     `first_line` is the file line of the first YAML line. Used for front matter and for
-    `sitegen.yaml`.
+    `sitegen.yaml`. `item_lines`, when given, receives the file line of every item of each
+    top-level list (an error in `aliases:` then points at the item, not at the key).
     """
     lines = yaml_text.split("\n")
 
@@ -67,13 +73,17 @@ def parse_yaml_mapping(
             return {}, {}
         if not isinstance(root, yaml.MappingNode):
             raise err("expected a mapping of `key: value` lines", root.start_mark.line + first_line)
-        return _construct_mapping(loader, root, err, first_line)
+        return _construct_mapping(loader, root, err, first_line, item_lines)
     finally:
         loader.dispose()
 
 
 def _construct_mapping(
-    loader: yaml.SafeLoader, root: yaml.MappingNode, err: Any, first_line: int
+    loader: yaml.SafeLoader,
+    root: yaml.MappingNode,
+    err: Any,
+    first_line: int,
+    item_lines: dict[str, tuple[int, ...]] | None,
 ) -> tuple[dict[str, Any], dict[str, int]]:
     data: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
@@ -95,6 +105,8 @@ def _construct_mapping(
             )
             continue
         key_lines[key] = line
+        if item_lines is not None and isinstance(value_node, yaml.SequenceNode):
+            item_lines[key] = tuple(item.start_mark.line + first_line for item in value_node.value)
         alias = _find_alias(value_node, seen_nodes)
         if alias:
             problems.append(err(f"{key}: YAML anchors and aliases are not allowed", line, hint="write the value out"))

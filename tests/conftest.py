@@ -99,10 +99,11 @@ def tree_digest(root: Path) -> dict[str, str]:
 
 
 def copy_seed_site(dest: Path) -> Path:
-    """A copy of the repo's example digest (config, seeds) to build in isolation."""
+    """A copy of the repo's example digest (config, seeds with their pictures, media/) to build in isolation."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "sitegen.yaml", dest / "sitegen.yaml")
     shutil.copytree(REPO / "seeds", dest / "seeds")
+    shutil.copytree(REPO / "media", dest / "media")
     return dest
 
 

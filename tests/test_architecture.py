@@ -17,8 +17,10 @@ RANKS: dict[str, int] = {
     "sitegen.yaml_mapping": 3,
     "sitegen.config": 4,
     "sitegen.text": 5,
+    "sitegen.workers": 6,  # worker processes: signal set-up, core count
     "sitegen.source": 10,
     "sitegen.content": 20,
+    "sitegen.images": 25,  # pictures the pages name: found, checked, processed before rendering
     "sitegen.render": 30,
     "sitegen.output": 40,
     "sitegen.build": 50,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.check.html import (
+    _REFRESH_URL,
     DATA_SCRIPT_TYPES,
     DATA_URL_SUFFIXES,
     SRCSET_TAGS,
@@ -30,9 +31,15 @@ class Oracle(HTMLParser):
         self.references: list[Reference] = []
         self.ids: set[str] = set()
         self.unsafe: list[tuple[int, str]] = []
+        self.refresh: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line = self.getpos()[0]
+        if tag == "meta" and (dict(attrs).get("http-equiv") or "").lower() == "refresh":
+            found = _REFRESH_URL.match(dict(attrs).get("content") or "")
+            if found:
+                self.refresh = found.group(1).strip()
+                self.references.append(Reference(self.refresh, tag, "http-equiv=refresh", line))
         if tag == "script" and not any(n == "src" for n, _ in attrs):
             kind = next((v for n, v in attrs if n == "type"), None) or ""
             if kind.split(";")[0].strip().lower() not in DATA_SCRIPT_TYPES:
@@ -63,12 +70,13 @@ def oracle(text: str) -> ParsedPage:
     scanner = Oracle()
     scanner.feed(text)
     scanner.close()
-    return ParsedPage(tuple(scanner.references), frozenset(scanner.ids), tuple(scanner.unsafe))
+    return ParsedPage(tuple(scanner.references), frozenset(scanner.ids), tuple(scanner.unsafe), scanner.refresh)
 
 
 TRICKY = """\
 <!DOCTYPE html>
 <html lang="uk"><head><title>Заголовок</title>
+<meta http-equiv="refresh" content="0; url=/digest/2026/02/nova-adresa/">
 <script type="application/ld+json">{"url": "<a href='/not-a-link/'>"}</script>
 <style>a > b { color: red; }</style>
 <script>document.write('<img src="/not-an-image.png">')</script>

@@ -56,7 +56,8 @@ def test_cli_build_prints_one_summary_line(tmp_path: Path) -> None:
     match = SUMMARY.match(lines[0])
     assert match, lines[0]
     articles, tags, feeds, files = (int(match.group(i)) for i in range(1, 5))
-    assert articles == 2 and tags == 6 and feeds == tags + 2 + 2  # + site Atom, JSON Feed, 2 edition feeds
+    # + 2 rubric and 1 author feeds, site Atom, JSON Feed, 2 edition feeds
+    assert articles == 2 and tags == 6 and feeds == tags + 3 + 2 + 2
     assert files == len(tree_digest(site / "site"))
     assert match.group(5) == "s/site"
 

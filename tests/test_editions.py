@@ -278,7 +278,7 @@ def test_edition_page_problems_are_all_reported(make_site) -> None:  # type: ign
         "6 problems:",
         "  1. seeds/editions/2026-w06.md:3:25: order: 'inshyi-tyzhden' is listed twice (list each article once)",
         "         order: [inshyi-tyzhden, inshyi-tyzhden]",
-        "  2. seeds/editions/2026-w07.md:2: titel: unknown key in an edition page (did you mean `title`?)",
+        "  2. seeds/editions/2026-w07.md:2: titel: unknown key in an edition page (did you mean 'title'?)",
         '         titel: "Тиждень"',
         '  3. seeds/editions/2026-w07.md:1: title: every edition page needs one (add `title: "…"` to the front matter)',
         "         ---",

@@ -79,6 +79,7 @@ def make_site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     (site / "seeds").mkdir(parents=True)
     shutil.copy2(REPO / "sitegen.yaml", site / "sitegen.yaml")
+    shutil.copytree(REPO / "media", site / "media")  # the site's sharing picture that sitegen.yaml names
     return site
 
 

@@ -18,6 +18,7 @@ BASE = "https://example.org/digest/"
 NEWER = "2026/02/perehovory-z-kremlem-hensek-nato-vidpoviv-chy-pidtrymuie-vidnovlennia-kontaktiv/"
 OLDER = "2026/02/nato-mozhe-staty-tylom-dlia-myrotvortsiv-v-ukraini-pidsumky-zustrichi-u/"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+GROUPS = ("tags", "rubrics", "authors")
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +130,8 @@ def test_outputs_json_feed_is_version_1_1(out: Path) -> None:
     item = data["items"][0]
     assert item["id"] == item["url"] and item["date_published"] == "2026-02-12T18:10:00+02:00"
     assert item["tags"] == ["НАТО", "Франція", "Росія"] and item["language"] == "uk"
-    assert item["content_html"].startswith("<p>")
+    assert item["content_html"].startswith(f'<figure><img src="{item["image"]}"')  # the lead photo heads it
+    assert "<figcaption>Пресконференція в штаб-квартирі НАТО у Брюсселі" in item["content_html"]
     # JSON Feed 1.1: every item needs an id and content_html or content_text; the feed needs a title.
     assert data["title"] and all(i["id"] and (i.get("content_html") or i.get("content_text")) for i in data["items"])
 
@@ -151,9 +153,9 @@ def test_outputs_sitemap_lists_every_page_and_nothing_else(out: Path) -> None:
     assert all(local_file(out, loc).is_file() for loc in locs)
     curation = {"editions/", "editions/2026-w06/", "editions/2026-w07/", "archive/", "2026/", "2026/02/"}
     expected = (
-        {BASE, BASE + "tags/", BASE + NEWER, BASE + OLDER}
+        {BASE, BASE + "tags/", BASE + "rubrics/", BASE + "authors/", BASE + NEWER, BASE + OLDER}
         | {BASE + u for u in curation}
-        | {BASE + f"tags/{p.parent.name}/" for p in (out / "tags").glob("*/index.html")}
+        | {BASE + f"{kind}/{p.parent.name}/" for kind in GROUPS for p in (out / kind).glob("*/index.html")}
     )
     assert set(locs) == expected
     lastmods = {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in root}
@@ -166,7 +168,9 @@ def test_outputs_robots_points_to_the_sitemap(out: Path) -> None:
 
 def test_outputs_html_pages_are_well_formed_and_linked(out: Path) -> None:
     pages = html_pages(out)
-    assert len(pages) == 18  # 11 of issue 3 + /editions/, 2 editions, /archive/, /2026/, /2026/02/, /search/
+    # 11 of issue 3 + /editions/, 2 editions, /archive/, /2026/, /2026/02/, /search/, /rubrics/ and 2 rubrics,
+    # /authors/ and 1 author
+    assert len(pages) == 23
     for rel, page in pages.items():
         (html,) = page.attrs("html")
         assert html["lang"] == "uk", rel
@@ -199,7 +203,9 @@ def test_outputs_article_has_open_graph_and_json_ld(out: Path) -> None:
     assert data["@type"] == "NewsArticle"
     assert data["headline"].startswith("Переговори з Кремлем?")
     assert data["datePublished"] == "2026-02-12T18:10:00+02:00"
-    assert data["author"] == {"@type": "Person", "name": "Валерій Ульяненко"}
+    assert data["author"] == [
+        {"@type": "Person", "name": "Валерій Ульяненко", "url": BASE + "authors/valerii-ulianenko/"}
+    ]
     assert data["inLanguage"] == "uk"
     assert "</" not in text  # tojson escapes <, > and & so the script cannot be closed early
 

@@ -38,7 +38,7 @@ tags: [Україна]
 Третій абзац.
 """
 C_TITLE = "Третя стаття про гарантії для України"
-C_SLUG = "2026/02/tretia-stattia-pro-harantii-dlia-ukrainy/"
+C_SLUG = "2026/02/c/"
 
 IDENTITY = {
     "GIT_AUTHOR_NAME": "Test Editor",
@@ -199,7 +199,31 @@ def test_publish_dry_run_lists_exact_diff_and_changes_nothing(make_site, tmp_pat
     actual |= {p: "~" for p in after.keys() & before.keys() if after[p] != before[p]}
     assert listed == actual
     assert listed[C_SLUG + "index.html"] == "-" and listed["tags/ukraina/index.html"] == "-"
-    assert listed["2026/02/persha-stattia-pro-perehovory-v-briusseli/index.html"] == "~"
+    assert listed["2026/02/a/index.html"] == "~"
+
+
+def test_publish_lists_removed_article_pages_apart_and_says_how_to_keep_their_readers(
+    make_site, tmp_path: Path, capsys
+) -> None:
+    site = make_site(SITE)
+    out = tmp_path / "public"
+    assert publish("--to", str(out), site=site) == 0
+    (site / "seeds/2026/02/c.md").rename(site / "seeds/2026/02/harantii-dlia-ukrainy.md")  # a new URL
+    capsys.readouterr()
+    assert publish("--to", str(out), "--dry-run", site=site) == 0
+    captured = capsys.readouterr()
+    assert f"- {C_SLUG}index.html" in captured.out.splitlines()  # among the other removals
+    assert captured.err.splitlines() == [
+        f"warning: this publish would remove 1 article page from {out}: links to it will get 404",
+        f"  - /digest/{C_SLUG}",
+        "  to keep their readers, list each old URL in `aliases:` of the page that replaces it, "
+        f"e.g. aliases: [/{C_SLUG}]",
+    ]
+    page = site / "seeds/2026/02/harantii-dlia-ukrainy.md"
+    page.write_text(page.read_text("utf-8").replace("tags: [Україна]", f"tags: [Україна]\naliases: [/{C_SLUG}]"))
+    assert publish("--to", str(out), "--dry-run", site=site) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and f"~ {C_SLUG}index.html" in captured.out.splitlines()  # now a redirect page
 
 
 def test_publish_deletion_cap_holds(make_site, tmp_path: Path, remote: Path, capsys) -> None:
@@ -357,9 +381,8 @@ def test_publish_dry_run_shows_the_refusal_a_real_run_would_meet(make_site, tmp_
     assert publish("--to", str(out), "--dry-run", "--max-deletes", "0", site=site) == 1
     captured = capsys.readouterr()
     assert f"- {C_SLUG}index.html" in captured.out.splitlines()
-    assert captured.err.startswith(
-        "error: refused to publish: it would remove 6 published files"
-    )  # with the old search files
+    assert captured.err.startswith(f"warning: this publish would remove 1 article page from {out}: ")
+    assert "\nerror: refused to publish: it would remove 6 published files" in captured.err  # with old search files
     assert tree_digest(out) == before
 
 

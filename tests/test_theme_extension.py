@@ -22,7 +22,7 @@ summary: "Коротко."
 ---
 Текст статті.
 """
-ARTICLE_PAGE = "2026/02/perehovory-v-briusseli/index.html"
+ARTICLE_PAGE = "2026/02/a/index.html"
 BRAND_CSS = ".site-title { color: #8b0000; }\n"
 
 

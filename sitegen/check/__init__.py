@@ -22,11 +22,13 @@ from sitegen.check.built import BuiltSite
 from sitegen.check.duplicates import check_duplicates
 from sitegen.check.external import TIMEOUT, check_external_links
 from sitegen.check.files import check_feeds_and_sitemap, check_required_files
+from sitegen.check.images import check_alt_text
 from sitegen.check.leaks import check_leaks
 from sitegen.check.links import check_links, check_unsafe_html
+from sitegen.check.redirects import check_redirects
 from sitegen.check.search import check_search_index
 from sitegen.errors import CheckError, SitegenError
-from sitegen.render.site import init_worker
+from sitegen.workers import init_worker
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +52,13 @@ PARALLEL_MIN_PAGES = 300
 CHECKS: list[Check] = [
     Check("required files", check_required_files),
     Check("links and anchors", check_links),
+    Check("aliases", check_redirects),
     Check("unsafe HTML", check_unsafe_html),
     Check("drafts and future pages", check_leaks, aside=True),
     Check("feeds and sitemap", check_feeds_and_sitemap),
     Check("search index", check_search_index),
     Check("near-duplicate stories", check_duplicates, fails=False, aside=True),
+    Check("pictures without alt text", check_alt_text, fails=False),
 ]
 
 # The build and checks a forked checker runs: inherited from the parent at fork, never pickled.

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sitegen.check.built import BuiltSite
 from sitegen.content.model import Page, Site
+from sitegen.content.typography import typeset_text
 from sitegen.errors import CheckError
 
 TEXT_SUFFIXES = (".html", ".xml", ".json", ".js", ".txt", ".webmanifest")
@@ -78,9 +79,12 @@ def check_leaks(built: BuiltSite) -> list[CheckError]:
     hidden = {item.page.id for item in unpublished}
     live = [p for p in built.site.pages.values() if p.id not in hidden]
     # A title that a published page also writes (its own title, or a sentence of its text) cannot tell a
-    # leak from that page; such drafts are looked for by URL only.
+    # leak from that page; such drafts are looked for by URL only. Titles are typeset (quotes, dashes), so
+    # the text they are compared with is typeset the same way.
     live_text = "\n".join(
-        _SPACE.sub(" ", f"{p.title}\n{p.meta.summary or ''}\n{p.body}\n{p.meta.curator_note or ''}") for p in live
+        _SPACE.sub(" ", f"{p.title}\n{p.meta.summary or ''}\n")
+        + _SPACE.sub(" ", typeset_text(f"{p.body}\n{p.meta.curator_note or ''}", p.lang))
+        for p in live
     )
     live_urls = {p.url[len(base) :] for p in live}
     live_files = {p.out_path for p in live}

@@ -38,6 +38,8 @@ def _kind(tag: str, attr: str) -> str:
         return "linked file"
     if tag == "a" or tag == "area":
         return "link"
+    if tag == "meta":
+        return "redirect"
     if attr.startswith("data-"):
         return f"{attr} URL"
     return f"<{tag} {attr}>"

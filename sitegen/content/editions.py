@@ -10,7 +10,6 @@ older (DESIGN "Editions", issue 8; daily editions: issue 19).
 
 from __future__ import annotations
 
-import difflib
 import logging
 import re
 from collections import defaultdict
@@ -22,7 +21,8 @@ from types import MappingProxyType
 from sitegen.config import SiteConfig
 from sitegen.content.model import Edition, EditionGroup, Page
 from sitegen.content.schema import describe
-from sitegen.errors import FrontMatterError, SitegenError, SourceError
+from sitegen.content.typography import typeset_text
+from sitegen.errors import FrontMatterError, SitegenError, SourceError, did_you_mean
 from sitegen.source.files import EDITIONS_DIR, SourceFile
 from sitegen.source.frontmatter import parse_front_matter
 
@@ -108,8 +108,7 @@ def _read_edition_page(source: SourceFile, problems: list[SitegenError], period:
 
     for key in fm.data:
         if key not in EDITION_KEYS:
-            close = difflib.get_close_matches(key, EDITION_KEYS, n=1)
-            hint = f"did you mean `{close[0]}`?" if close else "an edition page knows only `title` and `order`"
+            hint = did_you_mean(key, EDITION_KEYS) or "an edition page knows only `title` and `order`"
             problem(key, f"{key}: unknown key in an edition page", hint)
     title = fm.data.get("title")
     if title is None or (isinstance(title, str) and not title.strip()):
@@ -245,11 +244,8 @@ def check_edition_orders(
                 hint = f"move it to seeds/{EDITIONS_DIR}/{week_of[slug][0]}.md or remove it from this list"
             else:
                 message = f"order: no article with slug {slug!r}"
-                close = difflib.get_close_matches(slug, sorted(by_week[ed.key]), n=1, cutoff=0.6)
-                hint = (
-                    f"did you mean {close[0]!r}?"
-                    if close
-                    else "use the last part of an article's URL, /<yyyy>/<mm>/<slug>/, of that week"
+                hint = did_you_mean(slug, sorted(by_week[ed.key])) or (
+                    "use the last part of an article's URL, /<yyyy>/<mm>/<slug>/, of that week"
                 )
             problems.append(
                 FrontMatterError(message, path=ed.rel_path, line=line, column=col, hint=hint, source_line=text)
@@ -308,7 +304,7 @@ def _edition(config: SiteConfig, key: str, pages: list[Page], curated: EditionPa
         week=iso.week,
         start=start,
         end=end,
-        title=curated.title if curated else None,
+        title=typeset_text(curated.title, config.language) if curated else None,
         intro=curated.intro if curated else "",
         intro_line=curated.intro_line if curated else 1,
         source_id=curated.rel_path if curated else None,

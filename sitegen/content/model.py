@@ -38,6 +38,10 @@ class Page:
     """The next newer article."""
     related_ids: tuple[str, ...] = ()
     """Up to 3 articles about the same thing, most related first (`content/related.py`)."""
+    rubric_slug: str | None = None
+    """The slug of `meta.category` in `Site.rubrics`."""
+    author_slugs: tuple[str, ...] = ()
+    """The slugs of `meta.authors` in `Site.authors`, in the page's order."""
 
     @property
     def title(self) -> str:
@@ -46,12 +50,26 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class Tag:
-    """A tag and its articles, newest first."""
+    """A named list of articles, newest first: a tag, a rubric (`category`) or an author."""
 
     slug: str
     name: str
     url: str
+    """`/tags/nato/`, `/rubrics/svit/`, `/authors/olena-tkachuk/` (with the base path)."""
     page_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """An old URL of an article (`aliases:`): the page written there sends the reader on."""
+
+    url: str
+    """Root-relative, percent-encoded, with the base path: `/digest/2026/02/old-name/`."""
+    out_path: str
+    """Relative to the output folder, decoded: `2026/02/old-name/index.html`."""
+    page_id: str
+    line: int
+    """The line of the alias in the page's source, for errors."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +147,10 @@ def _empty() -> Mapping[str, Edition]:
     return MappingProxyType({})
 
 
+def _empty_tags() -> Mapping[str, Tag]:
+    return MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class Site:
     """Everything the render phase may read: the config, pages and tags, with drafts already gone."""
@@ -139,6 +161,12 @@ class Site:
     """Page ids, newest first."""
     tags: Mapping[str, Tag]
     """By slug, sorted by slug."""
+    rubrics: Mapping[str, Tag] = field(default_factory=_empty_tags)
+    """By slug, sorted by slug: one per `category`."""
+    authors: Mapping[str, Tag] = field(default_factory=_empty_tags)
+    """By slug, sorted by slug."""
+    redirects: tuple[Redirect, ...] = ()
+    """Every alias of a published article, by URL."""
     editions: Mapping[str, Edition] = field(default_factory=_empty)
     """By key, newest first; only weeks that have articles."""
     archive: tuple[ArchiveYear, ...] = ()

@@ -1,7 +1,10 @@
-"""Source files -> `Site`: validates every page, drops drafts once, assigns URLs, groups tags.
+"""Source files -> `Site`: validates every page, drops drafts once, assigns URLs, groups tags, rubrics, authors.
 
-All problems of all pages are collected and raised together. Two pages with one URL fail the
-build and name every source (Zola), never "last writer wins" (Hugo, reliability.md §1).
+A page's URL comes from its file: `seeds/<yyyy>/<mm>/<name>.md` -> `/<yyyy>/<mm>/<name>/` (year and
+month of its date in the site time zone; `slug:` overrides the name), so editing a title never
+moves a page. All problems of all pages are collected and raised together. Two pages with one URL
+fail the build and name every source (Zola), never "last writer wins" (Hugo, reliability.md §1)
+and never a silent `-2`.
 """
 
 from __future__ import annotations
@@ -9,26 +12,26 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from sitegen.config import SiteConfig
+from sitegen.content.aliases import AliasSource, build_redirects
 from sitegen.content.archive import build_archive
 from sitegen.content.editions import build_editions, check_edition_orders, is_edition_source, read_edition_pages
-from sitegen.content.model import Page, Site, Tag
+from sitegen.content.model import Page, Redirect, Site, Tag
 from sitegen.content.related import with_related
 from sitegen.content.schema import PageMeta, validate_page
-from sitegen.content.slugs import slugify
+from sitegen.content.slugs import file_slug, slugify
+from sitegen.content.typography import typeset_meta
 from sitegen.errors import SitegenError, SourceError, raise_all
 from sitegen.source.files import SourceFile
 from sitegen.source.frontmatter import FrontMatter, parse_front_matter
 
 log = logging.getLogger(__name__)
-
-FALLBACK_SLUG = "stattia"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +83,15 @@ def build_site(
         if patched is not None:
             cache.last = (state, patched)
             return patched
-    pages = _assign_urls(config, kept, problems)
+    urls = _page_urls(config, loaded, problems)
+    pages = [_page(config, it, *urls[it.source.rel_path]) for it in kept if it.source.rel_path in urls]
+    redirects = _redirects(config, loaded, kept, urls, problems)
     edition_pages = read_edition_pages(edition_sources, problems, config.editions)
     kept_ids = {id(it) for it in kept}
-    left_out = {it.meta.slug or slugify(it.meta.title) for it in loaded if id(it) not in kept_ids}
+    left_out = {urls[it.source.rel_path][0] for it in loaded if id(it) not in kept_ids and it.source.rel_path in urls}
     check_edition_orders(config, edition_pages, pages, left_out, problems)
     raise_all(problems)
-    site = _link(config, pages)
+    site = _link(config, pages, redirects)
     if related:
         site = with_related(site, cache.related if cache is not None else None)
     newest = site.newest()
@@ -123,6 +128,7 @@ def _with_new_bodies(last: tuple[_State, Site] | None, state: _State) -> Site | 
             or old.meta != new.meta
             or old.fm.data != new.fm.data
             or old.fm.key_lines != new.fm.key_lines
+            or old.fm.item_lines != new.fm.item_lines
             or old.fm.body_line != new.fm.body_line
         ):
             return None
@@ -170,119 +176,159 @@ def _load(source: SourceFile, timezone: str, cache: LoadCache | None) -> tuple[_
     return item, problems
 
 
-def _assign_urls(config: SiteConfig, items: list[_Loaded], problems: list[SitegenError]) -> list[Page]:
+def _page_urls(config: SiteConfig, items: list[_Loaded], problems: list[SitegenError]) -> dict[str, tuple[str, str]]:
+    """Each page's slug and site path (`2026/02/<slug>/`) by id: its file name (or `slug:`) under its date's month.
+
+    Drafts and scheduled pages are included: a URL is decided by the file, so a clash is an error
+    now, not on the day the later page is published. Never a silent `-2` (issue 15).
+    """
     tz = ZoneInfo(config.timezone)
-    # Oldest first, so an older article keeps its slug when a newer one repeats its title.
-    items = sorted(items, key=lambda it: (it.meta.date, it.source.rel_path))
-    explicit: dict[str, list[_Loaded]] = defaultdict(list)
+    found: dict[str, tuple[str, str]] = {}
+    by_path: dict[str, list[_Loaded]] = defaultdict(list)
     for it in items:
-        if it.meta.slug:
-            local = it.meta.date.astimezone(tz)
-            explicit[f"{local:%Y/%m}/{it.meta.slug}"].append(it)
-    for key, group in explicit.items():
-        if len(group) > 1:
-            files = ", ".join(g.source.rel_path for g in group)
+        slug = it.meta.slug or file_slug(it.source.rel_path)
+        if not slug:
             problems.append(
                 SourceError(
-                    f"slug: {len(group)} pages set the same slug for /{key}/: {files}",
-                    path=group[1].source.rel_path,
-                    line=group[1].fm.key_lines.get("slug"),
-                    hint="give each page its own slug",
+                    "the file name gives no URL: it has no letters or digits",
+                    path=it.source.rel_path,
+                    hint="rename the file, e.g. perehovory-z-kremlem.md, or set `slug:`",
                 )
             )
-    taken: dict[str, _Loaded] = {key: group[0] for key, group in explicit.items()}
-    pages: list[Page] = []
-    clashes: list[str] = []
-    for it in items:
-        local = it.meta.date.astimezone(tz)
-        month = f"{local:%Y/%m}"
-        if it.meta.slug:
-            slug = it.meta.slug
-        else:
-            base = slugify(it.meta.title) or FALLBACK_SLUG
-            slug, n = base, 2
-            while f"{month}/{slug}" in taken:
-                slug, n = f"{base}-{n}", n + 1
-            if slug != base:
-                clashes.append(
-                    f"{it.source.rel_path}: title gives the same URL as {taken[f'{month}/{base}'].source.rel_path}; "
-                    f"using /{month}/{slug}/ (set `slug:` to choose)"
-                )
-            taken[f"{month}/{slug}"] = it
-        path = f"{month}/{slug}/"
-        pages.append(
-            Page(
-                id=it.source.rel_path,
-                meta=it.meta,
-                slug=slug,
-                url=config.base_path + path,
-                out_path=path + "index.html",
-                local_date=local,
-                lang=it.meta.lang or config.language,
-                tag_slugs=(),
-                body=it.fm.body,
-                body_line=it.fm.body_line,
-                key_lines=MappingProxyType(dict(it.fm.key_lines)),
-            )
+            continue
+        path = f"{it.meta.date.astimezone(tz):%Y/%m}/{slug}/"
+        found[it.source.rel_path] = (slug, path)
+        by_path[path].append(it)
+    for path, group in by_path.items():
+        if len(group) > 1:
+            problems.append(_clash(path, sorted(group, key=lambda it: it.source.rel_path)))
+    return found
+
+
+def _clash(path: str, group: list[_Loaded]) -> SourceError:
+    """One error for pages that would share a URL, at the one whose `slug:` causes it (else the second)."""
+    set_slug = [it for it in group if it.meta.slug]
+    at = set_slug[-1] if set_slug else group[1]
+    files = ", ".join(it.source.rel_path for it in group)
+    line = at.fm.key_lines.get("slug") if at.meta.slug else None
+    src = at.source.text.split("\n", line)[line - 1] if line else None
+    return SourceError(
+        f"{'slug: ' if at.meta.slug else ''}/{path} is the URL of {len(group)} pages: {files}",
+        path=at.source.rel_path,
+        line=line,
+        hint="each page needs its own URL: rename one file (its name is its URL) or give it its own `slug:`",
+        source_line=src,
+    )
+
+
+def _page(config: SiteConfig, it: _Loaded, slug: str, path: str) -> Page:
+    return Page(
+        id=it.source.rel_path,
+        meta=typeset_meta(it.meta, it.meta.lang or config.language),
+        slug=slug,
+        url=config.base_path + path,
+        out_path=path + "index.html",
+        local_date=it.meta.date.astimezone(ZoneInfo(config.timezone)),
+        lang=it.meta.lang or config.language,
+        tag_slugs=(),
+        body=it.fm.body,
+        body_line=it.fm.body_line,
+        key_lines=MappingProxyType(dict(it.fm.key_lines)),
+    )
+
+
+def _redirects(
+    config: SiteConfig,
+    items: list[_Loaded],
+    kept: list[_Loaded],
+    urls: dict[str, tuple[str, str]],
+    problems: list[SitegenError],
+) -> tuple[Redirect, ...]:
+    """The aliases of every page (collisions checked over drafts too); redirects for the published ones."""
+    published = {id(it) for it in kept}
+    sources = [
+        AliasSource(
+            page_id=it.source.rel_path,
+            page_url=config.base_path + urls[it.source.rel_path][1],
+            aliases=it.meta.aliases,
+            lines=_alias_lines(it),
+            published=id(it) in published,
         )
-    _warn_clashes(clashes)
-    return pages
+        for it in items
+        if it.source.rel_path in urls
+    ]
+    lines = {it.source.rel_path: it.source.text.split("\n") for it in items if it.meta.aliases}
+    return build_redirects(config, sources, problems, lines)
 
 
-SHOWN_CLASHES = 5
-"""Slug clashes shown as warnings; the rest go to `-v` so a large import does not flood the terminal."""
+def _alias_lines(it: _Loaded) -> tuple[int, ...]:
+    """The file line of each alias: its list item's line (a repeated alias: its first), else the key's."""
+    if not it.meta.aliases:
+        return ()
+    written = [str(item).strip() for item in it.fm.data.get("aliases") or ()]
+    item_lines = it.fm.item_lines.get("aliases", ())
+    key_line = it.fm.key_lines.get("aliases", 1)
+    return tuple(
+        item_lines[written.index(a)] if written.index(a) < len(item_lines) else key_line for a in it.meta.aliases
+    )
 
 
-def _warn_clashes(clashes: list[str]) -> None:
-    for message in clashes[:SHOWN_CLASHES]:
-        log.warning("%s", message)
-    if len(clashes) > SHOWN_CLASHES:
-        log.warning(
-            "%d more pages share a title-made URL in their month and got a suffix (-v lists them)",
-            len(clashes) - SHOWN_CLASHES,
-        )
-        for message in clashes[SHOWN_CLASHES:]:
-            log.info("%s", message)
-
-
-def _link(config: SiteConfig, pages: list[Page]) -> Site:
+def _link(config: SiteConfig, pages: list[Page], redirects: tuple[Redirect, ...]) -> Site:
     # Newest first; ties broken by path so two builds agree.
     pages.sort(key=lambda p: (-p.meta.date.timestamp(), p.id))
-    names: dict[str, Counter[str]] = defaultdict(Counter)
-    members: dict[str, list[str]] = defaultdict(list)
-    page_tags: list[tuple[str, ...]] = []
-    for page in pages:
-        slugs: list[str] = []
-        for name in page.meta.tags:
-            slug = slugify(name) or "tag-" + hashlib.sha1(name.encode()).hexdigest()[:8]
-            names[slug][name] += 1
-            if slug not in slugs:
-                slugs.append(slug)
-                members[slug].append(page.id)
-        page_tags.append(tuple(slugs))
+    tags, tag_slugs = _group(config, pages, "tags", lambda p: p.meta.tags)
+    rubrics, rubric_slugs = _group(config, pages, "rubrics", lambda p: (p.meta.category,) if p.meta.category else ())
+    authors, author_slugs = _group(config, pages, "authors", lambda p: p.meta.authors)
     # One `replace` per page: `serve` rebuilds the model after every edit, and it adds up.
     linked = [
         replace(
             page,
-            tag_slugs=page_tags[i],
+            tag_slugs=tag_slugs[i],
+            rubric_slug=rubric_slugs[i][0] if rubric_slugs[i] else None,
+            author_slugs=author_slugs[i],
             next_id=pages[i - 1].id if i > 0 else None,
             prev_id=pages[i + 1].id if i + 1 < len(pages) else None,
         )
         for i, page in enumerate(pages)
     ]
-    tags = {
-        slug: Tag(
-            slug=slug,
-            # The spelling most pages use names the tag ("НАТО" over "нато").
-            name=sorted(names[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0][0],
-            url=f"{config.base_path}tags/{slug}/",
-            page_ids=tuple(members[slug]),
-        )
-        for slug in sorted(members)
-    }
     return Site(
         config=config,
         pages=MappingProxyType({p.id: p for p in linked}),
         order=tuple(p.id for p in linked),
-        tags=MappingProxyType(tags),
+        tags=tags,
+        rubrics=rubrics,
+        authors=authors,
+        redirects=redirects,
     )
+
+
+def _group(
+    config: SiteConfig, pages: list[Page], folder: str, names_of: Callable[[Page], Sequence[str]]
+) -> tuple[Mapping[str, Tag], list[tuple[str, ...]]]:
+    """Tags, rubrics or authors (`folder`: `tags`, `rubrics`, `authors`) by slug, and each page's slugs.
+
+    Names that transliterate alike are one list, named by the spelling most pages use ("НАТО" over "нато").
+    """
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    members: dict[str, list[str]] = defaultdict(list)
+    page_slugs: list[tuple[str, ...]] = []
+    fallback = folder.removesuffix("s") + "-"
+    for page in pages:
+        slugs: list[str] = []
+        for name in names_of(page):
+            slug = slugify(name) or fallback + hashlib.sha1(name.encode()).hexdigest()[:8]
+            names[slug][name] += 1
+            if slug not in slugs:
+                slugs.append(slug)
+                members[slug].append(page.id)
+        page_slugs.append(tuple(slugs))
+    groups = {
+        slug: Tag(
+            slug=slug,
+            name=sorted(names[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0][0],
+            url=f"{config.base_path}{folder}/{slug}/",
+            page_ids=tuple(members[slug]),
+        )
+        for slug in sorted(members)
+    }
+    return MappingProxyType(groups), page_slugs

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from pathlib import PurePosixPath
 
 from translitua import RussianInternationalPassport, UkrainianKMU, translit
 
@@ -41,3 +42,13 @@ def slugify(text: str, *, limit: int = MAX_LENGTH) -> str:
 def is_valid_slug(slug: str) -> bool:
     """True for `[a-z0-9]` words joined by single hyphens: nothing that could leave a folder."""
     return bool(SLUG_PATTERN.match(slug)) and len(slug) <= 200
+
+
+def file_slug(rel_path: str) -> str:
+    """The slug a page's file name gives its URL: `…/perehovory-z-kremlem.md` -> `perehovory-z-kremlem`.
+
+    A name that is not a slug already (`Новина дня.md`, `News.md`) is transliterated like a title;
+    empty when nothing is left (`!!!.md`).
+    """
+    stem = PurePosixPath(rel_path).stem
+    return stem if is_valid_slug(stem) else slugify(stem, limit=200)

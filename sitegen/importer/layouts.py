@@ -24,9 +24,23 @@ LANGUAGE_CODES = {"ua": "uk", "uk": "uk", "en": "en", "ru": "ru"}
 
 _HEADER = re.compile(r"^\s*date\s+(\d{4})-(\d{2})-(\d{2})\b\s*(.*)$")
 _RUBRIC = re.compile(r"^\d+\.\s*(.+)$")
-_TIME_FIRST = re.compile(r"^(\d{1,2}):(\d{2}),?\s+(\d{1,2})\s+(\w+)\s+(\d{4})$")
-_PLACE_FIRST = re.compile(
-    r"^(?:(?P<place>[^,\d][^,]*),\s*)?(?:\w+,?\s+)?(\d{1,2})\s+(\w+)\s+(\d{4}),?\s+(\d{1,2}):(\d{2})$"
+APOSTROPHES = "'\u2019\u02bc`\u2018\u2032"
+"""Every way scraped text writes the Ukrainian apostrophe: ' ’ ʼ ` ‘ ′ (folded to one before matching)."""
+WEEKDAYS: frozenset[str] = frozenset(
+    (
+        "понеділок вівторок середа четвер п'ятниця субота неділя "
+        "понедельник вторник среда четверг пятница суббота воскресенье "
+        "monday tuesday wednesday thursday friday saturday sunday"
+    ).split()
+)
+"""Weekday names in datelines (Ukrainian, Russian, English), lowercase with the ASCII apostrophe."""
+_FOLD_APOSTROPHES = str.maketrans({ch: "'" for ch in APOSTROPHES})
+_WORD = r"[^\W\d_](?:[\w']*[^\W\d_])?"
+_TIME = r"(?:(?:о|об|в|at)\s+)?(?P<{0}h>\d{{1,2}})[:.](?P<{0}m>\d{{2}})"
+_DATE = rf"(?:(?P<weekday>{_WORD}),?\s+)?(?P<day>\d{{1,2}})\s+(?P<month>{_WORD})\s+(?P<year>\d{{4}})(?:\s*р\.?)?"
+_DATELINE = re.compile(
+    rf"^(?:(?P<place>[^,\d]+?),\s*)?(?:{_TIME.format('a')},?\s+)?{_DATE}(?:,?\s+{_TIME.format('b')})?$",
+    re.IGNORECASE,
 )
 _SWITCHER = re.compile(r"^(?:(?:UA|EN|RU|UK)\s*)+$", re.I)
 _PHOTO = re.compile(r"(?:Фото|Photo):\s*(?P<caption>.*?)\s*(?:\((?P<credit>[^()]+)\))?\s*$")
@@ -66,24 +80,30 @@ def parse_header(line: str) -> Header | None:
 
 
 def parse_dateline(line: str, zone: ZoneInfo) -> Dateline | None:
-    """`09:24, 2 лютого 2026` or `Брюссель, Четвер 12 лютого 2026 18:10`, as an aware datetime in `zone`."""
-    text = " ".join(line.split())
-    match = _TIME_FIRST.match(text)
-    if match:
-        hour, minute, day, month, year = match.groups()
-        place = None
-    else:
-        match = _PLACE_FIRST.match(text)
-        if not match:
-            return None
-        place, day, month, year, hour, minute = match.groups()
-    number = MONTHS.get(month.lower())
-    if number is None:
+    """`09:24, 2 лютого 2026` or `Брюссель, Четвер 12 лютого 2026 18:10`, as an aware datetime in `zone`.
+
+    Any capitalisation and apostrophe (`П'ЯТНИЦЯ`, `пʼятниця`), with or without the weekday and a
+    comma after it, the time as `18:10`, `18.10` or `о 18:10`, before the date or after it.
+    """
+    text = " ".join(line.translate(_FOLD_APOSTROPHES).split())
+    match = _DATELINE.match(text)
+    if not match:
+        return None
+    place, weekday = match.group("place"), match.group("weekday")
+    if place is not None and place.strip().casefold() in WEEKDAYS:  # `П'ятниця, 13 лютого …`: no place
+        place, weekday = None, place
+    if weekday is not None and weekday.casefold() not in WEEKDAYS:
+        return None
+    hour, minute = match.group("ah", "am") if match.group("ah") else match.group("bh", "bm")
+    number = MONTHS.get(match.group("month").casefold())
+    if number is None or hour is None or (match.group("ah") and match.group("bh")):
         return None
     try:
-        when = datetime(int(year), number, int(day), int(hour), int(minute), tzinfo=zone)
+        when = datetime(int(match.group("year")), number, int(match.group("day")), int(hour), int(minute), tzinfo=zone)
     except ValueError:
         return None
+    if place is not None:  # the place as written, with its own apostrophes (`Слов’янськ`)
+        place = " ".join(line.split()).split(",", 1)[0]
     return Dateline(when=when, place=place.strip() if place else None)
 
 

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from sitegen.errors import OutputError, raise_all
 from sitegen.output.paths import resolve_out_path
@@ -90,7 +91,12 @@ def find_duplicates(outputs: Sequence[Output]) -> list[OutputError]:
     for output in outputs:
         sources[output.out_path.casefold()].append(output.source)
     return [
-        OutputError(f"{len(srcs)} sources would write {path}: " + ", ".join(srcs), hint="give each page its own URL")
+        OutputError(
+            f"{len(srcs)} sources would write {path}: " + ", ".join(srcs),
+            hint="rename or move the file in static/"
+            if any(s.startswith("static/") for s in srcs)
+            else "give each page its own URL",
+        )
         for path, srcs in sorted(sources.items())
         if len(srcs) > 1
     ]
@@ -112,8 +118,12 @@ def write_site(outputs: Sequence[Output], out_dir: Path) -> WriteReport:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             with open(target, "xb") as fh:  # "x": a second write to one path can never win silently
-                fh.write(output.data)
-            total += len(output.data)
+                if output.file is None:
+                    fh.write(output.data)
+                    total += len(output.data)
+                else:  # a picture or a file of static/: copied by the kernel, never held in memory
+                    with open(output.file, "rb") as src:
+                        total += _copy(src, fh)
         (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
     try:
@@ -121,6 +131,23 @@ def write_site(outputs: Sequence[Output], out_dir: Path) -> WriteReport:
     except OSError as exc:
         raise OutputError(f"cannot write the site: {exc.strerror or exc}", path=str(exc.filename or out_dir)) from exc
     return WriteReport(out_dir=out_dir, files=len(outputs) + 1, bytes=total)
+
+
+def _copy(src: BinaryIO, dst: BinaryIO) -> int:
+    size = os.fstat(src.fileno()).st_size
+    done = 0
+    try:
+        while done < size:
+            sent = os.copy_file_range(src.fileno(), dst.fileno(), size - done)
+            if sent == 0:
+                break
+            done += sent
+    except (AttributeError, OSError):  # no copy_file_range here (or across these file systems)
+        src.seek(done)
+        dst.seek(done)
+        shutil.copyfileobj(src, dst)
+        return size
+    return done
 
 
 def replace_dir(out_dir: Path, fill: Callable[[Path], None]) -> None:

@@ -71,6 +71,22 @@ class PublishReport:
     """With `--dry-run`: the guard a real run would stop at."""
     seconds: float = 0.0
 
+    def removed_articles_warning(self) -> list[str]:
+        """Lines naming the article pages this publish takes off the target, and how to keep their readers."""
+        removed = self.diff.removed_articles()
+        if not removed:
+            return []
+        base = self.build.site.config.base_path if self.build.site is not None else "/"
+        verb = "would remove" if self.dry_run else "removes"
+        count = f"{len(removed)} article page{'s' if len(removed) > 1 else ''}"
+        return [
+            f"this publish {verb} {count} from {self.target}: links to {'them' if len(removed) > 1 else 'it'} "
+            "will get 404",
+            *(f"  - {base}{path}" for path in removed),
+            "  to keep their readers, list each old URL in `aliases:` of the page that replaces it, "
+            f"e.g. aliases: [/{removed[0]}]",
+        ]
+
 
 def commit_message(site_dir: Path, result: BuildResult, title: str, message: str | None) -> str:
     """Subject, then what was built: pages, sitegen version, the source commit when there is one."""

@@ -7,6 +7,7 @@ git branch are compared the same way, and a git tree can be diffed without check
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,8 @@ from sitegen.errors import PublishError
 Digest = Mapping[str, str]
 """`/`-separated relative path -> git blob id."""
 
+ARTICLE_PAGE = re.compile(r"^(\d{4}/\d{2}/[^/]+/)index\.html$")
+"""Where an article page (or an alias's redirect page) lives in a built site."""
 DEFAULT_MAX_DELETES = 256
 """As Hugo's `deploy --maxDeletes`; -1 disables the cap."""
 SHRINK_RATIO = 0.5
@@ -48,6 +51,15 @@ class Diff:
 
     def summary(self) -> str:
         return f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed"
+
+    def removed_articles(self) -> tuple[str, ...]:
+        """Site paths (`2026/02/old-name/`) of the article pages (or redirect pages) among the removals.
+
+        They are told apart by their place, `<yyyy>/<mm>/<slug>/index.html` (a month's list pages are
+        deeper, `page/<n>/`): readers and search engines link to articles, so each one removed is a link
+        that breaks.
+        """
+        return tuple(m.group(1) for path in self.removed if (m := ARTICLE_PAGE.match(path)))
 
     def lines(self) -> list[str]:
         """`+ path`, `~ path`, `- path`, one per file, in path order."""

@@ -14,7 +14,7 @@ cached output is stored under a key made of *all* it reads:
   tag pages that list the article. `views.summary_view` must not read those fields;
 - a tag's pages are keyed by the tag and the summary versions (and tag counts) of its
   articles; its feed, which carries the bodies, by the full versions;
-- everything else the cached templates can see (config, every tag's name and URL, each
+- everything else the cached templates can see (config, every tag's, rubric's and author's name and URL, each
   edition's title, dates and URL, any other `Site` field) is one site-wide key: when it changes,
   the cache is emptied and the next render is a full one.
 
@@ -31,8 +31,8 @@ from typing import Any, TypeVar
 from sitegen.content.model import Page, Site, Tag
 
 T = TypeVar("T")
-_SITE_OWN = ("pages", "order", "tags", "editions", "archive", "config")
-"""`Site` fields the site-wide key covers in its own way: pages by version, tags by name and URL,
+_SITE_OWN = ("pages", "order", "tags", "rubrics", "authors", "editions", "archive", "config")
+"""`Site` fields the site-wide key covers in its own way: pages by version, tags, rubrics and authors by name and URL,
 editions by what an article's edition link shows; the archive is read only by archive pages,
 whose own keys hold their months. Any other field (added later) is compared whole."""
 _REF_FIELDS = tuple(f.name for f in fields(Page) if f.name.endswith(("_id", "_ids")))
@@ -63,11 +63,15 @@ class RenderCache:
         self.deferred = False
         """Whether this render handed out a stale value of a deferrable kind."""
 
-    def begin(self, site: Site) -> None:
-        """Start one render of `site`: number the page versions; empty the cache if site-wide inputs changed."""
+    def begin(self, site: Site, extra: Hashable = None) -> None:
+        """Start one render of `site`: number the page versions; empty the cache if site-wide inputs changed.
+
+        `extra`: anything else every page shows (the site's default sharing picture).
+        """
         site_key = (
+            extra,
             site.config,
-            tuple((t.slug, t.name, t.url) for t in site.tags.values()),
+            tuple((t.slug, t.name, t.url) for group in (site.tags, site.rubrics, site.authors) for t in group.values()),
             tuple((k, e.title, e.url, e.start, e.end) for k, e in site.editions.items()),
             tuple(getattr(site, f.name) for f in fields(site) if f.name not in _SITE_OWN),
         )

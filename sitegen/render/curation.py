@@ -97,15 +97,15 @@ def note_html(page: Page) -> Markup | None:
     """The curator's note as HTML, its relative links resolved against the article's own URL."""
     if not page.meta.curator_note:
         return None
-    html = render_markdown(page.meta.curator_note).html
+    html = render_markdown(page.meta.curator_note, page.lang).html
     return Markup(absolutize_links(html, page.url))  # markdown-it with raw HTML off: safe by construction
 
 
-def _intro_html(edition: Edition) -> Markup | None:
+def _intro_html(edition: Edition, lang: str) -> Markup | None:
     if not edition.intro.strip():
         return None
     try:
-        html = render_markdown(edition.intro).html
+        html = render_markdown(edition.intro, lang).html
     except (RecursionError, ValueError, AssertionError) as exc:  # as render_body: markdown-it giving up
         raise SourceError(
             f"cannot render the Markdown introduction: {exc}", path=edition.source_id, line=edition.intro_line
@@ -133,7 +133,7 @@ def edition_view(site: Site, edition: Edition, s: Strings) -> EditionView:
         start_iso=edition.start.isoformat(),
         end_iso=edition.end.isoformat(),
         count_text=s.plural("articles", len(edition.page_ids)),
-        intro_html=_intro_html(edition),
+        intro_html=_intro_html(edition, site.config.language),
         featured=[_entry(site, site.pages[i], s) for i in edition.featured_ids],
         groups=[
             EditionGroupView(
@@ -161,7 +161,7 @@ def render_edition(site: Site, theme: Theme, edition: Edition) -> Output:
         site.config.language,
         "edition",
         view["title"],
-        _first_paragraph(edition) or f"{view['range_text']} · {view['count_text']}",
+        _first_paragraph(edition, site.config.language) or f"{view['range_text']} · {view['count_text']}",
         site.absolute_url(edition.url),
     )
     base["feeds"] = base["feeds"] + [LinkView(title=f"{site.config.title}: {view['title']}", url=view["feed_url"])]
@@ -174,10 +174,10 @@ def render_edition(site: Site, theme: Theme, edition: Edition) -> Output:
     return _render(theme, "edition.html", context, edition.out_path, f"edition {edition.key}")
 
 
-def _first_paragraph(edition: Edition) -> str:
+def _first_paragraph(edition: Edition, lang: str) -> str:
     if not edition.intro.strip():
         return ""
-    return render_markdown(edition.intro).text.split("\n", 1)[0]
+    return render_markdown(edition.intro, lang).text.split("\n", 1)[0]
 
 
 def render_edition_index(site: Site, theme: Theme) -> list[Output]:
@@ -201,7 +201,7 @@ def render_edition_index(site: Site, theme: Theme) -> list[Output]:
                     range_text=s.date_range(e.start, e.end),
                     start_iso=e.start.isoformat(),
                     count_text=s.plural("articles", len(e.page_ids)),
-                    intro_text=_first_paragraph(e),
+                    intro_text=_first_paragraph(e, site.config.language),
                 )
                 for e in chunk
             ],
@@ -255,7 +255,7 @@ def _edition_entry(site: Site, page: Page, entry: FeedEntry, s: Strings) -> Feed
     """The article's feed entry with the lead and the curator's note as its content."""
     parts = [f"<p>{escape(page.meta.summary)}</p>"] if page.meta.summary else []
     if page.meta.curator_note:
-        html = absolutize_links(render_markdown(page.meta.curator_note).html, site.absolute_url(page.url))
+        html = absolutize_links(render_markdown(page.meta.curator_note, page.lang).html, site.absolute_url(page.url))
         parts.append(f"<blockquote><p><strong>{escape(s.curator_note)}:</strong></p>{html}</blockquote>")
     if not parts:
         return entry  # nothing shorter to say: keep the body

@@ -12,17 +12,22 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urljoin
 
 from sitegen import __version__
 from sitegen.content.model import Page, Site
+from sitegen.images import ImageSet
 from sitegen.render.markdown import RenderedBody
 from sitegen.render.output import Output
+from sitegen.render.pictures import largest, media_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+"""Media RSS: the lead photo of an entry (`media:content`), which feed readers show as its picture."""
 EPOCH = "1970-01-01T00:00:00+00:00"
 _ABSOLUTE = ("https://", "http://", "mailto:")
-_LINK_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
+_LINK_ATTR = re.compile(r'\b(href|src|srcset)="([^"]*)"')
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -34,25 +39,56 @@ class FeedEntry:
     url: str
     """Absolute."""
     published: str
-    author: str | None
+    updated: str
+    """When the story last changed: `updated:` of the page, else its date."""
+    authors: tuple[str, ...]
     summary: str | None
     content_html: str
     tags: tuple[str, ...]
     lang: str
+    image: FeedImage | None = None
+    """The lead photo (Atom `media:content`, JSON Feed `image`)."""
 
 
-def feed_entry(site: Site, page: Page, body: RenderedBody) -> FeedEntry:
+@dataclass(frozen=True, slots=True)
+class FeedImage:
+    """A feed entry's picture: absolute URL, type and size."""
+
+    url: str
+    mime: str
+    width: int
+    height: int
+
+
+def feed_entry(site: Site, page: Page, body: RenderedBody, images: ImageSet | None = None) -> FeedEntry:
     """What every feed says of one article (computed once per article, whatever the number of feeds)."""
     url = site.absolute_url(page.url)
+    image = page.meta.image
+    photo = images.get(page.id, image.src) if images and image and image.src else None
+    lead = None
+    content = body.html
+    if photo is not None and image is not None:
+        big = largest(photo)
+        lead = FeedImage(
+            site.absolute_url(media_url(site.config.base_path, photo, big)), big.mime, big.width, big.height
+        )
+        caption = " ".join(p for p in (image.caption, f"({image.credit})" if image.credit else "") if p)
+        figure = f'<figure><img src="{html.escape(lead.url)}" alt="{html.escape(image.alt)}" '
+        figure += f'width="{lead.width}" height="{lead.height}">'
+        content = (
+            figure + (f"<figcaption>{html.escape(caption)}</figcaption>" if caption else "") + "</figure>\n" + content
+        )
     return FeedEntry(
         title=page.title,
         url=url,
         published=page.meta.date.isoformat(),
-        author=page.meta.author,
+        updated=(page.meta.updated or page.meta.date).isoformat(),
+        authors=page.meta.authors,
         summary=page.meta.summary,
-        content_html=absolutize_links(body.html, url),
+        content_html=absolutize_links(content, url),
         tags=tuple(site.tags[t].name for t in page.tag_slugs),
         lang=page.lang,
+        image=lead,
     )
 
 
@@ -63,11 +99,18 @@ def absolutize_links(body_html: str, base: str) -> str:
     (JSON Feed has no `xml:base`).
     """
 
+    def absolute(url: str) -> str:
+        return url if url.startswith(_ABSOLUTE) else urljoin(base, url)
+
     def resolve(match: re.Match[str]) -> str:
-        if match.group(2).startswith(_ABSOLUTE):
+        value = html.unescape(match.group(2))
+        if match.group(1) == "srcset":  # `a.jpg 480w, b.jpg 800w`
+            value = ", ".join(" ".join([absolute(c.split()[0]), *c.split()[1:]]) for c in value.split(",") if c.split())
+        elif value.startswith(_ABSOLUTE):
             return match.group(0)
-        url = html.unescape(match.group(2))
-        return f'{match.group(1)}="{html.escape(urljoin(base, url), quote=True)}"'
+        else:
+            value = absolute(value)
+        return f'{match.group(1)}="{html.escape(value, quote=True)}"'
 
     return _LINK_ATTR.sub(resolve, body_html)
 
@@ -75,6 +118,7 @@ def absolutize_links(body_html: str, base: str) -> str:
 def render_atom(site: Site, entries: Sequence[FeedEntry], *, out_path: str, title: str, page_url: str) -> Output:
     """An Atom 1.0 feed at `out_path`; `page_url` is the HTML page it mirrors (root-relative)."""
     ET.register_namespace("", ATOM_NS)
+    ET.register_namespace("media", MEDIA_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {"xml:lang": site.config.language})
     _text(feed, "title", title)
     if site.config.description:
@@ -84,7 +128,7 @@ def render_atom(site: Site, entries: Sequence[FeedEntry], *, out_path: str, titl
     page_link = {"href": site.absolute_url(page_url), "rel": "alternate", "type": "text/html"}
     ET.SubElement(feed, f"{{{ATOM_NS}}}link", page_link)
     _text(feed, "id", self_url)
-    _text(feed, "updated", entries[0].published if entries else EPOCH)  # entries come newest first
+    _text(feed, "updated", max((e.updated for e in entries), key=_instant) if entries else EPOCH)
     author = ET.SubElement(feed, f"{{{ATOM_NS}}}author")
     _text(author, "name", site.config.publisher)
     _text(feed, "generator", "sitegen").set("version", __version__)
@@ -94,14 +138,21 @@ def render_atom(site: Site, entries: Sequence[FeedEntry], *, out_path: str, titl
         ET.SubElement(entry, f"{{{ATOM_NS}}}link", {"href": e.url, "rel": "alternate", "type": "text/html"})
         _text(entry, "id", e.url)
         _text(entry, "published", e.published)
-        _text(entry, "updated", e.published)
-        if e.author:
-            _text(ET.SubElement(entry, f"{{{ATOM_NS}}}author"), "name", e.author)
+        _text(entry, "updated", e.updated)
+        for name in e.authors:
+            _text(ET.SubElement(entry, f"{{{ATOM_NS}}}author"), "name", name)
         for tag in e.tags:
             ET.SubElement(entry, f"{{{ATOM_NS}}}category", {"term": _clean(tag)})
         if e.summary:
             _text(entry, "summary", e.summary).set("type", "text")
         _text(entry, "content", e.content_html).set("type", "html")
+        if e.image:
+            ET.SubElement(
+                entry,
+                f"{{{MEDIA_NS}}}content",
+                {"url": e.image.url, "medium": "image", "type": e.image.mime}
+                | {"width": str(e.image.width), "height": str(e.image.height)},
+            )
     ET.indent(feed, space=" ")
     data = ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
     return Output(out_path=out_path, data=data, source=f"feed {out_path}")
@@ -125,7 +176,9 @@ def render_json_feed(site: Site, entries: Sequence[FeedEntry], *, out_path: str 
                 "content_html": e.content_html,
                 **({"summary": e.summary} if e.summary else {}),
                 "date_published": e.published,
-                **({"authors": [{"name": e.author}]} if e.author else {}),
+                **({"date_modified": e.updated} if e.updated != e.published else {}),
+                **({"image": e.image.url} if e.image else {}),
+                **({"authors": [{"name": name} for name in e.authors]} if e.authors else {}),
                 "tags": list(e.tags),
                 "language": e.lang,
             }
@@ -134,6 +187,10 @@ def render_json_feed(site: Site, entries: Sequence[FeedEntry], *, out_path: str 
     }
     data = json.dumps(feed, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
     return Output(out_path=out_path, data=data, source=f"feed {out_path}")
+
+
+def _instant(iso: str) -> datetime:
+    return datetime.fromisoformat(iso)
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:

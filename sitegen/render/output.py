@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,3 +15,10 @@ class Output:
     data: bytes
     source: str
     """What produced it: a page's source path, `theme:css/style.css`, `tags`, …"""
+    file: Path | None = None
+    """A file whose bytes are the output (a processed image in the cache, a file of `static/`); `data` is
+    then empty. Large files are copied by the writer, never held in memory by the build."""
+
+    def read(self) -> bytes:
+        """The output's bytes, from `data` or from its file."""
+        return self.data if self.file is None else self.file.read_bytes()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -13,17 +14,22 @@ from markupsafe import Markup
 
 from sitegen.content.editions import edition_key
 from sitegen.content.model import Edition, Page, Site, Tag
+from sitegen.content.schema import ImageMeta
 from sitegen.errors import TemplateError
+from sitegen.images import ImageInfo, ImageSet
 from sitegen.render.markdown import RenderedBody, render_markdown
 from sitegen.render.output import Output
 from sitegen.render.pagination import chunks, out_path, page_title, page_url, pagination
+from sitegen.render.pictures import largest, media_url, picture_html
 from sitegen.render.reading import reading_minutes
+from sitegen.render.sharing import article_social, card_view, json_ld, website_social
 from sitegen.render.strings import Strings
 from sitegen.render.theme import Theme
 from sitegen.render.views import (
     ArticleContext,
     ArticleView,
     BaseContext,
+    GroupListContext,
     ImageView,
     LinkView,
     ListContext,
@@ -38,7 +44,6 @@ from sitegen.render.views import (
 )
 
 DESCRIPTION_LENGTH = 200
-OG_LOCALES = {"uk": "uk_UA", "en": "en_US", "ru": "ru_RU"}
 
 
 def page_description(page: Page, body: RenderedBody) -> str:
@@ -49,40 +54,58 @@ def page_description(page: Page, body: RenderedBody) -> str:
     return text[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0] + "…"
 
 
-def render_article(site: Site, theme: Theme, page: Page, body: RenderedBody) -> Output:
-    """One article page, with Open Graph and JSON-LD `NewsArticle`."""
+def render_article(site: Site, theme: Theme, page: Page, body: RenderedBody, images: ImageSet) -> Output:
+    """One article page, with Open Graph, a Twitter card and JSON-LD `NewsArticle`."""
     s = theme.strings_for(page.lang)
     meta = page.meta
     description = page_description(page, body)
     canonical = site.absolute_url(page.url)
+    photo = images.get(page.id, meta.image.src) if meta.image and meta.image.src else None
     view = ArticleView(
         **summary_view(site, page, s),
         datetime_text=s.datetime(page.local_date),
+        updated_iso=meta.updated.isoformat() if meta.updated else None,
+        updated_text=s.datetime(meta.updated.astimezone(page.local_date.tzinfo)) if meta.updated else None,
         author=meta.author,
+        authors=[LinkView(title=site.authors[a].name, url=site.authors[a].url) for a in page.author_slugs],
         location=meta.location,
         source=SourceView(name=meta.source.name, url=meta.source.url) if meta.source else None,
-        image=ImageView(caption=meta.image.caption, credit=meta.image.credit, src=meta.image.src, alt=meta.image.alt)
-        if meta.image
-        else None,
+        image=_image_view(site, meta.image, photo) if meta.image else None,
         body_html=Markup(body.html),  # markdown-it with raw HTML off: safe by construction
-        curator_note_html=Markup(render_markdown(meta.curator_note).html) if meta.curator_note else None,
+        curator_note_html=Markup(render_markdown(meta.curator_note, page.lang).html) if meta.curator_note else None,
         featured=meta.featured,
-        extra=dict(meta.extra),
         reading_time=s.plural("reading_time", reading_minutes(body.text)),
         edition=_edition_link(site, page, s),
     )
     prev_page = site.pages[page.prev_id] if page.prev_id else None
     next_page = site.pages[page.next_id] if page.next_id else None
+    base = _base(site, s, page.lang, "article", page.title, description, canonical)
+    card = card_view(site, photo, meta.image.alt or meta.image.caption) if photo and meta.image else None
+    base["social"] = article_social(site, page, card)
+    base["jsonld"] = json_ld(site, page, description, canonical, photo)
+    base["frame_sources"] = list(body.frame_origins)
     context = ArticleContext(
-        **_base(site, s, page.lang, "article", page.title, description, canonical),
+        **base,
         article=view,
         prev_article=link_view(prev_page),
         next_article=link_view(next_page),
         related=[summary_view(site, site.pages[i], s) for i in page.related_ids],
-        og=_open_graph(site, page, description, canonical),
-        jsonld=_json_ld(site, page, description, canonical),
     )
     return _render(theme, "article.html", context, page.out_path, page.id)
+
+
+def _image_view(site: Site, image: ImageMeta, photo: ImageInfo | None) -> ImageView:
+    big = largest(photo) if photo else None
+    return ImageView(
+        caption=image.caption,
+        credit=image.credit,
+        src=image.src,
+        alt=image.alt,
+        picture_html=picture_html(photo, image.alt, site.config.base_path, lead=True) if photo else None,
+        url=media_url(site.config.base_path, photo, big) if photo and big else None,
+        width=big.width if big else 0,
+        height=big.height if big else 0,
+    )
 
 
 def _edition_link(site: Site, page: Page, s: Strings) -> LinkView | None:
@@ -90,17 +113,47 @@ def _edition_link(site: Site, page: Page, s: Strings) -> LinkView | None:
     return LinkView(title=edition_title(edition, s), url=edition.url) if edition else None
 
 
-def render_tag_index(site: Site, theme: Theme) -> Output:
-    """`/tags/`: every tag with its count, grouped by first letter in the order of the site language's alphabet."""
+@dataclass(frozen=True, slots=True)
+class GroupKind:
+    """Tags, rubrics or authors: where their pages live and how the theme names them."""
+
+    kind: str
+    """The page kind of one list (`tag`, `rubric`, `author`): its template and `<body>` class."""
+    folder: str
+    """`tags`, `rubrics`, `authors`: the URL folder, the index page's template and its kind."""
+    heading: str
+    """Theme string naming them all (the index page's heading)."""
+    intro: str
+    """Theme string under that heading."""
+    kicker: str
+    """Theme string above one list's heading (`Тег`), linked to the index page."""
+
+    def groups(self, site: Site) -> Mapping[str, Tag]:
+        """The site's tags, rubrics or authors by slug."""
+        found: Mapping[str, Tag] = getattr(site, self.folder)
+        return found
+
+
+TAGS = GroupKind("tag", "tags", "tags", "tags_intro", "tag_heading")
+RUBRICS = GroupKind("rubric", "rubrics", "rubrics", "rubrics_intro", "rubric_heading")
+AUTHORS = GroupKind("author", "authors", "authors", "authors_intro", "author_heading")
+GROUP_KINDS = (TAGS, RUBRICS, AUTHORS)
+
+
+def render_tag_index(site: Site, theme: Theme, kind: GroupKind = TAGS) -> Output:
+    """`/tags/` (or `/rubrics/`, `/authors/`): every tag with its count, grouped by first letter.
+
+    Letters come in the order of the theme's `alphabet` string for the site language (Python
+    orders Є, І, Ї, Ґ apart from their neighbours, by code point), then other letters, then the rest.
+    """
     s = theme.strings_for(site.config.language)
     alphabet = {letter: i for i, letter in enumerate(str(s.alphabet).casefold())}
     other = len(alphabet)
 
     def collation(text: str) -> tuple[tuple[int, int], ...]:
-        # Python orders Є, І, Ї, Ґ apart from their neighbours (code points); the theme's alphabet does not.
         return tuple((alphabet.get(c, other), ord(c)) for c in text.casefold())
 
-    tags = sorted(site.tags.values(), key=lambda t: (collation(t.name), t.slug))
+    tags = sorted(kind.groups(site).values(), key=lambda t: (collation(t.name), t.slug))
     groups: list[TagGroupView] = []
     rest: list[TagLinkView] = []
     for tag in tags:
@@ -114,35 +167,41 @@ def render_tag_index(site: Site, theme: Theme) -> Output:
             groups.append(TagGroupView(letter=first, anchor=first, tags=[view]))
     if rest:
         groups.append(TagGroupView(letter=s.tags_other, anchor="other", tags=rest))
+    heading = s.format(kind.heading)
+    url = site.url(f"{kind.folder}/")
     context = TagIndexContext(
-        **_base(site, s, site.config.language, "tags", s.tags, "", site.absolute_url(site.url("tags/"))),
+        **_base(site, s, site.config.language, kind.folder, heading, "", site.absolute_url(url)),
+        heading=heading,
+        intro=s.format(kind.intro),
         tags=[t for g in groups for t in g["tags"]],
         groups=groups,
     )
-    return _render(theme, "tags.html", context, "tags/index.html", "tags")
+    return _render(theme, f"{kind.folder}.html", context, f"{kind.folder}/index.html", kind.folder)
 
 
-def render_tag_pages(site: Site, theme: Theme, tag: Tag) -> list[Output]:
-    """One tag's articles, `per_page` a page: `/tags/<slug>/`, then `/tags/<slug>/page/<n>/`."""
+def render_tag_pages(site: Site, theme: Theme, tag: Tag, kind: GroupKind = TAGS) -> list[Output]:
+    """One tag's (rubric's, author's) articles, `per_page` a page: `/tags/<slug>/`, then `/tags/<slug>/page/<n>/`."""
     s = theme.strings_for(site.config.language)
     pages = chunks(tag.page_ids, site.config.per_page)
     total = len(pages)
     feeds = [LinkView(title=f"{site.config.title}: {tag.name}", url=tag.url + "feed.xml")]
+    index = LinkView(title=s.format(kind.kicker), url=site.url(f"{kind.folder}/"))
     outputs = []
     for n, ids in enumerate(pages, 1):
         url = page_url(tag.url, n)
         base = _base(
-            site, s, site.config.language, "tag", page_title(tag.name, n, total, s), "", site.absolute_url(url)
+            site, s, site.config.language, kind.kind, page_title(tag.name, n, total, s), "", site.absolute_url(url)
         )
         base["feeds"] = base["feeds"] + feeds
-        context = ListContext(
+        context = GroupListContext(
             **base,
             heading=tag.name,
             articles=[summary_view(site, site.pages[i], s) for i in ids],
             pagination=pagination(tag.url, n, total),
             tag=TagLinkView(name=tag.name, url=tag.url, count=len(tag.page_ids)),
+            index=index,
         )
-        outputs.append(_render(theme, "tag.html", context, out_path(site, url), f"tag {tag.name}"))
+        outputs.append(_render(theme, f"{kind.kind}.html", context, out_path(site, url), f"{kind.kind} {tag.name}"))
     return outputs
 
 
@@ -189,45 +248,10 @@ def _base(site: Site, s: Strings, lang: str, kind: str, title: str, description:
         description=description or site.config.description,
         canonical_url=canonical,
         feeds=[LinkView(title=site.config.title, url=site.url("feed.xml"))],
+        social=website_social(lang),
+        jsonld=None,
+        frame_sources=[],
     )
-
-
-def _open_graph(site: Site, page: Page, description: str, canonical: str) -> dict[str, Any]:
-    return {
-        "og:type": "article",
-        "og:title": page.title,
-        "og:description": description,
-        "og:url": canonical,
-        "og:site_name": site.config.title,
-        "og:locale": OG_LOCALES.get(page.lang.split("-")[0], page.lang.replace("-", "_")),
-        "article:published_time": page.meta.date.isoformat(),
-        "article:section": page.meta.category,
-        "article:tag": [site.tags[t].name for t in page.tag_slugs],
-    }
-
-
-def _json_ld(site: Site, page: Page, description: str, canonical: str) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": page.title,
-        "description": description,
-        "datePublished": page.meta.date.isoformat(),
-        "dateModified": page.meta.date.isoformat(),
-        "inLanguage": page.lang,
-        "mainEntityOfPage": canonical,
-        "url": canonical,
-        "publisher": {"@type": "Organization", "name": site.config.publisher},
-    }
-    if page.meta.author:
-        data["author"] = {"@type": "Person", "name": page.meta.author}
-    if page.meta.category:
-        data["articleSection"] = page.meta.category
-    if page.tag_slugs:
-        data["keywords"] = [site.tags[t].name for t in page.tag_slugs]
-    if page.meta.location:
-        data["contentLocation"] = {"@type": "Place", "name": page.meta.location}
-    return data
 
 
 def _render(theme: Theme, name: str, context: Mapping[str, Any], target: str, source: str) -> Output:

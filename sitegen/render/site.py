@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
-import os
-import signal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from sitegen.config import CONFIG_NAME
 from sitegen.content.model import Page, Site
 from sitegen.errors import SitegenError, SourceError, raise_all
+from sitegen.images import ImageSet
 from sitegen.render.archive import render_archive
 from sitegen.render.cache import RenderCache
 from sitegen.render.curation import (
@@ -26,18 +26,23 @@ from sitegen.render.curation import (
     render_home,
 )
 from sitegen.render.feeds import FeedEntry, feed_entry, render_atom, render_json_feed
-from sitegen.render.markdown import RenderedBody, render_markdown
+from sitegen.render.markdown import BodyContext, RenderedBody, render_markdown
 from sitegen.render.output import Output
 from sitegen.render.pages import (
+    GROUP_KINDS,
     render_article,
     render_not_found,
     render_search_page,
     render_tag_index,
     render_tag_pages,
 )
+from sitegen.render.pictures import image_outputs
+from sitegen.render.redirects import render_redirects
 from sitegen.render.search import SearchDocument, render_search_index, search_document
+from sitegen.render.sharing import card_view
 from sitegen.render.sitemap import render_robots, render_sitemap
 from sitegen.render.theme import Theme
+from sitegen.workers import available_cores, init_worker
 
 Progress = Callable[[int, int], None]
 
@@ -57,25 +62,29 @@ class RenderedArticle:
     search: SearchDocument
 
 
-def render_body(page: Page) -> RenderedBody:
-    """An article's Markdown rendered, or a `SourceError` naming the file when markdown-it gives up."""
+def render_body(site: Site, theme: Theme, page: Page, images: ImageSet) -> RenderedBody:
+    """An article's Markdown rendered with its pictures and embeds; `SourceError`s name the file and line."""
+    notice = theme.strings_for(page.lang).embed_notice
+    context = BodyContext(page.id, page.body_line, images, site.config.base_path, notice)
     try:
-        return render_markdown(page.body)
+        return render_markdown(page.body, page.lang, context)
     except (RecursionError, ValueError, AssertionError) as exc:  # markdown-it-py CVE-2023-26303 class
         raise SourceError(f"cannot render the Markdown body: {exc}", path=page.id, line=page.body_line) from None
 
 
-def render_articles(site: Site, theme: Theme, pages: Sequence[Page]) -> list[RenderedArticle | SitegenError]:
+def render_articles(
+    site: Site, theme: Theme, pages: Sequence[Page], images: ImageSet
+) -> list[RenderedArticle | SitegenError]:
     """Render each page; a user error is returned in its place so every problem can be reported."""
     results: list[RenderedArticle | SitegenError] = []
     for page in pages:
         try:
-            body = render_body(page)
+            body = render_body(site, theme, page, images)
             results.append(
                 RenderedArticle(
                     page.id,
-                    render_article(site, theme, page, body),
-                    feed_entry(site, page, body),
+                    render_article(site, theme, page, body, images),
+                    feed_entry(site, page, body, images),
                     search_document(site, page, theme.strings_for(page.lang), body.text),
                 )
             )
@@ -85,39 +94,34 @@ def render_articles(site: Site, theme: Theme, pages: Sequence[Page]) -> list[Ren
 
 
 # The site and theme a forked worker renders from: inherited from the parent at fork, never pickled.
-_WORKER_STATE: tuple[Site, Theme] | None = None
-
-
-def init_worker() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them; SIGTERM (from `Pool.terminate`) just ends them.
-
-    A forked worker inherits the CLI's SIGTERM handler, which would turn the pool's own shutdown
-    into an exception inside the worker and hang the pool.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+_WORKER_STATE: tuple[Site, Theme, ImageSet] | None = None
 
 
 def _render_chunk(page_ids: Sequence[str]) -> list[RenderedArticle | SitegenError]:
     assert _WORKER_STATE is not None, "worker started without a site"
-    site, theme = _WORKER_STATE
-    return render_articles(site, theme, [site.pages[i] for i in page_ids])
+    site, theme, images = _WORKER_STATE
+    return render_articles(site, theme, [site.pages[i] for i in page_ids], images)
 
 
 def worker_count(pages: int) -> int:
     """How many processes render articles: one per available core on a large site, else none."""
     if pages < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
         return 0
-    return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+    return available_cores()
 
 
 def _articles_in_workers(
-    site: Site, theme: Theme, pages: Sequence[Page], workers: int, list_pages: Callable[[], list[Output]]
+    site: Site,
+    theme: Theme,
+    pages: Sequence[Page],
+    images: ImageSet,
+    workers: int,
+    list_pages: Callable[[], list[Output]],
 ) -> tuple[Iterator[list[RenderedArticle | SitegenError]], list[Output]]:
     """Articles rendered by `workers` forked processes while this one renders the list pages."""
     global _WORKER_STATE
     chunks = [[p.id for p in pages[i : i + CHUNK]] for i in range(0, len(pages), CHUNK)]
-    _WORKER_STATE = (site, theme)
+    _WORKER_STATE = (site, theme, images)
     try:
         # fork: workers share the loaded site and compiled templates copy-on-write (no pickling).
         with multiprocessing.get_context("fork").Pool(workers, initializer=init_worker) as pool:
@@ -151,14 +155,23 @@ def render_site(
     *,
     workers: int | None = None,
     cache: RenderCache | None = None,
+    images: ImageSet | None = None,
+    problems: Sequence[SitegenError] = (),
 ) -> list[Output]:
-    """All pages, feeds, sitemap and theme assets of the site, in a fixed order.
+    """All pages, feeds, sitemap, pictures and theme assets of the site, in a fixed order.
 
     With a `cache` (kept by `serve`), outputs whose inputs did not change since the last render
-    are reused; the result is the same as without it.
+    are reused; the result is the same as without it. `images` (from `sitegen.images`) holds the
+    pictures the pages name; its problems, and `problems` found before (`static/`), are reported with
+    the render's own.
     """
+    images = images or ImageSet()
     cache = cache or RenderCache()
-    cache.begin(site)
+    default_image = images.get(CONFIG_NAME, site.config.image or "")
+    # Pictures reach articles, lists of feeds and every page's card: any change of one renders afresh.
+    cache.begin(site, (default_image.digest if default_image else None, tuple(sorted(images.by_owner().items()))))
+    # Every page's sharing card falls back to the site's picture: a template global, like `asset()`.
+    theme.env.globals["site_card"] = card_view(site, default_image, site.config.title)
     pages = site.newest()
     article_keys = {p.id: cache.article_key(p) for p in pages}
     done: dict[str, RenderedArticle] = {}
@@ -167,19 +180,22 @@ def render_site(
         if hit is not None:
             done[page.id] = hit
     todo = [p for p in pages if p.id not in done]
-    total = len(todo) + len(site.tags)
+    total = len(todo) + sum(len(kind.groups(site)) for kind in GROUP_KINDS)
     workers = worker_count(len(todo)) if workers is None else workers
-    list_urls = [site.url(), site.url("tags/")]
+    list_urls = [site.url()]
 
     def list_pages() -> list[Output]:
-        outputs = [render_home(site, theme), render_tag_index(site, theme), render_not_found(site, theme)]
-        for tag in site.tags.values():
-            key = cache.tag_key(tag)
-            tag_pages = cache.get("tag", tag.slug, key) or cache.put(
-                "tag", tag.slug, key, render_tag_pages(site, theme, tag)
-            )
-            outputs.extend(tag_pages)
-            list_urls.extend(site.config.base_path + o.out_path.removesuffix("index.html") for o in tag_pages)
+        outputs = [render_home(site, theme), render_not_found(site, theme)]
+        for kind in GROUP_KINDS:  # tags, rubrics, authors: one list page machinery
+            outputs.append(render_tag_index(site, theme, kind))
+            list_urls.append(site.url(f"{kind.folder}/"))
+            for tag in kind.groups(site).values():
+                key = cache.tag_key(tag)
+                tag_pages = cache.get(kind.kind, tag.slug, key) or cache.put(
+                    kind.kind, tag.slug, key, render_tag_pages(site, theme, tag, kind)
+                )
+                outputs.extend(tag_pages)
+                list_urls.extend(site.config.base_path + o.out_path.removesuffix("index.html") for o in tag_pages)
         curated = [*render_edition_index(site, theme), *render_archive(site, theme, cache)]
         curated += [
             cache.memo(
@@ -194,16 +210,16 @@ def render_site(
         return outputs + curated
 
     if workers > 1:
-        chunks, lists = _articles_in_workers(site, theme, todo, workers, list_pages)
+        chunks, lists = _articles_in_workers(site, theme, todo, images, workers, list_pages)
     else:
-        chunks = (render_articles(site, theme, todo[i : i + CHUNK]) for i in range(0, len(todo), CHUNK))
+        chunks = (render_articles(site, theme, todo[i : i + CHUNK], images) for i in range(0, len(todo), CHUNK))
         lists = []
-    problems: list[SitegenError] = []
+    problems = [*problems, *images.problems]
     rendered = 0
     for chunk in chunks:
         for result in chunk:
             if isinstance(result, SitegenError):
-                problems.append(result)
+                problems.extend(getattr(result, "errors", [result]))
             else:
                 done[result.page_id] = cache.put("article", result.page_id, article_keys[result.page_id], result)
             rendered += 1
@@ -219,23 +235,24 @@ def render_site(
     entries = {a.page_id: a.feed for a in articles}
     limit = site.config.feed_limit
     feeds = []
-    for tag in site.tags.values():
-        key = cache.feed_key(tag, limit)
-        feeds.append(
-            cache.get("tag-feed", tag.slug, key)
-            or cache.put(
-                "tag-feed",
-                tag.slug,
-                key,
-                render_atom(
-                    site,
-                    [entries[i] for i in tag.page_ids[:limit]],
-                    out_path=f"tags/{tag.slug}/feed.xml",
-                    title=f"{site.config.title}: {tag.name}",
-                    page_url=tag.url,
-                ),
+    for kind in GROUP_KINDS:
+        for tag in kind.groups(site).values():
+            key = cache.feed_key(tag, limit)
+            feeds.append(
+                cache.get(f"{kind.kind}-feed", tag.slug, key)
+                or cache.put(
+                    f"{kind.kind}-feed",
+                    tag.slug,
+                    key,
+                    render_atom(
+                        site,
+                        [entries[i] for i in tag.page_ids[:limit]],
+                        out_path=f"{kind.folder}/{tag.slug}/feed.xml",
+                        title=f"{site.config.title}: {tag.name}",
+                        page_url=tag.url,
+                    ),
+                )
             )
-        )
     latest = [entries[p.id] for p in pages[:limit]]
     feeds.append(render_atom(site, latest, out_path="feed.xml", title=site.config.title, page_url=site.url()))
     feeds.append(render_json_feed(site, latest))
@@ -257,7 +274,7 @@ def render_site(
         "search", "", search_key, render_search_index(search_key)
     )
     cache.end()
-    return [
+    outputs = [
         *(a.output for a in articles),
         *lists,
         *feeds,
@@ -270,5 +287,7 @@ def render_site(
             site.url(search_index.manifest.out_path),
             [site.url(o.out_path) for o in search_index.documents],
         ),
+        *image_outputs(images),
         *theme.assets.values(),
     ]
+    return outputs + render_redirects(site, theme, {o.out_path for o in outputs})

@@ -131,6 +131,7 @@ def load_theme(config: SiteConfig) -> Theme:
     site_static = config.static_dir.resolve() if config.static_dir.is_dir() else None
     assets = _read_assets(themes, site_static, config)
     env.globals["asset"] = _asset_url_function(config, assets)
+    env.globals["site_card"] = None  # the site's sharing picture, set by each render (`render_site`)
     dirs = (*site_templates, *([site_static] if site_static else []), *themes)
     return Theme(dirs=dirs, env=env, strings=_read_strings(themes, config), assets=assets, site_dir=config.site_dir)
 

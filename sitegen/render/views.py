@@ -29,7 +29,36 @@ class ImageView(TypedDict):
     caption: str
     credit: str
     src: str | None
+    """As the page wrote it."""
     alt: str
+    picture_html: Markup | None
+    """The processed picture (`<picture>` with WebP and JPEG/PNG at several widths); `None` without `src`."""
+    url: str | None
+    """The largest JPEG/PNG (root-relative), for themes that build their own markup."""
+    width: int
+    height: int
+
+
+class CardView(TypedDict):
+    """A sharing card picture (Open Graph, Twitter): absolute URL and size."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+class SocialView(TypedDict):
+    """What `base.html` says to social networks and chat apps about a page (Open Graph, Twitter)."""
+
+    type: str
+    """`article` or `website`."""
+    locale: str
+    """`uk_UA`."""
+    image: CardView | None
+    """The page's own card picture; `None` falls back to the site's (`site_card`)."""
+    article: list[tuple[str, str]]
+    """`article:published_time` and the like, in order (several `article:tag`)."""
 
 
 class SourceView(TypedDict):
@@ -46,22 +75,31 @@ class ArticleSummaryView(TypedDict):
     date_iso: str
     date_text: str
     category: str | None
+    rubric_url: str | None
+    """The rubric's page (`/rubrics/<slug>/`) when there is a `category`."""
     summary: str | None
     tags: list[TagLinkView]
+    extra: dict[str, Any]
+    """The editor's own data (`extra:` in the front matter)."""
 
 
 class ArticleView(ArticleSummaryView):
     """Everything the article page shows."""
 
     datetime_text: str
+    updated_iso: str | None
+    updated_text: str | None
+    """`13 лютого 2026, 10:00` when the page says it was updated."""
     author: str | None
+    """Every author's name in one line."""
+    authors: list[LinkView]
+    """Each author's name and page (`/authors/<slug>/`)."""
     location: str | None
     source: SourceView | None
     image: ImageView | None
     body_html: Markup
     curator_note_html: Markup | None
     featured: bool
-    extra: dict[str, Any]
     reading_time: str
     """`3 хвилини читання`."""
     edition: LinkView | None
@@ -93,6 +131,8 @@ class SiteView(TypedDict):
     language: str
     home_url: str
     tags_url: str
+    rubrics_url: str
+    authors_url: str
     editions_url: str
     archive_url: str
     search_url: str
@@ -115,6 +155,11 @@ class BaseContext(TypedDict):
     """Absolute."""
     feeds: list[LinkView]
     """Alternate feeds for `<link rel="alternate">`."""
+    social: SocialView
+    jsonld: dict[str, Any] | None
+    """Structured data (`NewsArticle` on articles), written by `base.html`."""
+    frame_sources: list[str]
+    """Origins the page's embeds may load frames from (its CSP `frame-src`); empty on most pages."""
 
 
 class ArticleContext(BaseContext):
@@ -123,8 +168,6 @@ class ArticleContext(BaseContext):
     next_article: LinkView | None
     related: list[ArticleSummaryView]
     """Up to 3 articles about the same thing (`Page.related_ids`), most related first."""
-    og: dict[str, Any]
-    jsonld: dict[str, Any]
 
 
 class ListContext(BaseContext):
@@ -132,6 +175,14 @@ class ListContext(BaseContext):
     articles: list[ArticleSummaryView]
     pagination: PaginationView | None
     tag: TagLinkView | None
+    """The tag, rubric or author the list shows (tag, rubric and author pages)."""
+
+
+class GroupListContext(ListContext):
+    """A tag, rubric or author page."""
+
+    index: LinkView
+    """The page listing them all (`/tags/`, `/rubrics/`, `/authors/`), under the kicker's word (`Тег`)."""
 
 
 class TagGroupView(TypedDict):
@@ -144,8 +195,10 @@ class TagGroupView(TypedDict):
 
 
 class TagIndexContext(BaseContext):
+    heading: str
+    intro: str
     tags: list[TagLinkView]
-    """Every tag, in the order of the groups."""
+    """Tags, rubrics or authors with their article counts, in the order of the groups."""
     groups: list[TagGroupView]
     """By first letter, in the order of the theme's `alphabet` string, then other letters, then the rest."""
 
@@ -170,6 +223,8 @@ def site_view(site: Site) -> SiteView:
         language=cfg.language,
         home_url=site.url(),
         tags_url=site.url("tags/"),
+        rubrics_url=site.url("rubrics/"),
+        authors_url=site.url("authors/"),
         editions_url=site.url("editions/"),
         archive_url=site.url("archive/"),
         search_url=site.url("search/"),
@@ -195,8 +250,10 @@ def summary_view(site: Site, page: Page, s: Strings) -> ArticleSummaryView:
         date_iso=page.meta.date.isoformat(),
         date_text=s.date(page.local_date),
         category=page.meta.category,
+        rubric_url=site.rubrics[page.rubric_slug].url if page.rubric_slug else None,
         summary=page.meta.summary,
         tags=tag_links(site, page),
+        extra=dict(page.meta.extra),
     )
 
 

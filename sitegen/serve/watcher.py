@@ -1,4 +1,4 @@
-"""Watching `seeds/`, `themes/` and `sitegen.yaml`: filter, classify and debounce file events.
+"""Watching `seeds/` (pages, their pictures), `themes/`, `media/`, `static/`, `sitegen.yaml`: classify, debounce.
 
 watchdog callbacks only add a classified path to a `ChangeQueue`; the one build thread takes a
 batch once no event arrived for `DEBOUNCE` seconds (MkDocs' `build_delay`), so an editor's
@@ -28,7 +28,9 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from sitegen.config import CONFIG_NAME, SEEDS_DIR, STATIC_DIR, TEMPLATES_DIR, THEMES_DIR
+from sitegen.images.refs import MEDIA_DIR
 from sitegen.source.files import is_ignored_name
+from sitegen.source.static import is_left_out
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,10 @@ DEBOUNCE = 0.05
 POLL_INTERVAL = 1.0
 """Seconds between scans with `--poll` (or after falling back to polling)."""
 LIMIT_ERRNOS = (errno.ENOSPC, errno.EMFILE, errno.ENFILE)
+WATCHED_DIRS = (SEEDS_DIR, THEMES_DIR, TEMPLATES_DIR, MEDIA_DIR, STATIC_DIR)
+"""Folders of the site watched recursively (besides `sitegen.yaml`)."""
+PAGE_FILES = frozenset({".md", ".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".svg"})
+"""Under `seeds/`: pages, and the pictures that sit beside them."""
 _COUNTED_EVENTS = {"created", "modified", "deleted", "moved"}
 
 
@@ -72,18 +78,21 @@ def classify(path: Path, site_dir: Path, *, is_dir: bool = False, out_dir: Path 
     if out_dir is not None and path.is_relative_to(out_dir):
         return None
     parts = rel.parts
+    if len(parts) > 1 and parts[0] == STATIC_DIR and not any(is_left_out(part) for part in parts):
+        return Change(path, rel.as_posix(), Kind.CONTENT)  # published as it is, dot-files too (`.well-known/`)
     if not parts or any(is_ignored_name(part) for part in parts):
         return None
     if parts == (CONFIG_NAME,):
         return Change(path, CONFIG_NAME, Kind.CONFIG)
-    if parts[0] == SEEDS_DIR and (is_dir or path.suffix == ".md" or len(parts) == 1):
+    if parts[0] == SEEDS_DIR and (is_dir or path.suffix.lower() in PAGE_FILES or len(parts) == 1):
+        return Change(path, rel.as_posix(), Kind.CONTENT)
+    if parts[0] == MEDIA_DIR:  # pictures the pages name
         return Change(path, rel.as_posix(), Kind.CONTENT)
     if parts[0] == THEMES_DIR:
         kind = Kind.STATIC if len(parts) > 2 and parts[2] == "static" and not is_dir else Kind.THEME
         return Change(path, rel.as_posix(), kind)
-    if parts[0] in (TEMPLATES_DIR, STATIC_DIR):  # the site's own overrides of theme files
-        kind = Kind.STATIC if parts[0] == STATIC_DIR and not is_dir else Kind.THEME
-        return Change(path, rel.as_posix(), kind)
+    if parts[0] == TEMPLATES_DIR:  # the site's own templates, over the theme's
+        return Change(path, rel.as_posix(), Kind.THEME)
     return None
 
 
@@ -91,10 +100,6 @@ def is_css_only(changes: Iterable[Change]) -> bool:
     """True when every change is a theme stylesheet: open tabs can swap stylesheets, not reload."""
     found = list(changes)
     return bool(found) and all(c.kind is Kind.STATIC and c.rel_path.endswith(".css") for c in found)
-
-
-WATCHED_DIRS = (SEEDS_DIR, THEMES_DIR, TEMPLATES_DIR, STATIC_DIR)
-"""Folders of the site watched recursively (besides `sitegen.yaml`)."""
 
 
 class ChangeQueue:
@@ -217,7 +222,7 @@ class Watcher:
         return observer
 
     def _schedule_root(self, path: Path) -> None:
-        """`seeds/` or `themes/` was created after the start: watch it too."""
+        """`seeds/`, `themes/`, `media/` or `static/` was created after the start: watch it too."""
         if path.name not in WATCHED_DIRS or self.observer is None:
             return
         with self._lock:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sitegen.errors import FrontMatterError
@@ -24,6 +24,8 @@ class FrontMatter:
     body: str
     body_line: int
     """1-based file line where the body starts."""
+    item_lines: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    """1-based file line of each item of a top-level list (`aliases:` written one item a line)."""
 
 
 def split_front_matter(text: str, rel_path: str) -> tuple[str, str, int]:
@@ -50,5 +52,8 @@ def split_front_matter(text: str, rel_path: str) -> tuple[str, str, int]:
 def parse_front_matter(text: str, rel_path: str) -> FrontMatter:
     """Parse a whole page; raise `FrontMatterError` (or an `ErrorList`) with file and line."""
     yaml_text, body, body_line = split_front_matter(text, rel_path)
-    data, key_lines = parse_yaml_mapping(yaml_text, rel_path, first_line=2, error_type=FrontMatterError)
-    return FrontMatter(data=data, key_lines=key_lines, body=body, body_line=body_line)
+    item_lines: dict[str, tuple[int, ...]] = {}
+    data, key_lines = parse_yaml_mapping(
+        yaml_text, rel_path, first_line=2, error_type=FrontMatterError, item_lines=item_lines
+    )
+    return FrontMatter(data=data, key_lines=key_lines, body=body, body_line=body_line, item_lines=item_lines)

@@ -118,7 +118,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
 
 
 def article_path(server: ServeProcess, number: int) -> str:
-    return next(p for p in server.manifest() if f"novyna-nomer-{number}-" in p and p.endswith("index.html"))
+    return next(p for p in server.manifest() if p.endswith(f"/a{number}/index.html"))
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -145,6 +145,36 @@ def test_serve_edit_appears_in_open_tab(served: ServeProcess, browser: Browser) 
         # A page without scripts of its own is swapped in place: same document, no reload.
         assert page.evaluate("() => window.__kept") == 42
         assert page.locator("script[src^='/__sitegen/reload.js']").count() == 0  # the swapped-in copy was dropped
+    finally:
+        builds = served.builds()
+        source.write_text(original, "utf-8")
+        served.wait_builds(builds)
+        page.close()
+
+
+def test_serve_title_edit_keeps_the_url_and_updates_the_open_page_in_place(
+    served: ServeProcess, browser: Browser
+) -> None:
+    """Issue 15: a published title edited ("в Брюсселі" -> "у Брюсселі") never moves its page."""
+    url = article_path(served, 4)
+    assert url == "2025/05/a4/index.html"
+    page = open_page(browser, served.base + "2025/05/a4/")
+    page.evaluate("() => { window.__kept = 15; }")
+    source = served.site / "seeds/2025/05/a4.md"
+    original = source.read_text("utf-8")
+
+    def pages() -> set[str]:
+        return {p for p in served.manifest() if p.endswith(".html")}  # (search files are renamed on any edit)
+
+    before = pages()
+    try:
+        edit(source, 'title: "Новина номер 4', 'title: "Перейменована новина номер 4')
+        expect(page.locator("h1")).to_contain_text("Перейменована новина номер 4", timeout=TIMEOUT * 1000)
+        assert page.evaluate("() => window.__kept") == 15  # swapped in place, not reloaded
+        assert page.url == served.base + "2025/05/a4/"
+        assert pages() == before  # no page appeared or went away
+        status, body = served.get("2025/05/a4/")
+        assert status == 200 and "Перейменована новина номер 4".encode() in body
     finally:
         builds = served.builds()
         source.write_text(original, "utf-8")
@@ -218,13 +248,13 @@ def test_serve_burst_of_100_writes_makes_at_most_2_rebuilds(served: ServeProcess
             (folder / f"burst{i}.md").write_text(
                 f'---\ntitle: "Пакет {i}"\ndate: 2025-11-{1 + i % 28:02d}T10:00:00+02:00\n---\nТекст {i}.\n', "utf-8"
             )
-        wait_until("all 100 pages served", lambda: sum("/paket-" in p for p in served.manifest()) == 100)
+        wait_until("all 100 pages served", lambda: sum("/burst" in p for p in served.manifest()) == 100)
         assert served.builds() - before <= 2
     finally:
         builds = served.builds()
         shutil.rmtree(folder)
         wait_until(
-            "the burst removed", lambda: served.builds() > builds and not any("/paket-" in p for p in served.manifest())
+            "the burst removed", lambda: served.builds() > builds and not any("/burst" in p for p in served.manifest())
         )
 
 

@@ -1,0 +1,161 @@
+"""Typography of the reader's language: quotes, dashes, ellipses and no-break spaces.
+
+markdown-it-py's typographer does most of it: `smartquotes` turns straight quotes into the
+language's pair (`quotes` option) and the apostrophe inside a word into ’; `replacements` turns
+`...` into …, `--`/`---` into dashes. What it lacks for Ukrainian is added here as one core rule,
+`typography`, run over the same text tokens (so code spans, code blocks, URLs and attribute values
+are never touched, as in the library):
+
+- nested quotes: `"a "b" c"` gives «a «b» c» in the library; the inner pair becomes „b“ (English:
+  “a ‘b’ c”);
+- a spaced hyphen or dash becomes a no-break space, an em dash and a space (`слово - слово` →
+  `слово — слово`, the dash never starts a line);
+- a no-break space between a number and its unit (`5 км`, `3 млн`, `2026 р.`, `40 %`) and after `№`.
+
+Titles, summaries and captions are plain text, not Markdown: `typeset_text` runs the same rules on
+one text token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import replace as replacements_rule
+from markdown_it.rules_core import smartquotes
+from markdown_it.rules_core.state_core import StateCore
+from markdown_it.token import Token
+
+from sitegen.content.schema import PageMeta
+
+NBSP = "\u00a0"
+QUOTES: dict[str, str] = {
+    "uk": "«»„“",
+    "ru": "«»„“",
+    "be": "«»„“",
+    "en": "“”‘’",
+    "de": "„“‚‘",
+    "pl": "„”«»",
+}
+"""Outer open, outer close, inner open, inner close, by language (markdown-it's `quotes` option)."""
+DEFAULT_QUOTES = QUOTES["en"]
+
+UNITS = (
+    "км/год", "км²", "км", "м²", "м³", "мм", "см", "м", "кг", "г", "т", "л", "мл", "га", "с", "хв", "год",
+    "тис", "млн", "млрд", "трлн", "грн", "дол", "євро", "р", "рр", "ст", "кВт", "МВт", "ГВт", "Вт", "кВ",
+    "В", "Гц", "МГц", "ГГц", "°C", "°", "%", "‰", "km", "m", "cm", "mm", "kg", "g", "GB", "MB", "TB",
+    "USD", "EUR", "UAH", "$", "€", "₴",
+)  # fmt: skip
+"""What follows a number with a no-break space (`5 км`, `2026 р.`); longest first inside a family."""
+
+_SPACED_DASH = re.compile(r"(?<=\S)[ \t\u00a0]+(?:-{1,3}|\u2013|\u2014)(?=[ \t\n]|$)")
+_DASH_AT_START = re.compile(r"^[ \t\u00a0]+(?:-{1,3}|\u2013|\u2014)(?=[ \t\n]|$)")
+_NUMBER_UNIT = re.compile(r"(?<=\d)[ \t](?=(?:" + "|".join(re.escape(u) for u in UNITS) + r")(?!\w))")
+_NUMERO = re.compile(r"№[ \t\u00a0]*(?=\d)")
+
+
+def quotes_for(lang: str) -> str:
+    """The quote characters of a BCP 47 language (`uk-UA` -> `uk`); English ones for any other."""
+    return QUOTES.get(lang.split("-")[0].lower(), DEFAULT_QUOTES)
+
+
+def _fix_text(text: str, *, after_text: bool) -> str:
+    """Dashes and no-break spaces in one piece of text; `after_text`: the piece continues a line."""
+    text = _SPACED_DASH.sub(NBSP + "\u2014", text)
+    if after_text:
+        text = _DASH_AT_START.sub(NBSP + "\u2014", text)
+    text = _NUMBER_UNIT.sub(NBSP, text)
+    return _NUMERO.sub("№" + NBSP, text)
+
+
+def _nest_quotes(tokens: Sequence[Token], quotes: str) -> None:
+    """Quotes inside quotes take the inner pair: «a «b» c» -> «a „b“ c»."""
+    outer_open, outer_close, inner_open, inner_close = quotes[0], quotes[1], quotes[2], quotes[3]
+    depth = 0
+    for token in tokens:
+        if token.type != "text" or (outer_open not in token.content and outer_close not in token.content):
+            continue
+        chars = list(token.content)
+        for i, ch in enumerate(chars):
+            if ch == outer_open:
+                depth += 1
+                if depth > 1:
+                    chars[i] = inner_open
+            elif ch == outer_close and depth > 0:
+                if depth > 1:
+                    chars[i] = inner_close
+                depth -= 1
+        token.content = "".join(chars)
+
+
+def _fix_inline(children: list[Token], quotes: str) -> None:
+    inside_autolink = False
+    previous: Token | None = None
+    for token in children:
+        if token.type == "link_open" and token.info == "auto":
+            inside_autolink = True
+        elif token.type == "link_close" and token.info == "auto":
+            inside_autolink = False
+        elif token.type == "text" and not inside_autolink and token.content:
+            after_text = previous is not None and previous.type not in ("softbreak", "hardbreak")
+            token.content = _fix_text(token.content, after_text=after_text)
+        previous = token
+    _nest_quotes(children, quotes)
+
+
+def typography_rule(state: StateCore) -> None:
+    """markdown-it core rule: what the typographer lacks (runs after `smartquotes`)."""
+    if not state.md.options.typographer:
+        return
+    quotes = state.md.options.quotes
+    for block in state.tokens:
+        if block.type == "inline" and block.children:
+            _fix_inline(block.children, quotes)
+            for child in block.children:  # an image's alt text is a token tree the library leaves alone
+                for part in child.children or ():
+                    if part.type == "text":
+                        part.content = _typeset(part.content, quotes)
+
+
+def typography_plugin(md: MarkdownIt) -> None:
+    """Turn on markdown-it's typographer and add the rules it lacks (`md.options.quotes` sets the quotes)."""
+    md.options["typographer"] = True
+    md.enable(["replacements", "smartquotes"])
+    md.core.ruler.after("smartquotes", "typography", typography_rule)
+
+
+@lru_cache(maxsize=16)
+def _plain_md(quotes: str) -> MarkdownIt:
+    return MarkdownIt("js-default", {"typographer": True, "quotes": quotes})
+
+
+def typeset_text(text: str, lang: str) -> str:
+    """Plain text (a title, a summary, a caption) with the typography of `lang`; never parsed as Markdown."""
+    return _typeset(text, quotes_for(lang)) if text else text
+
+
+@lru_cache(maxsize=8192)
+def _typeset(text: str, quotes: str) -> str:
+    md = _plain_md(quotes)
+    state = StateCore("", md, {})
+    inline = Token("inline", "", 0)
+    inline.content = text  # the library's rules look at the block's text before its children
+    inline.children = [Token("text", "", 0)]
+    inline.children[0].content = text
+    state.tokens = [inline]
+    replacements_rule(state)
+    smartquotes(state)
+    typography_rule(state)
+    return inline.children[0].content
+
+
+def typeset_meta(meta: PageMeta, lang: str) -> PageMeta:
+    """A page's front matter as readers see it: title, summary and photo caption typeset for `lang`."""
+    image = meta.image
+    if image is not None:
+        image = replace(image, caption=typeset_text(image.caption, lang), alt=typeset_text(image.alt, lang))
+    summary = typeset_text(meta.summary, lang) if meta.summary else meta.summary
+    return replace(meta, title=typeset_text(meta.title, lang), summary=summary, image=image)
