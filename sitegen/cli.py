@@ -113,12 +113,35 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 def _cmd_new(args: argparse.Namespace) -> int:
     from sitegen.config import load_config
-    from sitegen.scaffold import new_page, parse_date_option
+    from sitegen.scaffold import new_edition_page, new_page, parse_date_option
 
     config = load_config(Path(args.site))
     date = parse_date_option(args.date, config.timezone) if args.date is not None else None
-    path = new_page(config, args.title, now=_now(), date=date)
+    write = new_edition_page if args.edition else new_page
+    path = write(config, args.title, now=_now(), date=date)
     print(_shown_path(path).rstrip("/"))
+    return 0
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from sitegen.starter import init_site
+
+    where = Path(args.dir if args.dir is not None else args.site)
+    report = init_site(where, now=_now(), title=args.title)
+    shown = "" if where.resolve() == Path.cwd().resolve() else str(where).rstrip("/") + "/"
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if args.quiet:
+        return 0
+    for rel in report.created:
+        print(f"created {shown}{rel}")
+    cd = f"  cd {where}\n" if shown else ""
+    print(
+        f"A new digest is ready. Next:\n{cd}"
+        '  sitegen new "Заголовок статті"     # a new article (a draft) in seeds/\n'
+        "  sitegen serve                      # preview with live reload: http://127.0.0.1:8000/\n"
+        "  sitegen publish --to ../public     # build, check and publish (or --git REPO)"
+    )
     return 0
 
 
@@ -142,17 +165,37 @@ def _now() -> datetime:
     return value
 
 
-def _cmd_check(args: argparse.Namespace) -> int:
-    from sitegen.check import check_site
+SHOWN_WARNINGS = 5
+"""Warnings of one kind printed before the rest are summed up in one line (`-v` prints them all)."""
 
-    report = check_site(Path(args.site), now=_now())
-    for warning in report.warnings:
-        print(f"warning: {warning.format()}", file=sys.stderr)
+
+def _print_warnings(warnings: Sequence[SitegenError], kinds: Sequence[str], args: argparse.Namespace) -> None:
+    """Each kind's first `SHOWN_WARNINGS` warnings, then how many more; all of them with `-v`; none with `-q`."""
+    if args.quiet:
+        return
+    by_kind: dict[str, list[SitegenError]] = {}
+    for warning, kind in zip(warnings, kinds, strict=True):
+        by_kind.setdefault(kind, []).append(warning)
+    for kind, items in by_kind.items():
+        shown = items if args.verbose or len(items) <= SHOWN_WARNINGS + 1 else items[:SHOWN_WARNINGS]
+        for warning in shown:
+            print(f"warning: {warning.format()}", file=sys.stderr)
+        if len(shown) < len(items):
+            print(f"warning: … and {len(items) - len(shown)} more {kind} warnings (-v lists them all)", file=sys.stderr)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from sitegen.check import ExternalOptions, check_site
+
+    external = ExternalOptions(timeout=args.timeout) if args.external else None
+    report = check_site(Path(args.site), now=_now(), external=external)
+    _print_warnings(report.warnings, report.warning_kinds, args)
     raise_all(report.problems)
     if not args.quiet:
+        fetched = "" if report.external is None else f", {report.external} external links fetched"
         print(
             f"checked {report.pages} pages and {report.files} files of a fresh build: no problems "
-            f"(build {report.build.seconds * 1000:.0f} ms, checks {report.seconds * 1000:.0f} ms)"
+            f"(build {report.build.seconds * 1000:.0f} ms, checks {report.seconds * 1000:.0f} ms{fetched})"
         )
     return 0
 
@@ -171,8 +214,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         dry_run=args.dry_run, max_deletes=args.max_deletes, message=args.message, force=args.force, now=_now()
     )
     report = publish(site_dir, target, options)
-    for warning in report.check.warnings:
-        print(f"warning: {warning.format()}", file=sys.stderr)
+    _print_warnings(report.check.warnings, report.check.warning_kinds, args)
     for number, line in enumerate(report.removed_articles_warning()):
         print(f"warning: {line}" if number == 0 else line, file=sys.stderr)
     diff = report.diff
@@ -282,13 +324,29 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_status)
 
     p = commands.add_parser(
+        "init",
+        parents=[common],
+        help="start a new digest: sitegen.yaml, an example page, .gitignore",
+        description="Write a new digest into DIR (default: --site, else the current folder): a commented "
+        "sitegen.yaml, seeds/ with one example page and a .gitignore. A file that exists is never changed; a "
+        "folder that already has sitegen.yaml is refused.",
+    )
+    p.add_argument("dir", nargs="?", metavar="DIR", help="folder of the new site (made if missing)")
+    p.add_argument("--title", default="Новинний дайджест", help="the digest's title (default: Новинний дайджест)")
+    p.set_defaults(func=_cmd_init)
+
+    p = commands.add_parser(
         "new",
         parents=[common],
         help="write a new page skeleton into seeds/",
-        description="Write seeds/<yyyy>/<mm>/<slug>.md, a draft dated now in the site time zone; print its path.",
+        description="Write seeds/<yyyy>/<mm>/<slug>.md, a draft dated now in the site time zone; print its path. "
+        "With --edition, write the page of the edition (week, or day with `editions: daily`) of that date.",
     )
-    p.add_argument("title", metavar="TITLE", help="the article's title")
-    p.add_argument("--date", metavar="ISO", help="date-time with UTC offset (default: now in the site time zone)")
+    p.add_argument("title", metavar="TITLE", help="the article's (or the edition's) title")
+    p.add_argument("--date", metavar="ISO", help="date-time, with UTC offset or in the site time zone (default: now)")
+    p.add_argument(
+        "--edition", action="store_true", help="write seeds/editions/<week or day>.md, the edition's page, instead"
+    )
     p.set_defaults(func=_cmd_new)
 
     p = commands.add_parser(
@@ -296,8 +354,15 @@ def make_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="build afresh and check links, anchors, assets, feeds and that no draft leaked",
         description="Build the site into a temporary folder and check it: internal links and #anchors, images and "
-        "assets, no draft or future-dated page in any file, well-formed feeds and sitemap. Exit 1 on any problem.",
+        "assets, no draft or future-dated page in any file, well-formed feeds and sitemap. Exit 1 on any problem. "
+        "Links to other sites (and to this host outside the base URL's path) are external: checked with --external.",
     )
+    p.add_argument(
+        "--external",
+        action="store_true",
+        help="also fetch every external link (concurrently; good answers cached for 7 days in .sitegen-cache/)",
+    )
+    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="per external link (default: 10)")
     p.set_defaults(func=_cmd_check)
 
     p = commands.add_parser(

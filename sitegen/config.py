@@ -22,6 +22,12 @@ from sitegen.yaml_mapping import parse_yaml_mapping
 CONFIG_NAME = "sitegen.yaml"
 SEEDS_DIR = "seeds"
 THEMES_DIR = "themes"
+TEMPLATES_DIR = "templates"
+"""A site's own templates: each file overrides the theme's template of that name."""
+STATIC_DIR = "static"
+"""A site's own static files; one at a path the theme has replaces that theme file."""
+EDITION_PERIODS = ("weekly", "daily")
+DEFAULT_LANGUAGE = "uk"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +42,7 @@ class SiteConfig:
     """Absolute URL of the site, always ending in `/`; its path prefixes every link."""
     description: str = ""
     """One sentence about the site: home page meta description and feed subtitle."""
-    language: str = "uk"
+    language: str = DEFAULT_LANGUAGE
     """Default page language (BCP 47), used when a page has no `lang`."""
     timezone: str = "Europe/Kyiv"
     """IANA time zone for URLs (`/<yyyy>/<mm>/`), archives and shown dates."""
@@ -50,6 +56,10 @@ class SiteConfig:
     """Publisher name for feeds and JSON-LD (defaults to the title)."""
     output_dir: str = "site"
     """Build output folder, relative to the site folder."""
+    editions: str = "weekly"
+    """`weekly` (ISO weeks, `/editions/<yyyy>-w<ww>/`) or `daily` (`/editions/<yyyy>-<mm>-<dd>/`)."""
+    extra_css: tuple[str, ...] = ()
+    """Stylesheets linked after the theme's, each a path under the site's `static/` (or the theme's)."""
     image: str | None = None
     """The site's sharing image (a file relative to the site folder, e.g. `media/card.png`): the Open Graph and
     Twitter card picture of every page that has no photo of its own."""
@@ -66,6 +76,14 @@ class SiteConfig:
     @property
     def themes_dir(self) -> Path:
         return self.site_dir / THEMES_DIR
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.site_dir / TEMPLATES_DIR
+
+    @property
+    def static_dir(self) -> Path:
+        return self.site_dir / STATIC_DIR
 
     @property
     def output_path(self) -> Path:
@@ -143,6 +161,24 @@ def _output_dir(value: Any) -> str | None:
     return None
 
 
+def _editions(value: Any) -> str | None:
+    if value not in EDITION_PERIODS:
+        return f"expected one of {', '.join(EDITION_PERIODS)}, got {value!r}"
+    return None
+
+
+def _stylesheets(value: Any) -> str | None:
+    if not isinstance(value, list):
+        return f"expected a list of stylesheet paths such as [css/extra.css], got {_kind(value)}"
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            return f"expected a path such as css/extra.css, got {_kind(item)}"
+        parts = item.strip().split("/")
+        if item.startswith("/") or "://" in item or ".." in parts or "\\" in item:
+            return f"{item!r}: give a path inside the site's static/ folder, such as css/extra.css"
+    return None
+
+
 FIELDS: Mapping[str, tuple[bool, _Check]] = {
     # key: (required, check)
     "title": (True, _text),
@@ -155,6 +191,8 @@ FIELDS: Mapping[str, tuple[bool, _Check]] = {
     "feed_limit": (False, _positive_int),
     "author": (False, _optional_text),
     "output_dir": (False, _output_dir),
+    "editions": (False, _editions),
+    "extra_css": (False, _stylesheets),
     "image": (False, _text),
 }
 
@@ -200,13 +238,15 @@ def build_config(site_dir: Path, data: Mapping[str, Any], key_lines: Mapping[str
     values = {k: v for k, v in data.items() if k in FIELDS}
     if not problems:
         out = (site_dir / values.get("output_dir", "site")).resolve()
-        for name in (SEEDS_DIR, THEMES_DIR):
+        for name in (SEEDS_DIR, THEMES_DIR, TEMPLATES_DIR, STATIC_DIR):
             src = (site_dir / name).resolve()
             if out == site_dir or out.is_relative_to(src) or src.is_relative_to(out):
                 problem(f"output_dir: {values.get('output_dir')!r} would overwrite {name}/", "output_dir")
                 break
     raise_all(problems)
     values["base_url"] = _normalise_base_url(values["base_url"])
+    if "extra_css" in values:
+        values["extra_css"] = tuple(item.strip() for item in values["extra_css"])
     return SiteConfig(site_dir=site_dir, key_lines=dict(key_lines), **values)
 
 
@@ -225,4 +265,6 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
+    if isinstance(value, str):
+        return "text"
     return f"{type(value).__name__}"

@@ -2,7 +2,9 @@
 
 The file is `seeds/<yyyy>/<mm>/<slug>.md` (year and month of the date in the site time zone, the
 slug the transliterated title), and the file name is the page's URL from then on: a later title
-edit does not move it. It is created with O_EXCL: an existing file is never overwritten, even by a race.
+edit does not move it. `sitegen new --edition "Title"` writes the edition page of the week (or
+day, `editions: daily`) of that date instead, `seeds/editions/<key>.md`. Files are created with
+O_EXCL: an existing file is never overwritten, even by a race.
 """
 
 from __future__ import annotations
@@ -14,31 +16,28 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sitegen.config import SiteConfig
-from sitegen.content.schema import year_out_of_range
+from sitegen.content.dates import LocalTimeError, YearRangeError, parse_site_datetime
+from sitegen.content.editions import edition_key
 from sitegen.content.slugs import slugify
 from sitegen.errors import SitegenError
+from sitegen.source.files import EDITIONS_DIR
 
 FALLBACK_SLUG = "stattia"
 BODY = "Текст статті в Markdown. Підзаголовки — `## …`.\n"
 
 
 def parse_date_option(raw: str, timezone: str) -> datetime:
-    """`--date` as an aware datetime; one-line errors that show the offset the site zone would give."""
+    """`--date` as an aware datetime: with its UTC offset, or without one in the site time zone (as front matter)."""
     try:
-        value = datetime.fromisoformat(raw.strip())
+        return parse_site_datetime(raw, timezone)
+    except LocalTimeError as exc:
+        raise SitegenError(f"--date: {exc}", hint="give the UTC offset, e.g. 2026-03-29T04:30:00+03:00") from None
+    except YearRangeError as exc:
+        raise SitegenError(f"--date: {raw!r}: {exc}", hint="check the year") from None
     except ValueError:
         raise SitegenError(
-            f"--date: not a valid date-time {raw!r}", hint="write it as 2026-03-29T10:00:00+03:00"
+            f"--date: not a valid date-time {raw!r}", hint="write it as 2026-03-29T10:00 or 2026-03-29T10:00:00+03:00"
         ) from None
-    if value.tzinfo is None or value.utcoffset() is None:
-        local = value.replace(tzinfo=ZoneInfo(timezone))
-        raise SitegenError(
-            f"--date: {raw!r} needs a UTC offset",
-            hint=f"in {timezone} that is {local.isoformat()}",
-        )
-    if (wrong := year_out_of_range(value)) is not None:
-        raise SitegenError(f"--date: {raw!r}: {wrong}", hint="check the year")
-    return value
 
 
 def render_skeleton(title: str, date: datetime) -> str:
@@ -65,17 +64,41 @@ def new_page(config: SiteConfig, title: str, *, now: datetime, date: datetime | 
     local = (date or now).astimezone(zone).replace(microsecond=0)
     slug = slugify(title) or FALLBACK_SLUG
     target = config.seeds_dir / f"{local:%Y}" / f"{local:%m}" / f"{slug}.md"
-    shown = _rel(target, config)
+    _write_new(target, render_skeleton(title, local), config, "edit that page, or choose another title")
+    return target
+
+
+def render_edition_skeleton(title: str) -> str:
+    """An edition page: its title, an empty `order` and a placeholder introduction."""
+    return (
+        "---\n"
+        f"title: {json.dumps(title, ensure_ascii=False)}\n"
+        "order: []    # article slugs (the last part of their URL) shown first, in this order\n"
+        "---\n"
+        "Вступне слово редактора в Markdown.\n"
+    )
+
+
+def new_edition_page(config: SiteConfig, title: str, *, now: datetime, date: datetime | None = None) -> Path:
+    """Write the page of the edition (week or day, as `editions:` says) that holds `date` or now; return it."""
+    title = " ".join(title.split())
+    if not title:
+        raise SitegenError("the title is empty", hint='sitegen new --edition "Заголовок випуску"')
+    local = (date or now).astimezone(ZoneInfo(config.timezone))
+    target = config.seeds_dir / EDITIONS_DIR / f"{edition_key(local, config.editions)}.md"
+    _write_new(target, render_edition_skeleton(title), config, "edit that edition page")
+    return target
+
+
+def _write_new(target: Path, text: str, config: SiteConfig, hint: str) -> None:
+    """Create `target` with `text`; an existing file is an error and stays as it was."""
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
-        raise SitegenError(
-            f"{shown} already exists; not overwritten", hint="edit that page, or choose another title"
-        ) from None
+        raise SitegenError(f"{_rel(target, config)} already exists; not overwritten", hint=hint) from None
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(render_skeleton(title, local))
-    return target
+        fh.write(text)
 
 
 def _rel(path: Path, config: SiteConfig) -> str:

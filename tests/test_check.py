@@ -121,6 +121,45 @@ def test_check_link_outside_base_path(make_site, capsys) -> None:
     )
 
 
+def test_check_absolute_link_to_this_host_outside_base_path_is_external(make_site, capsys) -> None:
+    # The newsroom's own pages around a digest hosted at /digest/: not broken internal links.
+    site = make_site(
+        CONFIG + LINKED.replace("[на головну](/digest/)", "[на сайт редакції](https://example.org/news/2026/rubric/)")
+    )
+    assert main(["check", "-q", "--site", str(site)]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def same_story_pages(count: int) -> str:
+    body = " ".join(
+        "Генеральний секретар НАТО Марк Рютте заявив у Брюсселі що Альянс готовий підтримати миротворчу місію"
+        " в Україні після укладення угоди про припинення вогню а також посилити протиповітряну оборону".split()
+    )
+    return "".join(
+        f'-- seeds/2026/02/same-{i}.md --\n---\ntitle: "Версія {i}"\ndate: 2026-02-1{i}T10:00:00+02:00\n---\n{body}\n'
+        for i in range(count)
+    )
+
+
+def test_check_repeated_warnings_are_summed_up_and_quiet_prints_only_errors(make_site, capsys) -> None:
+    site = make_site(CONFIG + same_story_pages(5))  # 10 pairs that tell one story
+    assert main(["check", "--site", str(site)]) == 0
+    out, err = capsys.readouterr()
+    lines = err.splitlines()
+    assert len(lines) == 6 and all(line.startswith("warning: seeds/2026/02/same-") for line in lines[:5])
+    assert lines[5] == "warning: … and 5 more near-duplicate stories warnings (-v lists them all)"
+    assert out.startswith("checked ")
+    assert main(["check", "-v", "--site", str(site)]) == 0
+    assert capsys.readouterr().err.count("tells the same story as") == 10
+    assert main(["check", "-q", "--site", str(site)]) == 0
+    assert capsys.readouterr() == ("", "")
+    broken = make_site(CONFIG + same_story_pages(5) + LINKED.replace("(/digest/tags/nato/)", "(/digest/nemaie/)"), "b")
+    assert main(["check", "-q", "--site", str(broken)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("error: seeds/2026/02/a.md:11: broken link /digest/nemaie/")
+    assert "warning" not in err
+
+
 THEME_LEAK = """\
 -- themes/leaky/templates/tags.html --
 {% extends "base.html" %}
@@ -354,3 +393,18 @@ def test_check_search_index_unreadable_shard_is_one_problem(make_site, shard_tex
 
     messages = [p.format() for p in check_site(site, after_build=spoil_shard).problems]
     assert len(messages) == 1 and messages[0].startswith("search/terms.") and expected in messages[0], messages
+
+
+def test_check_aside_checks_in_a_forked_process_find_what_they_find_inline(make_site, monkeypatch) -> None:
+    import sitegen.check
+
+    site = make_site(CONFIG.rstrip("\n") + "\ntheme: leaky\n" + LINKED + DRAFT + same_story_pages(3) + THEME_LEAK)
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    monkeypatch.setattr(sitegen.check, "PARALLEL_MIN_PAGES", 10**9)
+    inline = check_site(site, now=now)
+    monkeypatch.setattr(sitegen.check, "PARALLEL_MIN_PAGES", 0)
+    forked = check_site(site, now=now)
+    assert [p.format() for p in forked.problems] == [p.format() for p in inline.problems]
+    assert [w.format() for w in forked.warnings] == [w.format() for w in inline.warnings]
+    assert any("appears in the built site" in p.message for p in forked.problems)  # the leak search ran
+    assert len(forked.warnings) == 3  # three pages telling one story: three pairs

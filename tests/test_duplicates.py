@@ -90,9 +90,42 @@ def test_duplicates_check_warns_naming_both_pages_and_passes(make_site, capsys) 
         + "\n".join((DUPLICATES / "energy.txt").read_text("utf-8").split("\n")[6:-2]),
         "utf-8",
     )
-    assert main(["check", "-q", "--site", str(site)]) == 0
-    err = capsys.readouterr().err
-    assert err.splitlines() == [
+    expected = [
         "warning: seeds/2026/02/brussels.md: tells the same story as seeds/2026/02/retold.md"
         " (61% of the shorter text's word pairs shared) (keep one of them, or rewrite one)"
     ]
+    assert main(["check", "--site", str(site)]) == 0
+    assert capsys.readouterr().err.splitlines() == expected
+    assert (site / ".sitegen-cache/sketches.bin").is_file()
+    assert main(["check", "--site", str(site)]) == 0  # again, from the kept sketches: the same warning
+    assert capsys.readouterr().err.splitlines() == expected
+
+
+def test_check_keeps_sketches_between_runs_and_survives_a_damaged_cache(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sitegen.check.duplicates import SketchCache
+
+    path = tmp_path / ".sitegen-cache" / "sketches.bin"
+    texts = [s.text for s in fixture_stories()]
+    first = SketchCache(path)
+    expected = find_near_duplicates([Story(str(i), t) for i, t in enumerate(texts)])
+    assert find_near_duplicates([Story(str(i), t) for i, t in enumerate(texts)], sketcher=first.sketch) == expected
+    assert first.made == len(set(texts))
+    first.save()
+    again = SketchCache(path)
+    assert find_near_duplicates([Story(str(i), t) for i, t in enumerate(texts)], sketcher=again.sketch) == expected
+    assert again.made == 0 and again.known == {k: sketch(t) for k, t in _keyed(texts).items()}
+    edited = [*texts[:-1], texts[-1] + " Доповнення редактора."]
+    third = SketchCache(path)
+    for text in edited:
+        third.sketch(text)
+    assert third.made == 1
+    third.save()
+    assert len(SketchCache(path).known) == len(set(edited))  # the edited text's old sketch is gone
+    path.write_bytes(path.read_bytes()[:-7])  # cut short: ignored, made again
+    assert SketchCache(path).known == {}
+
+
+def _keyed(texts: list[str]) -> dict[bytes, str]:
+    import hashlib
+
+    return {hashlib.sha1(t.encode()).digest(): t for t in texts}

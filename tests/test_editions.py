@@ -346,3 +346,70 @@ def test_edition_page_edit_rebuilds_like_a_clean_build(tmp_path: Path) -> None:
     assert {"index.html", "editions/2026-w07/index.html", "editions/2026-w07/feed.xml"} <= set(again.changed)
     article = next(k for k in again.changed if k.startswith("2026/02/perehovory"))
     assert "Новий заголовок" in again.outputs[article].decode("utf-8")
+
+
+DAILY_CONFIG = """\
+-- sitegen.yaml --
+title: "Щоденний дайджест"
+base_url: "https://example.org/"
+editions: daily
+"""
+
+
+def test_daily_editions_one_per_day_with_page_feed_home_and_article_link(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(
+        DAILY_CONFIG
+        + WEEK_07
+        + """\
+-- seeds/editions/2026-02-12.md --
+---
+title: "Четвер переговорів"
+order: [ekonomika-1]
+---
+Вступ дня.
+"""
+    )
+    out = build(site, BuildOptions(now=datetime(2026, 3, 1, tzinfo=UTC))).out_dir
+    days = sorted(p.name for p in (out / "editions").iterdir() if p.is_dir() and p.name != "page")
+    assert days == ["2026-02-03", "2026-02-09", "2026-02-10", "2026-02-11", "2026-02-12", "2026-02-13", "2026-02-14"]
+    day = (out / "editions/2026-02-12/index.html").read_text("utf-8")
+    assert '<h1 id="edition-title">Четвер переговорів</h1>' in day and "четвер" in day and "Вступ дня." in day
+    assert '<time datetime="2026-02-12">12 лютого 2026</time>' in day
+    assert 'href="/editions/2026-02-11/" rel="prev"' in day and 'href="/editions/2026-02-13/" rel="next"' in day
+    feed = feedparser.parse((out / "editions/2026-02-12/feed.xml").read_bytes())
+    assert [e.title for e in feed.entries] == ["Стаття ekonomika-1"]
+    # the home page opens with the newest day; an article links to its day's edition
+    home = (out / "index.html").read_text("utf-8")
+    assert 'href="/editions/2026-02-14/">Випуск за 14 лютого 2026</a>' in home
+    page = (out / "2026/02/ekonomika-1/index.html").read_text("utf-8")
+    assert 'У випуску: <a href="/editions/2026-02-12/">Четвер переговорів</a>' in page
+    assert "Щоденні добірки редактора" in (out / "editions/index.html").read_text("utf-8")
+
+
+def test_daily_editions_refuse_a_weekly_edition_file(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(DAILY_CONFIG + WEEK_07 + EDITION_07)
+    with pytest.raises(SitegenError) as info:
+        load_site(site, BuildOptions(now=datetime(2026, 3, 1, tzinfo=UTC)))
+    assert info.value.format() == (
+        "seeds/editions/2026-w07.md: not an edition file name: '2026-w07.md' (a week's file name such as "
+        "2026-w07.md needs `editions: weekly`) (with daily editions, name it after its day: "
+        "seeds/editions/<yyyy>-<mm>-<dd>.md (2026-02-12.md))"
+    )
+
+
+def test_new_edition_writes_the_page_of_this_week_or_day(make_site) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import run_cli
+
+    weekly = make_site(name="weekly")
+    env = {"SITEGEN_NOW": "2026-02-12T18:10:00+02:00"}
+    run = run_cli("new", "--edition", "Тиждень переговорів", cwd=weekly, env=env)
+    assert (run.code, run.out, run.err) == (0, "seeds/editions/2026-w07.md\n", "")
+    daily = make_site(DAILY_CONFIG, name="daily")
+    run = run_cli("new", "--edition", "Четвер", cwd=daily, env=env)
+    assert (run.code, run.out) == (0, "seeds/editions/2026-02-12.md\n")
+    (daily / "seeds/2026/02").mkdir(parents=True)
+    (daily / "seeds/2026/02/a.md").write_text('---\ntitle: "А"\ndate: 2026-02-12T09:00\n---\nТекст.\n', "utf-8")
+    out = build(daily, BuildOptions(now=datetime(2026, 3, 1, tzinfo=UTC))).out_dir
+    assert '<h1 id="edition-title">Четвер</h1>' in (out / "editions/2026-02-12/index.html").read_text("utf-8")
+    run = run_cli("new", "--edition", "Четвер", cwd=daily, env=env)
+    assert run.code == 1 and run.err.startswith("error: seeds/editions/2026-02-12.md already exists; not overwritten")

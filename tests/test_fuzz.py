@@ -197,7 +197,7 @@ def test_fuzz_import_text_gives_a_valid_page_or_a_clear_error(lines: list[str], 
         return
     page = render_page(article)
     fm = parse_front_matter(page, "seeds/x.md")
-    meta, problems = validate_page(fm, "seeds/x.md", page.split("\n"))
+    meta, problems = validate_page(fm, "seeds/x.md", page.split("\n"), timezone="Europe/Kyiv")
     assert problems == [] and meta is not None, [p.format() for p in problems]
 
 

@@ -313,6 +313,14 @@ def test_publish_git_same_build_adds_no_commit_and_a_change_adds_one(make_site, 
     assert git("log", "-1", "--format=%s", "gh-pages", cwd=remote).strip() == "Виправлення"
 
 
+def test_publish_git_adds_nojekyll_when_the_branch_has_none(make_site, remote: Path) -> None:
+    site = make_site(SITE)
+    assert publish("--git", str(remote), site=site) == 0
+    assert branch_files(remote)[".nojekyll"] == b""  # GitHub Pages would run Jekyll and drop `_`-files
+    assert publish("--git", str(remote), site=site) == 0
+    assert len(commits(remote)) == 1  # it is no change of the build: the same build adds no commit
+
+
 def test_publish_git_keeps_cname_and_nojekyll(make_site, tmp_path: Path, remote: Path) -> None:
     site = make_site(SITE)
     assert publish("--git", str(remote), site=site) == 0

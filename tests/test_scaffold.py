@@ -61,21 +61,30 @@ def test_new_refuses_to_overwrite(make_site) -> None:  # type: ignore[no-untyped
     assert page.read_text("utf-8") == "edited"
 
 
-def test_new_date_without_offset_is_refused(make_site) -> None:  # type: ignore[no-untyped-def]
+def test_new_date_without_offset_is_read_in_the_site_time_zone(make_site) -> None:  # type: ignore[no-untyped-def]
     site = make_site()
     run = run_main("new", "Новина", "--date", "2026-03-29T10:00", cwd=site)
-    assert (run.code, run.out) == (1, "")
+    assert (run.code, run.err) == (0, "")
+    assert "date: 2026-03-29T10:00:00+03:00\n" in (site / "seeds/2026/03/novyna.md").read_text("utf-8")
+    run = run_main("new", "Новина", "--date", "2026-03-29T03:30", cwd=site)
     assert run.err == (
-        "error: --date: '2026-03-29T10:00' needs a UTC offset (in Europe/Kyiv that is 2026-03-29T10:00:00+03:00)\n"
+        "error: --date: 2026-03-29 03:30 does not exist in Europe/Kyiv: the clocks skip that hour"
+        " (give the UTC offset, e.g. 2026-03-29T04:30:00+03:00)\n"
     )
     run = run_main("new", "Новина", "--date", "завтра", cwd=site)
-    assert run.err == "error: --date: not a valid date-time 'завтра' (write it as 2026-03-29T10:00:00+03:00)\n"
+    assert run.err == (
+        "error: --date: not a valid date-time 'завтра' (write it as 2026-03-29T10:00 or 2026-03-29T10:00:00+03:00)\n"
+    )
     run = run_main("new", "Новина", "--date", "9999-12-31T23:59:59+02:00", cwd=site)
     assert run.err == (
         "error: --date: '9999-12-31T23:59:59+02:00': year 9999 is outside the supported range (1900 to 2200) "
         "(check the year)\n"
     )
-    assert not list((site / "seeds").rglob("*.md"))
+    run = run_main("new", "Новина", "--date", "0001-01-01", cwd=site)  # no offset: read before any zone arithmetic
+    assert run.err == (
+        "error: --date: '0001-01-01': year 1 is outside the supported range (1900 to 2200) (check the year)\n"
+    )
+    assert [p.name for p in (site / "seeds").rglob("*.md")] == ["novyna.md"]
 
 
 def test_new_empty_title_is_refused(make_site) -> None:  # type: ignore[no-untyped-def]

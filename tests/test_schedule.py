@@ -128,26 +128,57 @@ def test_schedule_bad_frozen_clock_is_a_user_error(make_site, monkeypatch, capsy
     )
 
 
-def test_schedule_date_without_offset_stays_an_error_with_file_and_line(make_site) -> None:  # type: ignore[no-untyped-def]
+def test_front_matter_date_without_offset_is_read_in_the_site_time_zone(make_site) -> None:  # type: ignore[no-untyped-def]
     site = make_site(
         """\
         -- seeds/2026/03/naive.md --
         ---
         title: "Без зсуву"
-        tags: []
         date: 2026-03-29T10:00:00
+        ---
+        Текст.
+        -- seeds/2026/02/bare.md --
+        ---
+        title: "Лише дата"
+        date: 2026-02-12
+        ---
+        Текст.
+        -- seeds/2026/10/twice.md --
+        ---
+        title: "Година двічі"
+        date: 2026-10-25 03:30
         ---
         Текст.
         """
     )
-    for options in (BuildOptions(), BuildOptions(future=True, drafts=True)):
-        with pytest.raises(SitegenError) as info:
-            load_site(site, options)
-        assert info.value.format() == (
-            "seeds/2026/03/naive.md:4: date: '2026-03-29T10:00:00' needs a UTC offset "
-            "(add the offset of the site time zone: 2026-02-12T18:10:00+02:00 (Kyiv: +02:00 winter, +03:00 summer))"
-            "\n    date: 2026-03-29T10:00:00"
-        )
+    _, loaded = load_site(site, BuildOptions(future=True))
+    dates = {p.id.rsplit("/", 1)[1]: p.meta.date.isoformat() for p in loaded.pages.values()}
+    assert dates == {
+        "naive.md": "2026-03-29T10:00:00+03:00",  # summer time: the site's zone, not UTC and not a fixed +02:00
+        "bare.md": "2026-02-12T00:00:00+02:00",  # a date alone: the start of that day
+        "twice.md": "2026-10-25T03:30:00+03:00",  # shown twice by the clocks: the first (summer) one
+    }
+
+
+def test_front_matter_date_in_the_spring_forward_gap_is_an_error(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(
+        """\
+        -- seeds/2026/03/gap.md --
+        ---
+        title: "Година, якої немає"
+        tags: []
+        date: 2026-03-29T03:30
+        ---
+        Текст.
+        """
+    )
+    with pytest.raises(SitegenError) as info:
+        load_site(site, BuildOptions(future=True))
+    assert info.value.format() == (
+        "seeds/2026/03/gap.md:4: date: 2026-03-29 03:30 does not exist in Europe/Kyiv: the clocks skip that hour "
+        "(write the time after the change, or give the UTC offset: 2026-03-29T04:30:00+03:00)"
+        "\n    date: 2026-03-29T03:30"
+    )
 
 
 def test_status_lists_drafts_scheduled_and_next_instant(make_site, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

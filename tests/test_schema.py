@@ -43,13 +43,15 @@ updated: 2026-02-13T09:00:00+02:00
 def test_schema_every_known_key_is_read() -> None:
     fm = parse_front_matter(EVERY_KEY, "seeds/a.md")
     assert set(fm.data) == set(FIELDS) - {"author"}
-    meta, problems = validate_page(fm, "seeds/a.md", EVERY_KEY.split("\n"))
+    meta, problems = validate_page(fm, "seeds/a.md", EVERY_KEY.split("\n"), timezone="Europe/Kyiv")
     assert problems == [] and isinstance(meta, PageMeta)
     assert meta.authors == ("Валерій Ульяненко", "Олена Ткачук") and meta.author == "Валерій Ульяненко, Олена Ткачук"
     assert meta.aliases == ("/2026/02/stara/",)
     assert dict(meta.extra) == {"score": 7, "badge": "ексклюзив", "links": ["a", "b"]}
     single = EVERY_KEY.replace('authors: ["Валерій Ульяненко", "Олена Ткачук"]', 'author: "Валерій Ульяненко"')
-    meta, _ = validate_page(parse_front_matter(single, "seeds/a.md"), "seeds/a.md", single.split("\n"))
+    meta, _ = validate_page(
+        parse_front_matter(single, "seeds/a.md"), "seeds/a.md", single.split("\n"), timezone="Europe/Kyiv"
+    )
     assert meta is not None and meta.authors == ("Валерій Ульяненко",)
 
 

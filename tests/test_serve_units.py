@@ -487,3 +487,26 @@ def test_http_idle_connections_hold_no_thread_and_are_closed() -> None:
         assert started == []  # a fixed pool: no thread per connection
         answers = [_read_all(sock) for sock in sockets]  # the server closes each: b"" at the end
         assert answers[:-1] == [b""] * 200 and answers[-1].startswith(b"HTTP/1.1 200 OK")
+
+
+# --- the error overlay's words ----------------------------------------------------------------------
+
+
+def test_overlay_words_come_from_the_theme_in_the_site_language(tmp_path: Path) -> None:
+    from sitegen.build import interface_strings
+    from sitegen.errors import ErrorList, SourceError
+    from sitegen.serve.overlay import error_payload
+
+    (tmp_path / "sitegen.yaml").write_text('title: "Digest"\nbase_url: "https://example.org/"\nlanguage: en\n')
+    errors = ErrorList([SourceError(f"problem {i}", path=f"seeds/{i}.md", line=1) for i in range(23)])
+    payload = error_payload(errors, tmp_path, interface_strings(tmp_path))
+    assert (payload["title"], payload["lang"]) == ("Build failed: 23 problems", "en")
+    assert payload["problems"][-1]["message"] == "… and 3 more (see the terminal)"
+    (tmp_path / "sitegen.yaml").write_text('title: "Дайджест"\nbase_url: "https://example.org/"\ncolour: red\n')
+    payload = error_payload(SourceError("x", path="seeds/a.md"), tmp_path, interface_strings(tmp_path))
+    assert (payload["title"], payload["lang"]) == ("Сайт не зібрано", "uk")  # a broken config: the default
+    assert payload["fix"].startswith("Виправте файл і збережіть")
+    (tmp_path / "sitegen.yaml").write_text("language: en\ntitle: Digest\n")  # no base_url: invalid, but readable
+    assert interface_strings(tmp_path).lang == "en"
+    (tmp_path / "sitegen.yaml").write_text("language: en\ntitle: [unclosed\n")  # not YAML at all: the default
+    assert interface_strings(tmp_path).lang == "uk"

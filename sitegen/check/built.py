@@ -25,7 +25,7 @@ class Target:
     """The file under the output folder it is served from, or None when there is none."""
     fragment: str
     outside: bool = False
-    """On the site's host but not under its base path (a link that forgot `/digest/`)."""
+    """Written root-relative (`/tags/`) but not under the base path: a link that forgot `/digest/`."""
 
 
 def list_files(root: Path) -> frozenset[str]:
@@ -87,7 +87,11 @@ class BuiltSite:
         return page
 
     def resolve(self, url: str, from_url: str) -> Target | None:
-        """The target of `url` written on the page at `from_url`; None for other sites and non-web schemes."""
+        """The target of `url` written on the page at `from_url`; None for external links and non-web schemes.
+
+        External: another host, or an absolute URL of this host outside the base path (the newsroom's
+        own pages around a digest hosted at `/digest/`).
+        """
         # Theme links (stylesheet, navigation, feeds) repeat on every page: resolve each once.
         context = "" if url.startswith(("/", "http:", "https:")) and not url.startswith("//") else from_url
         key = (url, context)
@@ -106,6 +110,8 @@ class BuiltSite:
         fragment = unquote(parts.fragment)
         path = unquote(parts.path)
         if not (path + "/").startswith(self.base_path):
+            if urlsplit(url).netloc:  # written with its host: a page of this host, but not of this site
+                return None
             return Target(plain, None, fragment, outside=True)
         rel = path[len(self.base_path) :]
         candidates = [rel + "index.html"] if rel == "" or rel.endswith("/") else [rel, rel + "/index.html"]

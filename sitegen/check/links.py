@@ -105,11 +105,7 @@ def check_links(built: BuiltSite) -> list[CheckError]:
     for key, places in theme_broken.items():
         broken = details[key]
         first_page, first_line = places[0]
-        others = ""
-        if len(places) > 1:
-            shown = ", ".join(p for p, _ in places[1 : SHOWN_PAGES + 1])
-            more = len(places) - 1 - SHOWN_PAGES
-            others = f"; also on {shown}" + (f" and {more} more pages" if more > 0 else "")
+        others = also_on([p for p, _ in places[1:]])
         problems.append(
             CheckError(
                 f"broken {broken.what} {broken.url}: {broken.why} (line {first_line} of the built page{others})",
@@ -118,6 +114,14 @@ def check_links(built: BuiltSite) -> list[CheckError]:
             )
         )
     return problems
+
+
+def also_on(pages: list[str]) -> str:
+    """`; also on /a/, /b/, /c/ and 9 more pages` for a link broken on many pages (empty for none)."""
+    if not pages:
+        return ""
+    more = len(pages) - SHOWN_PAGES
+    return f"; also on {', '.join(pages[:SHOWN_PAGES])}" + (f" and {more} more pages" if more > 0 else "")
 
 
 def check_unsafe_html(built: BuiltSite) -> list[CheckError]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import zlib
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from sitegen.text import terms
@@ -55,7 +55,9 @@ class NearDuplicate:
 
 
 @dataclass(frozen=True, slots=True)
-class _Sketch:
+class Sketch:
+    """A text's shingle set in brief: its size and its `SKETCH` smallest hashes."""
+
     size: int
     """Distinct shingles in the whole text."""
     hashes: tuple[int, ...]
@@ -67,12 +69,12 @@ def story_text(title: object, summary: object, body: str) -> str:
     return "\n\n".join(part for part in (title, summary, body) if isinstance(part, str) and part)
 
 
-def sketch(text: str) -> _Sketch:
+def sketch(text: str) -> Sketch:
     """The bottom-k sketch of `text`'s shingle set."""
     words = terms(text)
     runs = zip(*(words[i:] for i in range(SHINGLE)), strict=False)
     shingles = {zlib.crc32(" ".join(run).encode()) for run in runs}
-    return _Sketch(len(shingles), tuple(sorted(shingles)[:SKETCH]))
+    return Sketch(len(shingles), tuple(sorted(shingles)[:SKETCH]))
 
 
 def _containment(jaccard: float, a_size: int, b_size: int) -> float:
@@ -88,14 +90,19 @@ def _score(a: set[int], b: set[int], a_size: int, b_size: int) -> float:
 
 
 def find_near_duplicates(
-    stories: Sequence[Story], *, among: Collection[str] | None = None, threshold: float = THRESHOLD
+    stories: Sequence[Story],
+    *,
+    among: Collection[str] | None = None,
+    threshold: float = THRESHOLD,
+    sketcher: Callable[[str], Sketch] = sketch,
 ) -> list[NearDuplicate]:
     """Pairs of stories that tell the same story, most similar first (then by name).
 
     With `among`, only pairs with at least one story named there are reported (for `sitegen import`:
-    the files just imported against each other and against the pages already there).
+    the files just imported against each other and against the pages already there). `sketcher`
+    makes each text's sketch (`check` passes one that remembers them between runs).
     """
-    sketches = [sketch(s.text) for s in stories]
+    sketches = [sketcher(s.text) for s in stories]
     postings: dict[int, list[int]] = defaultdict(list)
     for i, sk in enumerate(sketches):
         if sk.size >= MIN_SHINGLES:

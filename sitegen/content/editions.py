@@ -1,9 +1,11 @@
-"""Weekly editions: ISO weeks of the site time zone, curated by optional `seeds/editions/<yyyy>-w<ww>.md` pages.
+"""Editions: ISO weeks (`editions: weekly`, the default) or days (`daily`) of the site time zone.
 
-An edition page holds `title`, an optional `order` (article slugs) and the editor's introduction
-as its body. Every week with at least one article is an edition, with or without a page. In an
-edition, `featured: true` articles come first, then the others by rubric (`category`); inside
-each part the `order` list comes first, then newer before older (DESIGN "Editions", issue 8).
+A period is curated by an optional `seeds/editions/<yyyy>-w<ww>.md` (weekly) or
+`seeds/editions/<yyyy>-<mm>-<dd>.md` (daily) page holding `title`, an optional `order` (article
+slugs) and the editor's introduction as its body. Every period with at least one article is an
+edition, with or without a page. In an edition, `featured: true` articles come first, then the
+others by rubric (`category`); inside each part the `order` list comes first, then newer before
+older (DESIGN "Editions", issue 8; daily editions: issue 19).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
 from sitegen.config import SiteConfig
@@ -27,7 +29,8 @@ from sitegen.source.frontmatter import parse_front_matter
 log = logging.getLogger(__name__)
 
 EDITION_KEYS = ("title", "order")
-_FILE_NAME = re.compile(r"^(\d{4})-w(\d{2})\.md$")
+_WEEK_FILE = re.compile(r"^(\d{4})-w(\d{2})\.md$")
+_DAY_FILE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\.md$")
 _PREFIX = f"seeds/{EDITIONS_DIR}/"
 
 
@@ -51,46 +54,42 @@ def week_key(local_date: datetime | date) -> str:
     return f"{iso.year}-w{iso.week:02d}"
 
 
+def edition_key(local_date: datetime | date, period: str) -> str:
+    """The edition a date (already in the site time zone) belongs to: `2026-w07` weekly, `2026-02-12` daily."""
+    return week_key(local_date) if period == "weekly" else f"{local_date:%Y-%m-%d}"
+
+
+def edition_span(key: str) -> tuple[date, date]:
+    """First and last day of the edition `key` (Monday to Sunday of a week, or the one day)."""
+    if "-w" in key:
+        start = date.fromisocalendar(int(key[:4]), int(key[-2:]), 1)
+        return start, start + timedelta(days=6)
+    day = date.fromisoformat(key)
+    return day, day
+
+
 def is_edition_source(rel_path: str) -> bool:
     """True for files under `seeds/editions/`: edition pages, never articles."""
     return rel_path.startswith(_PREFIX)
 
 
-def read_edition_pages(sources: Iterable[SourceFile], problems: list[SitegenError]) -> list[EditionPage]:
-    """Parse and check every edition page; problems (with file and line) go to `problems`."""
+def read_edition_pages(
+    sources: Iterable[SourceFile], problems: list[SitegenError], period: str = "weekly"
+) -> list[EditionPage]:
+    """Parse and check every edition page of a `period` ('weekly', 'daily'); problems go to `problems`."""
     found: list[EditionPage] = []
     for source in sources:
-        page = _read_edition_page(source, problems)
+        page = _read_edition_page(source, problems, period)
         if page is not None:
             found.append(page)
     return found
 
 
-def _read_edition_page(source: SourceFile, problems: list[SitegenError]) -> EditionPage | None:
+def _read_edition_page(source: SourceFile, problems: list[SitegenError], period: str) -> EditionPage | None:
     rel = source.rel_path
     name = rel[len(_PREFIX) :]
-    match = _FILE_NAME.match(name)
-    if match is None:
-        problems.append(
-            SourceError(
-                f"not an edition file name: {name!r}",
-                path=rel,
-                hint="name it after the ISO week it curates, seeds/editions/<yyyy>-w<ww>.md, e.g. 2026-w07.md",
-            )
-        )
-        return None
-    year, week = int(match[1]), int(match[2])
-    try:
-        date.fromisocalendar(year, week, 1)
-    except ValueError:
-        problems.append(
-            SourceError(
-                f"{year} has no ISO week {week}",
-                path=rel,
-                hint=f"ISO years have weeks 01 to 52, some 53; {year} ends with week "
-                f"{date(year, 12, 28).isocalendar().week:02d}",
-            )
-        )
+    edition = _week_file_key(name, rel, problems) if period == "weekly" else _day_file_key(name, rel, problems)
+    if edition is None:
         return None
     try:
         fm = parse_front_matter(source.text, rel)
@@ -122,13 +121,62 @@ def _read_edition_page(source: SourceFile, problems: list[SitegenError]) -> Edit
     assert isinstance(title, str)
     return EditionPage(
         rel_path=rel,
-        key=f"{year}-w{week:02d}",
+        key=edition,
         title=title.strip(),
         order=order,
         order_lines=order_lines,
         intro=fm.body.strip("\n"),
         intro_line=fm.body_line,
     )
+
+
+def _week_file_key(name: str, rel: str, problems: list[SitegenError]) -> str | None:
+    """`2026-w07` for `2026-w07.md`, or a problem: a file name that is no ISO week."""
+    match = _WEEK_FILE.match(name)
+    if match is None:
+        daily = " (a day's file name such as 2026-02-12.md needs `editions: daily` in sitegen.yaml)"
+        problems.append(
+            SourceError(
+                f"not an edition file name: {name!r}" + (daily if _DAY_FILE.match(name) else ""),
+                path=rel,
+                hint="name it after the ISO week it curates, seeds/editions/<yyyy>-w<ww>.md, e.g. 2026-w07.md",
+            )
+        )
+        return None
+    year, week = int(match[1]), int(match[2])
+    try:
+        date.fromisocalendar(year, week, 1)
+    except ValueError:
+        problems.append(
+            SourceError(
+                f"{year} has no ISO week {week}",
+                path=rel,
+                hint=f"ISO years have weeks 01 to 52, some 53; {year} ends with week "
+                f"{date(year, 12, 28).isocalendar().week:02d}",
+            )
+        )
+        return None
+    return f"{year}-w{week:02d}"
+
+
+def _day_file_key(name: str, rel: str, problems: list[SitegenError]) -> str | None:
+    """`2026-02-12` for `2026-02-12.md`, or a problem: a file name that is no calendar day."""
+    match = _DAY_FILE.match(name)
+    if match is None:
+        weekly = " (a week's file name such as 2026-w07.md needs `editions: weekly`)"
+        problems.append(
+            SourceError(
+                f"not an edition file name: {name!r}" + (weekly if _WEEK_FILE.match(name) else ""),
+                path=rel,
+                hint="with daily editions, name it after its day: seeds/editions/<yyyy>-<mm>-<dd>.md (2026-02-12.md)",
+            )
+        )
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+    except ValueError as exc:
+        problems.append(SourceError(f"{name!r} is not a calendar day ({exc})", path=rel, hint="e.g. 2026-02-12.md"))
+        return None
 
 
 def _order(
@@ -182,7 +230,7 @@ def check_edition_orders(
     by_week: dict[str, set[str]] = defaultdict(set)
     week_of: dict[str, list[str]] = defaultdict(list)
     for page in pages:
-        key = week_key(page.local_date)
+        key = edition_key(page.local_date, config.editions)
         by_week[key].add(page.slug)
         week_of[page.slug].append(key)
     for ed in editions:
@@ -191,7 +239,8 @@ def check_edition_orders(
                 continue
             if week_of.get(slug):
                 weeks = ", ".join(sorted(set(week_of[slug])))
-                message = f"order: article {slug!r} is not in week {ed.key} (it belongs to {weeks})"
+                period = "week" if config.editions == "weekly" else "day"
+                message = f"order: article {slug!r} is not in {period} {ed.key} (it belongs to {weeks})"
                 hint = f"move it to seeds/{EDITIONS_DIR}/{week_of[slug][0]}.md or remove it from this list"
             else:
                 message = f"order: no article with slug {slug!r}"
@@ -206,17 +255,17 @@ def check_edition_orders(
 def build_editions(
     config: SiteConfig, pages: Sequence[Page], edition_pages: Sequence[EditionPage]
 ) -> Mapping[str, Edition]:
-    """Every ISO week with articles as an `Edition`, newest first, linked to its neighbours.
+    """Every ISO week (or day, with `editions: daily`) with articles as an `Edition`, newest first, linked.
 
-    `pages` come newest first. An edition page for a week without published articles (a week
+    `pages` come newest first. An edition page for a period without published articles (one
     still to come, or one of drafts) makes no edition.
     """
     curated = {e.key: e for e in edition_pages}
     weeks: dict[str, list[Page]] = {}
     for page in pages:
-        weeks.setdefault(week_key(page.local_date), []).append(page)
+        weeks.setdefault(edition_key(page.local_date, config.editions), []).append(page)
     for key in sorted(set(curated) - set(weeks)):
-        log.info("%s: week %s has no published articles yet; no edition page is made", curated[key].rel_path, key)
+        log.info("%s: %s has no published articles yet; no edition page is made", curated[key].rel_path, key)
     editions: list[Edition] = []
     for key in sorted(weeks, reverse=True):
         editions.append(_edition(config, key, weeks[key], curated.get(key)))
@@ -230,7 +279,8 @@ def build_editions(
 
 
 def _edition(config: SiteConfig, key: str, pages: list[Page], curated: EditionPage | None) -> Edition:
-    year, week = int(key[:4]), int(key[-2:])
+    start, end = edition_span(key)
+    iso = start.isocalendar()
     rank = {slug: i for i, slug in enumerate(curated.order)} if curated else {}
     unranked = len(rank)
 
@@ -250,10 +300,10 @@ def _edition(config: SiteConfig, key: str, pages: list[Page], curated: EditionPa
     path = f"editions/{key}/"
     return Edition(
         key=key,
-        year=year,
-        week=week,
-        start=date.fromisocalendar(year, week, 1),
-        end=date.fromisocalendar(year, week, 7),
+        year=iso.year,
+        week=iso.week,
+        start=start,
+        end=end,
         title=typeset_text(curated.title, config.language) if curated else None,
         intro=curated.intro if curated else "",
         intro_line=curated.intro_line if curated else 1,

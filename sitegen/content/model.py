@@ -83,17 +83,18 @@ class EditionGroup:
 
 @dataclass(frozen=True, slots=True)
 class Edition:
-    """One ISO week of the site time zone and its articles, curated by an optional `seeds/editions/` page."""
+    """One ISO week (or day) of the site time zone and its articles, curated by an optional `seeds/editions/` page."""
 
     key: str
-    """`2026-w07`: ISO year and week, as in the URL and the file name."""
+    """`2026-w07` (ISO year and week) or `2026-02-12` (daily), as in the URL and the file name."""
     year: int
     """The ISO year (2025-12-29 belongs to 2026-w01)."""
     week: int
+    """The ISO week (of `start`, for a daily edition)."""
     start: date
-    """Monday of the week."""
+    """Monday of the week (the day itself, daily)."""
     end: date
-    """Sunday of the week."""
+    """Sunday of the week (the day itself, daily)."""
     title: str | None
     """From the edition page; `None` lets the theme name the week."""
     intro: str

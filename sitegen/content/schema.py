@@ -16,12 +16,12 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from sitegen.content.dates import LocalTimeError, YearRangeError, parse_site_datetime
 from sitegen.content.slugs import is_valid_slug
 from sitegen.content.urls import is_safe_url
 from sitegen.errors import FrontMatterError, SitegenError, did_you_mean
 from sitegen.source.frontmatter import FrontMatter
 
-FIRST_YEAR, LAST_YEAR = 1900, 2200
 """The years a date may have. Inside them every date computation is safe (ISO weeks, time zones,
 feeds, `status`); `0001-01-01` or `9999-12-31T23:59:59+02:00` crashed them (issue 17, fault 3)."""
 
@@ -29,13 +29,6 @@ feeds, `status`); `0001-01-01` or `9999-12-31T23:59:59+02:00` crashed them (issu
 MAX_TAGS = 50
 """Tags one page may have. Each tag page lists the story with all of its tags, so the site grows with
 the square of this number: 5,000 tags on one page took 223 s and wrote 2 GB (issue 17, fault 2)."""
-
-
-def year_out_of_range(value: datetime) -> str | None:
-    """Why `value` is outside the supported years, or `None` when it is inside."""
-    if FIRST_YEAR <= value.year <= LAST_YEAR:
-        return None
-    return f"year {value.year} is outside the supported range ({FIRST_YEAR} to {LAST_YEAR})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +57,7 @@ class PageMeta:
 
     title: str
     date: datetime
-    """Aware: the offset written in the file."""
+    """Aware: the offset written in the file, or the site time zone's for a date without one."""
     updated: datetime | None
     """When the story was last changed (aware), if the page says so: "Оновлено …", `dateModified`."""
     tags: tuple[str, ...]
@@ -97,10 +90,12 @@ class PageMeta:
 class _Checker:
     """Collects located problems while reading one page's front matter."""
 
-    def __init__(self, fm: FrontMatter, rel_path: str, lines: list[str]) -> None:
+    def __init__(self, fm: FrontMatter, rel_path: str, lines: list[str], timezone: str) -> None:
         self.fm = fm
         self.rel_path = rel_path
         self.lines = lines
+        self.timezone = timezone
+        """The site's: it places a date written without a UTC offset."""
         self.problems: list[SitegenError] = []
 
     def problem(
@@ -233,21 +228,19 @@ def _date(c: _Checker, key: str) -> datetime | None:
         c.problem(key, f"expected an ISO 8601 date-time, got {describe(raw)}")
         return None
     try:
-        value = datetime.fromisoformat(raw.strip())
+        return parse_site_datetime(raw, c.timezone)
+    except LocalTimeError as exc:
+        hint = "write the time after the change, or give the UTC offset: 2026-03-29T04:30:00+03:00"
+        c.problem(key, str(exc), hint)
+    except YearRangeError as exc:
+        c.problem(key, f"{raw!r}: {exc}", "check the year of the date")
     except ValueError as exc:
-        c.problem(key, f"not a valid date-time {raw!r} ({exc})", "write it as 2026-02-12T18:10:00+02:00")
-        return None
-    if value.tzinfo is None or value.utcoffset() is None:
         c.problem(
             key,
-            f"{raw!r} needs a UTC offset",
-            "add the offset of the site time zone: 2026-02-12T18:10:00+02:00 (Kyiv: +02:00 winter, +03:00 summer)",
+            f"not a valid date-time {raw!r} ({exc})",
+            "write it as 2026-02-12, 2026-02-12T18:10 (site time zone) or 2026-02-12T18:10:00+02:00",
         )
-        return None
-    if (wrong := year_out_of_range(value)) is not None:
-        c.problem(key, f"{raw!r}: {wrong}", "check the year of the date")
-        return None
-    return value
+    return None
 
 
 def _updated(c: _Checker, key: str) -> datetime | None:
@@ -324,7 +317,7 @@ def _extra(c: _Checker, key: str) -> Mapping[str, Any]:
 FIELDS: Mapping[str, _Read] = {
     # key: how its value is read (each reader reports its own problems at the key's line)
     "title": _required_text,  # text, required
-    "date": _date,  # ISO 8601 date-time with a UTC offset, required
+    "date": _date,  # ISO 8601: with a UTC offset, or without one in the site time zone; required
     "updated": _updated,  # ISO 8601 date-time with a UTC offset, not before `date`
     "tags": _texts,  # list of text
     "category": _text,  # text: the rubric
@@ -359,9 +352,14 @@ SYNONYMS = {
 """What other generators (Hugo, Jekyll, Pelican) call a key sitegen names otherwise."""
 
 
-def validate_page(fm: FrontMatter, rel_path: str, text_lines: list[str]) -> tuple[PageMeta | None, list[SitegenError]]:
-    """Front matter -> `PageMeta`; `None` and the problems when anything is wrong."""
-    c = _Checker(fm, rel_path, text_lines)
+def validate_page(
+    fm: FrontMatter, rel_path: str, text_lines: list[str], *, timezone: str
+) -> tuple[PageMeta | None, list[SitegenError]]:
+    """Front matter -> `PageMeta`; `None` and the problems when anything is wrong.
+
+    `timezone` (the site's) places a `date` or `updated` written without a UTC offset.
+    """
+    c = _Checker(fm, rel_path, text_lines, timezone)
     values = {key: read(c, key) for key, read in FIELDS.items()}
     for key in fm.data:
         if key not in FIELDS:

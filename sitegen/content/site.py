@@ -50,6 +50,7 @@ def build_site(
     now: datetime | None = None,
     read_problems: Sequence[SitegenError] = (),
     cache: LoadCache | None = None,
+    related: bool = True,
 ) -> Site:
     """Validate and link all pages; raise every problem of the run at once.
 
@@ -57,6 +58,7 @@ def build_site(
     now) are dropped here, once, before URLs, tags, feeds, sitemap or search see them.
 
     `cache` (kept by `serve` between builds) skips parsing the front matter of unchanged files.
+    Without `related`, pages get no related stories (`check` reads such a model only for titles and text).
     """
     problems: list[SitegenError] = list(read_problems)
     loaded: list[_Loaded] = []
@@ -65,7 +67,7 @@ def build_site(
         if is_edition_source(source.rel_path):
             edition_sources.append(source)  # edition pages curate weeks; they are not articles (DESIGN "Editions")
             continue
-        item, page_problems = _load(source, cache)
+        item, page_problems = _load(source, config.timezone, cache)
         problems.extend(page_problems)
         if item is not None:
             loaded.append(item)
@@ -84,12 +86,14 @@ def build_site(
     urls = _page_urls(config, loaded, problems)
     pages = [_page(config, it, *urls[it.source.rel_path]) for it in kept if it.source.rel_path in urls]
     redirects = _redirects(config, loaded, kept, urls, problems)
-    edition_pages = read_edition_pages(edition_sources, problems)
+    edition_pages = read_edition_pages(edition_sources, problems, config.editions)
     kept_ids = {id(it) for it in kept}
     left_out = {urls[it.source.rel_path][0] for it in loaded if id(it) not in kept_ids and it.source.rel_path in urls}
     check_edition_orders(config, edition_pages, pages, left_out, problems)
     raise_all(problems)
-    site = with_related(_link(config, pages, redirects), cache.related if cache is not None else None)
+    site = _link(config, pages, redirects)
+    if related:
+        site = with_related(site, cache.related if cache is not None else None)
     newest = site.newest()
     site = replace(site, editions=build_editions(config, newest, edition_pages), archive=build_archive(config, newest))
     if cache is not None:
@@ -143,14 +147,19 @@ class LoadCache:
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple[str, _Loaded | None, list[SitegenError]]] = {}
+        self.timezone: str | None = None
+        """The site time zone the entries were validated in (it places dates written without an offset)."""
         self.related: dict[str, object] = {}
         """The last related-stories result and its inputs (`related.with_related`)."""
         self.last: tuple[_State, Site] | None = None
         """The last site and what it was built from (`_with_new_bodies`)."""
 
 
-def _load(source: SourceFile, cache: LoadCache | None) -> tuple[_Loaded | None, list[SitegenError]]:
-    """One page's front matter parsed and checked against the contract (pure in `source`)."""
+def _load(source: SourceFile, timezone: str, cache: LoadCache | None) -> tuple[_Loaded | None, list[SitegenError]]:
+    """One page's front matter parsed and checked against the contract (pure in `source` and `timezone`)."""
+    if cache is not None and cache.timezone != timezone:  # a date without offset now means another instant
+        cache.entries.clear()
+        cache.timezone = timezone
     hit = cache.entries.get(source.rel_path) if cache is not None else None
     if hit is not None and hit[0] == source.text:
         return hit[1], hit[2]
@@ -160,7 +169,7 @@ def _load(source: SourceFile, cache: LoadCache | None) -> tuple[_Loaded | None, 
     except SitegenError as exc:
         problems: list[SitegenError] = list(getattr(exc, "errors", [exc]))
     else:
-        meta, problems = validate_page(fm, source.rel_path, source.text.split("\n"))
+        meta, problems = validate_page(fm, source.rel_path, source.text.split("\n"), timezone=timezone)
         item = _Loaded(source, fm, meta) if meta is not None else None
     if cache is not None:
         cache.entries[source.rel_path] = (source.text, item, problems)

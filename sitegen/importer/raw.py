@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sitegen.content.schema import year_out_of_range
+from sitegen.content.dates import year_out_of_range
 from sitegen.errors import RawArticleError
 from sitegen.importer import layouts
 from sitegen.textio import decode_text

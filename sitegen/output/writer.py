@@ -59,7 +59,7 @@ def check_out_dir(out_dir: Path, *, protected: Iterable[Path]) -> None:
             if folder.is_relative_to(out):
                 reason = f"it holds {folder}, which sitegen must not replace"
                 break
-            if folder.name in ("seeds", "themes") and out.is_relative_to(folder):
+            if folder.name in ("seeds", "themes", "templates", "static") and out.is_relative_to(folder):
                 reason = f"it is inside {folder.name}/"
                 break
     if reason is None:
@@ -88,7 +88,11 @@ def _describe_protected(folder: Path) -> str:
     if folder.name == "seeds":
         return "seeds/, which holds your pages"
     if folder.name == "themes":
-        return "themes/, which holds your templates"
+        return "themes/, which holds your themes"
+    if folder.name == "templates":
+        return "templates/, which holds your templates"
+    if folder.name == "static":
+        return "static/, which holds your static files"
     return "the site folder, which holds sitegen.yaml and seeds/"
 
 

@@ -2,11 +2,13 @@
 
 Everything happens in a temporary bare repository with the real `git` command: the branch is
 fetched, the new tree is assembled in a private index from the build (plus the branch's `CNAME`
-and `.nojekyll`, which the build does not make), and a commit whose parent is the fetched head
-is pushed as a fast-forward. History is kept (unlike ghp-import and `mkdocs gh-deploy`, which
-"nuke" the branch, mkdocs#840); when the tree is unchanged no commit is made. A branch checked
-out in a work tree of a local repository is refused: pushing there would leave that work tree
-out of step with its branch (maxheld83/ghpages#27 overwrote `master`).
+and `.nojekyll`, which the build does not make; an empty `.nojekyll` when the branch has none, so
+GitHub Pages serves the files as they are instead of running Jekyll, which drops `_`-files), and
+a commit whose parent is the fetched head is pushed as a fast-forward. History is kept (unlike
+ghp-import and `mkdocs gh-deploy`, which "nuke" the branch, mkdocs#840); when the tree is
+unchanged no commit is made. A branch checked out in a work tree of a local repository is
+refused: pushing there would leave that work tree out of step with its branch
+(maxheld83/ghpages#27 overwrote `master`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from sitegen.publish.diff import Digest
 from sitegen.publish.folder import PRESERVED
 from sitegen.publish.tempdirs import make_temp_dir
 
+NOJEKYLL = ".nojekyll"
+"""Tells GitHub Pages not to run Jekyll, which would leave out every file or folder starting with `_`."""
 TIMEOUT = 600
 """Seconds any one git command may take (a push of a large first publish over a slow link)."""
 
@@ -77,7 +81,8 @@ def source_commit(site_dir: Path) -> str | None:
         if run_git("rev-parse", "--is-inside-work-tree", cwd=site_dir).strip() != "true":
             return None
         commit = run_git("rev-parse", "--short=12", "HEAD", cwd=site_dir).strip()
-        dirty = run_git("status", "--porcelain", "--", ".", cwd=site_dir).strip()
+        # sitegen's own caches (`.sitegen-cache/`, written by check) are no change of the site
+        dirty = run_git("status", "--porcelain", "--", ".", ":!.sitegen-cache", cwd=site_dir).strip()
     except PublishError:
         return None
     return commit + ("+changes" if dirty else "")
@@ -217,6 +222,9 @@ class GitTarget:
         )
         entries = [f"100644 blob {sha}\t{path}" for sha, path in zip(shas.split(), files, strict=True)]
         entries += [e for e in self._kept_entries() if e.split("\t", 1)[1] not in files]
+        if not any(e.split("\t", 1)[1] == NOJEKYLL for e in entries):
+            empty = run_git("hash-object", "-w", "--stdin", cwd=self.work, stdin="").strip()
+            entries.append(f"100644 blob {empty}\t{NOJEKYLL}")
         run_git(
             "update-index", "--add", "--index-info", cwd=self.work, env=env, stdin="".join(e + "\n" for e in entries)
         )

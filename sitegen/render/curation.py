@@ -53,7 +53,7 @@ class EditionView(TypedDict):
     range_text: str
     """`9–15 лютого 2026`."""
     week_text: str
-    """`Тиждень 7, 2026`."""
+    """`Тиждень 7, 2026`; a daily edition's weekday, `четвер`."""
     start_iso: str
     end_iso: str
     count_text: str
@@ -82,6 +82,8 @@ class EditionContext(BaseContext):
 
 
 class EditionsContext(BaseContext):
+    intro: str
+    """What the editions are: weekly or daily selections (theme strings `editions_intro`, `editions_intro_daily`)."""
     editions: list[EditionSummaryView]
     pagination: PaginationView | None
 
@@ -125,7 +127,9 @@ def edition_view(site: Site, edition: Edition, s: Strings) -> EditionView:
         url=edition.url,
         feed_url=edition.url + "feed.xml",
         range_text=s.date_range(edition.start, edition.end),
-        week_text=s.format("edition_week", week=edition.week, year=edition.year),
+        week_text=s.format("edition_week", week=edition.week, year=edition.year)
+        if site.config.editions == "weekly"
+        else s.weekday(edition.start),
         start_iso=edition.start.isoformat(),
         end_iso=edition.end.isoformat(),
         count_text=s.plural("articles", len(edition.page_ids)),
@@ -182,12 +186,14 @@ def render_edition_index(site: Site, theme: Theme) -> list[Output]:
     root = site.url("editions/")
     editions = list(site.editions.values())
     pages = chunks(editions, site.config.per_page)
+    intro = s.editions_intro if site.config.editions == "weekly" else s.editions_intro_daily
     outputs = []
     for n, chunk in enumerate(pages, 1):
         url = page_url(root, n)
         title = page_title(s.editions, n, len(pages), s)
         context = EditionsContext(
-            **_base(site, s, site.config.language, "editions", title, s.editions_intro, site.absolute_url(url)),
+            **_base(site, s, site.config.language, "editions", title, intro, site.absolute_url(url)),
+            intro=intro,
             editions=[
                 EditionSummaryView(
                     title=edition_title(e, s),

@@ -12,7 +12,7 @@ from typing import Any
 from jinja2 import TemplateError as JinjaTemplateError
 from markupsafe import Markup
 
-from sitegen.content.editions import week_key
+from sitegen.content.editions import edition_key
 from sitegen.content.model import Edition, Page, Site, Tag
 from sitegen.content.schema import ImageMeta
 from sitegen.errors import TemplateError
@@ -35,6 +35,7 @@ from sitegen.render.views import (
     ListContext,
     SearchContext,
     SourceView,
+    TagGroupView,
     TagIndexContext,
     TagLinkView,
     link_view,
@@ -108,7 +109,7 @@ def _image_view(site: Site, image: ImageMeta, photo: ImageInfo | None) -> ImageV
 
 
 def _edition_link(site: Site, page: Page, s: Strings) -> LinkView | None:
-    edition = site.editions.get(week_key(page.local_date))
+    edition = site.editions.get(edition_key(page.local_date, site.config.editions))
     return LinkView(title=edition_title(edition, s), url=edition.url) if edition else None
 
 
@@ -140,16 +141,40 @@ GROUP_KINDS = (TAGS, RUBRICS, AUTHORS)
 
 
 def render_tag_index(site: Site, theme: Theme, kind: GroupKind = TAGS) -> Output:
-    """`/tags/` (or `/rubrics/`, `/authors/`): every tag with its count, by name."""
+    """`/tags/` (or `/rubrics/`, `/authors/`): every tag with its count, grouped by first letter.
+
+    Letters come in the order of the theme's `alphabet` string for the site language (Python
+    orders Є, І, Ї, Ґ apart from their neighbours, by code point), then other letters, then the rest.
+    """
     s = theme.strings_for(site.config.language)
-    tags = sorted(kind.groups(site).values(), key=lambda t: (t.name.casefold(), t.slug))
+    alphabet = {letter: i for i, letter in enumerate(str(s.alphabet).casefold())}
+    other = len(alphabet)
+
+    def collation(text: str) -> tuple[tuple[int, int], ...]:
+        return tuple((alphabet.get(c, other), ord(c)) for c in text.casefold())
+
+    tags = sorted(kind.groups(site).values(), key=lambda t: (collation(t.name), t.slug))
+    groups: list[TagGroupView] = []
+    rest: list[TagLinkView] = []
+    for tag in tags:
+        view = TagLinkView(name=tag.name, url=tag.url, count=len(tag.page_ids))
+        first = tag.name[:1].upper()
+        if not first.isalpha():
+            rest.append(view)
+        elif groups and groups[-1]["letter"] == first:
+            groups[-1]["tags"].append(view)
+        else:
+            groups.append(TagGroupView(letter=first, anchor=first, tags=[view]))
+    if rest:
+        groups.append(TagGroupView(letter=s.tags_other, anchor="other", tags=rest))
     heading = s.format(kind.heading)
     url = site.url(f"{kind.folder}/")
     context = TagIndexContext(
         **_base(site, s, site.config.language, kind.folder, heading, "", site.absolute_url(url)),
         heading=heading,
         intro=s.format(kind.intro),
-        tags=[TagLinkView(name=t.name, url=t.url, count=len(t.page_ids)) for t in tags],
+        tags=[t for g in groups for t in g["tags"]],
+        groups=groups,
     )
     return _render(theme, f"{kind.folder}.html", context, f"{kind.folder}/index.html", kind.folder)
 

@@ -76,6 +76,10 @@ class Strings:
             return format_datetime(value, "LLLL yyyy", locale=self._locale)
         return format_date(value, "LLLL yyyy", locale=self._locale)
 
+    def weekday(self, value: DateTime | Date) -> str:
+        """`четвер`: the day of the week (a daily edition's kicker)."""
+        return format_date(value, "EEEE", locale=self._locale)
+
     def month_name(self, value: DateTime | Date) -> str:
         """`лютий`: the stand-alone (nominative) month name alone, for a month inside its year."""
         return format_date(value, "LLLL", locale=self._locale)
@@ -86,6 +90,8 @@ class Strings:
         Babel's `format_interval` has only abbreviated month intervals for `uk` ("9–15 лют. 2026 р."),
         so the range is put together from `d MMMM` parts here.
         """
+        if start == end:
+            return self.date(start)
         if (start.year, start.month) == (end.year, end.month):
             return f"{format_date(start, 'd', locale=self._locale)}–{self.date(end)}"
         if start.year == end.year:

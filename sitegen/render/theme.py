@@ -1,7 +1,12 @@
 """The theme: its folder chain, Jinja environment, strings and fingerprinted static files.
 
-Templates resolve through the site's theme, then the built-in default theme (MkDocs'
-`Theme.dirs`). Autoescape is on and undefined variables are errors (reliability.md §1).
+Templates resolve through the site's own `templates/`, then the site's theme, then the built-in
+default theme (MkDocs' `Theme.dirs`, Zola's site templates over its theme's). Each theme's
+templates are also reachable by a namespaced name, so an override can extend the file it replaces:
+`{% extends "default/article.html" %}` (Pelican's `!simple/base.html`). A file in the site's
+`static/` at a path the theme has replaces that theme file; `extra_css` names stylesheets of the
+site's `static/` (or the theme's) linked after the theme's own. A theme may be static files only.
+Autoescape is on and undefined variables are errors (reliability.md §1).
 """
 
 from __future__ import annotations
@@ -12,7 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateSyntaxError
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    Template,
+    TemplateSyntaxError,
+)
 
 from sitegen.config import CONFIG_NAME, SiteConfig
 from sitegen.errors import ConfigError, TemplateError
@@ -39,6 +52,8 @@ class Theme:
     """A loaded theme: templates, strings per language and static files with fingerprinted URLs."""
 
     dirs: tuple[Path, ...]
+    """Every folder the theme is read from, most specific first: the site's `templates/` and `static/`,
+    the site's theme, the built-in theme. A change in any of them re-renders everything."""
     env: Environment
     strings: Mapping[str, Mapping[str, Any]]
     assets: Mapping[str, Output]
@@ -78,23 +93,34 @@ class Theme:
 
 
 def load_theme(config: SiteConfig) -> Theme:
-    """The theme `sitegen.yaml` names; an unknown name is a config error with its line."""
+    """The theme `sitegen.yaml` names, under the site's own templates and static files.
+
+    An unknown theme name, or an `extra_css` file that does not exist, is a config error with its line.
+    """
     builtin = builtin_theme_dir()
     own = config.themes_dir / config.theme
-    if (own / "templates").is_dir():
-        dirs = (own.resolve(),) if own.resolve() == builtin.resolve() else (own.resolve(), builtin)
+    if own.is_dir():
+        themes = (own.resolve(),) if own.resolve() == builtin.resolve() else (own.resolve(), builtin)
     elif config.theme == "default":
-        dirs = (builtin,)
+        themes = (builtin,)
     else:
-        available = sorted(p.parent.name for p in config.themes_dir.glob("*/templates"))
+        available = (
+            sorted(p.name for p in config.themes_dir.iterdir() if p.is_dir()) if config.themes_dir.is_dir() else []
+        )
         raise ConfigError(
-            f"theme: no theme '{config.theme}': themes/{config.theme}/templates/ does not exist",
+            f"theme: no theme '{config.theme}': themes/{config.theme}/ does not exist",
             path=CONFIG_NAME,
             line=config.key_lines.get("theme"),
             hint="available: " + ", ".join(["default", *[a for a in available if a != "default"]]),
         )
+    site_templates = [config.templates_dir.resolve()] if config.templates_dir.is_dir() else []
+    template_dirs = [*site_templates, *(d / "templates" for d in themes if (d / "templates").is_dir())]
+    # `default/…` is always the built-in theme; `<name>/…` the site's theme of that name.
+    namespaces = {"default": FileSystemLoader(str(builtin / "templates"))}
+    if themes[0] != builtin and (themes[0] / "templates").is_dir() and config.theme != "default":
+        namespaces[config.theme] = FileSystemLoader(str(themes[0] / "templates"))
     env = Environment(
-        loader=FileSystemLoader([str(d / "templates") for d in dirs]),
+        loader=ChoiceLoader([FileSystemLoader([str(d) for d in template_dirs]), PrefixLoader(namespaces)]),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -102,10 +128,22 @@ def load_theme(config: SiteConfig) -> Theme:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    assets = _read_assets(dirs)
+    site_static = config.static_dir.resolve() if config.static_dir.is_dir() else None
+    assets = _read_assets(themes, site_static, config)
     env.globals["asset"] = _asset_url_function(config, assets)
     env.globals["site_card"] = None  # the site's sharing picture, set by each render (`render_site`)
-    return Theme(dirs=dirs, env=env, strings=_read_strings(dirs, config), assets=assets, site_dir=config.site_dir)
+    dirs = (*site_templates, *([site_static] if site_static else []), *themes)
+    return Theme(dirs=dirs, env=env, strings=_read_strings(themes, config), assets=assets, site_dir=config.site_dir)
+
+
+def builtin_strings(lang: str) -> Strings:
+    """The built-in theme's strings for `lang` (else English), when the site's own theme cannot be loaded."""
+    builtin = builtin_theme_dir()
+    table = _read_strings((builtin,), SiteConfig(site_dir=builtin, title="", base_url="http://localhost/"))
+    for key in (lang, lang.split("-")[0], "en"):
+        if key in table:
+            return Strings(key, table[key], f"theme strings/{key}.yaml")
+    raise ConfigError("the built-in default theme has no English strings", hint="reinstall sitegen")
 
 
 def _read_strings(dirs: tuple[Path, ...], config: SiteConfig) -> dict[str, dict[str, Any]]:
@@ -122,13 +160,25 @@ def _read_strings(dirs: tuple[Path, ...], config: SiteConfig) -> dict[str, dict[
     return table
 
 
-def _read_assets(dirs: tuple[Path, ...]) -> dict[str, Output]:
+def _read_assets(themes: tuple[Path, ...], site_static: Path | None, config: SiteConfig) -> dict[str, Output]:
+    """The theme's static files, fingerprinted: the built-in's, then the site theme's, then the site's replacements.
+
+    Of the site's `static/`, only files at a path the theme has and the `extra_css` stylesheets
+    become fingerprinted assets; the folder itself is copied into the site as it is.
+    """
     found: dict[str, Path] = {}
-    for theme_dir in reversed(dirs):
-        static = theme_dir / "static"
-        for path in sorted(static.rglob("*")) if static.is_dir() else []:
-            if path.is_file() and not any(is_ignored_name(part) for part in path.relative_to(static).parts):
-                found[path.relative_to(static).as_posix()] = path
+    for theme_dir in reversed(themes):
+        found.update(_static_files(theme_dir / "static"))
+    own = _static_files(site_static) if site_static else {}
+    found.update({rel: path for rel, path in own.items() if rel in found or rel in config.extra_css})
+    missing = [rel for rel in config.extra_css if rel not in found]
+    if missing:
+        raise ConfigError(
+            f"extra_css: no file {', '.join(f'static/{rel}' for rel in missing)}",
+            path=CONFIG_NAME,
+            line=config.key_lines.get("extra_css"),
+            hint="put the stylesheet in the site's static/ folder and name it by its path there, e.g. css/extra.css",
+        )
     assets: dict[str, Output] = {}
     for rel, path in sorted(found.items()):
         data = path.read_bytes()
@@ -137,6 +187,17 @@ def _read_assets(dirs: tuple[Path, ...]) -> dict[str, Output]:
         name = f"{stem}.{digest}.{ext}" if dot and "/" not in ext else f"{rel}.{digest}"
         assets[rel] = Output(out_path=f"{ASSETS_DIR}/{name}", data=data, source=f"theme:{rel}")
     return assets
+
+
+def _static_files(static: Path) -> dict[str, Path]:
+    """Every file under a `static/` folder by its relative path (hidden and editor temp files left out)."""
+    if not static.is_dir():
+        return {}
+    return {
+        path.relative_to(static).as_posix(): path
+        for path in sorted(static.rglob("*"))
+        if path.is_file() and not any(is_ignored_name(part) for part in path.relative_to(static).parts)
+    }
 
 
 def _asset_url_function(config: SiteConfig, assets: Mapping[str, Output]) -> Any:

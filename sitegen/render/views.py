@@ -106,11 +106,21 @@ class ArticleView(ArticleSummaryView):
     """The weekly edition the article is in."""
 
 
+class PageLinkView(TypedDict):
+    """One entry of the numbered page links: a page, or a gap (`number` 0, no URL) for pages left out."""
+
+    number: int
+    url: str | None
+    current: bool
+
+
 class PaginationView(TypedDict):
     current: int
     total: int
     prev_url: str | None
     next_url: str | None
+    pages: list[PageLinkView]
+    """First, last and a window around the current page, with gaps between (`render/pagination.py`)."""
 
 
 class SiteView(TypedDict):
@@ -128,6 +138,8 @@ class SiteView(TypedDict):
     search_url: str
     feed_url: str
     json_feed_url: str
+    extra_css: list[str]
+    """`extra_css` of sitegen.yaml: static paths for `asset()`, linked after the theme's stylesheet."""
 
 
 class BaseContext(TypedDict):
@@ -173,11 +185,22 @@ class GroupListContext(ListContext):
     """The page listing them all (`/tags/`, `/rubrics/`, `/authors/`), under the kicker's word (`Тег`)."""
 
 
+class TagGroupView(TypedDict):
+    """The tags that start with one letter (`#`-like "other" for digits and signs)."""
+
+    letter: str
+    anchor: str
+    """The group's id on the page: `letter-<anchor>`."""
+    tags: list[TagLinkView]
+
+
 class TagIndexContext(BaseContext):
     heading: str
     intro: str
     tags: list[TagLinkView]
-    """Tags, rubrics or authors with their article counts."""
+    """Tags, rubrics or authors with their article counts, in the order of the groups."""
+    groups: list[TagGroupView]
+    """By first letter, in the order of the theme's `alphabet` string, then other letters, then the rest."""
 
 
 class SearchContext(BaseContext):
@@ -207,6 +230,7 @@ def site_view(site: Site) -> SiteView:
         search_url=site.url("search/"),
         feed_url=site.url("feed.xml"),
         json_feed_url=site.url("feed.json"),
+        extra_css=list(cfg.extra_css),
     )
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.build import Builder, BuildOptions, BuiltSite
+from sitegen.build import Builder, BuildOptions, BuiltSite, interface_strings
 from sitegen.errors import ServeError, SitegenError
 from sitegen.serve.overlay import error_payload
 from sitegen.serve.reload import ReloadState
@@ -160,7 +160,7 @@ class DevServer:
         self.say(f"  search index updated in {(time.perf_counter() - started) * 1000:.0f} ms")
 
     def _failed(self, exc: BaseException, what: str, started: float) -> None:
-        payload = error_payload(exc, self.site_dir)
+        payload = error_payload(exc, self.site_dir, interface_strings(self.site_dir))
         self.state.fail(payload)
         ms = (time.perf_counter() - started) * 1000
         self.say(f"{what}: build failed in {ms:.0f} ms; still serving the last good build\n{payload['text']}")

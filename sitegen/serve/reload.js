@@ -47,8 +47,8 @@
       }
       box.appendChild(item);
     });
-    box.appendChild(el("p", "Fix the file and save: this page updates by itself. The last good build is shown underneath.",
-      { color: "#8b949e", margin: "1rem 0 0" }));
+    if (error.lang) box.lang = error.lang; // the overlay speaks the site's language (theme strings)
+    box.appendChild(el("p", error.fix, { color: "#8b949e", margin: "1rem 0 0" }));
     document.body.appendChild(box);
   }
 

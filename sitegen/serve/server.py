@@ -9,12 +9,14 @@ is reachable), and only GET and HEAD are answered.
 from __future__ import annotations
 
 import hashlib
+import html
 import ipaddress
 import json
 import logging
 import mimetypes
 import socket
 import sys
+from collections.abc import Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from importlib import resources
@@ -41,11 +43,16 @@ _TYPES = {
     ".txt": "text/plain; charset=utf-8",
     ".svg": "image/svg+xml",
 }
-NO_SITE_PAGE = (
-    b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>sitegen serve: no site yet</title>'
-    b"</head><body><p>The site has not built yet. Fix the error shown and this page reloads by itself.</p>"
-    b"</body></html>\n"
-)
+
+
+def no_site_page(error: Mapping[str, Any] | None) -> bytes:
+    """The page served before any build succeeded, in the site's language (the error overlay goes on top)."""
+    lang = html.escape(str((error or {}).get("lang", "en")))
+    text = html.escape(str((error or {}).get("waiting", "The site has not built yet.")))
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>sitegen serve</title>'
+        f"</head><body><p>{text}</p></body></html>\n"
+    ).encode()
 
 
 def reload_script() -> bytes:
@@ -189,7 +196,8 @@ class DevRequestHandler(BaseHTTPRequestHandler):
         elif target is not None:
             self._send_output(HTTPStatus.OK, target.out_path, snap.outputs[target.out_path], snap.site_epoch, head)
         elif not snap.outputs:
-            self._send_output(HTTPStatus.SERVICE_UNAVAILABLE, "index.html", NO_SITE_PAGE, snap.site_epoch, head)
+            page = no_site_page(snap.error)
+            self._send_output(HTTPStatus.SERVICE_UNAVAILABLE, "index.html", page, snap.site_epoch, head)
         elif "404.html" in snap.outputs:
             self._send_output(HTTPStatus.NOT_FOUND, "404.html", snap.outputs["404.html"], snap.site_epoch, head)
         else:

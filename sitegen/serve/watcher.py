@@ -28,10 +28,10 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from sitegen.config import CONFIG_NAME, SEEDS_DIR, THEMES_DIR
+from sitegen.config import CONFIG_NAME, SEEDS_DIR, STATIC_DIR, TEMPLATES_DIR, THEMES_DIR
 from sitegen.images.refs import MEDIA_DIR
 from sitegen.source.files import is_ignored_name
-from sitegen.source.static import STATIC_DIR, is_left_out
+from sitegen.source.static import is_left_out
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,8 @@ LIMIT_ERRNOS = (errno.ENOSPC, errno.EMFILE, errno.ENFILE)
 BENIGN_WATCHDOG_WARNING = r"Callback with id '\d+' already exists for watch"
 """watchdog (inotify) says this when a folder is made while a recursive watch over it is being set
 up (`cp -a backup seeds`); it then keeps one watch, as it should: nothing for the terminal."""
-WATCHED_DIRS = (SEEDS_DIR, THEMES_DIR, MEDIA_DIR, STATIC_DIR)
+WATCHED_DIRS = (SEEDS_DIR, THEMES_DIR, TEMPLATES_DIR, MEDIA_DIR, STATIC_DIR)
+"""Folders of the site watched recursively (besides `sitegen.yaml`); each is watched again when it reappears."""
 PAGE_FILES = frozenset({".md", ".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".svg"})
 """Under `seeds/`: pages, and the pictures that sit beside them."""
 _COUNTED_EVENTS = {"created", "modified", "deleted", "moved"}
@@ -94,6 +95,8 @@ def classify(path: Path, site_dir: Path, *, is_dir: bool = False, out_dir: Path 
     if parts[0] == THEMES_DIR:
         kind = Kind.STATIC if len(parts) > 2 and parts[2] == "static" and not is_dir else Kind.THEME
         return Change(path, rel.as_posix(), kind)
+    if parts[0] == TEMPLATES_DIR:  # the site's own templates, over the theme's
+        return Change(path, rel.as_posix(), Kind.THEME)
     return None
 
 

@@ -12,9 +12,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.config import STATIC_DIR
 from sitegen.errors import SitegenError, SourceError
 
-STATIC_DIR = "static"
 _LEFT_OUT = frozenset({".git", ".DS_Store", "Thumbs.db", "desktop.ini"})
 
 

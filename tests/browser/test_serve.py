@@ -226,6 +226,9 @@ def test_serve_broken_front_matter_shows_overlay_then_fix_clears_it(served: Serv
         overlay = page.locator("#sitegen-error-overlay")
         expect(overlay).to_contain_text("seeds/2025/06/a5.md", timeout=TIMEOUT * 1000)
         expect(overlay).to_contain_text("title: [oops")  # the source line around the error
+        expect(overlay).to_contain_text("Сайт не зібрано")  # in the site's language (theme strings)
+        expect(overlay).to_contain_text("Виправте файл і збережіть")
+        expect(overlay).to_have_attribute("lang", "uk")
         assert served.wait_builds(builds)["error"] is not None
         status, body = served.get(url)  # the last good page is still served
         assert status == 200 and "Новина номер 5".encode() in body
@@ -398,6 +401,9 @@ def test_serve_first_build_failing_still_serves_the_error(tmp_path: Path, browse
     try:
         page = open_page(browser, server.base)
         expect(page.locator("#sitegen-error-overlay")).to_contain_text("sitegen.yaml:3", timeout=TIMEOUT * 1000)
+        # a sitegen.yaml that does not validate: the overlay still speaks the default language
+        expect(page.locator("#sitegen-error-overlay h2")).to_have_text("Сайт не зібрано")
+        assert page.locator("html").get_attribute("lang") == "uk" and "Сайт ще не зібрано" in page.content()
         (site / "sitegen.yaml").write_text(config, "utf-8")
         expect(page.locator("h1, h2").first).to_be_visible(timeout=TIMEOUT * 1000)
         expect(page.locator("#sitegen-error-overlay")).to_have_count(0, timeout=TIMEOUT * 1000)
