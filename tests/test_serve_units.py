@@ -66,6 +66,18 @@ def test_reload_state_actions_css_then_full() -> None:
     assert state.action_since(99, "a.html") == "reload"  # a page from another server run
 
 
+def test_reload_state_css_after_an_unrelated_build_still_swaps_stylesheets() -> None:
+    """A deferred search index published between a page load and a CSS edit: still a swap, not a reload."""
+    state = ReloadState("s1")
+    state.publish({"a.html": b"1", "search/i.json": b"1"}, changed=None)
+    state.publish({"a.html": b"1", "search/i.json": b"2"}, changed=["search/i.json"], count=False)
+    state.publish({"a.html": b"2", "search/i.json": b"2", "s.2.css": b""}, changed=["a.html", "s.2.css"], css_only=True)
+    assert state.action_since(1, "a.html") == "css"
+    assert state.action_since(1, "search/index.html") == "css"
+    state.publish({"a.html": b"3", "search/i.json": b"2", "s.2.css": b""}, changed=["a.html"])
+    assert state.action_since(1, "a.html") == "reload"
+
+
 def test_reload_state_other_pages_changing_leave_a_tab_alone() -> None:
     state = ReloadState("s1")
     state.publish({"a.html": b"1", "b.html": b"1"}, changed=None)

@@ -103,16 +103,21 @@ class ReloadState:
                 return "none"
             if site_epoch > self.site_epoch or site_epoch <= 0:
                 return "reload"
-            later = range(site_epoch + 1, self.site_epoch + 1)
-            if all(self.css_only.get(e, False) for e in later):
-                return "css"
-            for e in later:
+            # A stylesheet-only build changes every page (the stylesheet's fingerprinted URL), which
+            # a stylesheet swap takes care of; any other build since decides on its own paths. (A
+            # search index finished in the background between the page load and a CSS edit must
+            # not turn that edit into a full reload.)
+            action: Action = "none"
+            for e in range(site_epoch + 1, self.site_epoch + 1):
+                if self.css_only.get(e, False):
+                    action = "css"
+                    continue
                 paths = self.changed.get(e)
                 if paths is None or out_path is None or out_path in paths:
                     return "reload"
-                if not self.css_only.get(e, False) and any(not p.endswith(_PAGE_TYPES) for p in paths):
+                if any(not p.endswith(_PAGE_TYPES) for p in paths):
                     return "reload"  # a script, image or font the page may use
-            return "none"
+            return action
 
     def message(self, epoch: int, site_epoch: int, out_path: str | None = None) -> dict[str, Any]:
         """The long-poll answer for a client at `site_epoch` showing `out_path`."""
