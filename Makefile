@@ -55,13 +55,18 @@ $(VNU):
 # git for the publish tests (sitegen publish --git runs the real git command), Java for the Nu HTML
 # checker (vnu.jar) in tests/test_html_valid.py, npm to fetch vnu.jar (and Lighthouse for benchmarks/).
 system-deps:
-	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/time ] && [ -x /usr/bin/git ] && [ -x /usr/bin/java ] \
-		&& command -v npm >/dev/null; then \
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -x /usr/bin/time ] || missing="$$missing time"; \
+	[ -x /usr/bin/git ] || missing="$$missing git"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -z "$$missing" ]; then \
 		echo "chromium, time, git, java and npm are installed"; \
 	else \
+		echo "installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium time git \
-			default-jre-headless npm; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 lint: $(PY)
