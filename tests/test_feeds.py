@@ -49,3 +49,42 @@ def test_feeds_content_links_and_control_characters(make_site) -> None:  # type:
     assert 'href="https://example.org/2026/03/b/"' in item["content_html"]
     tag_feed = feedparser.parse((out / "tags" / "test" / "feed.xml").read_bytes())
     assert not tag_feed.bozo and [e.link for e in tag_feed.entries] == [entry.link]
+
+
+LEADS = """\
+-- seeds/2026/03/a.md --
+---
+title: "Переговори в Брюсселі"
+date: 2026-03-30T10:00:00+03:00
+summary: "Коротко: делегації домовилися & розійшлися."
+curator_note: "Дивіться також [архів](/2026/)."
+tags: [НАТО]
+---
+Перший абзац тіла статті.
+
+Другий абзац тіла статті.
+-- seeds/2026/03/b.md --
+---
+title: "Без опису"
+date: 2026-03-29T10:00:00+03:00
+tags: [НАТО]
+---
+Тіло без опису.
+"""
+
+
+def test_feeds_tag_feeds_carry_the_lead_and_note_site_feed_the_body(make_site) -> None:  # type: ignore[no-untyped-def]
+    out = build(make_site(LEADS), BuildOptions()).out_dir
+    site_feed = feedparser.parse((out / "feed.xml").read_bytes())
+    tag_feed = feedparser.parse((out / "tags" / "nato" / "feed.xml").read_bytes())
+    assert not site_feed.bozo and not tag_feed.bozo
+    body = {e.title: e.content[0].value for e in site_feed.entries}
+    lead = {e.title: e.content[0].value for e in tag_feed.entries}
+    assert "Другий абзац тіла статті." in body["Переговори в Брюсселі"]
+    assert "абзац тіла" not in lead["Переговори в Брюсселі"]
+    assert "<p>Коротко: делегації домовилися &amp; розійшлися.</p>" in lead["Переговори в Брюсселі"]
+    assert 'Дивіться також <a href="https://example.org/2026/">архів</a>' in lead["Переговори в Брюсселі"]
+    assert 'href="https://example.org/2026/03/a/"' in lead["Переговори в Брюсселі"]  # read the article
+    assert lead["Без опису"] == body["Без опису"]  # no lead, no note: nothing shorter than the body
+    json_items = json.loads((out / "feed.json").read_text("utf-8"))["items"]
+    assert all("тіла статті" in i["content_html"] for i in json_items if i["title"] == "Переговори в Брюсселі")

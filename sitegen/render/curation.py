@@ -8,10 +8,9 @@ relative links are resolved against that page's URL, since they are shown on oth
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import TypedDict
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from sitegen.content.model import Edition, Page, Site
 from sitegen.errors import SourceError
@@ -228,39 +227,26 @@ def render_home(site: Site, theme: Theme) -> Output:
     return _render(theme, "home.html", context, "index.html", "home")
 
 
-def render_edition_feeds(site: Site, theme: Theme, entries: Mapping[str, FeedEntry]) -> list[Output]:
+def render_edition_feeds(site: Site, theme: Theme, leads: Mapping[str, FeedEntry]) -> list[Output]:
     """One Atom feed per edition (`/editions/<key>/feed.xml`): all its articles, newest first."""
-    return [render_edition_feed(site, theme, edition, entries) for edition in site.editions.values()]
+    return [render_edition_feed(site, theme, edition, leads) for edition in site.editions.values()]
 
 
-def render_edition_feed(site: Site, theme: Theme, edition: Edition, entries: Mapping[str, FeedEntry]) -> Output:
+def render_edition_feed(site: Site, theme: Theme, edition: Edition, leads: Mapping[str, FeedEntry]) -> Output:
     """`/editions/<key>/feed.xml`: all the edition's articles, newest first.
 
-    An entry carries the lead and the curator's note, not the article body: the bodies are in the
-    site and tag feeds already, and every article is in exactly one edition, so full bodies here
-    would add a second copy of the whole site (42 MB at 5,000 articles).
+    `leads` are the articles' entries with the lead and the curator's note (`feeds.lead_entry`),
+    not the body: the bodies are in the site feed already.
     """
     s = theme.strings_for(site.config.language)
     ids: Sequence[str] = sorted(edition.page_ids, key=lambda i: (-site.pages[i].meta.date.timestamp(), i))
     return render_atom(
         site,
-        [_edition_entry(site, site.pages[i], entries[i], s) for i in ids],
+        [leads[i] for i in ids],
         out_path=edition.out_path.removesuffix("index.html") + "feed.xml",
         title=f"{site.config.title}: {edition_title(edition, s)}",
         page_url=edition.url,
     )
-
-
-def _edition_entry(site: Site, page: Page, entry: FeedEntry, s: Strings) -> FeedEntry:
-    """The article's feed entry with the lead and the curator's note as its content."""
-    parts = [f"<p>{escape(page.meta.summary)}</p>"] if page.meta.summary else []
-    if page.meta.curator_note:
-        html = absolutize_links(render_markdown(page.meta.curator_note, page.lang).html, site.absolute_url(page.url))
-        parts.append(f"<blockquote><p><strong>{escape(s.curator_note)}:</strong></p>{html}</blockquote>")
-    if not parts:
-        return entry  # nothing shorter to say: keep the body
-    read = f'<p><a href="{escape(entry.url)}">{escape(page.title)}</a></p>'
-    return replace(entry, content_html="\n".join([*parts, read]))
 
 
 def curation_urls(site: Site, outputs: Sequence[Output]) -> list[str]:

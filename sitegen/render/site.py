@@ -25,7 +25,7 @@ from sitegen.render.curation import (
     render_edition_index,
     render_home,
 )
-from sitegen.render.feeds import FeedEntry, feed_entry, render_atom, render_json_feed
+from sitegen.render.feeds import FeedEntry, feed_entry, lead_entry, render_atom, render_json_feed
 from sitegen.render.markdown import BodyContext, RenderedBody, render_markdown
 from sitegen.render.output import Output
 from sitegen.render.pages import (
@@ -59,6 +59,8 @@ class RenderedArticle:
     page_id: str
     output: Output
     feed: FeedEntry
+    lead: FeedEntry
+    """`feed` with the lead and the curator's note for its content: what tag and edition feeds carry."""
     search: SearchEntry
     """Its terms, counted here (in the worker) from the body just rendered, and its search fragment."""
 
@@ -78,14 +80,17 @@ def render_articles(
 ) -> list[RenderedArticle | SitegenError]:
     """Render each page; a user error is returned in its place so every problem can be reported."""
     results: list[RenderedArticle | SitegenError] = []
+    note_label = theme.strings_for(site.config.language).curator_note
     for page in pages:
         try:
             body = render_body(site, theme, page, images)
+            entry = feed_entry(site, page, body, images)
             results.append(
                 RenderedArticle(
                     page.id,
                     render_article(site, theme, page, body, images),
-                    feed_entry(site, page, body, images),
+                    entry,
+                    lead_entry(site, page, entry, note_label),
                     search_entry(site, page, theme.strings_for(page.lang), body.text),
                 )
             )
@@ -232,6 +237,7 @@ def render_site(
         progress(total, total)
 
     entries = {a.page_id: a.feed for a in articles}
+    leads = {a.page_id: a.lead for a in articles}
     limit = site.config.feed_limit
     feeds = []
     for kind in GROUP_KINDS:
@@ -245,7 +251,7 @@ def render_site(
                     key,
                     render_atom(
                         site,
-                        [entries[i] for i in tag.page_ids[:limit]],
+                        [leads[i] for i in tag.page_ids[:limit]],
                         out_path=f"{kind.folder}/{tag.slug}/feed.xml",
                         title=f"{site.config.title}: {tag.name}",
                         page_url=tag.url,
@@ -260,7 +266,7 @@ def render_site(
             "edition-feed",
             edition.key,
             (edition, cache.versions(edition.page_ids)),
-            functools.partial(render_edition_feed, site, theme, edition, entries),
+            functools.partial(render_edition_feed, site, theme, edition, leads),
         )
         for edition in site.editions.values()
     )
