@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import feedparser
 
-from sitegen.build import BuildOptions, build
-from sitegen.render.feeds import absolutize_links
+from sitegen import __version__
+from sitegen.build import BuildOptions, build, load_site
+from sitegen.render.feeds import ATOM_NS, EPOCH, MEDIA_NS, FeedEntry, FeedImage, _clean, absolutize_links, render_atom
 
 PAGE = """\
 -- seeds/2026/03/a.md --
@@ -88,3 +91,68 @@ def test_feeds_tag_feeds_carry_the_lead_and_note_site_feed_the_body(make_site) -
     assert lead["Без опису"] == body["Без опису"]  # no lead, no note: nothing shorter than the body
     json_items = json.loads((out / "feed.json").read_text("utf-8"))["items"]
     assert all("тіла статті" in i["content_html"] for i in json_items if i["title"] == "Переговори в Брюсселі")
+
+
+def _reference_atom(site, entries, *, out_path, title, page_url) -> bytes:  # type: ignore[no-untyped-def]
+    """The ElementTree serializer `render_atom` replaced (issue 18): its bytes are the contract."""
+    ET.register_namespace("", ATOM_NS)
+    ET.register_namespace("media", MEDIA_NS)
+
+    def text(parent, tag, value):  # type: ignore[no-untyped-def]
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}")
+        element.text = _clean(value)
+        return element
+
+    feed = ET.Element(f"{{{ATOM_NS}}}feed", {"xml:lang": site.config.language})
+    text(feed, "title", title)
+    if site.config.description:
+        text(feed, "subtitle", site.config.description)
+    self_url = site.absolute_url(site.config.base_path + out_path)
+    ET.SubElement(feed, f"{{{ATOM_NS}}}link", {"href": self_url, "rel": "self", "type": "application/atom+xml"})
+    alternate = {"href": site.absolute_url(page_url), "rel": "alternate", "type": "text/html"}
+    ET.SubElement(feed, f"{{{ATOM_NS}}}link", alternate)
+    text(feed, "id", self_url)
+    text(feed, "updated", max((e.updated for e in entries), key=str) if entries else EPOCH)
+    text(ET.SubElement(feed, f"{{{ATOM_NS}}}author"), "name", site.config.publisher)
+    text(feed, "generator", "sitegen").set("version", __version__)
+    for e in entries:
+        entry = ET.SubElement(feed, f"{{{ATOM_NS}}}entry")
+        text(entry, "title", e.title)
+        ET.SubElement(entry, f"{{{ATOM_NS}}}link", {"href": e.url, "rel": "alternate", "type": "text/html"})
+        text(entry, "id", e.url)
+        text(entry, "published", e.published)
+        text(entry, "updated", e.updated)
+        for name in e.authors:
+            text(ET.SubElement(entry, f"{{{ATOM_NS}}}author"), "name", name)
+        for tag in e.tags:
+            ET.SubElement(entry, f"{{{ATOM_NS}}}category", {"term": _clean(tag)})
+        if e.summary:
+            text(entry, "summary", e.summary).set("type", "text")
+        text(entry, "content", e.content_html).set("type", "html")
+        if e.image:
+            attrs = {"url": e.image.url, "medium": "image", "type": e.image.mime}
+            attrs |= {"width": str(e.image.width), "height": str(e.image.height)}
+            ET.SubElement(entry, f"{{{MEDIA_NS}}}content", attrs)
+    ET.indent(feed, space=" ")
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def test_feeds_atom_text_serializer_matches_elementtree(make_site) -> None:  # type: ignore[no-untyped-def]
+    _, site = load_site(make_site(PAGE), BuildOptions())
+    plain = FeedEntry(
+        title='А & Б <i>"в"</i>\u0007',
+        url='https://example.org/2026/03/a/?x=1&y="2"',
+        published="2026-03-30T10:00:00+03:00",
+        updated="2026-03-31T10:00:00+03:00",
+        authors=("Олена", "Ігор > Петро"),
+        summary="Опис\tз табуляцією\nі рядком",
+        content_html="<p>тіло &amp; ще</p>\n<p>second</p>",
+        tags=("НАТО", 'теги "в лапках"\u0000'),
+        lang="uk",
+    )
+    odd = replace(plain, title="\u0007", summary=None, authors=(), tags=(), content_html="")
+    pictured = replace(plain, image=FeedImage("https://example.org/m/a b.jpg?w=1&h=2", "image/jpeg", 800, 600))
+    cases = [[], [plain], [plain, odd], [odd, pictured, plain]]
+    for entries in cases:
+        kwargs = {"out_path": "tags/x/feed.xml", "title": "Сайт: <x> & \u0001", "page_url": "/tags/x/"}
+        assert render_atom(site, entries, **kwargs).data == _reference_atom(site, entries, **kwargs)
