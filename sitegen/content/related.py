@@ -81,7 +81,11 @@ def build_related(pages: Sequence[Page]) -> Mapping[str, tuple[str, ...]]:
             postings[term].append((i, weight))
     for term, docs in postings.items():
         if len(docs) > MAX_POSTINGS:
-            postings[term] = heapq.nsmallest(MAX_POSTINGS, docs, key=lambda d: (-d[1], rank[d[0]]))
+            # Only weights up to the MAX_POSTINGS-th largest can make the cut: rank those alone
+            # (a sort of floats in C, then a keyed ranking of a few; the same result, issue 18).
+            floor = sorted([w for _, w in docs], reverse=True)[MAX_POSTINGS - 1]
+            top = [d for d in docs if d[1] >= floor]
+            postings[term] = heapq.nsmallest(MAX_POSTINGS, top, key=lambda d: (-d[1], rank[d[0]]))
     # Candidates: the articles sharing one of an article's strongest terms, ranked by that partial dot
     # product. A capped postings list can hide j from i but not i from j, so a pair found either way
     # is a candidate both ways (at most 2 × RESCORED per article on average).
@@ -94,7 +98,13 @@ def build_related(pages: Sequence[Page]) -> Mapping[str, tuple[str, ...]]:
             for j, other in postings[term]:
                 partial[j] += weight * other
         partial.pop(i, None)
-        for j in heapq.nsmallest(RESCORED, partial, key=lambda j: (-round(partial[j], 9), rank[j])):
+        best = partial
+        if len(partial) > RESCORED:
+            # Rounding to 9 decimals reorders only scores within 1e-9 of each other, so nothing
+            # more than 2e-9 below the RESCORED-th largest raw score can be among the best.
+            floor = sorted(partial.values(), reverse=True)[RESCORED - 1] - 2e-9
+            best = {j: v for j, v in partial.items() if v >= floor}
+        for j in heapq.nsmallest(RESCORED, best, key=lambda j: (-round(best[j], 9), rank[j])):
             candidates[i].add(j)
             candidates[j].add(i)
     related: dict[str, tuple[str, ...]] = {}
