@@ -10,11 +10,11 @@ O_EXCL: an existing file is never overwritten, even by a race.
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sitegen.atomic import write_atomic
 from sitegen.config import SiteConfig
 from sitegen.content.dates import LocalTimeError, YearRangeError, parse_site_datetime
 from sitegen.content.editions import edition_key
@@ -92,13 +92,15 @@ def new_edition_page(config: SiteConfig, title: str, *, now: datetime, date: dat
 
 def _write_new(target: Path, text: str, config: SiteConfig, hint: str) -> None:
     """Create `target` with `text`; an existing file is an error and stays as it was."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        write_atomic(target, text, exclusive=True)  # whole or not at all: never half a page
     except FileExistsError:
         raise SitegenError(f"{_rel(target, config)} already exists; not overwritten", hint=hint) from None
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
+    except OSError as exc:  # a full disk, a read-only folder: nothing was written
+        raise SitegenError(
+            f"cannot write {_rel(target, config)}: {exc.strerror or exc}",
+            hint="nothing was written; free space or fix permissions and run again",
+        ) from exc
 
 
 def _rel(path: Path, config: SiteConfig) -> str:

@@ -14,12 +14,12 @@ Files are created with O_EXCL, so even a race never overwrites one.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sitegen.atomic import write_atomic
 from sitegen.config import CONFIG_NAME, SEEDS_DIR
 from sitegen.content.slugs import slugify
 from sitegen.errors import SitegenError
@@ -142,13 +142,9 @@ def _gitignore(site_dir: Path, report: InitReport) -> None:
 
 
 def _create(site_dir: Path, rel: str, text: str, report: InitReport) -> None:
-    target = site_dir / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        write_atomic(site_dir / rel, text, exclusive=True)
     except FileExistsError:
         report.notes.append(f"{rel} already exists: kept as it was")
         return
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
     report.created.append(rel)

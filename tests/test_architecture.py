@@ -15,6 +15,7 @@ RANKS: dict[str, int] = {
     "sitegen.errors": 1,
     "sitegen.textio": 2,
     "sitegen.processes": 2,
+    "sitegen.atomic": 3,  # the one atomic file write (new, init, import, check's caches)
     "sitegen.yaml_mapping": 3,
     "sitegen.config": 4,
     "sitegen.text": 5,
@@ -37,6 +38,7 @@ RANKS: dict[str, int] = {
 # The importer is a side branch: it may use the foundation, `source` and `content`, and nothing after them.
 IMPORTER_MAY_USE = {"sitegen", "sitegen.errors", "sitegen.textio", "sitegen.yaml_mapping", "sitegen.config"} | {
     "sitegen.processes",
+    "sitegen.atomic",
     "sitegen.source",
     "sitegen.content",
 }

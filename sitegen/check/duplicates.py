@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import struct
-import tempfile
 from pathlib import Path
 
+from sitegen.atomic import write_atomic
 from sitegen.check.built import BuiltSite
 from sitegen.content.duplicates import SHINGLE, SKETCH, Sketch, Story, find_near_duplicates, sketch, story_text
 from sitegen.errors import CheckError
@@ -59,11 +58,7 @@ class SketchCache:
         for key, item in self.used.items():
             parts.append(_ENTRY.pack(key, item.size, len(item.hashes)))
             parts.append(struct.pack(f"<{len(item.hashes)}I", *item.hashes))
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".sketches-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(b"".join(parts))
-        os.replace(tmp, self.path)
+        write_atomic(self.path, b"".join(parts))
 
 
 def _read(path: Path) -> dict[bytes, Sketch]:

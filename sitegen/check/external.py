@@ -17,8 +17,6 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-import os
-import tempfile
 import threading
 import urllib.error
 import urllib.request
@@ -32,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 from sitegen import __version__
+from sitegen.atomic import write_atomic
 from sitegen.check.built import BuiltSite
 from sitegen.check.links import also_on
 from sitegen.check.sources import SourceLinks, source_links
@@ -126,11 +125,8 @@ class _Cache:
                 self.entries[url] = self.now.isoformat()
             else:
                 self.entries.pop(url, None)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".external-links-")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"ok": dict(sorted(self.entries.items()))}, fh, ensure_ascii=False, indent=0)
-        os.replace(tmp, self.path)  # never a half-written cache
+        text = json.dumps({"ok": dict(sorted(self.entries.items()))}, ensure_ascii=False, indent=0)
+        write_atomic(self.path, text)  # never a half-written cache
 
 
 def check_urls(urls: list[str], fetch: Fetcher, timeout: float) -> dict[str, LinkStatus]:

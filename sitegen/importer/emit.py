@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import signal
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from sitegen.atomic import TEMP_NAME, TEMP_SUFFIX, write_atomic
 from sitegen.importer.raw import RawArticle
 from sitegen.processes import process_alive
 
@@ -61,38 +59,18 @@ def render_page(article: RawArticle) -> str:
     return f"---\n{front}---\n" + "\n\n".join(article.blocks) + "\n"
 
 
-_DEFERRED = {signal.SIGINT, signal.SIGTERM}
-TEMP_SUFFIX = ".tmp"
-_TEMP_NAME = re.compile(r"^\.(.+)\.(\d+)\.[^.]+\.tmp$")
-"""`.<page>.<pid>.<random>.tmp`: a page being written by process `pid`."""
-
-
 def sweep_temp_files(seeds: Path) -> None:
     """Remove the half-written pages of imports that were killed (SIGKILL cannot be deferred)."""
     for path in seeds.rglob(".*" + TEMP_SUFFIX) if seeds.is_dir() else []:
-        match = _TEMP_NAME.match(path.name)
+        match = TEMP_NAME.match(path.name)
         if match is not None and path.is_file() and not process_alive(int(match[2])):
             log.info("removing %s, left by an import that was killed", path)
             path.unlink(missing_ok=True)
 
 
 def write_page(path: Path, text: str) -> None:
-    """Write via a temp file in the same folder and a rename: Ctrl-C never leaves half a page.
+    """Write a page all at once (`sitegen.atomic`): Ctrl-C or a full disk never leaves half a page.
 
-    Ctrl-C and SIGTERM wait until the page is written (a few milliseconds): a KeyboardInterrupt raised
-    inside `mkstemp`, after it made the file but before it returned the name, would leave a stray temp file.
+    The pid in the temp file's name lets a later import remove what a `kill -9` left (`sweep_temp_files`).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
-    try:
-        # The pid in the name lets a later import remove what a `kill -9` left here (`sweep_temp_files`).
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    write_atomic(path, text)
