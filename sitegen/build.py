@@ -95,10 +95,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
     # aside, and it must be back even if this build stops at a bad page (issue 17, fault 8).
     sweep_leftovers(out_dir)
     site = _load_model(config, options)
-    check_out_dir(
-        out_dir,
-        protected=[config.site_dir, config.seeds_dir, config.themes_dir, config.templates_dir, config.static_dir],
-    )
+    check_out_dir(out_dir, config)
     theme = load_theme(config)
     static_files, static_problems = read_static(config.site_dir)
     images = prepare_images(site)

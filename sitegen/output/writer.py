@@ -12,12 +12,14 @@ import logging
 import os
 import shutil
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from sitegen.config import SiteConfig
 from sitegen.errors import OutputError, raise_all
+from sitegen.output.folders import refusal
 from sitegen.output.paths import resolve_out_path
 from sitegen.processes import process_alive
 from sitegen.render.output import Output
@@ -37,63 +39,14 @@ class WriteReport:
     bytes: int
 
 
-def check_out_dir(out_dir: Path, *, protected: Iterable[Path]) -> None:
-    """Refuse an output folder that could destroy what the user wrote (reliability.md §2, case 34).
-
-    Refused: `/`, the home folder, any `protected` folder (site, seeds, themes) or an ancestor
-    of one, a folder inside `seeds/` or `themes/`, and a non-empty folder without sitegen's marker.
-    """
-    out = out_dir.resolve()
-    home = Path.home().resolve()
-    reason = None
-    if out == Path(out.anchor):
-        reason = "it is the root of the file system"
-    elif out == home or home.is_relative_to(out):
-        reason = "it is your home folder or holds it"
-    else:
-        for folder in protected:
-            folder = folder.resolve()
-            if out == folder:
-                reason = f"it is {_describe_protected(folder)}"
-                break
-            if folder.is_relative_to(out):
-                reason = f"it holds {folder}, which sitegen must not replace"
-                break
-            if folder.name in ("seeds", "themes", "templates", "static") and out.is_relative_to(folder):
-                reason = f"it is inside {folder.name}/"
-                break
-    if reason is None:
-        reason = not_a_folder(out)
-    if reason is None and out.exists():
-        if any(out.iterdir()) and not (out / MARKER).is_file():
-            reason = "it is not empty and was not made by sitegen"
+def check_out_dir(out_dir: Path, config: SiteConfig) -> None:
+    """Refuse an output folder that could destroy what the user wrote (`folders.refusal`)."""
+    reason = refusal(out_dir, config, marker=MARKER, verb="build", inside_site=True)
     if reason:
         raise OutputError(
             f"refused to build into {out_dir}: {reason}",
             hint="choose an empty or new folder, or one an earlier `sitegen build` made",
         )
-
-
-def not_a_folder(path: Path) -> str | None:
-    """Why `path` can never be a folder (it, or a folder on the way to it, is a file), or `None`."""
-    for at in (path, *path.parents):
-        if at.exists():
-            if at.is_dir():
-                return None
-            return "it is a file, not a folder" if at == path else f"{at} is a file, not a folder"
-    return None
-
-
-def _describe_protected(folder: Path) -> str:
-    if folder.name == "seeds":
-        return "seeds/, which holds your pages"
-    if folder.name == "themes":
-        return "themes/, which holds your themes"
-    if folder.name == "templates":
-        return "templates/, which holds your templates"
-    if folder.name == "static":
-        return "static/, which holds your static files"
-    return "the site folder, which holds sitegen.yaml and seeds/"
 
 
 def find_duplicates(outputs: Sequence[Output]) -> list[OutputError]:

@@ -13,7 +13,8 @@ from pathlib import Path
 from sitegen.check.built import list_files
 from sitegen.config import SiteConfig
 from sitegen.errors import PublishError
-from sitegen.output.writer import not_a_folder, replace_dir, sweep_leftovers, what_to_do, write_failure
+from sitegen.output.folders import refusal
+from sitegen.output.writer import replace_dir, sweep_leftovers, what_to_do, write_failure
 from sitegen.publish.diff import Digest, digest_files
 
 MARKER = ".sitegen-publish"
@@ -34,39 +35,10 @@ class FolderTarget:
 
     def prepare(self) -> None:
         """Refuse a folder sitegen must not replace; nothing is written."""
-        target, shown = self.path, self.describe()
         how = "choose an empty or new folder outside the site folder, or one sitegen published before"
-        home = Path.home().resolve()
-        reason = None
-        if target == Path(target.anchor):
-            reason = "it is the root of the file system"
-        elif home.is_relative_to(target):
-            reason = "it is your home folder or holds it"
-        else:
-            protected = (
-                (self.config.site_dir, "the site folder"),
-                (self.config.seeds_dir, "seeds/"),
-                (self.config.themes_dir, "themes/"),
-            )
-            for folder, name in protected:
-                folder = folder.resolve()
-                if target == folder:
-                    reason = f"it is {name} ({folder})"
-                elif target.is_relative_to(folder):
-                    reason = f"it is inside {name} ({folder})"
-                elif folder.is_relative_to(target):
-                    reason = f"it holds {name} ({folder})"
-                if reason:
-                    break
-        if reason is None:
-            reason = not_a_folder(target)
-        if reason is None and target.exists():
-            if any(target.iterdir()) and not (target / MARKER).is_file():
-                reason = (
-                    f"it is not empty and has no {MARKER} marker, so sitegen did not publish it; it was left untouched"
-                )
+        reason = refusal(self.path, self.config, marker=MARKER, verb="publish", inside_site=False)
         if reason:
-            raise PublishError(f"refused to publish to {shown}: {reason}", hint=how)
+            raise PublishError(f"refused to publish to {self.describe()}: {reason}", hint=how)
 
     def published(self) -> Digest:
         """Blob ids of what the folder holds now (marker and preserved host files left out)."""
