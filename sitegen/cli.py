@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.build import BuildOptions, build
-from sitegen.errors import SitegenError, raise_all
+from sitegen.errors import SitegenError, raise_all, site_relative
 
 log = logging.getLogger("sitegen")
 
@@ -273,10 +273,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _shown_path(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd())) + "/"
-    except ValueError:
-        return str(path) + "/"
+    return site_relative(path, Path.cwd()) + "/"
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 
 class SitegenError(Exception):
@@ -119,3 +120,15 @@ def did_you_mean(word: str, known: Iterable[str]) -> str | None:
     """`did you mean 'tags'?` for a misspelt key or name, when one of `known` is close enough."""
     close = difflib.get_close_matches(word, list(known), n=1)
     return f"did you mean '{close[0]}'?" if close else None
+
+
+def site_relative(path: Path, site_dir: Path) -> str:
+    """A path as messages show it: relative to `site_dir` (`seeds/2026/02/a.md`), else as it is.
+
+    Tried as given, then with links resolved (a theme folder reached through a symlink). The one
+    helper for this: every message names a file relative to the site (STYLE.md §9.3).
+    """
+    for candidate, base in ((path, site_dir), (path.resolve(), site_dir.resolve())):
+        if candidate.is_relative_to(base):
+            return candidate.relative_to(base).as_posix()
+    return path.as_posix()

@@ -19,7 +19,7 @@ from sitegen.config import SiteConfig
 from sitegen.content.dates import LocalTimeError, YearRangeError, parse_site_datetime
 from sitegen.content.editions import edition_key
 from sitegen.content.slugs import slugify
-from sitegen.errors import SitegenError
+from sitegen.errors import SitegenError, site_relative
 from sitegen.source.files import EDITIONS_DIR
 
 FALLBACK_SLUG = "stattia"
@@ -95,16 +95,11 @@ def _write_new(target: Path, text: str, config: SiteConfig, hint: str) -> None:
     try:
         write_atomic(target, text, exclusive=True)  # whole or not at all: never half a page
     except FileExistsError:
-        raise SitegenError(f"{_rel(target, config)} already exists; not overwritten", hint=hint) from None
+        raise SitegenError(
+            f"{site_relative(target, config.site_dir)} already exists; not overwritten", hint=hint
+        ) from None
     except OSError as exc:  # a full disk, a read-only folder: nothing was written
         raise SitegenError(
-            f"cannot write {_rel(target, config)}: {exc.strerror or exc}",
+            f"cannot write {site_relative(target, config.site_dir)}: {exc.strerror or exc}",
             hint="nothing was written; free space or fix permissions and run again",
         ) from exc
-
-
-def _rel(path: Path, config: SiteConfig) -> str:
-    try:
-        return path.relative_to(config.site_dir).as_posix()
-    except ValueError:
-        return str(path)

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from sitegen.errors import SitegenError, SourceError
+from sitegen.errors import SitegenError, SourceError, site_relative
 
 MEDIA_DIR = "media"
 _MD = MarkdownIt("js-default")
@@ -99,15 +99,8 @@ def resolve_image(site_dir: Path, ref: ImageRef) -> Path:
             raise _error(ref, f"{src} leads out of the site folder", "keep images inside the site folder")
         if resolved.is_file():
             return resolved
-    shown = " or ".join(_rel(p, site_dir) for p in tried)
+    shown = " or ".join(site_relative(p, site_dir) for p in tried)
     raise _error(ref, f"no image file {src} (looked for {shown})", "check the file name, or add the file")
-
-
-def _rel(path: Path, site_dir: Path) -> str:
-    try:
-        return path.relative_to(site_dir).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _error(ref: ImageRef, message: str, hint: str | None = None) -> SitegenError:

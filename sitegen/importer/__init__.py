@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sitegen.config import SiteConfig
 from sitegen.content.duplicates import Story, find_near_duplicates, story_text
 from sitegen.content.slugs import slugify
-from sitegen.errors import SitegenError
+from sitegen.errors import SitegenError, site_relative
 from sitegen.importer.emit import render_page, sweep_temp_files, write_page
 from sitegen.importer.raw import RawArticle, parse_raw
 from sitegen.source.frontmatter import parse_front_matter
@@ -99,11 +99,14 @@ def _warn_duplicates(
         return
     since, until = min(known) - DUPLICATE_WINDOW, max(known) + DUPLICATE_WINDOW
     pool = [
-        Story(_rel(path, config), text)
+        Story(site_relative(path, config.site_dir), text)
         for path, (text, date) in stories.items()
         if path in written or date is None or since <= date <= until
     ]
-    names = {_rel(path, config): f"{_rel(path, config)} (from {raw})" for path, raw in written.items()}
+    names = {
+        site_relative(path, config.site_dir): f"{site_relative(path, config.site_dir)} (from {raw})"
+        for path, raw in written.items()
+    }
     for dup in find_near_duplicates(pool, among=names):
         first, second = (names.get(n, n) for n in (dup.first, dup.second))
         if dup.first not in names:  # the imported page first
@@ -151,26 +154,21 @@ def import_articles(
         report.warnings.extend(f"warning {shown}: {w}" for w in article.warnings)
         page = existing.get(article.sha256)
         if page is not None and not force:
-            report.unchanged.append(f"unchanged {_rel(page, config)} (from {shown})")
+            report.unchanged.append(f"unchanged {site_relative(page, config.site_dir)} (from {shown})")
             continue
         target = page if page is not None else _target(config.seeds_dir, article, taken)
         if not dry_run:
             try:
                 write_page(target, render_page(article))
             except OSError as exc:  # a full or read-only disk: this page is not written, none is half-written
-                report.failed.append(f"failed {shown}: cannot write {_rel(target, config)}: {exc.strerror or exc}")
+                report.failed.append(
+                    f"failed {shown}: cannot write {site_relative(target, config.site_dir)}: {exc.strerror or exc}"
+                )
                 continue
         taken.add(target)
         written[target] = shown
         stories[target] = (story_text(article.title, article.summary, "\n\n".join(article.blocks)), article.date)
         verb = "would write" if dry_run else ("overwrote" if page is not None else "imported")
-        report.imported.append(f"{verb} {_rel(target, config)} (from {shown})")
+        report.imported.append(f"{verb} {site_relative(target, config.site_dir)} (from {shown})")
     _warn_duplicates(report, stories, written, config)
     return report
-
-
-def _rel(path: Path, config: SiteConfig) -> str:
-    try:
-        return path.relative_to(config.site_dir).as_posix()
-    except ValueError:
-        return str(path)

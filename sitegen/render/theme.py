@@ -28,7 +28,7 @@ from jinja2 import (
 )
 
 from sitegen.config import CONFIG_NAME, SiteConfig
-from sitegen.errors import ConfigError, TemplateError
+from sitegen.errors import ConfigError, TemplateError, site_relative
 from sitegen.render.output import Output
 from sitegen.render.strings import Strings
 from sitegen.source.files import is_ignored_name
@@ -84,12 +84,10 @@ class Theme:
         if not filename:
             return "<template>"
         path = Path(filename).resolve()
-        if path.is_relative_to(self.site_dir):
-            return path.relative_to(self.site_dir).as_posix()
         builtin = builtin_theme_dir().resolve()
-        if path.is_relative_to(builtin):
+        if path.is_relative_to(builtin) and not path.is_relative_to(self.site_dir):
             return "themes/default/" + path.relative_to(builtin).as_posix()
-        return str(path)
+        return site_relative(path, self.site_dir)
 
 
 def load_theme(config: SiteConfig) -> Theme:
@@ -151,7 +149,7 @@ def _read_strings(dirs: tuple[Path, ...], config: SiteConfig) -> dict[str, dict[
     for theme_dir in reversed(dirs):  # the site's theme overrides the default's strings
         folder = theme_dir / "strings"
         for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-            rel = _display(path, config.site_dir)
+            rel = site_relative(path, config.site_dir)
             text, problem = decode_text(path.read_bytes(), rel)
             if problem:
                 raise ConfigError(problem.message, path=rel, line=problem.line)
@@ -209,8 +207,3 @@ def _asset_url_function(config: SiteConfig, assets: Mapping[str, Output]) -> Any
             raise KeyError(f"no static file '{rel}' in the theme") from None
 
     return asset
-
-
-def _display(path: Path, site_dir: Path) -> str:
-    resolved = path.resolve()
-    return resolved.relative_to(site_dir).as_posix() if resolved.is_relative_to(site_dir) else str(resolved)

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.errors import SitegenError, SourceError
+from sitegen.errors import SitegenError, SourceError, site_relative
 from sitegen.textio import decode_text
 
 EDITIONS_DIR = "editions"
@@ -88,7 +88,7 @@ def read_sources(
                     continue
                 read_at = time.time_ns()
             path = here / name
-            rel = _rel(path, site_dir)
+            rel = site_relative(path, site_dir)
             if path.is_symlink():
                 resolved = path.resolve()
                 if not resolved.is_relative_to(root) or not resolved.is_file():
@@ -114,17 +114,10 @@ def read_sources(
     return files, problems
 
 
-def _rel(path: Path, site_dir: Path) -> str:
-    try:
-        return path.relative_to(site_dir).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def _outside_or_link(path: Path, site_dir: Path, root: Path) -> SitegenError:
     target = os.readlink(path)
     return SourceError(
         f"symbolic link to {target} is not followed: sources must be inside the site folder",
-        path=_rel(path, site_dir),
+        path=site_relative(path, site_dir),
         hint="copy the file into seeds/ instead of linking it",
     )
