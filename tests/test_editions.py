@@ -413,3 +413,13 @@ def test_new_edition_writes_the_page_of_this_week_or_day(make_site) -> None:  # 
     assert '<h1 id="edition-title">Четвер</h1>' in (out / "editions/2026-02-12/index.html").read_text("utf-8")
     run = run_cli("new", "--edition", "Четвер", cwd=daily, env=env)
     assert run.code == 1 and run.err.startswith("error: seeds/editions/2026-02-12.md already exists; not overwritten")
+
+
+@pytest.mark.parametrize("config", ["", DAILY_CONFIG])
+def test_editions_a_page_knows_its_edition(make_site, config: str) -> None:  # type: ignore[no-untyped-def]
+    _, site = load_site(make_site(config + WEEK_07), BuildOptions(now=datetime(2026, 3, 1, tzinfo=UTC)))
+    assert site.pages
+    for page in site.pages.values():
+        assert page.id in site.editions[page.edition_key].page_ids
+    keys = {page.edition_key for page in site.pages.values()}
+    assert keys == set(site.editions)

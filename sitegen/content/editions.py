@@ -230,7 +230,7 @@ def check_edition_orders(
     by_week: dict[str, set[str]] = defaultdict(set)
     week_of: dict[str, list[str]] = defaultdict(list)
     for page in pages:
-        key = edition_key(page.local_date, config.editions)
+        key = page.edition_key
         by_week[key].add(page.slug)
         week_of[page.slug].append(key)
     for ed in editions:
@@ -263,7 +263,7 @@ def build_editions(
     curated = {e.key: e for e in edition_pages}
     weeks: dict[str, list[Page]] = {}
     for page in pages:
-        weeks.setdefault(edition_key(page.local_date, config.editions), []).append(page)
+        weeks.setdefault(page.edition_key, []).append(page)
     for key in sorted(set(curated) - set(weeks)):
         log.info("%s: %s has no published articles yet; no edition page is made", curated[key].rel_path, key)
     editions: list[Edition] = []

@@ -27,6 +27,8 @@ class Page:
     """`meta.date` in the site time zone: decides `/<yyyy>/<mm>/` and the shown date."""
     lang: str
     tag_slugs: tuple[str, ...]
+    edition_key: str
+    """The key of its edition in `Site.editions` (`2026-w07`, or `2026-02-12` for daily editions)."""
     body: str
     """Markdown."""
     body_line: int

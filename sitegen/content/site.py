@@ -21,7 +21,13 @@ from zoneinfo import ZoneInfo
 from sitegen.config import SiteConfig
 from sitegen.content.aliases import AliasSource, build_redirects
 from sitegen.content.archive import build_archive
-from sitegen.content.editions import build_editions, check_edition_orders, is_edition_source, read_edition_pages
+from sitegen.content.editions import (
+    build_editions,
+    check_edition_orders,
+    edition_key,
+    is_edition_source,
+    read_edition_pages,
+)
 from sitegen.content.model import Page, Redirect, Site, Tag
 from sitegen.content.related import with_related
 from sitegen.content.schema import PageMeta, validate_page
@@ -222,15 +228,17 @@ def _clash(path: str, group: list[_Loaded]) -> SourceError:
 
 
 def _page(config: SiteConfig, it: _Loaded, slug: str, path: str) -> Page:
+    local_date = it.meta.date.astimezone(ZoneInfo(config.timezone))
     return Page(
         id=it.source.rel_path,
         meta=typeset_meta(it.meta, it.meta.lang or config.language),
         slug=slug,
         url=config.base_path + path,
         out_path=path + "index.html",
-        local_date=it.meta.date.astimezone(ZoneInfo(config.timezone)),
+        local_date=local_date,
         lang=it.meta.lang or config.language,
         tag_slugs=(),
+        edition_key=edition_key(local_date, config.editions),
         body=it.fm.body,
         body_line=it.fm.body_line,
         key_lines=MappingProxyType(dict(it.fm.key_lines)),

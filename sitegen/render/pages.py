@@ -12,7 +12,6 @@ from typing import Any
 from jinja2 import TemplateError as JinjaTemplateError
 from markupsafe import Markup
 
-from sitegen.content.editions import edition_key
 from sitegen.content.model import Edition, Page, Site, Tag
 from sitegen.content.schema import ImageMeta
 from sitegen.errors import TemplateError
@@ -109,7 +108,7 @@ def _image_view(site: Site, image: ImageMeta, photo: ImageInfo | None) -> ImageV
 
 
 def _edition_link(site: Site, page: Page, s: Strings) -> LinkView | None:
-    edition = site.editions.get(edition_key(page.local_date, site.config.editions))
+    edition = site.editions.get(page.edition_key)
     return LinkView(title=edition_title(edition, s), url=edition.url) if edition else None
 
 
