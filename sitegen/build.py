@@ -43,6 +43,8 @@ class BuildOptions:
     base_url: str | None = None
     progress: Callable[[int, int], None] | None = None
     """Called with (done, total) while rendering."""
+    phase: Callable[[str], None] | None = None
+    """Called with the name of each step as it begins (`loading`, `rendering`, `writing`): the progress bar's label."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,15 +96,18 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
     # Before anything can fail: a build killed between its two renames left the previous site
     # aside, and it must be back even if this build stops at a bad page (issue 17, fault 8).
     sweep_leftovers(out_dir)
+    _begin(options, "loading")
     site = _load_model(config, options)
     check_out_dir(out_dir, config)
     theme = load_theme(config)
     static_files, static_problems = read_static(config.site_dir)
     images = prepare_images(site)
     log.info("rendering %d articles, %d tags with theme %s", len(site.pages), len(site.tags), config.theme)
+    _begin(options, "rendering")
     outputs = render_site(site, theme, options.progress, images=images, problems=static_problems)
     outputs += static_outputs(static_files)
     log.info("writing %d files to %s", len(outputs), out_dir)
+    _begin(options, "writing")
     report = write_site(outputs, out_dir)
     return BuildResult(
         out_dir=report.out_dir,
@@ -114,6 +119,11 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
         seconds=time.perf_counter() - started,
         site=site,
     )
+
+
+def _begin(options: BuildOptions, phase: str) -> None:
+    if options.phase is not None:
+        options.phase(phase)
 
 
 def interface_strings(site_dir: Path) -> Strings:

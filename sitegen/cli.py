@@ -12,14 +12,14 @@ import os
 import signal
 import sys
 import threading
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen import __version__
 from sitegen.build import BuildOptions, build
 from sitegen.errors import SitegenError, raise_all, site_relative
+from sitegen.progress import ProgressBar
 
 log = logging.getLogger("sitegen")
 
@@ -44,42 +44,29 @@ def _setup_logging(verbosity: int) -> None:
     )
 
 
-def _progress_printer(quiet: bool) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
-    """On a terminal, show `pages rendered of total` once a build has taken over a second."""
+def _progress_bar(quiet: bool) -> ProgressBar | None:
+    """On a terminal, a progress bar once a build has taken over a second; elsewhere nothing (one summary line)."""
     if quiet or not sys.stderr.isatty():
-        return None, lambda: None
-    started = time.perf_counter()
-    delay = float(os.environ.get("SITEGEN_PROGRESS_DELAY", PROGRESS_DELAY))
-    shown = False
-
-    def progress(done: int, total: int) -> None:
-        nonlocal shown
-        if time.perf_counter() - started >= delay:
-            shown = True
-            sys.stderr.write(f"\rrendered {done} of {total} pages")
-            sys.stderr.flush()
-
-    def clear() -> None:
-        if shown:
-            sys.stderr.write("\r\033[K")
-
-    return progress, clear
+        return None
+    return ProgressBar(sys.stderr, delay=float(os.environ.get("SITEGEN_PROGRESS_DELAY", PROGRESS_DELAY)))
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    progress, clear = _progress_printer(args.quiet)
+    bar = _progress_bar(args.quiet)
     options = BuildOptions(
         out_dir=Path(args.out) if args.out else None,
         drafts=args.drafts,
         future=args.future,
         now=_now(),
         base_url=args.base_url,
-        progress=progress,
+        progress=bar,
+        phase=bar.phase if bar else None,
     )
     try:
         result = build(Path(args.site), options)
     finally:
-        clear()
+        if bar:
+            bar.clear()
     if not args.quiet:
         where = _shown_path(result.out_dir)
         print(

@@ -32,6 +32,7 @@ RANKS: dict[str, int] = {
     "sitegen.scaffold": 60,
     "sitegen.starter": 60,
     "sitegen.status": 60,
+    "sitegen.progress": 85,  # the terminal progress bar cli.py draws
     "sitegen.cli": 90,
     "sitegen.__main__": 99,
 }

@@ -146,11 +146,29 @@ def test_cli_progress_shows_on_a_terminal(tmp_path: Path) -> None:
     assert proc.returncode == 0
     assert SUMMARY.match(out.decode().strip())
     text = seen.decode()
-    counts = [(int(d), int(t)) for d, t in re.findall(r"\rrendered (\d+) of (\d+) pages", text)]
+    bar = r"\rrendering \[([#.]{24})\] (\d+)/(\d+) +(\d+)% ([\d,]+)/s (ETA )?\d+ s\x1b\[K"
+    counts = [(int(d), int(t)) for _, d, t, *_ in re.findall(bar, text)]
     assert len(counts) >= 2, text
     assert [d for d, _ in counts] == sorted(d for d, _ in counts) and counts[0][0] < counts[-1][0]
     assert counts[-1] == (130, 130)  # 120 articles + 10 tags
+    assert re.findall(bar, text)[-1][0] == "#" * 24
+    phases = re.findall(r"\r(loading|rendering|writing)", text)
+    assert phases[0] == "loading" and phases[-1] == "writing", phases  # each step says what it does
     assert text.endswith("\r\x1b[K")  # the progress line is cleared before the summary
+
+
+def test_cli_progress_not_a_terminal_one_summary_line(tmp_path: Path) -> None:
+    site = many_pages(tmp_path / "s", 40)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "SITEGEN_PROGRESS_DELAY": "0"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "sitegen", "build", "--site", str(site)],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0 and proc.stderr == b""
+    lines = proc.stdout.decode().splitlines()
+    assert len(lines) == 1 and SUMMARY.match(lines[0]), lines
 
 
 def _interrupt_build(site: Path, trigger: str, sig: signal.Signals, group: bool = False) -> tuple[int, str]:
