@@ -78,17 +78,33 @@ def _nest_quotes(tokens: Sequence[Token], quotes: str) -> None:
     for token in tokens:
         if token.type != "text" or (outer_open not in token.content and outer_close not in token.content):
             continue
-        chars = list(token.content)
-        for i, ch in enumerate(chars):
-            if ch == outer_open:
+        content = token.content
+        changed: list[int] = []
+        # Only the quote characters matter: visit them alone, not every character of the text.
+        for i in sorted(_positions(content, outer_open) + _positions(content, outer_close)):
+            if content[i] == outer_open:
                 depth += 1
                 if depth > 1:
-                    chars[i] = inner_open
-            elif ch == outer_close and depth > 0:
+                    changed.append(i)
+            elif depth > 0:
                 if depth > 1:
-                    chars[i] = inner_close
+                    changed.append(i)
                 depth -= 1
-        token.content = "".join(chars)
+        if changed:
+            chars = list(content)
+            for i in changed:
+                chars[i] = inner_open if chars[i] == outer_open else inner_close
+            token.content = "".join(chars)
+
+
+def _positions(text: str, char: str) -> list[int]:
+    """Where `char` is in `text`."""
+    found = []
+    i = text.find(char)
+    while i >= 0:
+        found.append(i)
+        i = text.find(char, i + 1)
+    return found
 
 
 def _fix_inline(children: list[Token], quotes: str) -> None:

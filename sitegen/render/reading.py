@@ -32,10 +32,12 @@ def word_counts(text: str) -> tuple[int, int, int]:
     """
     cyrillic = latin = other = 0
     for token in text.split():
-        found = _LETTER.search(token)
-        if found is None:
-            continue
-        letter = found.group()
+        letter = token[0]
+        if not letter.isalpha():  # (most words start with their letter: no regex for them)
+            found = _LETTER.search(token)
+            if found is None:
+                continue
+            letter = found.group()
         if "\u0400" <= letter <= "\u052f":
             cyrillic += 1
         elif letter < "\u0250":  # Basic Latin to Latin Extended-B
