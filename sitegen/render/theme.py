@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,8 @@ class Theme:
     assets: Mapping[str, Output]
     """By the theme-relative path (`css/style.css`): the fingerprinted output."""
     site_dir: Path
+    _strings_made: dict[str, Strings] = field(default_factory=dict, compare=False, repr=False)
+    """`strings_for`'s results: one `Strings` per language, so what is memoised per `Strings` is shared."""
 
     def template(self, name: str) -> Template:
         """A compiled template, or a `TemplateError` naming its file and line."""
@@ -74,9 +76,14 @@ class Theme:
 
     def strings_for(self, lang: str) -> Strings:
         """The theme's strings for `lang` (`uk-UA` -> `uk`), else English."""
+        made = self._strings_made.get(lang)
+        if made is not None:
+            return made
         for key in (lang, lang.split("-")[0], "en"):
             if key in self.strings:
-                return Strings(key if key != "en" else lang, self.strings[key], f"theme strings/{key}.yaml")
+                made = Strings(key if key != "en" else lang, self.strings[key], f"theme strings/{key}.yaml")
+                self._strings_made[lang] = made
+                return made
         raise ConfigError(f"the theme has no strings for language '{lang}' (and no English fallback)")
 
     def display_path(self, filename: str | None) -> str:

@@ -241,7 +241,28 @@ def tag_links(site: Site, page: Page) -> list[TagLinkView]:
     ]
 
 
+_SUMMARIES: tuple[Site, dict[int, tuple[Strings, dict[str, tuple[Page, ArticleSummaryView]]]]] | None = None
+"""Summary views of the site rendered last, by `Strings` and page id. An article is listed on about
+seven pages (its tags, rubric, author, month, edition, the home page); its dates formatted once
+instead (issue 18: summaries were a fifth of the list pages' time). Holding `site` and `s` keeps
+the ids valid; a new site starts afresh."""
+
+
 def summary_view(site: Site, page: Page, s: Strings) -> ArticleSummaryView:
+    """What a list shows of an article: a new dict each call (the archive changes its `date_text`)."""
+    global _SUMMARIES
+    if _SUMMARIES is None or _SUMMARIES[0] is not site:
+        _SUMMARIES = (site, {})
+    by_strings = _SUMMARIES[1].get(id(s))
+    if by_strings is None or by_strings[0] is not s:
+        by_strings = _SUMMARIES[1][id(s)] = (s, {})
+    held = by_strings[1].get(page.id)
+    if held is None or held[0] is not page:
+        held = by_strings[1][page.id] = (page, _summary_view(site, page, s))
+    return ArticleSummaryView(**held[1])
+
+
+def _summary_view(site: Site, page: Page, s: Strings) -> ArticleSummaryView:
     # render/cache.py re-renders lists only when a field read here changes: never read the body here.
     return ArticleSummaryView(
         title=page.title,
