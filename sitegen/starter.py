@@ -147,4 +147,10 @@ def _create(site_dir: Path, rel: str, text: str, report: InitReport) -> None:
     except FileExistsError:
         report.notes.append(f"{rel} already exists: kept as it was")
         return
+    except OSError as exc:  # a full disk, a read-only folder: this file was not written at all
+        done = f"; written before it: {', '.join(report.created)}" if report.created else ""
+        raise SitegenError(
+            f"cannot write {rel}: {exc.strerror or exc}{done}",
+            hint="free space or fix permissions, then run `sitegen init` again (it keeps what exists)",
+        ) from exc
     report.created.append(rel)

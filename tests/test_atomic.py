@@ -80,7 +80,8 @@ def test_new_failing_mid_write_leaves_no_half_page(make_site, monkeypatch: pytes
 
 def test_init_failing_mid_write_leaves_no_half_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _fail_half_way(monkeypatch)
-    with pytest.raises(OSError):
-        run_main("init", str(tmp_path / "new-site"))
+    run = run_main("init", str(tmp_path / "new-site"))
+    assert run.code == 1 and run.err.startswith("error: cannot write sitegen.yaml: No space left on device (")
+    assert run.err.count("\n") == 1
     left = [p for p in (tmp_path / "new-site").rglob("*") if p.is_file()] if (tmp_path / "new-site").exists() else []
     assert left == []
