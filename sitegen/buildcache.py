@@ -15,8 +15,9 @@ it can also change `sitegen.yaml` or the theme).
 
 from __future__ import annotations
 
-import copyreg
+import dataclasses
 import hashlib
+import io
 import json
 import logging
 import os
@@ -47,8 +48,44 @@ def _mapping_proxy(data: dict[Any, Any]) -> MappingProxyType[Any, Any]:
     return MappingProxyType(data)
 
 
-# The content model keeps its mappings read-only (`MappingProxyType`), which pickle cannot save by itself.
-copyreg.pickle(MappingProxyType, lambda proxy: (_mapping_proxy, (dict(proxy),)))
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _dataclass(cls: type, names: tuple[str, ...], values: tuple[Any, ...]) -> Any:
+    obj: Any = object.__new__(cls)
+    for name, value in zip(names, values, strict=True):
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+class _Pickler(pickle.Pickler):
+    """pickle, with the model's read-only mappings and a fast path for slotted dataclasses.
+
+    The content model keeps its mappings read-only (`MappingProxyType`), which pickle cannot save by
+    itself; and pickle's own way for a slotted dataclass calls `dataclasses.fields` for every object
+    (over a second for a 5,000-page state).
+    """
+
+    def reducer_override(self, obj: Any) -> Any:
+        cls = type(obj)
+        if cls is MappingProxyType:
+            return _mapping_proxy, (dict(obj),)
+        names = _FIELDS.get(cls)
+        if names is None:
+            if not (dataclasses.is_dataclass(cls) and "__slots__" in cls.__dict__):
+                return NotImplemented
+            names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+        return _dataclass, (cls, names, tuple(getattr(obj, n) for n in names))
+
+
+def _dumps(saved: Saved) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(saved)
+    return buffer.getvalue()
+
+
+def _loads(payload: bytes) -> Any:
+    return pickle.loads(payload)
 
 
 @dataclass(slots=True)
@@ -122,7 +159,7 @@ def read_cache(site_dir: Path, key: str) -> Saved | None:
     if header.get("length") != len(payload) or header.get("crc") != zlib.crc32(payload):
         return _ignored("truncated or damaged")
     try:
-        saved = pickle.loads(payload)
+        saved = _loads(payload)
     except Exception as exc:  # noqa: BLE001 - a damaged pickle can raise almost anything; it is only a cache
         return _ignored(f"cannot be loaded ({type(exc).__name__})")
     if not isinstance(saved, Saved) or not isinstance(saved.state, EngineState):
@@ -140,7 +177,7 @@ def write_cache(site_dir: Path, key: str, saved: Saved) -> None:
     path = cache_path(site_dir)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        payload = pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = _dumps(saved)
         header = {"format": FORMAT, "version": __version__, "key": key, "length": len(payload)}
         header["crc"] = zlib.crc32(payload)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -31,6 +31,7 @@ RANKS: dict[str, int] = {
     "sitegen.publish": 60,
     "sitegen.check": 55,  # publish runs the checks
     "sitegen.scaffold": 60,
+    "sitegen.clean": 60,
     "sitegen.starter": 60,
     "sitegen.status": 60,
     "sitegen.cli": 90,
