@@ -58,6 +58,8 @@ class BuildResult:
     seconds: float
     site: Site | None = None
     """The loaded content model the build rendered (for `check` and `publish`)."""
+    reused: int = 0
+    """Outputs taken from the build cache instead of rendered again (0 for a build from scratch)."""
 
 
 def load_site(site_dir: Path, options: BuildOptions, *, related: bool = True) -> tuple[SiteConfig, Site]:
@@ -139,6 +141,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
         bytes=sum(f.size for f in files.values()) + sum(o.file.stat().st_size for o in outputs if o.file is not None),
         seconds=time.perf_counter() - started,
         site=site,
+        reused=engine.state.render.hits,
     )
 
 

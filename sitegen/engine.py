@@ -11,6 +11,7 @@ from scratch. Whatever the state, the outputs are the bytes a clean build would 
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -30,6 +31,8 @@ from sitegen.render.pipeline import Progress, render_site
 from sitegen.render.theme import Theme, load_theme
 from sitegen.source.files import SourceCache, read_sources
 from sitegen.source.static import StaticFile, read_static
+
+log = logging.getLogger(__name__)
 
 Sink = Callable[[Output], Output]
 """Takes an output as soon as it is made (`build` writes it to the staging folder) and returns what to keep."""
@@ -123,6 +126,7 @@ class Engine:
         self._sources.forget({Path(p).resolve() for p in changed})
         config = config or self.load_config()
         sources, problems = read_sources(config.site_dir, config.seeds_dir, self._sources)
+        log.info("read %d source files from %s", len(sources), config.seeds_dir)
         site = build_site(
             config,
             sources,
