@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import json
 import logging
 import os
@@ -27,7 +26,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, BinaryIO
 
 from sitegen import __version__
 from sitegen.config import CONFIG_NAME, SiteConfig
@@ -40,6 +39,8 @@ log = logging.getLogger(__name__)
 CACHE_FILE = "build.cache"
 FORMAT = 1
 MAGIC = b"sitegen build cache\n"
+HEADER_SIZE = 400
+"""Bytes kept for the header line (JSON, padded with spaces): written before the payload, filled in after."""
 SMALL_FILE = 1 << 20
 """Theme files up to this size are keyed by their bytes; larger ones (pictures) by size and mtime."""
 
@@ -78,14 +79,27 @@ class _Pickler(pickle.Pickler):
         return _dataclass, (cls, names, tuple(getattr(obj, n) for n in names))
 
 
-def _dumps(saved: Saved) -> bytes:
-    buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(saved)
-    return buffer.getvalue()
+class _Checksummed:
+    """A file being written that counts and checksums what goes through it (the pickle streams into it)."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
+        self.length = 0
+        self.crc = 0
+
+    def write(self, data: bytes) -> int:
+        self.length += len(data)
+        self.crc = zlib.crc32(data, self.crc)
+        return self.fh.write(data)
 
 
-def _loads(payload: bytes) -> Any:
-    return pickle.loads(payload)
+def _checksum(fh: BinaryIO) -> tuple[int, int]:
+    """(length, CRC-32) of the rest of `fh`, read in chunks: the payload is never held twice."""
+    length, crc = 0, 0
+    while chunk := fh.read(1 << 20):
+        length += len(chunk)
+        crc = zlib.crc32(chunk, crc)
+    return length, crc
 
 
 @dataclass(slots=True)
@@ -147,21 +161,22 @@ def read_cache(site_dir: Path, key: str) -> Saved | None:
             if fh.readline() != MAGIC:
                 return _ignored("not a sitegen build cache")
             header = json.loads(fh.readline())
-            payload = fh.read()
+            if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("version") != __version__:
+                return _ignored("written by another sitegen version")
+            if header.get("key") != key:
+                return _ignored("made with another config, theme, sitegen or output folder")
+            start = fh.tell()
+            if (header.get("length"), header.get("crc")) != _checksum(fh):
+                return _ignored("truncated or damaged")
+            fh.seek(start)
+            try:
+                saved = pickle.load(fh)
+            except Exception as exc:  # noqa: BLE001 - a damaged pickle can raise almost anything; it is a cache
+                return _ignored(f"cannot be loaded ({type(exc).__name__})")
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
         return _ignored(f"unreadable ({exc})")
-    if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("version") != __version__:
-        return _ignored("written by another sitegen version")
-    if header.get("key") != key:
-        return _ignored("made with another config, theme, sitegen or output folder")
-    if header.get("length") != len(payload) or header.get("crc") != zlib.crc32(payload):
-        return _ignored("truncated or damaged")
-    try:
-        saved = _loads(payload)
-    except Exception as exc:  # noqa: BLE001 - a damaged pickle can raise almost anything; it is only a cache
-        return _ignored(f"cannot be loaded ({type(exc).__name__})")
     if not isinstance(saved, Saved) or not isinstance(saved.state, EngineState):
         return _ignored("holds something else")
     return saved
@@ -177,14 +192,18 @@ def write_cache(site_dir: Path, key: str, saved: Saved) -> None:
     path = cache_path(site_dir)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        payload = _dumps(saved)
-        header = {"format": FORMAT, "version": __version__, "key": key, "length": len(payload)}
-        header["crc"] = zlib.crc32(payload)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as fh:
             fh.write(MAGIC)
-            fh.write(json.dumps(header).encode() + b"\n")
-            fh.write(payload)
+            at = fh.tell()
+            fh.write(b" " * HEADER_SIZE + b"\n")  # filled in once the payload's length and checksum are known
+            out = _Checksummed(fh)
+            _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(saved)
+            header = {"format": FORMAT, "version": __version__, "key": key, "length": out.length, "crc": out.crc}
+            line = json.dumps(header).encode()
+            assert len(line) <= HEADER_SIZE
+            fh.seek(at)
+            fh.write(line.ljust(HEADER_SIZE))
         os.replace(tmp, path)
     except OSError as exc:
         log.warning("could not save the build cache (%s); the next build starts from scratch", exc)
