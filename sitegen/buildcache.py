@@ -33,6 +33,7 @@ from sitegen.config import CONFIG_NAME, SiteConfig
 from sitegen.engine import EngineState
 from sitegen.images.store import CACHE_DIR
 from sitegen.output.staging import KeptFile
+from sitegen.processes import process_alive
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +192,7 @@ def write_cache(site_dir: Path, key: str, saved: Saved) -> None:
     """Save `saved` atomically (temp file, then rename); a failure only costs the next build its speed."""
     path = cache_path(site_dir)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    _sweep_leftovers(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as fh:
@@ -212,6 +214,17 @@ def write_cache(site_dir: Path, key: str, saved: Saved) -> None:
             os.unlink(tmp)
         except OSError:
             pass
+
+
+def _sweep_leftovers(path: Path) -> None:
+    """Remove the temp files of earlier builds killed while saving (SIGKILL skips their clean-up)."""
+    for leftover in path.parent.glob(f".{path.name}.tmp-*"):
+        pid = leftover.name.rpartition("-")[2]
+        if pid.isdigit() and not process_alive(int(pid)):
+            try:
+                os.unlink(leftover)
+            except OSError:
+                pass
 
 
 def remove_cache(site_dir: Path) -> None:

@@ -241,6 +241,17 @@ def test_build_cache_output_edited_or_deleted_is_not_trusted(site: Path, tmp_pat
 
 
 @pytest.mark.timeout(120)
+def test_build_cache_temp_file_of_a_killed_build_is_removed(site: Path) -> None:
+    cached(site)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, timeout=30)
+    leftover = cache_path(site).with_name(f".{cache_path(site).name}.tmp-{int(dead.stdout)}")
+    leftover.write_bytes(b"half a cache")
+    cached(site)
+    assert not leftover.exists()
+    assert sorted(p.name for p in cache_path(site).parent.iterdir()) == ["build.cache"]
+
+
+@pytest.mark.timeout(120)
 def test_build_no_cache_neither_reads_nor_writes_it(site: Path) -> None:
     assert run_main("build", "-q", "--no-cache", "--site", str(site)).code == 0
     assert not cache_path(site).exists()
