@@ -61,6 +61,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         progress=bar,
         phase=bar.phase if bar else None,
+        cache=not args.no_cache,
     )
     try:
         result = build(Path(args.site), options)
@@ -73,6 +74,18 @@ def _cmd_build(args: argparse.Namespace) -> int:
             f"built {result.articles} articles, {result.tags} tags, {result.feeds} feeds: "
             f"{result.files} files in {where} ({result.seconds * 1000:.0f} ms)"
         )
+    return 0
+
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    from sitegen.clean import clean_site
+
+    report = clean_site(Path(args.site), Path(args.out) if args.out else None)
+    if not args.quiet:
+        for path in report.removed:
+            print(f"removed {_shown_path(path)}")
+        if not report.removed:
+            print("nothing to remove")
     return 0
 
 
@@ -286,7 +299,19 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--drafts", action="store_true", help="include pages with draft: true")
     p.add_argument("--future", action="store_true", help="include pages dated in the future (scheduled)")
     p.add_argument("--base-url", metavar="URL", help="override base_url of sitegen.yaml")
+    p.add_argument(
+        "--no-cache", action="store_true", help="ignore the build cache in .sitegen-cache/ (and do not save one)"
+    )
     p.set_defaults(func=_cmd_build)
+
+    p = commands.add_parser(
+        "clean",
+        parents=[common],
+        help="remove the output folder and .sitegen-cache/",
+        description="Remove the output folder (only if sitegen made it) and the caches in .sitegen-cache/.",
+    )
+    p.add_argument("--out", metavar="DIR", help="output folder (default: output_dir of sitegen.yaml, site/)")
+    p.set_defaults(func=_cmd_clean)
 
     p = commands.add_parser(
         "import",

@@ -25,11 +25,14 @@ RANKS: dict[str, int] = {
     "sitegen.images": 25,  # pictures the pages name: found, checked, processed before rendering
     "sitegen.render": 30,
     "sitegen.output": 40,
+    "sitegen.engine": 45,  # the incremental engine `build` and `serve` share
+    "sitegen.buildcache": 46,  # the engine's state kept in .sitegen-cache/ between builds
     "sitegen.build": 50,
     "sitegen.serve": 60,
     "sitegen.publish": 60,
     "sitegen.check": 55,  # publish runs the checks
     "sitegen.scaffold": 60,
+    "sitegen.clean": 60,
     "sitegen.starter": 60,
     "sitegen.status": 60,
     "sitegen.progress": 85,  # the terminal progress bar cli.py draws

@@ -1,4 +1,4 @@
-"""`build.Builder` (what `serve` uses): after any edit sequence its in-memory site equals a clean `build()`."""
+"""`engine.Engine` in memory (`serve`): after any edit sequence its in-memory site equals a clean `build()`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import Builder, BuildOptions, build
+from sitegen.build import BuildOptions, build
+from sitegen.engine import Engine, EngineOptions
 from sitegen.errors import SitegenError
 from sitegen.output.writer import MARKER
 from tests.conftest import REPO, many_pages
@@ -23,8 +24,8 @@ def clean_build(site: Path, out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != MARKER}
 
 
-def assert_same(builder: Builder, site: Path, out: Path, changed: list[Path]) -> None:
-    built = builder.build(changed)
+def assert_same(builder: Engine, site: Path, out: Path, changed: list[Path]) -> None:
+    built = builder.build_in_memory(changed)
     expected = clean_build(site, out)
     assert sorted(built.outputs) == sorted(expected)
     different = [path for path, data in expected.items() if built.outputs[path] != data]
@@ -47,7 +48,7 @@ def site(tmp_path: Path) -> Path:
 
 def test_builder_after_edit_sequence_equals_clean_build(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    builder = Builder(site, BuildOptions(base_url=BASE))
+    builder = Engine(site, EngineOptions(base_url=BASE))
     assert_same(builder, site, out, [])
     a0 = site / "seeds/2025/01/a0.md"
     a1 = site / "seeds/2025/02/a1.md"
@@ -71,27 +72,27 @@ def test_builder_after_edit_sequence_equals_clean_build(site: Path, tmp_path: Pa
 
 
 def test_builder_rereads_a_file_rewritten_within_one_timestamp_tick(site: Path) -> None:
-    builder = Builder(site, BuildOptions(base_url=BASE))
+    builder = Engine(site, EngineOptions(base_url=BASE))
     page = site / "seeds/2025/01/a0.md"
-    builder.build()
+    builder.build_in_memory()
     stamp = time.time_ns()
     page.write_text(page.read_text("utf-8").replace("Україна НАТО", "Україна ОБСЄ", 1), "utf-8")
     os.utime(page, ns=(stamp, stamp))
-    first = builder.build().outputs  # reads the file right after it was written: a racy entry
+    first = builder.build_in_memory().outputs  # reads the file right after it was written: a racy entry
     url = "2025/01/a0/index.html"
     assert "ОБСЄ".encode() in first[url]
     page.write_text(page.read_text("utf-8").replace("Україна ОБСЄ", "Україна ЄСПЛ", 1), "utf-8")
     os.utime(page, ns=(stamp, stamp))  # same size, same mtime, same inode as the cached entry
-    assert "ЄСПЛ".encode() in builder.build().outputs[url]
+    assert "ЄСПЛ".encode() in builder.build_in_memory().outputs[url]
 
 
 def test_builder_reuses_unchanged_outputs_on_a_body_edit(site: Path) -> None:
-    builder = Builder(site, BuildOptions(base_url=BASE))
-    builder.build()
+    builder = Engine(site, EngineOptions(base_url=BASE))
+    builder.build_in_memory()
     time.sleep(0.15)  # past the racy window, so the second build trusts the stat cache
-    builder.build()
+    builder.build_in_memory()
     page = edit(site / "seeds/2025/01/a0.md", "Україна НАТО", "Зовсім новий текст")
-    built = builder.build([page])
+    built = builder.build_in_memory([page])
     assert not built.full
     # the search page names the (fingerprinted) index, which holds the lead of the body
     assert "search/index.html" in built.changed
@@ -101,22 +102,22 @@ def test_builder_reuses_unchanged_outputs_on_a_body_edit(site: Path) -> None:
 
 
 def test_builder_error_then_fix_recovers(site: Path, tmp_path: Path) -> None:
-    builder = Builder(site, BuildOptions(base_url=BASE))
-    builder.build()
+    builder = Engine(site, EngineOptions(base_url=BASE))
+    builder.build_in_memory()
     page = edit(site / "seeds/2025/01/a0.md", "title:", "title: [unclosed")
     with pytest.raises(SitegenError) as info:
-        builder.build([page])
+        builder.build_in_memory([page])
     assert "seeds/2025/01/a0.md" in info.value.format()
     edit(page, "title: [unclosed", "title:")
     assert_same(builder, site, tmp_path / "out", [page])
 
 
 def test_builder_broken_config_is_a_build_error(site: Path) -> None:
-    builder = Builder(site, BuildOptions(base_url=BASE))
-    builder.build()
+    builder = Engine(site, EngineOptions(base_url=BASE))
+    builder.build_in_memory()
     (site / "sitegen.yaml").write_text("title: [\n", "utf-8")
     with pytest.raises(SitegenError) as info:
-        builder.build([site / "sitegen.yaml"])
+        builder.build_in_memory([site / "sitegen.yaml"])
     assert info.value.format().startswith("sitegen.yaml:")
 
 
@@ -133,8 +134,8 @@ def test_render_cache_defers_a_slow_kind_for_one_render() -> None:
 
 
 def test_builder_body_only_edits_take_the_short_path_and_still_match(site: Path, tmp_path: Path) -> None:
-    builder = Builder(site, BuildOptions(base_url=BASE))
-    builder.build()
+    builder = Engine(site, EngineOptions(base_url=BASE))
+    builder.build_in_memory()
     a0, a1 = site / "seeds/2025/01/a0.md", site / "seeds/2025/02/a1.md"
     edit(a0, "---\n", "---\ndraft: true\n")  # a draft: its body edits touch no page
     assert_same(builder, site, tmp_path / "out", [a0])

@@ -180,7 +180,8 @@ def _interrupt_build(site: Path, trigger: str, sig: signal.Signals, group: bool 
     """
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     with subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "build", "-v", "--site", str(site)],
+        # (--no-cache: a full build, long enough to interrupt; tests/test_build_cache.py interrupts a cached one)
+        [sys.executable, "-m", "sitegen", "build", "-v", "--no-cache", "--site", str(site)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env=env,
@@ -260,7 +261,7 @@ os.register_at_fork(
     after_in_child=lambda: os.kill(os.getpid(), signal.SIGINT),
     after_in_parent=lambda: os.kill(os.getpid(), signal.SIGINT),
 )
-sys.exit(main(["build", "--site", sys.argv[1]]))
+sys.exit(main(["build", "--no-cache", "--site", sys.argv[1]]))  # (a cached build may fork no workers)
 """
 
 

@@ -332,16 +332,16 @@ def test_header_navigation_on_every_page(tmp_path: Path) -> None:
 
 
 def test_edition_page_edit_rebuilds_like_a_clean_build(tmp_path: Path) -> None:
-    """`serve`'s incremental Builder: an edited edition page reaches its edition, the home page and the article."""
-    from sitegen.build import Builder
+    """`serve`'s incremental Engine: an edited edition page reaches its edition, the home page and the article."""
+    from sitegen.engine import Engine
 
     site = copy_seed_site(tmp_path / "s")
-    builder = Builder(site)
-    builder.build()
+    builder = Engine(site)
+    builder.build_in_memory()
     page = site / "seeds" / "editions" / "2026-w07.md"
     page.write_text(page.read_text("utf-8").replace("Рютте і діалог із Кремлем", "Новий заголовок"), "utf-8")
-    again = builder.build([page])
-    clean = Builder(site).build()
+    again = builder.build_in_memory([page])
+    clean = Engine(site).build_in_memory()
     assert again.outputs == clean.outputs
     assert {"index.html", "editions/2026-w07/index.html", "editions/2026-w07/feed.xml"} <= set(again.changed)
     article = next(k for k in again.changed if k.startswith("2026/02/perehovory"))

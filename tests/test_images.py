@@ -269,16 +269,16 @@ def test_images_without_alt_text_are_check_warnings(make_site) -> None:
 
 def test_images_serve_shows_a_new_photo_and_matches_a_clean_build(make_site, tmp_path: Path) -> None:
     """`serve`'s builder: a photo saved again (same name, new picture) is in the next build, as a clean build has it."""
-    from sitegen.build import Builder
+    from sitegen.engine import Engine, EngineOptions
     from tests.test_builder import BASE, assert_same
 
     site = photo_site(make_site)
-    builder = Builder(site, BuildOptions(base_url=BASE))
-    first = builder.build()
+    builder = Engine(site, EngineOptions(base_url=BASE))
+    first = builder.build_in_memory()
     photo = site / "seeds/2026/02/photo.jpg"
     photo.write_bytes(jpeg((1000, 800)))
     os.utime(photo, ns=(time.time_ns() - 5_000_000_000,) * 2)  # as old as a saved file gets: no racy re-read
-    second = builder.build([photo])
+    second = builder.build_in_memory([photo])
     assert any(p.startswith("media/photo.") for p in set(second.outputs) - set(first.outputs))
     article = second.outputs["2026/02/a/index.html"].decode()
     assert 'width="1000" height="800"' in article

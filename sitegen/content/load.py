@@ -153,12 +153,41 @@ class LoadCache:
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple[str, _Loaded | None, list[SitegenError]]] = {}
+        """By source path: (the text's digest, the page, its problems)."""
         self.timezone: str | None = None
         """The site time zone the entries were validated in (it places dates written without an offset)."""
         self.related: dict[str, object] = {}
         """The last related-stories result and its inputs (`related.with_related`)."""
         self.last: tuple[_State, Site] | None = None
         """The last site and what it was built from (`_with_new_bodies`)."""
+
+    def __getstate__(self) -> dict[str, object]:
+        """What `build` keeps in `.sitegen-cache/`: without the source texts (the next build reads them again),
+        and only pages that loaded (a build that saves its state had no problems)."""
+        stripped: dict[int, _Loaded] = {}
+
+        def strip(item: _Loaded) -> _Loaded:
+            if id(item) not in stripped:
+                stripped[id(item)] = replace(item, source=replace(item.source, text=""))
+            return stripped[id(item)]
+
+        entries: dict[str, tuple[str, _Loaded | None, list[SitegenError]]] = {
+            k: (d, strip(it), []) for k, (d, it, probs) in self.entries.items() if it is not None and not probs
+        }
+        last = None
+        if self.last is not None:
+            (config, editions, kept, loaded), site = self.last
+            last = ((config, editions, kept, [strip(it) for it in loaded]), site)
+        return {"entries": entries, "timezone": self.timezone, "related": self.related, "last": last}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__()  # type: ignore[misc]
+        self.__dict__.update(state)
+
+
+def text_digest(text: str) -> str:
+    """What `LoadCache` compares a source text by."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _load(source: SourceFile, timezone: str, cache: LoadCache | None) -> tuple[_Loaded | None, list[SitegenError]]:
@@ -167,8 +196,13 @@ def _load(source: SourceFile, timezone: str, cache: LoadCache | None) -> tuple[_
         cache.entries.clear()
         cache.timezone = timezone
     hit = cache.entries.get(source.rel_path) if cache is not None else None
-    if hit is not None and hit[0] == source.text:
-        return hit[1], hit[2]
+    digest = text_digest(source.text) if cache is not None else ""
+    if hit is not None and hit[0] == digest:
+        reused = hit[1]
+        if reused is not None and reused.source is not source:  # (a state saved by `build` keeps no texts)
+            reused = replace(reused, source=source)
+            cache.entries[source.rel_path] = (digest, reused, hit[2])  # type: ignore[union-attr]
+        return reused, hit[2]
     item: _Loaded | None = None
     try:
         fm = parse_front_matter(source.text, source.rel_path)
@@ -178,7 +212,7 @@ def _load(source: SourceFile, timezone: str, cache: LoadCache | None) -> tuple[_
         meta, problems = validate_page(fm, source.rel_path, source.text.split("\n"), timezone=timezone)
         item = _Loaded(source, fm, meta) if meta is not None else None
     if cache is not None:
-        cache.entries[source.rel_path] = (source.text, item, problems)
+        cache.entries[source.rel_path] = (digest, item, problems)
     return item, problems
 
 

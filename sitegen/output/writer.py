@@ -87,7 +87,7 @@ def write_site(outputs: Sequence[Output], out_dir: Path) -> WriteReport:
                     total += len(output.data)
                 else:  # a picture or a file of static/: copied by the kernel, never held in memory
                     with open(output.file, "rb") as src:
-                        total += _copy(src, fh)
+                        total += copy_file(src, fh)
         (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
     try:
@@ -132,7 +132,8 @@ def temp_path(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
 
 
-def _copy(src: BinaryIO, dst: BinaryIO) -> int:
+def copy_file(src: BinaryIO, dst: BinaryIO) -> int:
+    """Copy an open file into another (by the kernel where it can); return the bytes copied."""
     size = os.fstat(src.fileno()).st_size
     done = 0
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sitegen.content.model import Page, Site
@@ -40,19 +40,28 @@ def render_body(site: Site, theme: Theme, page: Page, images: ImageSet) -> Rende
 
 
 def render_articles(
-    site: Site, theme: Theme, pages: Sequence[Page], images: ImageSet
+    site: Site,
+    theme: Theme,
+    pages: Sequence[Page],
+    images: ImageSet,
+    sink: Callable[[Output], Output] | None = None,
 ) -> list[RenderedArticle | SitegenError]:
-    """Render each page; a user error is returned in its place so every problem can be reported."""
+    """Render each page; a user error is returned in its place so every problem can be reported.
+
+    With a `sink` (a build streaming to its staging folder), each page goes to it as soon as it is
+    made, here in the worker, and the result keeps what it returns (the page without its bytes).
+    """
     results: list[RenderedArticle | SitegenError] = []
     note_label = theme.strings_for(site.config.language).curator_note
     for page in pages:
         try:
             body = render_body(site, theme, page, images)
+            output = render_article(site, theme, page, body, images)
             entry = feed_entry(site, page, body, images)
             results.append(
                 RenderedArticle(
                     page.id,
-                    render_article(site, theme, page, body, images),
+                    sink(output) if sink is not None else output,
                     entry,
                     lead_entry(site, page, entry, note_label),
                     search_entry(site, page, theme.strings_for(page.lang), body.text),

@@ -18,17 +18,18 @@ cached output is stored under a key made of *all* it reads:
   edition's title, dates and URL, any other `Site` field) is one site-wide key: when it changes,
   the cache is emptied and the next render is a full one.
 
-The theme is not part of any key: the caller (`build.Builder`) starts a new cache when the theme
+The theme is not part of any key: the caller (`engine.Engine`) starts a new cache when the theme
 or the config changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import fields
+from dataclasses import fields, is_dataclass, replace
 from typing import Any, TypeVar
 
 from sitegen.content.model import Page, Site, Tag
+from sitegen.render.output import Output
 
 T = TypeVar("T")
 _SITE_OWN = ("pages", "order", "tags", "rubrics", "authors", "editions", "archive", "config")
@@ -62,6 +63,25 @@ class RenderCache:
         """Kinds whose stale value may stand in for one render (`serve` publishes first, then makes them)."""
         self.deferred = False
         """Whether this render handed out a stale value of a deferrable kind."""
+        self.sink: Callable[[Output], Output] | None = None
+        """Set by `build`: every `Output` stored is handed to it first (written to the staging folder) and
+        the cache keeps what it returns (the output without its bytes), so a build never holds them all."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What `build` keeps in `.sitegen-cache/`: entries and page versions, never a sink."""
+        return {
+            "site_key": self._site_key,
+            "versions": self._versions,
+            "counter": self._counter,
+            "entries": self._entries,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]
+        self._site_key = state["site_key"]
+        self._versions = state["versions"]
+        self._counter = state["counter"]
+        self._entries = state["entries"]
 
     def begin(self, site: Site, extra: Hashable = None) -> None:
         """Start one render of `site`: number the page versions; empty the cache if site-wide inputs changed.
@@ -153,5 +173,25 @@ class RenderCache:
     def put(self, kind: str, name: str, key: Hashable, value: Any) -> Any:
         """Store `value` for (kind, name) under `key`; return it."""
         self._used.add((kind, name))
+        if self.sink is not None:
+            value = _streamed(value, self.sink)
         self._entries[(kind, name)] = (key, value)
         return value
+
+
+def _streamed(value: Any, sink: Callable[[Output], Output]) -> Any:
+    """`value` with every `Output` in it (itself, a list or tuple of them, a dataclass field) passed to `sink`."""
+    if isinstance(value, Output):
+        return sink(value)
+    if type(value) in (list, tuple):
+        return type(value)(_streamed(v, sink) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for f in fields(value):
+            item = getattr(value, f.name)
+            if isinstance(item, Output | list | tuple):
+                new = _streamed(item, sink)
+                if new is not item:
+                    changes[f.name] = new
+        return replace(value, **changes) if changes else value
+    return value

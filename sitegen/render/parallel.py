@@ -23,13 +23,13 @@ CHUNK = 64
 
 
 # The site and theme a forked worker renders from: inherited from the parent at fork, never pickled.
-_WORKER_STATE: tuple[Site, Theme, ImageSet] | None = None
+_WORKER_STATE: tuple[Site, Theme, ImageSet, Callable[[Output], Output] | None] | None = None
 
 
 def _render_chunk(page_ids: Sequence[str]) -> list[RenderedArticle | SitegenError]:
     assert _WORKER_STATE is not None, "worker started without a site"
-    site, theme, images = _WORKER_STATE
-    return render_articles(site, theme, [site.pages[i] for i in page_ids], images)
+    site, theme, images, sink = _WORKER_STATE
+    return render_articles(site, theme, [site.pages[i] for i in page_ids], images, sink)
 
 
 def worker_count(pages: int) -> int:
@@ -46,11 +46,15 @@ def articles_in_workers(
     images: ImageSet,
     workers: int,
     list_pages: Callable[[], list[Output]],
+    sink: Callable[[Output], Output] | None = None,
 ) -> tuple[Iterator[list[RenderedArticle | SitegenError]], list[Output]]:
-    """Articles rendered by `workers` forked processes while this one renders the list pages."""
+    """Articles rendered by `workers` forked processes while this one renders the list pages.
+
+    A `sink` runs in the workers: it must be safe there (the build's staging writer only creates files).
+    """
     global _WORKER_STATE
     chunks = [[p.id for p in pages[i : i + CHUNK]] for i in range(0, len(pages), CHUNK)]
-    _WORKER_STATE = (site, theme, images)
+    _WORKER_STATE = (site, theme, images, sink)
     try:
         # Forked workers (sitegen/workers.py): they share the loaded site and compiled templates
         # copy-on-write, and Ctrl-C at any moment stops them without a hang (issue 17, fault 9).

@@ -121,9 +121,11 @@ def render_site(
         return outputs + curated
 
     if workers > 1:
-        chunks, lists = articles_in_workers(site, theme, todo, images, workers, list_pages)
+        chunks, lists = articles_in_workers(site, theme, todo, images, workers, list_pages, cache.sink)
     else:
-        chunks = (render_articles(site, theme, todo[i : i + CHUNK], images) for i in range(0, len(todo), CHUNK))
+        chunks = (
+            render_articles(site, theme, todo[i : i + CHUNK], images, cache.sink) for i in range(0, len(todo), CHUNK)
+        )
         lists = []
     problems = [*problems, *images.problems]
     rendered = 0

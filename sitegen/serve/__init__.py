@@ -1,4 +1,4 @@
-"""`sitegen serve`: live preview. Builds in memory with `build.Builder`, never into `site/`."""
+"""`sitegen serve`: live preview. Builds in memory with `engine.Engine`, never into `site/`."""
 
 from sitegen.serve.devserver import DevServer, ServeOptions, serve
 

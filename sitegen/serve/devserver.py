@@ -1,7 +1,7 @@
 """`serve()`: build in memory, serve over HTTP, watch, rebuild, reload every open tab.
 
 Threads: the main thread runs the HTTP server; watchdog's threads only feed the `ChangeQueue`;
-one build thread takes debounced batches and calls `Builder.build` (so changes that arrive
+one build thread takes debounced batches and calls `Engine.build_in_memory` (so changes that arrive
 during a build make exactly one more build). A failed build keeps the last good site served and
 shows the error in every tab until a good build clears it (reliability.md §4). Nothing is written
 to disk: the production `site/` folder stays as it was.
@@ -19,7 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.build import Builder, BuildOptions, MemoryBuild, interface_strings
+from sitegen.build import interface_strings
+from sitegen.engine import Engine, EngineOptions, MemoryBuild
 from sitegen.errors import ServeError, SitegenError
 from sitegen.serve.overlay import error_payload
 from sitegen.serve.reload import ReloadState
@@ -57,7 +58,7 @@ class ServeOptions:
 
 
 class DevServer:
-    """One serving session: the HTTP server, the watcher and the build thread around one `Builder`."""
+    """One serving session: the HTTP server, the watcher and the build thread around one `Engine`."""
 
     def __init__(self, site_dir: Path, options: ServeOptions, say: Callable[[str], None]) -> None:
         self.site_dir = site_dir.resolve()
@@ -75,7 +76,7 @@ class DevServer:
             raise ServeError(f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}") from None
         host = f"[{options.host}]" if ":" in options.host else options.host
         self.url = f"http://{host}:{self.httpd.port}/"
-        self.builder = Builder(self.site_dir, BuildOptions(drafts=options.drafts, base_url=self.url))
+        self.engine = Engine(self.site_dir, EngineOptions(drafts=options.drafts, base_url=self.url))
         self.queue = ChangeQueue() if options.debounce is None else ChangeQueue(options.debounce)
         self.watcher = Watcher(self.site_dir, self.queue, poll=options.poll, say=say)
         self._thread = threading.Thread(target=self._build_loop, name="sitegen-build", daemon=True)
@@ -134,7 +135,7 @@ class DevServer:
         if changes:  # (the first build runs with the collector on: nothing is cached to rescan yet)
             gc.disable()
         try:
-            built = self.builder.build([c.src_path for c in changes], defer=True)
+            built = self.engine.build_in_memory([c.src_path for c in changes], defer=True)
         except SitegenError as exc:
             self._failed(exc, what, started)
             return None
@@ -151,7 +152,7 @@ class DevServer:
         """Make what the build deferred (the search index) now that the tabs are reloading; publish it."""
         started = time.perf_counter()
         try:
-            built = self.builder.build()
+            built = self.engine.build_in_memory()
         except Exception as exc:  # the same sources built a moment ago: only a bug gets here
             log.exception("internal error while building")
             self._failed(exc, "finishing the build", started)

@@ -1,0 +1,325 @@
+"""The build cache (`.sitegen-cache/build.cache`): a cached `sitegen build` equals a clean one, whatever happened.
+
+Random edit sequences (seeded, bounded) compare a cached build with a `--no-cache` build after every
+step; a damaged, foreign or stale cache is ignored; Ctrl-C during a cached build leaves the previous
+site and a correct next build.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import BuildOptions, BuildResult, build
+from sitegen.buildcache import cache_path
+from sitegen.output.writer import MARKER
+from tests.conftest import REPO, LineReader, many_pages, run_main, tree_digest
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+PAGES = 12
+
+
+def cached(site: Path, **kw: object) -> BuildResult:
+    return build(site, BuildOptions(out_dir=site / "site", cache=True, now=NOW, **kw))  # type: ignore[arg-type]
+
+
+def clean_files(site: Path, out: Path) -> dict[str, bytes]:
+    shutil.rmtree(out, ignore_errors=True)
+    build(site, BuildOptions(out_dir=out, cache=False, now=NOW))
+    return files_of(out)
+
+
+def files_of(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def assert_same_as_clean(site: Path, tmp_path: Path) -> None:
+    got = files_of(site / "site")
+    expected = clean_files(site, tmp_path / "clean")
+    assert sorted(got) == sorted(expected)
+    assert [path for path, data in expected.items() if got[path] != data] == []
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = many_pages(tmp_path / "s", PAGES)
+    shutil.copytree(REPO / "themes" / "default", site / "themes" / "default")
+    return site
+
+
+def _replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    path.write_text(text.replace(old, new, 1) if old in text else text, "utf-8")
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted((site / "seeds").rglob("*.md"))
+
+
+def _edits(site: Path, rng: random.Random) -> dict[str, Callable[[], None]]:
+    """One random edit of each kind the issue names (each picks its page with `rng`)."""
+
+    def page() -> Path:
+        return rng.choice(_pages(site))
+
+    def body() -> None:
+        p = page()
+        p.write_text(p.read_text("utf-8") + f"\nНовий абзац {rng.randrange(10**6)}.\n", "utf-8")
+
+    def title() -> None:
+        _replace_in(page(), 'title: "', f'title: "Зміна {rng.randrange(1000)} ')
+
+    def tags() -> None:
+        _replace_in(page(), "tags: [", f"tags: [Мітка{rng.randrange(5)}, ")
+
+    def date() -> None:
+        p = page()
+        text = p.read_text("utf-8")
+        start = text.index("date: ") + len("date: ")
+        month, day = rng.randrange(1, 13), rng.randrange(1, 28)
+        p.write_text(
+            text[:start] + f"2025-{month:02d}-{day:02d}T09:{rng.randrange(60):02d}:00+02:00" + text[start + 25 :]
+        )
+
+    def draft() -> None:
+        p = page()
+        text = p.read_text("utf-8")
+        if "draft: true\n" in text:
+            p.write_text(text.replace("draft: true\n", "", 1), "utf-8")
+        else:
+            p.write_text(text.replace("---\n", "---\ndraft: true\n", 1), "utf-8")
+
+    def delete() -> None:
+        if len(_pages(site)) > 3:
+            page().unlink()
+
+    def rename() -> None:
+        p = page()
+        p.rename(p.with_name(f"renamed-{rng.randrange(10**6)}.md"))
+
+    def add() -> None:
+        n = rng.randrange(10**6)
+        folder = site / "seeds" / "2025" / "05"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"new-{n}.md").write_text(
+            f'---\ntitle: "Нова {n}"\ndate: 2025-05-{1 + n % 27:02d}T10:00:00+03:00\ntags: [НАТО]\n---\nТекст {n}.\n',
+            "utf-8",
+        )
+
+    def css() -> None:
+        _replace_in(site / "themes/default/static/css/style.css", "}", f"}}\n.e{rng.randrange(1000)} {{ color: red; }}")
+
+    def template() -> None:
+        _replace_in(site / "themes/default/templates/base.html", "<main", f"<!-- {rng.randrange(1000)} -->\n<main")
+
+    def config() -> None:
+        _replace_in(site / "sitegen.yaml", 'title: "', f'title: "{rng.randrange(100)} ')
+
+    return {f.__name__: f for f in (body, title, tags, date, draft, delete, rename, add, css, template, config)}
+
+
+@pytest.mark.timeout(240)
+@pytest.mark.parametrize("seed", [1, 2])
+def test_build_cache_random_edit_sequence_equals_clean_build(site: Path, tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    edits = _edits(site, rng)
+    first = cached(site)
+    assert first.reused == 0
+    assert cache_path(site).is_file()
+    steps = [rng.choice(sorted(edits)) for _ in range(10)]
+    reused_after_body_edit = []
+    for step in steps:
+        edits[step]()
+        result = cached(site)
+        assert_same_as_clean(site, tmp_path)
+        if step == "body":
+            reused_after_body_edit.append(result.reused)
+    # The cache was used, not just present: a body edit re-renders one article, not the site.
+    unchanged = cached(site)
+    assert unchanged.reused >= unchanged.articles > 0
+    assert all(n > 0 for n in reused_after_body_edit)
+
+
+@pytest.mark.timeout(120)
+def test_build_cache_keeps_unchanged_files_and_their_mtime(site: Path) -> None:
+    cached(site)
+    out = site / "site"
+    kept, edited = out / "2025/06/a5/index.html", out / "2025/01/a0/index.html"
+    edited_page = site / "seeds/2025/01/a0.md"
+    before = os.stat(kept)
+    time.sleep(0.01)
+    edited_page.write_text(edited_page.read_text("utf-8") + "\nЩе одне речення.\n", "utf-8")
+    result = cached(site)
+    after = os.stat(kept)
+    assert (after.st_mtime_ns, after.st_ino) == (before.st_mtime_ns, before.st_ino)
+    assert "Ще одне речення." in edited.read_text("utf-8")
+    assert result.reused > 0
+
+
+def _write_cache(site: Path, data: bytes) -> None:
+    cache_path(site).write_bytes(data)
+
+
+def _truncated(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def _garbage(data: bytes) -> bytes:
+    return os.urandom(len(data))
+
+
+def _flipped(data: bytes) -> bytes:  # a valid header, a damaged payload
+    return data[:-100] + bytes(b ^ 0xFF for b in data[-100:])
+
+
+def _other_version(data: bytes) -> bytes:
+    magic, header, payload = data.split(b"\n", 2)
+    fields = json.loads(header)
+    fields["version"] = "0.0.0-other"
+    return magic + b"\n" + json.dumps(fields).encode() + b"\n" + payload
+
+
+def _other_key(data: bytes) -> bytes:
+    magic, header, payload = data.split(b"\n", 2)
+    fields = json.loads(header)
+    fields["key"] = "0" * 64
+    return magic + b"\n" + json.dumps(fields).encode() + b"\n" + payload
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("damage", [_truncated, _garbage, _flipped, _other_version, _other_key, lambda d: b""])
+def test_build_cache_damaged_or_foreign_is_ignored(
+    site: Path, tmp_path: Path, damage: Callable[[bytes], bytes], caplog: pytest.LogCaptureFixture
+) -> None:
+    cached(site)
+    data = cache_path(site).read_bytes()
+    _replace_in(site / "seeds/2025/01/a0.md", "Новина номер 0", "Змінена новина")
+    _write_cache(site, damage(data))
+    with caplog.at_level(logging.INFO, logger="sitegen.buildcache"):
+        result = cached(site)
+    assert result.reused == 0  # built from scratch
+    assert_same_as_clean(site, tmp_path)
+    assert "build cache ignored" in caplog.text or not damage(data)
+    assert cached(site).reused > 0  # and a good cache was saved again
+
+
+@pytest.mark.timeout(120)
+def test_build_cache_for_another_config_or_theme_is_ignored(site: Path, tmp_path: Path) -> None:
+    cached(site)
+    _replace_in(site / "themes/default/static/css/style.css", "}", "}\n.x { color: blue; }")
+    assert cached(site).reused == 0
+    _replace_in(site / "sitegen.yaml", "Великий дайджест", "Інший дайджест")
+    assert cached(site).reused == 0
+    assert_same_as_clean(site, tmp_path)
+
+
+@pytest.mark.timeout(120)
+def test_build_cache_output_edited_or_deleted_is_not_trusted(site: Path, tmp_path: Path) -> None:
+    cached(site)
+    page = next((site / "site").rglob("a3/index.html"))
+    page.write_text("edited by hand", "utf-8")  # the cache's record of the output no longer holds
+    assert cached(site).reused == 0
+    assert_same_as_clean(site, tmp_path)
+    shutil.rmtree(site / "site")
+    assert cached(site).reused == 0
+    assert_same_as_clean(site, tmp_path)
+    shutil.rmtree(site / ".sitegen-cache")
+    assert cached(site).reused == 0
+    assert_same_as_clean(site, tmp_path)
+
+
+@pytest.mark.timeout(120)
+def test_build_cache_temp_file_of_a_killed_build_is_removed(site: Path) -> None:
+    cached(site)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, timeout=30)
+    leftover = cache_path(site).with_name(f".{cache_path(site).name}.tmp-{int(dead.stdout)}")
+    leftover.write_bytes(b"half a cache")
+    cached(site)
+    assert not leftover.exists()
+    assert sorted(p.name for p in cache_path(site).parent.iterdir()) == ["build.cache"]
+
+
+@pytest.mark.timeout(120)
+def test_build_no_cache_neither_reads_nor_writes_it(site: Path) -> None:
+    assert run_main("build", "-q", "--no-cache", "--site", str(site)).code == 0
+    assert not cache_path(site).exists()
+    assert run_main("build", "-q", "--site", str(site)).code == 0
+    assert cache_path(site).is_file()
+    stamp = cache_path(site).stat().st_mtime_ns
+    assert run_main("build", "-q", "--no-cache", "--site", str(site)).code == 0
+    assert cache_path(site).stat().st_mtime_ns == stamp
+
+
+@pytest.mark.timeout(120)
+def test_clean_removes_cache_and_output(site: Path) -> None:
+    assert run_main("build", "-q", "--site", str(site)).code == 0
+    assert (site / "site" / MARKER).is_file() and cache_path(site).is_file()
+    result = run_main("clean", "--site", str(site))
+    assert result.code == 0
+    assert not (site / "site").exists() and not (site / ".sitegen-cache").exists()
+    assert run_main("clean", "--site", str(site)).out == "nothing to remove\n"
+
+
+@pytest.mark.timeout(60)
+def test_clean_refuses_an_output_folder_sitegen_did_not_make(site: Path) -> None:
+    (site / "site").mkdir()
+    (site / "site" / "precious.txt").write_text("mine", "utf-8")
+    result = run_main("clean", "--site", str(site))
+    assert result.code == 1
+    assert "refused" in result.err and "not made by sitegen" in result.err
+    assert (site / "site" / "precious.txt").read_text("utf-8") == "mine"
+
+
+@pytest.mark.timeout(120)
+def test_build_cache_ctrl_c_during_cached_build_leaves_site_and_next_build_correct(tmp_path: Path) -> None:
+    site = many_pages(tmp_path / "s", 400)  # (> PARALLEL_MIN_PAGES: the render workers stream pages too)
+    assert run_main("build", "-q", "--site", str(site)).code == 0
+    assert cache_path(site).is_file()
+    before = tree_digest(site / "site")
+    for i in range(0, 400, 7):  # enough edits that the cached build renders for a while
+        page = next((site / "seeds").rglob(f"a{i}.md"))
+        page.write_text(page.read_text("utf-8").replace("Новина номер", "Нова новина", 1), "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "build", "-v", "--site", str(site)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+        start_new_session=True,
+    ) as proc:
+        assert proc.stderr is not None
+        err = LineReader(proc.stderr)
+        try:
+            assert err.wait_for("rendering ", 60), err.text(0)
+            tmp = site / f".site.tmp-{proc.pid}"
+            deadline = time.monotonic() + 10
+            while not any(tmp.glob("2025/*/*/index.html")) and time.monotonic() < deadline:
+                time.sleep(0.001)  # interrupt it once pages are streaming into the staging folder
+            os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the whole group, workers included
+            code = proc.wait(60)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+        stderr = err.text(10)
+    assert code == 130, stderr
+    assert "Traceback" not in stderr
+    assert tree_digest(site / "site") == before
+    assert [p.name for p in site.iterdir() if p.name.startswith(".site.")] == []
+    assert run_main("build", "-q", "--site", str(site)).code == 0
+    got = files_of(site / "site")
+    assert run_main("build", "-q", "--no-cache", "--site", str(site), "--out", str(tmp_path / "clean")).code == 0
+    assert got == files_of(tmp_path / "clean")
