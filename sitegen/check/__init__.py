@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sitegen.build import BuildOptions, BuildResult, build, load_all_pages
 from sitegen.check.built import BuiltSite
@@ -24,11 +25,11 @@ from sitegen.check.external import TIMEOUT, check_external_links
 from sitegen.check.files import check_feeds_and_sitemap, check_required_files
 from sitegen.check.images import check_alt_text
 from sitegen.check.leaks import check_leaks
-from sitegen.check.links import check_links, check_unsafe_html
+from sitegen.check.links import check_links, check_unsafe_html, report_links, scan_links
 from sitegen.check.redirects import check_redirects
 from sitegen.check.search import check_search_index
-from sitegen.errors import CheckError, SitegenError
-from sitegen.workers import run_in_workers
+from sitegen.errors import CheckError
+from sitegen.workers import available_cores, run_in_workers
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +45,17 @@ class Check:
     fails: bool = True
     aside: bool = False
     """Runs in a forked process beside the others on a large site (CPU-bound and independent of them)."""
+    split: tuple[Callable[[BuiltSite, list[str]], Any], Callable[[list[Any]], list[CheckError]]] | None = None
+    """(scan, report): on a large site, `scan` runs over consecutive parts of the HTML pages in separate
+    processes and `report` makes the findings of all parts (in page order) into the check's problems."""
 
 
 PARALLEL_MIN_PAGES = 300
-"""Below this many pages, forking a process for the `aside` checks costs more than it saves."""
+"""Below this many pages, forking processes for the checks costs more than it saves."""
 
 CHECKS: list[Check] = [
     Check("required files", check_required_files),
-    Check("links and anchors", check_links),
+    Check("links and anchors", check_links, split=(scan_links, report_links)),
     Check("aliases", check_redirects),
     Check("unsafe HTML", check_unsafe_html),
     Check("drafts and future pages", check_leaks, aside=True),
@@ -60,15 +64,26 @@ CHECKS: list[Check] = [
     Check("near-duplicate stories", check_duplicates, fails=False, aside=True),
     Check("pictures without alt text", check_alt_text, fails=False),
 ]
+SPLIT_SHARE = 0.5
+"""The share of a split check's pages that a forked process takes; this one takes the rest, and the other
+checks that are not `aside`."""
 
 # The build and checks a forked checker runs: inherited from the parent at fork, never pickled.
 _CHILD_STATE: tuple[BuiltSite, list[Check]] | None = None
 
 
-def _run_aside(index: int) -> list[CheckError]:
+def _run_forked(job: tuple[str, int, list[str]]) -> tuple[object, CheckError | None]:
+    """One job of a forked checker: ("aside", -1, []) runs every `aside` check; ("scan", i, files) a part of check i."""
     assert _CHILD_STATE is not None, "checker forked without a build"
     built, checks = _CHILD_STATE
-    return checks[index].run(built)
+    kind, index, files = job
+    if kind == "aside":
+        found: object = [check.run(built) if check.aside else None for check in checks]
+    else:
+        split = checks[index].split
+        assert split is not None
+        found = split[0](built, files)
+    return found, built.everything_warning
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,18 +129,16 @@ def check_build(
     if result.site is None:
         raise ValueError("check_build needs a BuildResult from build(), which carries the site")
     report = CheckReport(build=result)
-    try:
-        everything = load_all_pages(site_dir, now)
-    except SitegenError as exc:  # e.g. a draft whose slug collides with a page: only with drafts included
-        everything = None
-        report.warnings.append(
-            CheckError(f"cannot look for leaked drafts: with drafts included the sources fail: {exc.format()}")
-        )
-        report.warning_kinds.append("drafts and future pages")
-    built = BuiltSite(site_dir, result.out_dir, result.site, everything=everything, now=now)
+    built = BuiltSite(
+        site_dir, result.out_dir, result.site, now=now, load_everything=lambda: load_all_pages(site_dir, now)
+    )
     report.pages, report.files = len(built.html_files), len(built.files)
     selected = CHECKS if checks is None else checks
-    for check, found in zip(selected, _run_checks(built, selected), strict=True):
+    results, load_warning = _run_checks(built, selected)
+    if load_warning is not None:
+        report.warnings.append(load_warning)
+        report.warning_kinds.append("drafts and future pages")
+    for check, found in zip(selected, results, strict=True):
         log.info("check %s: %d %s", check.name, len(found), "problems" if check.fails else "warnings")
         if check.fails:
             report.problems.extend(found)
@@ -140,26 +153,56 @@ def check_build(
     return report
 
 
-def _run_checks(built: BuiltSite, checks: list[Check]) -> list[list[CheckError]]:
-    """Each check's findings, in the order of `checks`; on a large site the `aside` ones in a forked process.
+def _run_checks(built: BuiltSite, checks: list[Check]) -> tuple[list[list[CheckError]], CheckError | None]:
+    """Each check's findings, in the order of `checks`, and why the drafts-included model could not be loaded.
 
-    Near-duplicate detection reads every body through the text pipeline and the leak search reads every
-    built text file; the link checks parse every built page: on two cores, the first two run beside
-    the third (at 1,000 articles, cold: 1.5 s + 0.7 s beside 1.3 s of CPU).
+    On a large site the work is spread over forked processes: one runs the `aside` checks (near-duplicate
+    detection reads every body through the text pipeline; the leak search loads the sources again with
+    drafts and reads every built text file), another a part of each split check (the link checks parse
+    every built page), and this one the rest of those parts and the remaining checks.
     """
-    aside = [i for i, check in enumerate(checks) if check.aside]
-    if not aside or len(built.site.pages) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
-        return [check.run(built) for check in checks]
+    if len(built.site.pages) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        return [check.run(built) for check in checks], built.everything_warning
+    pages = built.html_files
+    share = int(len(pages) * SPLIT_SHARE) if available_cores() > 1 else 0
+    jobs: list[tuple[str, int, list[str]]] = []
+    if any(check.aside for check in checks):
+        jobs.append(("aside", -1, []))
+    if share:
+        jobs += [("scan", i, pages[:share]) for i, check in enumerate(checks) if check.split is not None]
+    if not jobs:
+        return [check.run(built) for check in checks], built.everything_warning
+
+    def here() -> dict[int, object]:
+        done: dict[int, object] = {}
+        for i, check in enumerate(checks):
+            if check.split is not None and share:
+                done[i] = check.split[0](built, pages[share:])
+            elif not check.aside:
+                done[i] = check.run(built)
+        return done
+
     global _CHILD_STATE
     _CHILD_STATE = (built, checks)
     try:
-        found_aside, here = run_in_workers(
-            _run_aside, aside, 1, lambda: {i: check.run(built) for i, check in enumerate(checks) if i not in aside}
-        )
+        forked, done_here = run_in_workers(_run_forked, jobs, len(jobs), here)
     finally:
         _CHILD_STATE = None
-    by_index = dict(zip(aside, found_aside, strict=True)) | here
-    return [by_index[i] for i in range(len(checks))]
+    results: dict[int, list[CheckError]] = {}
+    warning = built.everything_warning
+    for (kind, index, _), (found, load_warning) in zip(jobs, forked, strict=True):
+        warning = warning or load_warning
+        if kind == "aside":
+            assert isinstance(found, list)
+            results |= {i: part for i, part in enumerate(found) if part is not None}
+        else:
+            split = checks[index].split
+            assert split is not None
+            results[index] = split[1]([found, done_here.pop(index)])
+    for i, found in done_here.items():
+        assert isinstance(found, list)
+        results[i] = found
+    return [results[i] for i in range(len(checks))], warning
 
 
 def check_site(

@@ -8,7 +8,9 @@ page's title and URL, after undoing HTML, XML and JSON escapes.
 
 from __future__ import annotations
 
+import bisect
 import html
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ SHOWN_FILES = 5
 
 _JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})")
 _SPACE = re.compile(r"\s+")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _unescape_json(match: re.Match[str]) -> str:
@@ -67,31 +70,63 @@ def find_unpublished(everything: Site, now: datetime) -> list[Unpublished]:
     return found
 
 
+class _LiveText:
+    """Whether a published page writes a text: its title, summary, body or curator's note, typeset.
+
+    Titles are typeset (quotes, dashes), so the text they are compared with is typeset the same way;
+    typesetting every body took most of this check's time, so only the pages whose raw text holds the
+    title's longest word are typeset (typesetting changes punctuation and spaces, never letters).
+    """
+
+    def __init__(self, live: list[Page]) -> None:
+        self.live = live
+        raw = [f"{p.title}\n{p.meta.summary or ''}\n{p.body}\n{p.meta.curator_note or ''}" for p in live]
+        self.starts = list(itertools.accumulate((len(r) + 1 for r in raw), initial=0))
+        self.raw = "\n".join(raw)
+        self.typeset: dict[int, str] = {}
+
+    def _text(self, index: int) -> str:
+        text = self.typeset.get(index)
+        if text is None:
+            p = self.live[index]
+            text = self.typeset[index] = _SPACE.sub(" ", f"{p.title}\n{p.meta.summary or ''}\n") + _SPACE.sub(
+                " ", typeset_text(f"{p.body}\n{p.meta.curator_note or ''}", p.lang)
+            )
+        return text
+
+    def contains(self, title: str) -> bool:
+        key = max(_LETTERS.findall(title), key=len, default="")
+        candidates: list[int] = []
+        at = self.raw.find(key) if key else -1
+        while at != -1:
+            index = bisect.bisect_right(self.starts, at) - 1
+            candidates.append(index)
+            at = self.raw.find(key, self.starts[index + 1])
+        if not key:
+            candidates = list(range(len(self.live)))
+        return any(title in self._text(index) for index in candidates)
+
+
 def check_leaks(built: BuiltSite) -> list[CheckError]:
     """One problem per unpublished page that shows up in the built files, naming the files."""
-    if built.everything is None:
+    everything = built.all_pages()
+    if everything is None:
         return []
-    unpublished = find_unpublished(built.everything, built.now)
+    unpublished = find_unpublished(everything, built.now)
     if not unpublished:
         return []
     base = built.base_path
     # A published page may share a title (or, with drafts left out, a URL) with an unpublished one.
     hidden = {item.page.id for item in unpublished}
     live = [p for p in built.site.pages.values() if p.id not in hidden]
-    # A title that a published page also writes (its own title, or a sentence of its text) cannot tell a
-    # leak from that page; such drafts are looked for by URL only. Titles are typeset (quotes, dashes), so
-    # the text they are compared with is typeset the same way.
-    live_text = "\n".join(
-        _SPACE.sub(" ", f"{p.title}\n{p.meta.summary or ''}\n")
-        + _SPACE.sub(" ", typeset_text(f"{p.body}\n{p.meta.curator_note or ''}", p.lang))
-        for p in live
-    )
     live_urls = {p.url[len(base) :] for p in live}
     live_files = {p.out_path for p in live}
+    titles: dict[str, list[int]] = defaultdict(list)
     needles: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(unpublished):
         title = _SPACE.sub(" ", item.page.title).strip()
-        if len(title) >= MIN_TITLE_CHARS and title not in live_text:
+        if len(title) >= MIN_TITLE_CHARS:
+            titles[title].append(i)
             needles[title].append(i)
         url = item.page.url[len(base) :]
         if url not in live_urls:
@@ -103,13 +138,22 @@ def check_leaks(built: BuiltSite) -> list[CheckError]:
     if needles:
         words = (r"\s+".join(re.escape(w) for w in n.split(" ")) for n in sorted(needles, key=len, reverse=True))
         pattern = re.compile("|".join(words))
+        found_in: dict[str, list[str]] = defaultdict(list)
         for rel in sorted(built.files):
-            if not rel.endswith(TEXT_SUFFIXES):
-                continue
-            for found in set(pattern.findall(plain_text(built.read_text(rel)))):
-                for i in needles[_SPACE.sub(" ", found)]:
-                    if rel not in leaks[i]:
-                        leaks[i].append(rel)
+            if rel.endswith(TEXT_SUFFIXES):
+                for found in set(pattern.findall(plain_text(built.read_text(rel)))):
+                    found_in[_SPACE.sub(" ", found)].append(rel)
+        # A title that a published page also writes cannot tell a leak from that page: such drafts are
+        # looked for by URL only. Asked only of the titles found at all (usually none).
+        written = _LiveText(live).contains
+        extra: dict[int, set[str]] = defaultdict(set)
+        for needle, files in found_in.items():
+            if needle in titles and written(needle):
+                needles[needle] = [i for i in needles[needle] if i not in titles[needle]]
+            for i in needles[needle]:
+                extra[i].update(files)
+        for i, more in extra.items():
+            leaks[i].extend(sorted(more.difference(leaks[i])))
     problems = []
     for i, files in sorted(leaks.items()):
         item = unpublished[i]
