@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sitegen.build import BuildOptions, BuildResult, build, load_all_pages
 from sitegen.check.built import BuiltSite
@@ -24,8 +24,8 @@ from sitegen.check.duplicates import check_duplicates
 from sitegen.check.external import TIMEOUT, check_external_links
 from sitegen.check.files import check_feeds_and_sitemap, check_required_files
 from sitegen.check.images import check_alt_text
-from sitegen.check.leaks import check_leaks
-from sitegen.check.links import check_links, check_unsafe_html, report_links, scan_links
+from sitegen.check.leaks import check_leaks, report_leaks, scan_leaks, text_files
+from sitegen.check.links import check_links, check_unsafe_html, html_files, report_links, scan_links
 from sitegen.check.redirects import check_redirects
 from sitegen.check.search import check_search_index
 from sitegen.errors import CheckError
@@ -33,7 +33,24 @@ from sitegen.workers import available_cores, run_in_workers
 
 log = logging.getLogger(__name__)
 
+F = TypeVar("F")
 CheckFunction = Callable[[BuiltSite], list[CheckError]]
+
+
+@dataclass(frozen=True, slots=True)
+class Split(Generic[F]):
+    """A check that reads many built files in the same way, so that parts of them can be read in parallel."""
+
+    files: Callable[[BuiltSite], list[str]]
+    """The files it reads, in order."""
+    scan: Callable[[BuiltSite, list[str]], F]
+    """What it finds in some consecutive files of them."""
+    report: Callable[[BuiltSite, list[F]], list[CheckError]]
+    """The problems, from what `scan` found in all the parts (in file order)."""
+
+    def part(self, built: BuiltSite, index: int, parts: int) -> F:
+        files = self.files(built)
+        return self.scan(built, files[len(files) * index // parts : len(files) * (index + 1) // parts])
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +61,9 @@ class Check:
     run: CheckFunction
     fails: bool = True
     aside: bool = False
-    """Runs in a forked process beside the others on a large site (CPU-bound and independent of them)."""
-    split: tuple[Callable[[BuiltSite, list[str]], Any], Callable[[list[Any]], list[CheckError]]] | None = None
-    """(scan, report): on a large site, `scan` runs over consecutive parts of the HTML pages in separate
-    processes and `report` makes the findings of all parts (in page order) into the check's problems."""
+    """On a large site, runs in a forked process beside the others (CPU-bound and independent of them)."""
+    split: Split[Any] | None = None
+    """On a large site, its files are read in parts, one in each process (this one and the forked ones)."""
 
 
 PARALLEL_MIN_PAGES = 300
@@ -55,35 +71,37 @@ PARALLEL_MIN_PAGES = 300
 
 CHECKS: list[Check] = [
     Check("required files", check_required_files),
-    Check("links and anchors", check_links, split=(scan_links, report_links)),
+    Check("links and anchors", check_links, split=Split(html_files, scan_links, report_links)),
     Check("aliases", check_redirects),
     Check("unsafe HTML", check_unsafe_html),
-    Check("drafts and future pages", check_leaks, aside=True),
+    Check("drafts and future pages", check_leaks, split=Split(text_files, scan_leaks, report_leaks)),
     Check("feeds and sitemap", check_feeds_and_sitemap),
     Check("search index", check_search_index),
     Check("near-duplicate stories", check_duplicates, fails=False, aside=True),
     Check("pictures without alt text", check_alt_text, fails=False),
 ]
-SPLIT_SHARE = 0.5
-"""The share of a split check's pages that a forked process takes; this one takes the rest, and the other
-checks that are not `aside`."""
+
+Job = tuple[int, int, int]
+"""(check, part, parts): a part of a split check (`parts` > 0), or a whole check (`parts` == 0)."""
 
 # The build and checks a forked checker runs: inherited from the parent at fork, never pickled.
 _CHILD_STATE: tuple[BuiltSite, list[Check]] | None = None
 
 
-def _run_forked(job: tuple[str, int, list[str]]) -> tuple[object, CheckError | None]:
-    """One job of a forked checker: ("aside", -1, []) runs every `aside` check; ("scan", i, files) a part of check i."""
+def _run_job(built: BuiltSite, checks: list[Check], job: Job) -> object:
+    index, part, parts = job
+    split = checks[index].split
+    if parts:
+        assert split is not None
+        return split.part(built, part, parts)
+    return checks[index].run(built)
+
+
+def _run_forked(jobs: list[Job]) -> list[object]:
+    """What one forked checker does: its jobs, in order."""
     assert _CHILD_STATE is not None, "checker forked without a build"
     built, checks = _CHILD_STATE
-    kind, index, files = job
-    if kind == "aside":
-        found: object = [check.run(built) if check.aside else None for check in checks]
-    else:
-        split = checks[index].split
-        assert split is not None
-        found = split[0](built, files)
-    return found, built.everything_warning
+    return [_run_job(built, checks, job) for job in jobs]
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,53 +174,44 @@ def check_build(
 def _run_checks(built: BuiltSite, checks: list[Check]) -> tuple[list[list[CheckError]], CheckError | None]:
     """Each check's findings, in the order of `checks`, and why the drafts-included model could not be loaded.
 
-    On a large site the work is spread over forked processes: one runs the `aside` checks (near-duplicate
-    detection reads every body through the text pipeline; the leak search loads the sources again with
-    drafts and reads every built text file), another a part of each split check (the link checks parse
-    every built page), and this one the rest of those parts and the remaining checks.
+    On a large site the work is spread over this process and one forked process per further core:
+    each reads a part of the files of every split check (the link check parses every built page, the
+    leak search reads every built text file); the first forked one also runs the `aside` checks
+    (near-duplicate detection reads every body through the text pipeline), this one the rest. Three
+    processes on two cores: the system evens out what static parts cannot.
     """
-    if len(built.site.pages) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+    workers = available_cores() if "fork" in multiprocessing.get_all_start_methods() else 0
+    if len(built.site.pages) < PARALLEL_MIN_PAGES or workers < 2:
         return [check.run(built) for check in checks], built.everything_warning
-    pages = built.html_files
-    share = int(len(pages) * SPLIT_SHARE) if available_cores() > 1 else 0
-    jobs: list[tuple[str, int, list[str]]] = []
-    if any(check.aside for check in checks):
-        jobs.append(("aside", -1, []))
-    if share:
-        jobs += [("scan", i, pages[:share]) for i, check in enumerate(checks) if check.split is not None]
-    if not jobs:
-        return [check.run(built) for check in checks], built.everything_warning
-
-    def here() -> dict[int, object]:
-        done: dict[int, object] = {}
-        for i, check in enumerate(checks):
-            if check.split is not None and share:
-                done[i] = check.split[0](built, pages[share:])
-            elif not check.aside:
-                done[i] = check.run(built)
-        return done
-
+    built.all_pages()  # loaded once, before the fork, for every process that needs it
+    parts = workers + 1
+    batches: list[list[Job]] = [[] for _ in range(parts)]  # the last one is this process's
+    for index, check in enumerate(checks):
+        if check.split is not None:
+            for part in range(parts):
+                batches[part].append((index, part, parts))
+        else:
+            batches[0 if check.aside else -1].append((index, 0, 0))
     global _CHILD_STATE
     _CHILD_STATE = (built, checks)
     try:
-        forked, done_here = run_in_workers(_run_forked, jobs, len(jobs), here)
+        forked, here = run_in_workers(
+            _run_forked, batches[:-1], workers, lambda: [_run_job(built, checks, job) for job in batches[-1]]
+        )
     finally:
         _CHILD_STATE = None
-    results: dict[int, list[CheckError]] = {}
-    warning = built.everything_warning
-    for (kind, index, _), (found, load_warning) in zip(jobs, forked, strict=True):
-        warning = warning or load_warning
-        if kind == "aside":
-            assert isinstance(found, list)
-            results |= {i: part for i, part in enumerate(found) if part is not None}
+    found: dict[int, list[Any]] = {}
+    for jobs, results in zip(batches, [*forked, here], strict=True):
+        for (index, _, _), result in zip(jobs, results, strict=True):
+            found.setdefault(index, []).append(result)  # parts in order: batch i holds part i
+    outcome: list[list[CheckError]] = []
+    for index, check in enumerate(checks):
+        if check.split is not None:
+            outcome.append(check.split.report(built, found[index]))
         else:
-            split = checks[index].split
-            assert split is not None
-            results[index] = split[1]([found, done_here.pop(index)])
-    for i, found in done_here.items():
-        assert isinstance(found, list)
-        results[i] = found
-    return [results[i] for i in range(len(checks))], warning
+            [whole] = found[index]
+            outcome.append(whole)
+    return outcome, built.everything_warning
 
 
 def check_site(

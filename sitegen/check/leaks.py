@@ -107,20 +107,31 @@ class _LiveText:
         return any(title in self._text(index) for index in candidates)
 
 
-def check_leaks(built: BuiltSite) -> list[CheckError]:
-    """One problem per unpublished page that shows up in the built files, naming the files."""
+@dataclass
+class _Search:
+    """What the leak search looks for: each unpublished page's title and URL, as one pattern."""
+
+    unpublished: list[Unpublished]
+    live: list[Page]
+    titles: dict[str, list[int]]
+    """Titles long enough to search by -> the unpublished pages (indexes) with that title."""
+    needles: dict[str, list[int]]
+    """Titles and URLs (without the base path) -> the unpublished pages with it."""
+    pattern: re.Pattern[str] | None
+
+
+def _search(built: BuiltSite) -> _Search | None:
     everything = built.all_pages()
     if everything is None:
-        return []
+        return None
     unpublished = find_unpublished(everything, built.now)
     if not unpublished:
-        return []
+        return None
     base = built.base_path
     # A published page may share a title (or, with drafts left out, a URL) with an unpublished one.
     hidden = {item.page.id for item in unpublished}
     live = [p for p in built.site.pages.values() if p.id not in hidden]
     live_urls = {p.url[len(base) :] for p in live}
-    live_files = {p.out_path for p in live}
     titles: dict[str, list[int]] = defaultdict(list)
     needles: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(unpublished):
@@ -131,29 +142,57 @@ def check_leaks(built: BuiltSite) -> list[CheckError]:
         url = item.page.url[len(base) :]
         if url not in live_urls:
             needles[url].append(i)
+    pattern = None
+    if needles:
+        words = (r"\s+".join(re.escape(w) for w in n.split(" ")) for n in sorted(needles, key=len, reverse=True))
+        pattern = re.compile("|".join(words))
+    return _Search(unpublished, live, titles, needles, pattern)
+
+
+def text_files(built: BuiltSite) -> list[str]:
+    """The built files the leak search reads, in order."""
+    return sorted(rel for rel in built.files if rel.endswith(TEXT_SUFFIXES))
+
+
+def scan_leaks(built: BuiltSite, files: list[str]) -> dict[str, list[str]]:
+    """Each title or URL of an unpublished page found in the built text files `files` -> those files, in order."""
+    search = _search(built)
+    found_in: dict[str, list[str]] = defaultdict(list)
+    if search is None or search.pattern is None:
+        return found_in
+    for rel in files:
+        for found in set(search.pattern.findall(plain_text(built.read_text(rel)))):
+            found_in[_SPACE.sub(" ", found)].append(rel)
+    return found_in
+
+
+def report_leaks(built: BuiltSite, parts: list[dict[str, list[str]]]) -> list[CheckError]:
+    """One problem per unpublished page that shows up in the built files (found in `parts`), naming the files."""
+    search = _search(built)
+    if search is None:
+        return []
+    unpublished, titles, needles = search.unpublished, search.titles, search.needles
+    live_files = {p.out_path for p in search.live}
     leaks: dict[int, list[str]] = defaultdict(list)
     for i, item in enumerate(unpublished):
         if item.page.out_path in built.files and item.page.out_path not in live_files:
             leaks[i].append(item.page.out_path)
-    if needles:
-        words = (r"\s+".join(re.escape(w) for w in n.split(" ")) for n in sorted(needles, key=len, reverse=True))
-        pattern = re.compile("|".join(words))
-        found_in: dict[str, list[str]] = defaultdict(list)
-        for rel in sorted(built.files):
-            if rel.endswith(TEXT_SUFFIXES):
-                for found in set(pattern.findall(plain_text(built.read_text(rel)))):
-                    found_in[_SPACE.sub(" ", found)].append(rel)
-        # A title that a published page also writes cannot tell a leak from that page: such drafts are
-        # looked for by URL only. Asked only of the titles found at all (usually none).
-        written = _LiveText(live).contains
-        extra: dict[int, set[str]] = defaultdict(set)
-        for needle, files in found_in.items():
-            if needle in titles and written(needle):
-                needles[needle] = [i for i in needles[needle] if i not in titles[needle]]
-            for i in needles[needle]:
-                extra[i].update(files)
-        for i, more in extra.items():
-            leaks[i].extend(sorted(more.difference(leaks[i])))
+    found_in: dict[str, list[str]] = defaultdict(list)
+    for part in parts:
+        for needle, files in part.items():
+            found_in[needle] += files
+    # A title that a published page also writes (its own title, or a sentence of its text) cannot tell a
+    # leak from that page: such drafts are looked for by URL only. Asked only of the titles found at all.
+    written = _LiveText(search.live).contains if found_in.keys() & titles.keys() else None
+    extra: dict[int, set[str]] = defaultdict(set)
+    for needle, files in found_in.items():
+        pages = needles[needle]
+        if needle in titles and written is not None and written(needle):
+            pages = [i for i in pages if i not in titles[needle]]
+        for i in pages:
+            extra[i].update(files)
+    for i, more in extra.items():
+        leaks[i].extend(sorted(more.difference(leaks[i])))
     problems = []
     for i, files in sorted(leaks.items()):
         item = unpublished[i]
@@ -171,3 +210,8 @@ def check_leaks(built: BuiltSite) -> list[CheckError]:
             )
         )
     return problems
+
+
+def check_leaks(built: BuiltSite) -> list[CheckError]:
+    """One problem per unpublished page that shows up in the built files, naming the files."""
+    return report_leaks(built, [scan_leaks(built, text_files(built))])

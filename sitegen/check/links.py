@@ -111,7 +111,12 @@ def scan_links(built: BuiltSite, files: list[str]) -> LinkFindings:
     return found
 
 
-def report_links(parts: list[LinkFindings]) -> list[CheckError]:
+def html_files(built: BuiltSite) -> list[str]:
+    """The pages the link check reads, in order."""
+    return built.html_files
+
+
+def report_links(built: BuiltSite, parts: list[LinkFindings]) -> list[CheckError]:
     """The problems of consecutive runs of pages, in page order; a theme link broken on many pages is one problem."""
     problems = [problem for part in parts for problem in part.problems]
     theme: dict[tuple[str, str, str], tuple[_Broken, list[tuple[str, int]]]] = {}
@@ -133,7 +138,7 @@ def report_links(parts: list[LinkFindings]) -> list[CheckError]:
 
 def check_links(built: BuiltSite) -> list[CheckError]:
     """Every reference in every built HTML page, checked against the files of the build."""
-    return report_links([scan_links(built, built.html_files)])
+    return report_links(built, [scan_links(built, built.html_files)])
 
 
 def also_on(pages: list[str]) -> str:
