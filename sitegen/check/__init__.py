@@ -8,6 +8,8 @@ same checks over its own build before it touches the target.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import logging
 import multiprocessing
 import tempfile
@@ -25,7 +27,15 @@ from sitegen.check.external import TIMEOUT, check_external_links
 from sitegen.check.files import check_feeds_and_sitemap, check_required_files
 from sitegen.check.images import check_alt_text
 from sitegen.check.leaks import check_leaks, report_leaks, scan_leaks, text_files
-from sitegen.check.links import check_links, check_unsafe_html, html_files, report_links, scan_links
+from sitegen.check.links import (
+    check_links,
+    check_unsafe_html,
+    html_files,
+    report_links,
+    report_unsafe_html,
+    scan_links,
+    scan_unsafe_html,
+)
 from sitegen.check.redirects import check_redirects
 from sitegen.check.search import check_search_index
 from sitegen.errors import CheckError
@@ -46,11 +56,26 @@ class Split(Generic[F]):
     scan: Callable[[BuiltSite, list[str]], F]
     """What it finds in some consecutive files of them."""
     report: Callable[[BuiltSite, list[F]], list[CheckError]]
-    """The problems, from what `scan` found in all the parts (in file order)."""
+    """The problems, from what `scan` found in all the parts (in order)."""
+    ordered: bool = True
+    """The parts must be consecutive runs of the files (the report keeps their order)."""
 
-    def part(self, built: BuiltSite, index: int, parts: int) -> F:
+    def part(self, built: BuiltSite, index: int, shares: tuple[float, ...]) -> F:
+        """`scan` over the `index`-th part of the files, with about its share of their bytes.
+
+        Ordered: consecutive runs (bytes, not files: the tag and list pages at the end of the sorted
+        names are the largest). Not ordered: dealt out in turns, so that each part gets its share of
+        every kind of file (the JSON files of the search index cost several times their size).
+        """
         files = self.files(built)
-        return self.scan(built, files[len(files) * index // parts : len(files) * (index + 1) // parts])
+        if not self.ordered:
+            turns = [part for part, share in enumerate(shares) for _ in range(max(1, round(share * 5)))]
+            return self.scan(built, [rel for i, rel in enumerate(files) if turns[i % len(turns)] == index])
+        ends = list(itertools.accumulate(built.size(rel) for rel in files))
+        size = ends[-1] if ends else 0
+        cuts = [bisect.bisect_left(ends, size * sum(shares[:k]) / sum(shares)) for k in range(len(shares))]
+        cuts.append(len(files))
+        return self.scan(built, files[cuts[index] : cuts[index + 1]])
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,27 +98,30 @@ CHECKS: list[Check] = [
     Check("required files", check_required_files),
     Check("links and anchors", check_links, split=Split(html_files, scan_links, report_links)),
     Check("aliases", check_redirects),
-    Check("unsafe HTML", check_unsafe_html),
-    Check("drafts and future pages", check_leaks, split=Split(text_files, scan_leaks, report_leaks)),
+    Check("unsafe HTML", check_unsafe_html, split=Split(html_files, scan_unsafe_html, report_unsafe_html)),
+    Check("drafts and future pages", check_leaks, split=Split(text_files, scan_leaks, report_leaks, ordered=False)),
     Check("feeds and sitemap", check_feeds_and_sitemap),
     Check("search index", check_search_index),
     Check("near-duplicate stories", check_duplicates, fails=False, aside=True),
     Check("pictures without alt text", check_alt_text, fails=False),
 ]
 
-Job = tuple[int, int, int]
-"""(check, part, parts): a part of a split check (`parts` > 0), or a whole check (`parts` == 0)."""
+Job = tuple[int, int, tuple[float, ...]]
+"""(check, part, shares): a part of a split check, or a whole check (no shares)."""
+HERE_SHARE = 0.8
+"""This process's share of a split check's files, beside 1 for each forked process: it also runs the checks
+that are not split (feeds, search index) and puts the parts together."""
 
 # The build and checks a forked checker runs: inherited from the parent at fork, never pickled.
 _CHILD_STATE: tuple[BuiltSite, list[Check]] | None = None
 
 
 def _run_job(built: BuiltSite, checks: list[Check], job: Job) -> object:
-    index, part, parts = job
+    index, part, shares = job
     split = checks[index].split
-    if parts:
+    if shares:
         assert split is not None
-        return split.part(built, part, parts)
+        return split.part(built, part, shares)
     return checks[index].run(built)
 
 
@@ -184,14 +212,14 @@ def _run_checks(built: BuiltSite, checks: list[Check]) -> tuple[list[list[CheckE
     if len(built.site.pages) < PARALLEL_MIN_PAGES or workers < 2:
         return [check.run(built) for check in checks], built.everything_warning
     built.all_pages()  # loaded once, before the fork, for every process that needs it
-    parts = workers + 1
-    batches: list[list[Job]] = [[] for _ in range(parts)]  # the last one is this process's
+    shares = (*([1.0] * workers), HERE_SHARE)
+    batches: list[list[Job]] = [[] for _ in shares]  # the last one is this process's
     for index, check in enumerate(checks):
         if check.split is not None:
-            for part in range(parts):
-                batches[part].append((index, part, parts))
+            for part in range(len(shares)):
+                batches[part].append((index, part, shares))
         else:
-            batches[0 if check.aside else -1].append((index, 0, 0))
+            batches[0 if check.aside else -1].append((index, 0, ()))
     global _CHILD_STATE
     _CHILD_STATE = (built, checks)
     try:

@@ -95,6 +95,10 @@ class BuiltSite:
             rel_path = rel_path[: -len("index.html")]
         return self.base_path + rel_path
 
+    def size(self, rel_path: str) -> int:
+        """The file's size in bytes."""
+        return (self.out_dir / rel_path).stat().st_size
+
     def read_text(self, rel_path: str) -> str:
         return (self.out_dir / rel_path).read_text(encoding="utf-8", errors="replace")
 

@@ -29,6 +29,7 @@ SHOWN_FILES = 5
 _JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})")
 _SPACE = re.compile(r"\s+")
 _LETTERS = re.compile(r"[^\W\d_]+")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
 def _unescape_json(match: re.Match[str]) -> str:
@@ -74,8 +75,8 @@ class _LiveText:
     """Whether a published page writes a text: its title, summary, body or curator's note, typeset.
 
     Titles are typeset (quotes, dashes), so the text they are compared with is typeset the same way;
-    typesetting every body took most of this check's time, so only the pages whose raw text holds the
-    title's longest word are typeset (typesetting changes punctuation and spaces, never letters).
+    typesetting every body took most of this check's time, so only the pages whose raw text holds every
+    word of the title are typeset (typesetting changes punctuation and spaces, never letters).
     """
 
     def __init__(self, live: list[Page]) -> None:
@@ -95,16 +96,25 @@ class _LiveText:
         return text
 
     def contains(self, title: str) -> bool:
-        key = max(_LETTERS.findall(title), key=len, default="")
+        words = sorted(set(_LETTERS.findall(title)), key=len, reverse=True)
+        if not words:
+            return any(title in self._text(index) for index in range(len(self.live)))
         candidates: list[int] = []
-        at = self.raw.find(key) if key else -1
+        at = self.raw.find(words[0])
         while at != -1:
             index = bisect.bisect_right(self.starts, at) - 1
-            candidates.append(index)
-            at = self.raw.find(key, self.starts[index + 1])
-        if not key:
-            candidates = list(range(len(self.live)))
+            raw = self._raw(index)
+            if all(word in raw for word in words[1:]):
+                candidates.append(index)
+            at = self.raw.find(words[0], self.starts[index + 1])
+        # Most likely first: the pages that hold the title's letters in a row (typesetting only changes what is
+        # between them, save `(c)` and the like, so this orders the pages and leaves none out).
+        letters = _NOT_LETTERS.sub("", title)
+        candidates.sort(key=lambda index: letters not in _NOT_LETTERS.sub("", self._raw(index)))
         return any(title in self._text(index) for index in candidates)
+
+    def _raw(self, index: int) -> str:
+        return self.raw[self.starts[index] : self.starts[index + 1]]
 
 
 @dataclass

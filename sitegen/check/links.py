@@ -149,10 +149,10 @@ def also_on(pages: list[str]) -> str:
     return f"; also on {', '.join(pages[:SHOWN_PAGES])}" + (f" and {more} more pages" if more > 0 else "")
 
 
-def check_unsafe_html(built: BuiltSite) -> list[CheckError]:
-    """No built page runs script inline: the theme's Content-Security-Policy would block it anyway."""
+def scan_unsafe_html(built: BuiltSite, files: list[str]) -> list[CheckError]:
+    """Inline script in the built HTML pages `files` (parsed once for the link check too, in the same process)."""
     problems: list[CheckError] = []
-    for rel in built.html_files:
+    for rel in files:
         for line, what in built.parsed(rel).unsafe:
             problems.append(
                 CheckError(
@@ -162,3 +162,12 @@ def check_unsafe_html(built: BuiltSite) -> list[CheckError]:
                 )
             )
     return problems
+
+
+def report_unsafe_html(built: BuiltSite, parts: list[list[CheckError]]) -> list[CheckError]:
+    return [problem for part in parts for problem in part]
+
+
+def check_unsafe_html(built: BuiltSite) -> list[CheckError]:
+    """No built page runs script inline: the theme's Content-Security-Policy would block it anyway."""
+    return scan_unsafe_html(built, built.html_files)
