@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import io
@@ -10,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -20,6 +22,7 @@ from typing import IO, Any
 
 import pytest
 
+from sitegen.images.store import image_cache_dir
 from sitegen.serve.server import DevHTTPServer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -198,13 +201,36 @@ def tree_digest(root: Path) -> dict[str, str]:
     }
 
 
-def copy_seed_site(dest: Path) -> Path:
-    """A copy of the repo's example digest (config, seeds with their pictures, media/) to build in isolation."""
+def copy_seed_site(dest: Path, *, pictures_cached: bool = True) -> Path:
+    """A copy of the repo's example digest (config, seeds with their pictures, media/) to build in isolation.
+
+    With `pictures_cached`, its image cache holds the processed pictures already (made once per test
+    process): decoding and encoding the two photos took five sixths of each build of the example digest,
+    and the cache gives the same bytes (tests/test_images.py tests the processing and the cache).
+    """
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "sitegen.yaml", dest / "sitegen.yaml")
     shutil.copytree(REPO / "seeds", dest / "seeds")
     shutil.copytree(REPO / "media", dest / "media")
+    if pictures_cached:
+        shutil.copytree(_seed_pictures(), image_cache_dir(dest))
     return dest
+
+
+_SEED_PICTURES: list[Path] = []
+
+
+def _seed_pictures() -> Path:
+    """The example digest's image cache after one build, in a temporary folder removed when the process ends."""
+    if not _SEED_PICTURES:
+        from sitegen.build import BuildOptions, build
+
+        root = Path(tempfile.mkdtemp(prefix="sitegen-test-seed-pictures-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        site = copy_seed_site(root / "s", pictures_cached=False)
+        build(site, BuildOptions(out_dir=root / "out"))
+        _SEED_PICTURES.append(image_cache_dir(site))
+    return _SEED_PICTURES[0]
 
 
 def many_pages(site: Path, count: int) -> Path:

@@ -51,13 +51,22 @@ def case_names() -> list[str]:
     return sorted(p.name for p in CASES.iterdir() if p.is_dir())
 
 
-def prepare(case: str, tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """A site with a good previous build, then the case's files in place of its sources."""
-    site = tmp_path / "site-dir"
+@pytest.fixture(scope="session")
+def good_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site of one good page and its build, made once: each case starts from a copy (the build is the same
+    bytes wherever the folder is)."""
+    site = tmp_path_factory.mktemp("good") / "site-dir"
     (site / "seeds" / "2026" / "02").mkdir(parents=True)
     (site / "sitegen.yaml").write_text(MINIMAL_CONFIG, "utf-8")
     (site / "seeds" / "2026" / "02" / "good.md").write_text(GOOD_PAGE, "utf-8")
     build(site)
+    return site
+
+
+def prepare(case: str, tmp_path: Path, good_site: Path) -> tuple[Path, dict[str, str]]:
+    """A site with a good previous build, then the case's files in place of its sources."""
+    site = tmp_path / "site-dir"
+    shutil.copytree(good_site, site, symlinks=True)
     shutil.rmtree(site / "seeds")
     (site / "sitegen.yaml").unlink()
     for path in (CASES / case).rglob("*"):
@@ -75,9 +84,9 @@ def prepare(case: str, tmp_path: Path) -> tuple[Path, dict[str, str]]:
 
 
 @pytest.mark.parametrize("case", case_names())
-def test_sites_invalid(case: str, tmp_path: Path) -> None:
+def test_sites_invalid(case: str, tmp_path: Path, good_site: Path) -> None:
     folder = CASES / case
-    site, places = prepare(case, tmp_path)
+    site, places = prepare(case, tmp_path, good_site)
     before = tree_digest(tmp_path)
     args_file = folder / "args.txt"
     args = args_file.read_text("utf-8").format(**places).split() if args_file.exists() else []

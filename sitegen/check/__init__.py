@@ -8,6 +8,8 @@ same checks over its own build before it touches the target.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import logging
 import multiprocessing
 import tempfile
@@ -16,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from sitegen.build import BuildOptions, BuildResult, build, load_all_pages
 from sitegen.check.built import BuiltSite
@@ -23,16 +26,56 @@ from sitegen.check.duplicates import check_duplicates
 from sitegen.check.external import TIMEOUT, check_external_links
 from sitegen.check.files import check_feeds_and_sitemap, check_required_files
 from sitegen.check.images import check_alt_text
-from sitegen.check.leaks import check_leaks
-from sitegen.check.links import check_links, check_unsafe_html
+from sitegen.check.leaks import check_leaks, report_leaks, scan_leaks, text_files
+from sitegen.check.links import (
+    check_links,
+    check_unsafe_html,
+    html_files,
+    report_links,
+    report_unsafe_html,
+    scan_links,
+    scan_unsafe_html,
+)
 from sitegen.check.redirects import check_redirects
 from sitegen.check.search import check_search_index
-from sitegen.errors import CheckError, SitegenError
-from sitegen.workers import run_in_workers
+from sitegen.errors import CheckError
+from sitegen.workers import available_cores, run_in_workers
 
 log = logging.getLogger(__name__)
 
+F = TypeVar("F")
 CheckFunction = Callable[[BuiltSite], list[CheckError]]
+
+
+@dataclass(frozen=True, slots=True)
+class Split(Generic[F]):
+    """A check that reads many built files in the same way, so that parts of them can be read in parallel."""
+
+    files: Callable[[BuiltSite], list[str]]
+    """The files it reads, in order."""
+    scan: Callable[[BuiltSite, list[str]], F]
+    """What it finds in some consecutive files of them."""
+    report: Callable[[BuiltSite, list[F]], list[CheckError]]
+    """The problems, from what `scan` found in all the parts (in order)."""
+    ordered: bool = True
+    """The parts must be consecutive runs of the files (the report keeps their order)."""
+
+    def part(self, built: BuiltSite, index: int, shares: tuple[float, ...]) -> F:
+        """`scan` over the `index`-th part of the files, with about its share of their bytes.
+
+        Ordered: consecutive runs (bytes, not files: the tag and list pages at the end of the sorted
+        names are the largest). Not ordered: dealt out in turns, so that each part gets its share of
+        every kind of file (the JSON files of the search index cost several times their size).
+        """
+        files = self.files(built)
+        if not self.ordered:
+            turns = [part for part, share in enumerate(shares) for _ in range(max(1, round(share * 5)))]
+            return self.scan(built, [rel for i, rel in enumerate(files) if turns[i % len(turns)] == index])
+        ends = list(itertools.accumulate(built.size(rel) for rel in files))
+        size = ends[-1] if ends else 0
+        cuts = [bisect.bisect_left(ends, size * sum(shares[:k]) / sum(shares)) for k in range(len(shares))]
+        cuts.append(len(files))
+        return self.scan(built, files[cuts[index] : cuts[index + 1]])
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,32 +86,50 @@ class Check:
     run: CheckFunction
     fails: bool = True
     aside: bool = False
-    """Runs in a forked process beside the others on a large site (CPU-bound and independent of them)."""
+    """On a large site, runs in a forked process beside the others (CPU-bound and independent of them)."""
+    split: Split[Any] | None = None
+    """On a large site, its files are read in parts, one in each process (this one and the forked ones)."""
 
 
 PARALLEL_MIN_PAGES = 300
-"""Below this many pages, forking a process for the `aside` checks costs more than it saves."""
+"""Below this many pages, forking processes for the checks costs more than it saves."""
 
 CHECKS: list[Check] = [
     Check("required files", check_required_files),
-    Check("links and anchors", check_links),
+    Check("links and anchors", check_links, split=Split(html_files, scan_links, report_links)),
     Check("aliases", check_redirects),
-    Check("unsafe HTML", check_unsafe_html),
-    Check("drafts and future pages", check_leaks, aside=True),
+    Check("unsafe HTML", check_unsafe_html, split=Split(html_files, scan_unsafe_html, report_unsafe_html)),
+    Check("drafts and future pages", check_leaks, split=Split(text_files, scan_leaks, report_leaks, ordered=False)),
     Check("feeds and sitemap", check_feeds_and_sitemap),
     Check("search index", check_search_index),
     Check("near-duplicate stories", check_duplicates, fails=False, aside=True),
     Check("pictures without alt text", check_alt_text, fails=False),
 ]
 
+Job = tuple[int, int, tuple[float, ...]]
+"""(check, part, shares): a part of a split check, or a whole check (no shares)."""
+HERE_SHARE = 0.8
+"""This process's share of a split check's files, beside 1 for each forked process: it also runs the checks
+that are not split (feeds, search index) and puts the parts together."""
+
 # The build and checks a forked checker runs: inherited from the parent at fork, never pickled.
 _CHILD_STATE: tuple[BuiltSite, list[Check]] | None = None
 
 
-def _run_aside(index: int) -> list[CheckError]:
+def _run_job(built: BuiltSite, checks: list[Check], job: Job) -> object:
+    index, part, shares = job
+    split = checks[index].split
+    if shares:
+        assert split is not None
+        return split.part(built, part, shares)
+    return checks[index].run(built)
+
+
+def _run_forked(jobs: list[Job]) -> list[object]:
+    """What one forked checker does: its jobs, in order."""
     assert _CHILD_STATE is not None, "checker forked without a build"
     built, checks = _CHILD_STATE
-    return checks[index].run(built)
+    return [_run_job(built, checks, job) for job in jobs]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,18 +175,16 @@ def check_build(
     if result.site is None:
         raise ValueError("check_build needs a BuildResult from build(), which carries the site")
     report = CheckReport(build=result)
-    try:
-        everything = load_all_pages(site_dir, now)
-    except SitegenError as exc:  # e.g. a draft whose slug collides with a page: only with drafts included
-        everything = None
-        report.warnings.append(
-            CheckError(f"cannot look for leaked drafts: with drafts included the sources fail: {exc.format()}")
-        )
-        report.warning_kinds.append("drafts and future pages")
-    built = BuiltSite(site_dir, result.out_dir, result.site, everything=everything, now=now)
+    built = BuiltSite(
+        site_dir, result.out_dir, result.site, now=now, load_everything=lambda: load_all_pages(site_dir, now)
+    )
     report.pages, report.files = len(built.html_files), len(built.files)
     selected = CHECKS if checks is None else checks
-    for check, found in zip(selected, _run_checks(built, selected), strict=True):
+    results, load_warning = _run_checks(built, selected)
+    if load_warning is not None:
+        report.warnings.append(load_warning)
+        report.warning_kinds.append("drafts and future pages")
+    for check, found in zip(selected, results, strict=True):
         log.info("check %s: %d %s", check.name, len(found), "problems" if check.fails else "warnings")
         if check.fails:
             report.problems.extend(found)
@@ -140,26 +199,47 @@ def check_build(
     return report
 
 
-def _run_checks(built: BuiltSite, checks: list[Check]) -> list[list[CheckError]]:
-    """Each check's findings, in the order of `checks`; on a large site the `aside` ones in a forked process.
+def _run_checks(built: BuiltSite, checks: list[Check]) -> tuple[list[list[CheckError]], CheckError | None]:
+    """Each check's findings, in the order of `checks`, and why the drafts-included model could not be loaded.
 
-    Near-duplicate detection reads every body through the text pipeline and the leak search reads every
-    built text file; the link checks parse every built page: on two cores, the first two run beside
-    the third (at 1,000 articles, cold: 1.5 s + 0.7 s beside 1.3 s of CPU).
+    On a large site the work is spread over this process and one forked process per further core:
+    each reads a part of the files of every split check (the link check parses every built page, the
+    leak search reads every built text file); the first forked one also runs the `aside` checks
+    (near-duplicate detection reads every body through the text pipeline), this one the rest. Three
+    processes on two cores: the system evens out what static parts cannot.
     """
-    aside = [i for i, check in enumerate(checks) if check.aside]
-    if not aside or len(built.site.pages) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
-        return [check.run(built) for check in checks]
+    workers = available_cores() if "fork" in multiprocessing.get_all_start_methods() else 0
+    if len(built.site.pages) < PARALLEL_MIN_PAGES or workers < 2:
+        return [check.run(built) for check in checks], built.everything_warning
+    built.all_pages()  # loaded once, before the fork, for every process that needs it
+    shares = (*([1.0] * workers), HERE_SHARE)
+    batches: list[list[Job]] = [[] for _ in shares]  # the last one is this process's
+    for index, check in enumerate(checks):
+        if check.split is not None:
+            for part in range(len(shares)):
+                batches[part].append((index, part, shares))
+        else:
+            batches[0 if check.aside else -1].append((index, 0, ()))
     global _CHILD_STATE
     _CHILD_STATE = (built, checks)
     try:
-        found_aside, here = run_in_workers(
-            _run_aside, aside, 1, lambda: {i: check.run(built) for i, check in enumerate(checks) if i not in aside}
+        forked, here = run_in_workers(
+            _run_forked, batches[:-1], workers, lambda: [_run_job(built, checks, job) for job in batches[-1]]
         )
     finally:
         _CHILD_STATE = None
-    by_index = dict(zip(aside, found_aside, strict=True)) | here
-    return [by_index[i] for i in range(len(checks))]
+    found: dict[int, list[Any]] = {}
+    for jobs, results in zip(batches, [*forked, here], strict=True):
+        for (index, _, _), result in zip(jobs, results, strict=True):
+            found.setdefault(index, []).append(result)  # parts in order: batch i holds part i
+    outcome: list[list[CheckError]] = []
+    for index, check in enumerate(checks):
+        if check.split is not None:
+            outcome.append(check.split.report(built, found[index]))
+        else:
+            [whole] = found[index]
+            outcome.append(whole)
+    return outcome, built.everything_warning
 
 
 def check_site(

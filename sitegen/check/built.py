@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from sitegen.check.html import ParsedPage, parse_page
 from sitegen.content.model import Site
+from sitegen.errors import CheckError, SitegenError
 
 BUILD_MARKER = ".sitegen-build"
 """Written by the build's writer; not part of the published site."""
@@ -48,15 +50,32 @@ class BuiltSite:
     site: Site
     """The production model: the pages that are meant to be published."""
     everything: Site | None = None
-    """Every page of the sources, drafts and future-dated ones included (None: not known)."""
+    """Every page of the sources, drafts and future-dated ones included (None: not known); see `all_pages`."""
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     files: frozenset[str] = field(default_factory=frozenset)
+    load_everything: Callable[[], Site] | None = field(default=None, repr=False)
+    """Loads `everything` when a check first asks for it (`all_pages`): only the checks that need it pay,
+    in whichever process runs them."""
+    everything_warning: CheckError | None = None
+    """Why `everything` could not be loaded (the sources fail with drafts included)."""
     _parsed: dict[str, ParsedPage] = field(default_factory=dict, repr=False)
     _resolved: dict[tuple[str, str], LinkTarget | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self.files:
             self.files = list_files(self.out_dir)
+
+    def all_pages(self) -> Site | None:
+        """Every page of the sources, drafts and future-dated ones included; None when not known."""
+        if self.everything is None and self.load_everything is not None:
+            load, self.load_everything = self.load_everything, None
+            try:
+                self.everything = load()
+            except SitegenError as exc:  # e.g. a draft whose slug collides with a page: only with drafts included
+                self.everything_warning = CheckError(
+                    f"cannot look for leaked drafts: with drafts included the sources fail: {exc.format()}"
+                )
+        return self.everything
 
     @property
     def base_url(self) -> str:
@@ -75,6 +94,10 @@ class BuiltSite:
         if rel_path == "index.html" or rel_path.endswith("/index.html"):
             rel_path = rel_path[: -len("index.html")]
         return self.base_path + rel_path
+
+    def size(self, rel_path: str) -> int:
+        """The file's size in bytes."""
+        return (self.out_dir / rel_path).stat().st_size
 
     def read_text(self, rel_path: str) -> str:
         return (self.out_dir / rel_path).read_text(encoding="utf-8", errors="replace")

@@ -86,7 +86,7 @@ def _read(path: Path) -> dict[bytes, Sketch]:
 
 def check_duplicates(built: BuiltSite) -> list[CheckError]:
     """One warning per pair of pages that tell the same story, most similar first."""
-    site = built.everything or built.site
+    site = built.all_pages() or built.site
     stories = [Story(page.id, story_text(page.title, page.meta.summary, page.body)) for page in site.pages.values()]
     cache = SketchCache(built.site_dir / CACHE_FILE)
     pairs = find_near_duplicates(stories, sketcher=cache.sketch)

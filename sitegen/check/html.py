@@ -64,6 +64,9 @@ _MARKUP = re.compile(
     re.DOTALL,
 )
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_URL_TAGS = frozenset(tag for tag, _ in URL_ATTRIBUTES) | {"script", "meta"}
+_NOTEWORTHY = re.compile(r"(?:^|[\s/\"'])(?:id|on|data-|formaction|http-equiv)", re.IGNORECASE)
+"""In any other tag, only these attributes matter (ids, handlers, data URLs): a tag without them is skipped."""
 RAW_TEXT = frozenset({"script", "style", "textarea", "title"})
 """Elements whose content is text, never tags (HTML's raw and escapable raw text elements)."""
 
@@ -141,7 +144,8 @@ def parse_page(text: str) -> ParsedPage:
         if tag is None:
             continue
         tag = tag.lower()
-        attrs = _attributes(match.group(2)) if match.group(2) else []
+        written = match.group(2)
+        attrs = _attributes(written) if written and (tag in _URL_TAGS or _NOTEWORTHY.search(written)) else []
         if attrs or tag == "script":
             line += text.count("\n", counted, match.start())  # matches come in order: count each stretch once
             counted = match.start()

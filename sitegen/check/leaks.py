@@ -8,7 +8,9 @@ page's title and URL, after undoing HTML, XML and JSON escapes.
 
 from __future__ import annotations
 
+import bisect
 import html
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -26,6 +28,8 @@ SHOWN_FILES = 5
 
 _JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})")
 _SPACE = re.compile(r"\s+")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
 def _unescape_json(match: re.Match[str]) -> str:
@@ -67,49 +71,138 @@ def find_unpublished(everything: Site, now: datetime) -> list[Unpublished]:
     return found
 
 
-def check_leaks(built: BuiltSite) -> list[CheckError]:
-    """One problem per unpublished page that shows up in the built files, naming the files."""
-    if built.everything is None:
-        return []
-    unpublished = find_unpublished(built.everything, built.now)
+class _LiveText:
+    """Whether a published page writes a text: its title, summary, body or curator's note, typeset.
+
+    Titles are typeset (quotes, dashes), so the text they are compared with is typeset the same way;
+    typesetting every body took most of this check's time, so only the pages whose raw text holds every
+    word of the title are typeset (typesetting changes punctuation and spaces, never letters).
+    """
+
+    def __init__(self, live: list[Page]) -> None:
+        self.live = live
+        raw = [f"{p.title}\n{p.meta.summary or ''}\n{p.body}\n{p.meta.curator_note or ''}" for p in live]
+        self.starts = list(itertools.accumulate((len(r) + 1 for r in raw), initial=0))
+        self.raw = "\n".join(raw)
+        self.typeset: dict[int, str] = {}
+
+    def _text(self, index: int) -> str:
+        text = self.typeset.get(index)
+        if text is None:
+            p = self.live[index]
+            text = self.typeset[index] = _SPACE.sub(" ", f"{p.title}\n{p.meta.summary or ''}\n") + _SPACE.sub(
+                " ", typeset_text(f"{p.body}\n{p.meta.curator_note or ''}", p.lang)
+            )
+        return text
+
+    def contains(self, title: str) -> bool:
+        words = sorted(set(_LETTERS.findall(title)), key=len, reverse=True)
+        if not words:
+            return any(title in self._text(index) for index in range(len(self.live)))
+        candidates: list[int] = []
+        at = self.raw.find(words[0])
+        while at != -1:
+            index = bisect.bisect_right(self.starts, at) - 1
+            raw = self._raw(index)
+            if all(word in raw for word in words[1:]):
+                candidates.append(index)
+            at = self.raw.find(words[0], self.starts[index + 1])
+        # Most likely first: the pages that hold the title's letters in a row (typesetting only changes what is
+        # between them, save `(c)` and the like, so this orders the pages and leaves none out).
+        letters = _NOT_LETTERS.sub("", title)
+        candidates.sort(key=lambda index: letters not in _NOT_LETTERS.sub("", self._raw(index)))
+        return any(title in self._text(index) for index in candidates)
+
+    def _raw(self, index: int) -> str:
+        return self.raw[self.starts[index] : self.starts[index + 1]]
+
+
+@dataclass
+class _Search:
+    """What the leak search looks for: each unpublished page's title and URL, as one pattern."""
+
+    unpublished: list[Unpublished]
+    live: list[Page]
+    titles: dict[str, list[int]]
+    """Titles long enough to search by -> the unpublished pages (indexes) with that title."""
+    needles: dict[str, list[int]]
+    """Titles and URLs (without the base path) -> the unpublished pages with it."""
+    pattern: re.Pattern[str] | None
+
+
+def _search(built: BuiltSite) -> _Search | None:
+    everything = built.all_pages()
+    if everything is None:
+        return None
+    unpublished = find_unpublished(everything, built.now)
     if not unpublished:
-        return []
+        return None
     base = built.base_path
     # A published page may share a title (or, with drafts left out, a URL) with an unpublished one.
     hidden = {item.page.id for item in unpublished}
     live = [p for p in built.site.pages.values() if p.id not in hidden]
-    # A title that a published page also writes (its own title, or a sentence of its text) cannot tell a
-    # leak from that page; such drafts are looked for by URL only. Titles are typeset (quotes, dashes), so
-    # the text they are compared with is typeset the same way.
-    live_text = "\n".join(
-        _SPACE.sub(" ", f"{p.title}\n{p.meta.summary or ''}\n")
-        + _SPACE.sub(" ", typeset_text(f"{p.body}\n{p.meta.curator_note or ''}", p.lang))
-        for p in live
-    )
     live_urls = {p.url[len(base) :] for p in live}
-    live_files = {p.out_path for p in live}
+    titles: dict[str, list[int]] = defaultdict(list)
     needles: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(unpublished):
         title = _SPACE.sub(" ", item.page.title).strip()
-        if len(title) >= MIN_TITLE_CHARS and title not in live_text:
+        if len(title) >= MIN_TITLE_CHARS:
+            titles[title].append(i)
             needles[title].append(i)
         url = item.page.url[len(base) :]
         if url not in live_urls:
             needles[url].append(i)
+    pattern = None
+    if needles:
+        words = (r"\s+".join(re.escape(w) for w in n.split(" ")) for n in sorted(needles, key=len, reverse=True))
+        pattern = re.compile("|".join(words))
+    return _Search(unpublished, live, titles, needles, pattern)
+
+
+def text_files(built: BuiltSite) -> list[str]:
+    """The built files the leak search reads, in order."""
+    return sorted(rel for rel in built.files if rel.endswith(TEXT_SUFFIXES))
+
+
+def scan_leaks(built: BuiltSite, files: list[str]) -> dict[str, list[str]]:
+    """Each title or URL of an unpublished page found in the built text files `files` -> those files, in order."""
+    search = _search(built)
+    found_in: dict[str, list[str]] = defaultdict(list)
+    if search is None or search.pattern is None:
+        return found_in
+    for rel in files:
+        for found in set(search.pattern.findall(plain_text(built.read_text(rel)))):
+            found_in[_SPACE.sub(" ", found)].append(rel)
+    return found_in
+
+
+def report_leaks(built: BuiltSite, parts: list[dict[str, list[str]]]) -> list[CheckError]:
+    """One problem per unpublished page that shows up in the built files (found in `parts`), naming the files."""
+    search = _search(built)
+    if search is None:
+        return []
+    unpublished, titles, needles = search.unpublished, search.titles, search.needles
+    live_files = {p.out_path for p in search.live}
     leaks: dict[int, list[str]] = defaultdict(list)
     for i, item in enumerate(unpublished):
         if item.page.out_path in built.files and item.page.out_path not in live_files:
             leaks[i].append(item.page.out_path)
-    if needles:
-        words = (r"\s+".join(re.escape(w) for w in n.split(" ")) for n in sorted(needles, key=len, reverse=True))
-        pattern = re.compile("|".join(words))
-        for rel in sorted(built.files):
-            if not rel.endswith(TEXT_SUFFIXES):
-                continue
-            for found in set(pattern.findall(plain_text(built.read_text(rel)))):
-                for i in needles[_SPACE.sub(" ", found)]:
-                    if rel not in leaks[i]:
-                        leaks[i].append(rel)
+    found_in: dict[str, list[str]] = defaultdict(list)
+    for part in parts:
+        for needle, files in part.items():
+            found_in[needle] += files
+    # A title that a published page also writes (its own title, or a sentence of its text) cannot tell a
+    # leak from that page: such drafts are looked for by URL only. Asked only of the titles found at all.
+    written = _LiveText(search.live).contains if found_in.keys() & titles.keys() else None
+    extra: dict[int, set[str]] = defaultdict(set)
+    for needle, files in found_in.items():
+        pages = needles[needle]
+        if needle in titles and written is not None and written(needle):
+            pages = [i for i in pages if i not in titles[needle]]
+        for i in pages:
+            extra[i].update(files)
+    for i, more in extra.items():
+        leaks[i].extend(sorted(more.difference(leaks[i])))
     problems = []
     for i, files in sorted(leaks.items()):
         item = unpublished[i]
@@ -127,3 +220,8 @@ def check_leaks(built: BuiltSite) -> list[CheckError]:
             )
         )
     return problems
+
+
+def check_leaks(built: BuiltSite) -> list[CheckError]:
+    """One problem per unpublished page that shows up in the built files, naming the files."""
+    return report_leaks(built, [scan_leaks(built, text_files(built))])

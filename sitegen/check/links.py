@@ -7,8 +7,7 @@ broken link in `base.html` is one problem, not one per page.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sitegen.check.built import BuiltSite, LinkTarget
 from sitegen.check.sources import SourceLinks, source_links
@@ -68,13 +67,21 @@ def _verdict(built: BuiltSite, target: LinkTarget, what: str, url: str, here: st
     return None
 
 
-def check_links(built: BuiltSite) -> list[CheckError]:
-    """Every reference in every built HTML page, checked against the files of the build."""
+@dataclass
+class LinkFindings:
+    """What the link check found on a run of pages (a part of the site: `check` splits it over processes)."""
+
+    problems: list[CheckError] = field(default_factory=list)
+    """Broken links of articles' Markdown, at their source lines, in page order."""
+    theme: dict[tuple[str, str, str], tuple[_Broken, list[tuple[str, int]]]] = field(default_factory=dict)
+    """Broken links the theme writes, by (what, target, why): (details, [(page URL, line)]) in page order."""
+
+
+def scan_links(built: BuiltSite, files: list[str]) -> LinkFindings:
+    """Every reference in the built HTML pages `files`, checked against the files of the build."""
     by_out_path = {page.out_path: page for page in built.site.pages.values()}
-    problems: list[CheckError] = []
-    theme_broken: dict[tuple[str, str, str], list[tuple[str, int]]] = defaultdict(list)
-    details: dict[tuple[str, str, str], _Broken] = {}
-    for rel in built.html_files:
+    found = LinkFindings()
+    for rel in files:
         here = built.page_url(rel)
         page = by_out_path.get(rel)
         links: SourceLinks | None = None
@@ -90,7 +97,7 @@ def check_links(built: BuiltSite) -> list[CheckError]:
             origin = links.get(ref.url) if links else None
             if origin is not None:
                 path, line = origin
-                problems.append(
+                found.problems.append(
                     CheckError(
                         f"broken {broken.what} {broken.url}: {broken.why} (on {here})",
                         path=path,
@@ -100,10 +107,23 @@ def check_links(built: BuiltSite) -> list[CheckError]:
                 )
             else:
                 key = (broken.what, target.url + "#" + target.fragment, broken.why)
-                theme_broken[key].append((here, ref.line))
-                details.setdefault(key, broken)
-    for key, places in theme_broken.items():
-        broken = details[key]
+                found.theme.setdefault(key, (broken, []))[1].append((here, ref.line))
+    return found
+
+
+def html_files(built: BuiltSite) -> list[str]:
+    """The pages the link check reads, in order."""
+    return built.html_files
+
+
+def report_links(built: BuiltSite, parts: list[LinkFindings]) -> list[CheckError]:
+    """The problems of consecutive runs of pages, in page order; a theme link broken on many pages is one problem."""
+    problems = [problem for part in parts for problem in part.problems]
+    theme: dict[tuple[str, str, str], tuple[_Broken, list[tuple[str, int]]]] = {}
+    for part in parts:
+        for key, (broken, places) in part.theme.items():
+            theme.setdefault(key, (broken, []))[1].extend(places)
+    for broken, places in theme.values():
         first_page, first_line = places[0]
         others = also_on([p for p, _ in places[1:]])
         problems.append(
@@ -116,6 +136,11 @@ def check_links(built: BuiltSite) -> list[CheckError]:
     return problems
 
 
+def check_links(built: BuiltSite) -> list[CheckError]:
+    """Every reference in every built HTML page, checked against the files of the build."""
+    return report_links(built, [scan_links(built, built.html_files)])
+
+
 def also_on(pages: list[str]) -> str:
     """`; also on /a/, /b/, /c/ and 9 more pages` for a link broken on many pages (empty for none)."""
     if not pages:
@@ -124,10 +149,10 @@ def also_on(pages: list[str]) -> str:
     return f"; also on {', '.join(pages[:SHOWN_PAGES])}" + (f" and {more} more pages" if more > 0 else "")
 
 
-def check_unsafe_html(built: BuiltSite) -> list[CheckError]:
-    """No built page runs script inline: the theme's Content-Security-Policy would block it anyway."""
+def scan_unsafe_html(built: BuiltSite, files: list[str]) -> list[CheckError]:
+    """Inline script in the built HTML pages `files` (parsed once for the link check too, in the same process)."""
     problems: list[CheckError] = []
-    for rel in built.html_files:
+    for rel in files:
         for line, what in built.parsed(rel).unsafe:
             problems.append(
                 CheckError(
@@ -137,3 +162,12 @@ def check_unsafe_html(built: BuiltSite) -> list[CheckError]:
                 )
             )
     return problems
+
+
+def report_unsafe_html(built: BuiltSite, parts: list[list[CheckError]]) -> list[CheckError]:
+    return [problem for part in parts for problem in part]
+
+
+def check_unsafe_html(built: BuiltSite) -> list[CheckError]:
+    """No built page runs script inline: the theme's Content-Security-Policy would block it anyway."""
+    return scan_unsafe_html(built, built.html_files)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
@@ -26,6 +27,7 @@ from jinja2 import (
     Template,
     TemplateSyntaxError,
 )
+from jinja2.bccache import Bucket
 
 from sitegen.config import CONFIG_NAME, SiteConfig
 from sitegen.errors import ConfigError, TemplateError, site_relative
@@ -36,6 +38,28 @@ from sitegen.textio import decode_text
 from sitegen.yaml_mapping import parse_yaml_mapping
 
 ASSETS_DIR = "assets"
+
+
+class _CompiledTemplates(BytecodeCache):
+    """Templates compiled by earlier builds of this process (`serve`'s rebuilds, tests), by file and source.
+
+    Jinja keys each template by its name and file and checks the SHA-1 of its source, so an edited
+    template is compiled again. Every environment here is made with the same options (`load_theme`).
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
 
 
 def builtin_theme_dir() -> Path:
@@ -132,6 +156,7 @@ def load_theme(config: SiteConfig) -> Theme:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=_COMPILED,
     )
     site_static = config.static_dir.resolve() if config.static_dir.is_dir() else None
     assets = _read_assets(themes, site_static, config)
