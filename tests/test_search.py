@@ -223,7 +223,7 @@ def test_search_index_of_repeated_words_and_long_fields_equals_lunr() -> None:
         ("Переговорів не буде", "", "Світ", "Автор Авторенко", "", "Примітка", "Talks in Brussels, talks again"),
         ("Україна", "Україна", "Україна", "", "Україна", "Україна", "пере\u00adговори " + "слово " * 300),
     ]
-    entries = [entry_of(fields, b"[]") for fields in texts][::-1]
+    entries = [entry_of(fields, [fields[0], "/a/", "2026-02-01", "", []]) for fields in texts][::-1]
     reference = lunr_builder_index(texts)
     ours = lunr_form(from_outputs(render_search_index(entries)))
     for clauses in ([("україн", False)], [("київ", False)], [("talk", False)], [("переговор", False)], [("с", True)]):
@@ -263,7 +263,7 @@ def test_search_fragments_split_into_folders(monkeypatch: pytest.MonkeyPatch) ->
     assert [r[1] for r in shipped.rows] == [f"/a/{i}/" for i in range(40)]  # refs count from the oldest
     # an edit renames the fragments of its own folder only
     edited = list(entries)
-    edited[0] = SearchEntry(b'["edited"]', edited[0].terms, edited[0].counts)
+    edited[0] = SearchEntry(b'["edited","/e/","","",[],"",""]', 26, edited[0].terms, edited[0].counts)
     folders = json.loads(render_search_index(edited).manifest.data)["documents"]["folders"]
     assert folders[:2] == documents["folders"][:2] and folders[2] != documents["folders"][2]
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from lunr.pipeline import Pipeline
 from lunr.token import Token
@@ -42,6 +43,9 @@ FIELDS: tuple[tuple[str, int], ...] = (
     ("body", 1),
 )
 """Indexed fields and their boosts (lunr's field boosts: a word of the title weighs ten of the body)."""
+SUMMARY = 4
+BODY = 6
+"""Positions in `FIELDS` of the texts a fragment ships for the excerpt."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,9 @@ class SearchEntry:
     fragment: bytes
     """What a result shows of it, as shipped (JSON): `[title, url, date, date_text, [[tag, tag url], …],
     summary, body text]`; the body text is where the excerpt comes from."""
+    row_end: int
+    """`fragment[:row_end] + b"]"` is its result row, `[title, url, date, date_text, tags]`: what a term
+    shard carries of the articles a term ranks first (search_files.py)."""
     terms: tuple[str, ...]
     """Per field of `FIELDS`: its distinct terms, in order of first occurrence, joined by spaces."""
     counts: tuple[bytes, ...]
@@ -63,10 +70,15 @@ def field_terms(value: str) -> tuple[str, bytes]:
     return " ".join(counts), array("H", [min(n, 65535) for n in counts.values()]).tobytes()
 
 
-def entry_of(fields: Sequence[str], fragment: bytes) -> SearchEntry:
-    """The entry of an article whose fields (in `FIELDS` order) have these texts."""
+def entry_of(fields: Sequence[str], row: Sequence[Any]) -> SearchEntry:
+    """The entry of an article whose fields (in `FIELDS` order) have these texts, and whose result row is
+    `row` (`[title, url, date, date_text, [[tag, tag url], …]]`); its fragment adds the summary and body."""
     pairs = [field_terms(value) for value in fields]
-    return SearchEntry(fragment=fragment, terms=tuple(t for t, _ in pairs), counts=tuple(c for _, c in pairs))
+    head = json_bytes(list(row))
+    fragment = head[:-1] + b"," + json_bytes([fields[SUMMARY], fields[BODY]])[1:]
+    return SearchEntry(
+        fragment=fragment, row_end=len(head) - 1, terms=tuple(t for t, _ in pairs), counts=tuple(c for _, c in pairs)
+    )
 
 
 def search_entry(site: Site, page: Page, s: Strings, body_text: str) -> SearchEntry:
@@ -76,9 +88,9 @@ def search_entry(site: Site, page: Page, s: Strings, body_text: str) -> SearchEn
     note = render_markdown(meta.curator_note, page.lang).text if meta.curator_note else ""
     summary = meta.summary or ""
     date = page.local_date
-    fragment = json_bytes([page.title, page.url, date.date().isoformat(), s.date(date), tags, summary, body_text])
+    row = [page.title, page.url, date.date().isoformat(), s.date(date), tags]
     texts = (page.title, " ".join(name for name, _ in tags), meta.category or "", meta.author or "", summary)
-    return entry_of((*texts, note, body_text), fragment)
+    return entry_of((*texts, note, body_text), row)
 
 
 # lunr pipeline functions: the same three labels as themes/default/static/js/uk-text.js. The build
@@ -110,6 +122,7 @@ def render_search_index(entries: Sequence[SearchEntry]) -> SearchFiles:
     return render_search_files(
         postings,
         [e.fragment for e in oldest_first],
+        [e.fragment[: e.row_end] + b"]" for e in oldest_first],
         indexed_fields=FIELDS,
         pipeline=[label for _, label in PIPELINE],
     )
