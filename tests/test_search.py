@@ -13,7 +13,7 @@ from sitegen import text
 from sitegen.build import BuildOptions, build
 from sitegen.render import search_files
 from sitegen.render.search import FIELDS, PIPELINE, SearchEntry, entry_of, field_terms, render_search_index
-from sitegen.render.search_files import FIELD, FORMAT, FRAGMENTS_PER_FOLDER, term_order
+from sitegen.render.search_files import FIELD, FORMAT, FRAGMENTS_PER_FOLDER, ROWS_PER_TERM, term_order, top_refs
 from sitegen.text import terms
 from tests.search_files import (
     QUERIES,
@@ -246,6 +246,34 @@ def test_search_shards_hold_sorted_runs_of_terms(monkeypatch: pytest.MonkeyPatch
     every = [term for run in runs for term in run]
     assert every == sorted({t for fields in fixture_texts() for value in fields for t in terms(value)}, key=term_order)
     assert all(len(shard["postings"]) == len(shard["terms"]) for shard in shipped.shards)
+
+
+def test_search_shards_carry_the_rows_of_each_terms_best_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shard has the result rows of its terms' best `ROWS_PER_TERM` articles (ties: the newer), and no other:
+    a one-word query's first page shows from its shard alone."""
+    monkeypatch.setattr(search_files, "SHARD_BYTES", 300)
+    shipped = from_outputs(render_search_index(fixture_entries()))
+    fragments = shipped.rows
+    long_lists = 0
+    for shard in shipped.shards:
+        carried = {int(ref): row for ref, row in shard["rows"].items()}
+        best: set[int] = set()
+        for flat in shard["postings"]:
+            ranked = sorted(decode(flat), key=lambda posting: (-posting[1], -posting[0]))
+            best |= {ref for ref, _ in ranked[:ROWS_PER_TERM]}
+            long_lists += len(ranked) > ROWS_PER_TERM
+        assert set(carried) == best
+        assert all(row == fragments[ref][:5] for ref, row in carried.items())
+    assert long_lists > 10
+
+
+def test_search_top_refs_best_scores_then_the_newest() -> None:
+    # refs 0..4 (deltas of 0, 1, 1, 1, 1), scores 5, 7, 5, 5, 1
+    flat = [0, 5, 1, 7, 1, 5, 1, 5, 1, 1]
+    assert top_refs(flat, 2) == [1, 3]
+    assert sorted(top_refs(flat, 3)) == [1, 2, 3]
+    assert sorted(top_refs(flat, 9)) == [0, 1, 2, 3, 4]
+    assert top_refs([], 3) == []
 
 
 def test_search_term_order_is_javascript_string_order() -> None:
