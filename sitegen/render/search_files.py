@@ -29,8 +29,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from lunr import __TARGET_JS_VERSION__ as LUNR_JS_VERSION

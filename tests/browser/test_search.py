@@ -286,9 +286,7 @@ def test_search_sort_by_date_keeps_the_results(watched: Watched, fixture_digest:
     assert watched.titles() == [TITLES["nato"], TITLES["long"]] and "sort=" not in watched.page.url
 
 
-def test_search_first_page_shows_from_the_shards_before_any_fragment(
-    watched: Watched, paged_digest: str
-) -> None:
+def test_search_first_page_shows_from_the_shards_before_any_fragment(watched: Watched, paged_digest: str) -> None:
     """Titles, dates and tags come with the query's term shard; each excerpt follows its fragment."""
     held: list[Route] = []
     watched.page.route("**/search/docs.*/*.json", lambda route: held.append(route))
