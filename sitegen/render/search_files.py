@@ -30,7 +30,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress, islice
 from typing import Any
 
 from lunr import __TARGET_JS_VERSION__ as LUNR_JS_VERSION
@@ -107,9 +107,9 @@ def top_refs(flat: Sequence[int], k: int) -> list[int]:
         return refs
     scores = flat[1::2]
     cut = sorted(scores)[-k]
-    above = [ref for ref, score in zip(refs, scores, strict=True) if score > cut]
-    tied = [ref for ref, score in zip(reversed(refs), reversed(scores), strict=True) if score == cut]
-    return above + tied[: k - len(above)]
+    above = list(compress(refs, map(cut.__lt__, scores)))
+    tied = compress(reversed(refs), map(cut.__eq__, reversed(scores)))
+    return above + list(islice(tied, k - len(above)))
 
 
 def _shards(postings: Iterable[tuple[str, list[int]]], rows: Sequence[bytes]) -> Iterator[tuple[str, bytes]]:
