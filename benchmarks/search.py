@@ -138,7 +138,7 @@ def measure_index_build(entries: list[Any], runs: int) -> float:
 NO_INDEX = """
 import sys
 from sitegen.render import search, site
-empty = search.SearchEntry(b"[]", 0, ("",) * len(search.FIELDS), (b"",) * len(search.FIELDS))
+empty = search.entry_of([""] * len(search.FIELDS), ["", "", "", "", []])
 site.search_entry = lambda *args: empty
 real = search.render_search_index
 site.render_search_index = lambda entries: real([])

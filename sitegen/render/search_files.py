@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, islice
 from typing import Any
@@ -112,7 +112,7 @@ def top_refs(flat: Sequence[int], k: int) -> list[int]:
     return above + list(islice(tied, k - len(above)))
 
 
-def _shards(postings: Iterable[tuple[str, list[int]]], rows: Sequence[bytes]) -> Iterator[tuple[str, bytes]]:
+def _shards(postings: Iterable[tuple[str, list[int]]], rows: Callable[[int], bytes]) -> Iterator[tuple[str, bytes]]:
     """(first term, shard JSON) of runs of `postings`, each cut once past `SHARD_BYTES`; each posting list
     becomes JSON as it comes (kept as ints, all of them would weigh tens of megabytes). A shard carries the
     result rows (`rows`, by ref) of the `ROWS_PER_TERM` best articles of each of its terms."""
@@ -126,8 +126,8 @@ def _shards(postings: Iterable[tuple[str, list[int]]], rows: Sequence[bytes]) ->
         size += len(term) + len(lists[-1]) + 4
         for ref in top_refs(flat, ROWS_PER_TERM):
             if ref not in shown:
-                shown[ref] = rows[ref]
-                size += len(rows[ref]) + 8
+                shown[ref] = rows(ref)
+                size += len(shown[ref]) + 8
         if size >= SHARD_BYTES:
             yield terms[0], _shard(terms, lists, shown)
             terms, lists, shown, size = [], [], {}, 0
@@ -151,14 +151,14 @@ def _shard(terms: list[str], lists: list[str], rows: dict[int, bytes]) -> bytes:
 def render_search_files(
     postings: Iterable[tuple[str, list[int]]],
     fragments: Sequence[bytes],
-    rows: Sequence[bytes],
+    rows: Callable[[int], bytes],
     *,
     indexed_fields: Sequence[tuple[str, int]],
     pipeline: Sequence[str],
 ) -> SearchFiles:
     """The shipped files of the index: `postings` in term order (`search_scores.term_postings`), and the
-    fragments and result rows of the articles by ref; `indexed_fields` and `pipeline` (lunr's labels) for
-    the manifest."""
+    fragments of the articles by ref and their result rows (`rows(ref)`); `indexed_fields` and `pipeline`
+    (lunr's labels) for the manifest."""
     shards = []
     firsts = []
     for first, data in _shards(postings, rows):

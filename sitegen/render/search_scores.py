@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 K1 = 1.2
 """lunr's BM25 term frequency saturation (`Builder.k1`)."""
@@ -43,7 +43,7 @@ def term_order(term: str) -> bytes:
     return term.encode("utf-16-be")
 
 
-def term_postings(articles: Sequence[Counts], boosts: Sequence[int]) -> Iterator[tuple[str, list[int]]]:
+def term_postings(articles: Iterable[Counts], boosts: Sequence[int]) -> Iterator[tuple[str, list[int]]]:
     """(term, `[ref delta, score × 1000, …]`) for every term, in `term_order`; refs are positions in `articles`.
 
     A posting's score is the sum over fields of lunr's field score, each rounded to 3 decimals first.
@@ -69,7 +69,7 @@ def term_postings(articles: Sequence[Counts], boosts: Sequence[int]) -> Iterator
                     term_id = ids[term] = len(occurrences)
                     occurrences.append(array("I"))
                 occurrences[term_id].extend((slot, tf))
-    total = len(articles)
+    total = len(lengths[0]) if fields else 0
     # lunr.py: k1 * (1 - b + b * (length / average)), the same float for every term of a field; by slot
     norms = array("d", bytes(8 * FIELD_SLOTS * total))
     for field in range(fields):
@@ -79,8 +79,10 @@ def term_postings(articles: Sequence[Counts], boosts: Sequence[int]) -> Iterator
                 norms[ref * FIELD_SLOTS + field] = K1 * (1 - B + B * (length / average))
     slot_boosts = [float(boosts[f]) if f < fields else 0.0 for f in range(FIELD_SLOTS)]
     saturation = K1 + 1
+    drained = array("I")
     for term in sorted(ids, key=term_order):
         found = occurrences[ids[term]]
+        occurrences[ids[term]] = drained  # (its memory goes to the shards being written)
         with_term = len(found) // 2
         idf = math.log(1 + abs((total - with_term + 0.5) / (with_term + 0.5)))
         flat: list[int] = []
