@@ -28,9 +28,9 @@ from sitegen.build import BuildOptions, load_site  # noqa: E402
 from sitegen.content.archive import build_archive  # noqa: E402
 from sitegen.content.editions import build_editions  # noqa: E402
 from sitegen.render.archive import render_archive  # noqa: E402
-from sitegen.render.curation import render_edition, render_edition_feeds, render_edition_index, render_home  # noqa: E402
+from sitegen.render.articles import render_body  # noqa: E402
+from sitegen.render.editions import render_edition, render_edition_feeds, render_edition_index, render_home  # noqa: E402
 from sitegen.render.feeds import FeedEntry, feed_entry  # noqa: E402
-from sitegen.render.site import render_body  # noqa: E402
 from sitegen.render.theme import load_theme  # noqa: E402
 
 

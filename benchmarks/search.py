@@ -138,11 +138,11 @@ def measure_index_build(entries: list[Any], runs: int) -> float:
 
 NO_INDEX = """
 import sys
-from sitegen.render import search, site
+from sitegen.render import articles, pipeline, search
 empty = search.entry_of([""] * len(search.FIELDS), ["", "", "", "", []])
-site.search_entry = lambda *args: empty
+articles.search_entry = lambda *args: empty
 real = search.render_search_index
-site.render_search_index = lambda entries: real([])
+pipeline.render_search_index = lambda entries: real([])
 from sitegen.cli import main
 sys.exit(main(sys.argv[1:]))
 """

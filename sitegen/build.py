@@ -13,14 +13,14 @@ from pathlib import Path
 import yaml
 
 from sitegen.config import CONFIG_NAME, DEFAULT_LANGUAGE, STATIC_DIR, SiteConfig, load_config
+from sitegen.content.load import LoadCache, build_site
 from sitegen.content.model import Site
-from sitegen.content.site import LoadCache, build_site
 from sitegen.errors import SitegenError, raise_all
 from sitegen.images import ImagePreparer, prepare_images
 from sitegen.output.writer import check_out_dir, find_duplicates, sweep_leftovers, write_site
 from sitegen.render.cache import RenderCache
 from sitegen.render.output import Output
-from sitegen.render.site import render_site
+from sitegen.render.pipeline import render_site
 from sitegen.render.strings import Strings
 from sitegen.render.theme import Theme, builtin_strings, load_theme
 from sitegen.source.files import SourceCache, read_sources
@@ -166,7 +166,7 @@ def load_all_pages(site_dir: Path, now: datetime) -> Site:
 
 
 @dataclass(frozen=True, slots=True)
-class BuiltSite:
+class MemoryBuild:
     """One build held in memory (`serve`): every output file by its path, and what the build did."""
 
     outputs: Mapping[str, bytes]
@@ -213,10 +213,10 @@ class Builder:
         self._images: ImagePreparer | None = None
         self._files: dict[Path, tuple[tuple[int, int, int], bytes]] = {}
 
-    def build(self, changed: Iterable[Path] = (), *, defer: bool = False) -> BuiltSite:
+    def build(self, changed: Iterable[Path] = (), *, defer: bool = False) -> MemoryBuild:
         """Build again; `changed` names files the caller saw change. Raises `SitegenError` like `build()`.
 
-        With `defer`, outputs of a `DEFERRABLE` kind may be last build's (`BuiltSite.deferred`).
+        With `defer`, outputs of a `DEFERRABLE` kind may be last build's (`MemoryBuild.deferred`).
         """
         started = time.perf_counter()
         self._sources.forget({Path(p) for p in changed})  # (both spellings: as given and resolved)
@@ -262,7 +262,7 @@ class Builder:
         diff = [path for path, data in new.items() if old.get(path) is not data and old.get(path) != data]
         diff += [path for path in old if path not in new]
         self._outputs = new
-        return BuiltSite(
+        return MemoryBuild(
             outputs=new,
             articles=len(site.pages),
             tags=len(site.tags),

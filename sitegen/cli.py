@@ -202,12 +202,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_publish(args: argparse.Namespace) -> int:
     from sitegen.config import load_config
-    from sitegen.publish import PublishOptions, Target, publish
+    from sitegen.publish import PublishOptions, PublishTarget, publish
     from sitegen.publish.folder import FolderTarget
     from sitegen.publish.git import GitTarget
 
     site_dir = Path(args.site)
-    target: Target = (
+    target: PublishTarget = (
         GitTarget(args.git, args.branch) if args.git else FolderTarget(Path(args.to), load_config(site_dir))
     )
     options = PublishOptions(

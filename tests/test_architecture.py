@@ -110,7 +110,7 @@ def test_architecture_imports_point_backwards() -> None:
 @pytest.mark.parametrize(
     ("source", "target"),
     [
-        ("sitegen.content.site", "sitegen.render.pages"),
+        ("sitegen.content.load", "sitegen.render.pages"),
         ("sitegen.render.pages", "sitegen.output.writer"),
         ("sitegen.source.files", "sitegen.content.model"),
         ("sitegen.errors", "sitegen.config"),
@@ -130,7 +130,7 @@ def test_architecture_check_rejects_forward_import(source: str, target: str) -> 
         ("sitegen.output.writer", "sitegen.render.output"),
         ("sitegen.importer.emit", "sitegen.content.slugs"),
         ("sitegen.cli", "sitegen.build"),
-        ("sitegen.content.site", "sitegen.content.model"),
+        ("sitegen.content.load", "sitegen.content.model"),
     ],
 )
 def test_architecture_check_allows_backward_import(source: str, target: str) -> None:
@@ -142,3 +142,28 @@ def test_architecture_relative_imports_are_resolved() -> None:
     pages = PACKAGE / "render" / "pages.py"
     targets = [t for _, t in sitegen_imports(pages)]
     assert "sitegen.content.model" in targets
+
+
+def public_classes() -> dict[str, list[str]]:
+    """Module names by public class name, over all of `sitegen/`."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                found.setdefault(node.name, []).append(module_name(path))
+    return found
+
+
+def test_architecture_class_names_say_one_thing() -> None:
+    # Issue 18: two `BuiltSite` and three `Target` meant different things in different packages.
+    assert {name: mods for name, mods in public_classes().items() if len(mods) > 1} == {}
+
+
+def test_architecture_module_names_say_one_thing() -> None:
+    # Issue 18: `content/site.py` (loading) and `render/site.py` (orchestration) were two `site.py`.
+    names: dict[str, list[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        if path.name != "__init__.py":
+            names.setdefault(path.stem, []).append(module_name(path))
+    assert {stem: mods for stem, mods in names.items() if len(mods) > 1 and stem == "site"} == {}

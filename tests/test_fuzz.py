@@ -23,12 +23,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sitegen.config import SiteConfig, load_config
+from sitegen.content.load import build_site
 from sitegen.content.schema import validate_page
-from sitegen.content.site import build_site
 from sitegen.errors import SitegenError
 from sitegen.importer.emit import render_page
 from sitegen.importer.raw import parse_raw
-from sitegen.render.site import render_site
+from sitegen.render.pipeline import render_site
 from sitegen.render.theme import Theme, load_theme
 from sitegen.serve.paths import BadPath, find_output, normalise_request_path
 from sitegen.serve.reload import ReloadState

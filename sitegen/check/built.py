@@ -16,7 +16,7 @@ BUILD_MARKER = ".sitegen-build"
 
 
 @dataclass(frozen=True, slots=True)
-class Target:
+class LinkTarget:
     """Where an internal URL leads."""
 
     url: str
@@ -52,7 +52,7 @@ class BuiltSite:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     files: frozenset[str] = field(default_factory=frozenset)
     _parsed: dict[str, ParsedPage] = field(default_factory=dict, repr=False)
-    _resolved: dict[tuple[str, str], Target | None] = field(default_factory=dict, repr=False)
+    _resolved: dict[tuple[str, str], LinkTarget | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self.files:
@@ -86,7 +86,7 @@ class BuiltSite:
             page = self._parsed[rel_path] = parse_page(self.read_text(rel_path))
         return page
 
-    def resolve(self, url: str, from_url: str) -> Target | None:
+    def resolve(self, url: str, from_url: str) -> LinkTarget | None:
         """The target of `url` written on the page at `from_url`; None for external links and non-web schemes.
 
         External: another host, or an absolute URL of this host outside the base path (the newsroom's
@@ -99,7 +99,7 @@ class BuiltSite:
             self._resolved[key] = self._resolve(url, from_url)
         return self._resolved[key]
 
-    def _resolve(self, url: str, from_url: str) -> Target | None:
+    def _resolve(self, url: str, from_url: str) -> LinkTarget | None:
         base = self.base_url
         origin = base[: len(base) - len(self.base_path)]
         absolute = urljoin(origin + from_url, url)
@@ -112,10 +112,10 @@ class BuiltSite:
         if not (path + "/").startswith(self.base_path):
             if urlsplit(url).netloc:  # written with its host: a page of this host, but not of this site
                 return None
-            return Target(plain, None, fragment, outside=True)
+            return LinkTarget(plain, None, fragment, outside=True)
         rel = path[len(self.base_path) :]
         candidates = [rel + "index.html"] if rel == "" or rel.endswith("/") else [rel, rel + "/index.html"]
         for candidate in candidates:
             if candidate in self.files:
-                return Target(plain, candidate, fragment)
-        return Target(plain, None, fragment)
+                return LinkTarget(plain, candidate, fragment)
+        return LinkTarget(plain, None, fragment)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sitegen.check.built import BuiltSite, Target
+from sitegen.check.built import BuiltSite, LinkTarget
 from sitegen.check.sources import SourceLinks, source_links
 from sitegen.errors import CheckError
 
@@ -45,7 +45,7 @@ def _kind(tag: str, attr: str) -> str:
     return f"<{tag} {attr}>"
 
 
-def _verdict(built: BuiltSite, target: Target, what: str, url: str, here: str) -> _Broken | None:
+def _verdict(built: BuiltSite, target: LinkTarget, what: str, url: str, here: str) -> _Broken | None:
     if target.outside:
         return _Broken(
             what,

@@ -30,7 +30,7 @@ from sitegen.publish.tempdirs import sweep_stale_temp_dirs, temp_dir
 log = logging.getLogger(__name__)
 
 
-class Target(Protocol):
+class PublishTarget(Protocol):
     """Where a site is published: a folder or a git branch."""
 
     def describe(self) -> str: ...
@@ -111,7 +111,7 @@ def _refuse_problems(report: CheckReport) -> None:
     )
 
 
-def publish(site_dir: Path, target: Target, options: PublishOptions | None = None) -> PublishReport:
+def publish(site_dir: Path, target: PublishTarget, options: PublishOptions | None = None) -> PublishReport:
     """Build, check, diff and publish `site_dir` to `target`; raise `SitegenError` on every refusal."""
     options = options or PublishOptions()
     started = time.perf_counter()
@@ -150,7 +150,7 @@ def publish(site_dir: Path, target: Target, options: PublishOptions | None = Non
     return report
 
 
-def _verify(target: Target, new: Digest, report: PublishReport) -> None:
+def _verify(target: PublishTarget, new: Digest, report: PublishReport) -> None:
     """Read the target back: it must hold exactly the build."""
     head, now = target.reread()
     report.commit = head

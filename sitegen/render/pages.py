@@ -1,4 +1,4 @@
-"""HTML pages: article, the tag index, paginated tag pages and 404 (editions and home: `curation.py`)."""
+"""HTML pages: article, the tag index, paginated tag pages and 404 (editions and home: `editions.py`)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.build import Builder, BuildOptions, BuiltSite, interface_strings
+from sitegen.build import Builder, BuildOptions, MemoryBuild, interface_strings
 from sitegen.errors import ServeError, SitegenError
 from sitegen.serve.overlay import error_payload
 from sitegen.serve.reload import ReloadState
@@ -174,7 +174,7 @@ def _describe(changes: Sequence[Change]) -> str:
     return "changed " + ", ".join(names) + more
 
 
-def _built_line(what: str, built: BuiltSite, seconds: float, cpu: float) -> str:
+def _built_line(what: str, built: MemoryBuild, seconds: float, cpu: float) -> str:
     files = len(built.changed)
     scope = "full rebuild" if built.full else "incremental"
     # CPU time beside wall time: on a busy machine the two differ, and only the first is ours.

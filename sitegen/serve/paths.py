@@ -15,7 +15,7 @@ MAX_PATH = 2048
 
 
 @dataclass(frozen=True, slots=True)
-class Target:
+class Route:
     """Where a request goes: an output path, or a redirect to the same path with a slash."""
 
     out_path: str
@@ -56,14 +56,14 @@ def normalise_request_path(raw: str) -> str:
     return joined + "/" if joined and decoded.endswith("/") else joined  # `//` is `/`: the home page
 
 
-def find_output(raw: str, outputs: set[str] | dict[str, bytes]) -> Target | None:
+def find_output(raw: str, outputs: set[str] | dict[str, bytes]) -> Route | None:
     """The output a request path names (`/x/` -> `x/index.html`), a redirect, or `None` (404)."""
     rel = normalise_request_path(raw)
     if rel == "" or rel.endswith("/"):
         candidate = rel + "index.html"
-        return Target(candidate) if candidate in outputs else None
+        return Route(candidate) if candidate in outputs else None
     if rel in outputs:
-        return Target(rel)
+        return Route(rel)
     if rel + "/index.html" in outputs:
-        return Target(rel + "/index.html", redirect=quote("/" + rel + "/"))
+        return Route(rel + "/index.html", redirect=quote("/" + rel + "/"))
     return None

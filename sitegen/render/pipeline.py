@@ -1,135 +1,47 @@
 """`render_site`: the whole render phase, `Site` + `Theme` -> every `Output`. Writes nothing.
 
 Article pages (Markdown body + template) are most of the work and independent of each other, so
-on a large site they are rendered in worker processes while this process renders the list pages;
+on a large site they are rendered in worker processes (`parallel.py`) while this process renders the list pages;
 the result does not depend on how many workers ran (outputs keep one order).
 """
 
 from __future__ import annotations
 
 import functools
-import multiprocessing
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 from sitegen.config import CONFIG_NAME
-from sitegen.content.model import Page, Site
-from sitegen.errors import SitegenError, SourceError, raise_all
+from sitegen.content.model import Site
+from sitegen.errors import SitegenError, raise_all
 from sitegen.images import ImageSet
 from sitegen.render.archive import render_archive
+from sitegen.render.articles import RenderedArticle, render_articles
 from sitegen.render.cache import RenderCache
-from sitegen.render.curation import (
+from sitegen.render.editions import (
     curation_urls,
     render_edition,
     render_edition_feed,
     render_edition_index,
     render_home,
 )
-from sitegen.render.feeds import FeedEntry, feed_entry, render_atom, render_json_feed
-from sitegen.render.markdown import BodyContext, RenderedBody, render_markdown
+from sitegen.render.feeds import render_atom, render_json_feed
 from sitegen.render.output import Output
 from sitegen.render.pages import (
     GROUP_KINDS,
-    render_article,
     render_not_found,
     render_search_page,
     render_tag_index,
     render_tag_pages,
 )
+from sitegen.render.parallel import CHUNK, articles_in_workers, worker_count
 from sitegen.render.pictures import image_outputs
 from sitegen.render.redirects import render_redirects
-from sitegen.render.search import SearchEntry, render_search_index, search_entry
+from sitegen.render.search import render_search_index
 from sitegen.render.sharing import card_view
 from sitegen.render.sitemap import render_robots, render_sitemap
 from sitegen.render.theme import Theme
-from sitegen.workers import available_cores, run_in_workers
 
 Progress = Callable[[int, int], None]
-
-PARALLEL_MIN_PAGES = 300
-"""Below this many articles, starting worker processes costs more than it saves."""
-CHUNK = 64
-"""Articles per task sent to a worker: large enough to amortise the hand-over, small enough to balance."""
-
-
-@dataclass(frozen=True, slots=True)
-class RenderedArticle:
-    """One article's page and what the feeds need of it (computed once, shared by every feed)."""
-
-    page_id: str
-    output: Output
-    feed: FeedEntry
-    search: SearchEntry
-    """Its terms, counted here (in the worker) from the body just rendered, and its search fragment."""
-
-
-def render_body(site: Site, theme: Theme, page: Page, images: ImageSet) -> RenderedBody:
-    """An article's Markdown rendered with its pictures and embeds; `SourceError`s name the file and line."""
-    notice = theme.strings_for(page.lang).embed_notice
-    context = BodyContext(page.id, page.body_line, images, site.config.base_path, notice)
-    try:
-        return render_markdown(page.body, page.lang, context)
-    except (RecursionError, ValueError, AssertionError) as exc:  # markdown-it-py CVE-2023-26303 class
-        raise SourceError(f"cannot render the Markdown body: {exc}", path=page.id, line=page.body_line) from None
-
-
-def render_articles(
-    site: Site, theme: Theme, pages: Sequence[Page], images: ImageSet
-) -> list[RenderedArticle | SitegenError]:
-    """Render each page; a user error is returned in its place so every problem can be reported."""
-    results: list[RenderedArticle | SitegenError] = []
-    for page in pages:
-        try:
-            body = render_body(site, theme, page, images)
-            results.append(
-                RenderedArticle(
-                    page.id,
-                    render_article(site, theme, page, body, images),
-                    feed_entry(site, page, body, images),
-                    search_entry(site, page, theme.strings_for(page.lang), body.text),
-                )
-            )
-        except SitegenError as exc:
-            results.append(exc)
-    return results
-
-
-# The site and theme a forked worker renders from: inherited from the parent at fork, never pickled.
-_WORKER_STATE: tuple[Site, Theme, ImageSet] | None = None
-
-
-def _render_chunk(page_ids: Sequence[str]) -> list[RenderedArticle | SitegenError]:
-    assert _WORKER_STATE is not None, "worker started without a site"
-    site, theme, images = _WORKER_STATE
-    return render_articles(site, theme, [site.pages[i] for i in page_ids], images)
-
-
-def worker_count(pages: int) -> int:
-    """How many processes render articles: one per available core on a large site, else none."""
-    if pages < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
-        return 0
-    return available_cores()
-
-
-def _articles_in_workers(
-    site: Site,
-    theme: Theme,
-    pages: Sequence[Page],
-    images: ImageSet,
-    workers: int,
-    list_pages: Callable[[], list[Output]],
-) -> tuple[Iterator[list[RenderedArticle | SitegenError]], list[Output]]:
-    """Articles rendered by `workers` forked processes while this one renders the list pages."""
-    global _WORKER_STATE
-    chunks = [[p.id for p in pages[i : i + CHUNK]] for i in range(0, len(pages), CHUNK)]
-    _WORKER_STATE = (site, theme, images)
-    try:
-        # Forked workers (sitegen/workers.py): they share the loaded site and compiled templates
-        # copy-on-write, and Ctrl-C at any moment stops them without a hang (issue 17, fault 9).
-        done, lists = run_in_workers(_render_chunk, chunks, workers, list_pages)
-    finally:
-        _WORKER_STATE = None
-    return iter(done), lists
 
 
 def collapse_repeats(problems: Sequence[SitegenError]) -> list[SitegenError]:
@@ -209,7 +121,7 @@ def render_site(
         return outputs + curated
 
     if workers > 1:
-        chunks, lists = _articles_in_workers(site, theme, todo, images, workers, list_pages)
+        chunks, lists = articles_in_workers(site, theme, todo, images, workers, list_pages)
     else:
         chunks = (render_articles(site, theme, todo[i : i + CHUNK], images) for i in range(0, len(todo), CHUNK))
         lists = []

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import BuildOptions, load_site
-from sitegen.render.site import PARALLEL_MIN_PAGES, render_site, worker_count
+from sitegen.render.parallel import PARALLEL_MIN_PAGES, worker_count
+from sitegen.render.pipeline import render_site
 from sitegen.render.theme import load_theme
 from tests.conftest import many_pages
 

@@ -1,0 +1,60 @@
+"""The worker pool of the render phase: article pages rendered in forked processes while this one renders lists.
+
+The result does not depend on how many workers ran: chunks come back in the order they were sent.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+
+from sitegen.content.model import Page, Site
+from sitegen.errors import SitegenError
+from sitegen.images import ImageSet
+from sitegen.render.articles import RenderedArticle, render_articles
+from sitegen.render.output import Output
+from sitegen.render.theme import Theme
+from sitegen.workers import available_cores, run_in_workers
+
+PARALLEL_MIN_PAGES = 300
+"""Below this many articles, starting worker processes costs more than it saves."""
+CHUNK = 64
+"""Articles per task sent to a worker: large enough to amortise the hand-over, small enough to balance."""
+
+
+# The site and theme a forked worker renders from: inherited from the parent at fork, never pickled.
+_WORKER_STATE: tuple[Site, Theme, ImageSet] | None = None
+
+
+def _render_chunk(page_ids: Sequence[str]) -> list[RenderedArticle | SitegenError]:
+    assert _WORKER_STATE is not None, "worker started without a site"
+    site, theme, images = _WORKER_STATE
+    return render_articles(site, theme, [site.pages[i] for i in page_ids], images)
+
+
+def worker_count(pages: int) -> int:
+    """How many processes render articles: one per available core on a large site, else none."""
+    if pages < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return available_cores()
+
+
+def articles_in_workers(
+    site: Site,
+    theme: Theme,
+    pages: Sequence[Page],
+    images: ImageSet,
+    workers: int,
+    list_pages: Callable[[], list[Output]],
+) -> tuple[Iterator[list[RenderedArticle | SitegenError]], list[Output]]:
+    """Articles rendered by `workers` forked processes while this one renders the list pages."""
+    global _WORKER_STATE
+    chunks = [[p.id for p in pages[i : i + CHUNK]] for i in range(0, len(pages), CHUNK)]
+    _WORKER_STATE = (site, theme, images)
+    try:
+        # Forked workers (sitegen/workers.py): they share the loaded site and compiled templates
+        # copy-on-write, and Ctrl-C at any moment stops them without a hang (issue 17, fault 9).
+        done, lists = run_in_workers(_render_chunk, chunks, workers, list_pages)
+    finally:
+        _WORKER_STATE = None
+    return iter(done), lists
