@@ -107,20 +107,21 @@
     }
 
     /*
-     * The articles that match `queryTerms` (after `load`), as [{ref, score}], unsorted: with
+     * The articles that match `queryTerms` (after `load`), as [{ref, n: ref as a number, score}], unsorted: with
      * `required`, those with every clause; else those with any. Scores as lunr's (see above).
      */
     function rank(queryTerms, required) {
-      var weights = Object.create(null), sums = new Map(), clauses = new Map();
+      var weights = Object.create(null), sums = new Map(), last = new Map(), clauses = new Map();
       queryTerms.forEach(function (t, c) {
         expand(t).forEach(function (term) {
           weights[term] = (weights[term] || 0) + 1;
           var list = lists[term], ref = 0;
           for (var k = 0; k < list.length; k += 2) {
             ref += list[k];
-            var have = clauses.get(ref);
-            if (have === undefined) clauses.set(ref, have = []);
-            if (have[have.length - 1] !== c) have.push(c);
+            if (last.get(ref) !== c) { /* the clauses each article matches, each counted once */
+              last.set(ref, c);
+              clauses.set(ref, (clauses.get(ref) || 0) + 1);
+            }
           }
         });
       });
@@ -136,7 +137,7 @@
       magnitude = Math.sqrt(magnitude) * 1000; /* (the postings are scores × 1000) */
       var results = [];
       clauses.forEach(function (have, ref) {
-        if (!required || have.length === queryTerms.length) results.push({ ref: String(ref), score: sums.get(ref) / magnitude });
+        if (!required || have === queryTerms.length) results.push({ ref: String(ref), n: ref, score: sums.get(ref) / magnitude });
       });
       return results;
     }

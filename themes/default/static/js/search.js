@@ -81,7 +81,7 @@
         results = state.files.rank(terms, false);
         any = results.length > 0;
       }
-      results.sort(function (a, b) { return b.score - a.score || Number(b.ref) - Number(a.ref); });
+      results.sort(function (a, b) { return b.score - a.score || b.n - a.n; });
       return { terms: terms, results: results, any: any };
     });
   }
@@ -89,7 +89,7 @@
   /* The results in the order asked for: by rank, or by date (refs count from the oldest article). */
   function ordered(results, sort) {
     if (sort !== "date") return results;
-    return results.slice().sort(function (a, b) { return Number(b.ref) - Number(a.ref); });
+    return results.slice().sort(function (a, b) { return b.n - a.n; });
   }
 
   /* Which query terms (indices) a word of a shown text matches; null for none. */
