@@ -23,7 +23,8 @@ Needs the `bench` extra (pymorphy3 + pymorphy3-dicts-uk, pagefind-bin). Per size
 - browser: Debian Chromium on the built site served over loopback as a static host serves it,
   sitegen's search page and Pagefind's test page in the same run, samples interleaved
   (benchmarks/search_browser.py): cold `?q=` (and cold with an empty query), warm (`cached`) and
-  typed; median of `--runs` per query and scenario, bytes and requests.
+  typed; median of `--runs` per query and scenario: results shown (the first page's titles, dates and
+  tags), excerpts in (Pagefind shows both at once), bytes and requests (all of them, excerpts included).
 The machine is shared and has 2 cores: the load average is printed with every part, CPU seconds are
 the steadier figure, and the browser numbers are medians of interleaved samples.
 """
@@ -138,7 +139,7 @@ def measure_index_build(entries: list[Any], runs: int) -> float:
 NO_INDEX = """
 import sys
 from sitegen.render import articles, pipeline, search
-empty = search.SearchEntry(b"[]", ("",) * len(search.FIELDS), (b"",) * len(search.FIELDS))
+empty = search.entry_of([""] * len(search.FIELDS), ["", "", "", "", []])
 articles.search_entry = lambda *args: empty
 real = search.render_search_index
 pipeline.render_search_index = lambda entries: real([])
@@ -458,7 +459,8 @@ def main(argv: list[str] | None = None) -> int:
                     for name, t in cells.items():
                         print(
                             f"  chromium [{variant}] {name}: shown {t['shown']:.0f} ms "
-                            f"({t['shown_min']:.0f}-{t['shown_max']:.0f}; loaded {t.get('loaded', 0):.0f}), "
+                            f"({t['shown_min']:.0f}-{t['shown_max']:.0f}; loaded {t.get('loaded', 0):.0f}; "
+                            f"excerpts {t.get('excerpts', t['shown']):.0f}), "
                             f"{t['fetched_kb']:.0f} kB in {t['requests']:.0f} requests; {t['status']}",
                             flush=True,
                         )

@@ -129,8 +129,7 @@ def fixture_texts(count: int = 60) -> list[tuple[str, ...]]:
 def fixture_entries(count: int = 60) -> list[SearchEntry]:
     """`fixture_texts` as the workers make their entries, newest first (as `render_search_index` takes them)."""
     entries = [
-        entry_of(fields, json.dumps([fields[0], f"/a/{i}/", "2026-02-01", "", [], fields[4], fields[6]]).encode())
-        for i, fields in enumerate(fixture_texts(count))
+        entry_of(fields, [fields[0], f"/a/{i}/", "2026-02-01", "", []]) for i, fields in enumerate(fixture_texts(count))
     ]
     return entries[::-1]
 

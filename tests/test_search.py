@@ -13,7 +13,7 @@ from sitegen import text
 from sitegen.build import BuildOptions, build
 from sitegen.render import search_files
 from sitegen.render.search import FIELDS, PIPELINE, SearchEntry, entry_of, field_terms, render_search_index
-from sitegen.render.search_files import FIELD, FORMAT, FRAGMENTS_PER_FOLDER, term_order
+from sitegen.render.search_files import FIELD, FORMAT, FRAGMENTS_PER_FOLDER, ROWS_PER_TERM, term_order, top_refs
 from sitegen.text import terms
 from tests.search_files import (
     QUERIES,
@@ -223,7 +223,7 @@ def test_search_index_of_repeated_words_and_long_fields_equals_lunr() -> None:
         ("Переговорів не буде", "", "Світ", "Автор Авторенко", "", "Примітка", "Talks in Brussels, talks again"),
         ("Україна", "Україна", "Україна", "", "Україна", "Україна", "пере\u00adговори " + "слово " * 300),
     ]
-    entries = [entry_of(fields, b"[]") for fields in texts][::-1]
+    entries = [entry_of(fields, [fields[0], "/a/", "2026-02-01", "", []]) for fields in texts][::-1]
     reference = lunr_builder_index(texts)
     ours = lunr_form(from_outputs(render_search_index(entries)))
     for clauses in ([("україн", False)], [("київ", False)], [("talk", False)], [("переговор", False)], [("с", True)]):
@@ -248,6 +248,34 @@ def test_search_shards_hold_sorted_runs_of_terms(monkeypatch: pytest.MonkeyPatch
     assert all(len(shard["postings"]) == len(shard["terms"]) for shard in shipped.shards)
 
 
+def test_search_shards_carry_the_rows_of_each_terms_best_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shard has the result rows of its terms' best `ROWS_PER_TERM` articles (ties: the newer), and no other:
+    a one-word query's first page shows from its shard alone."""
+    monkeypatch.setattr(search_files, "SHARD_BYTES", 300)
+    shipped = from_outputs(render_search_index(fixture_entries()))
+    fragments = shipped.rows
+    long_lists = 0
+    for shard in shipped.shards:
+        carried = {int(ref): row for ref, row in shard["rows"].items()}
+        best: set[int] = set()
+        for flat in shard["postings"]:
+            ranked = sorted(decode(flat), key=lambda posting: (-posting[1], -posting[0]))
+            best |= {ref for ref, _ in ranked[:ROWS_PER_TERM]}
+            long_lists += len(ranked) > ROWS_PER_TERM
+        assert set(carried) == best
+        assert all(row == fragments[ref][:5] for ref, row in carried.items())
+    assert long_lists > 10
+
+
+def test_search_top_refs_best_scores_then_the_newest() -> None:
+    # refs 0..4 (deltas of 0, 1, 1, 1, 1), scores 5, 7, 5, 5, 1
+    flat = [0, 5, 1, 7, 1, 5, 1, 5, 1, 1]
+    assert top_refs(flat, 2) == [1, 3]
+    assert sorted(top_refs(flat, 3)) == [1, 2, 3]
+    assert sorted(top_refs(flat, 9)) == [0, 1, 2, 3, 4]
+    assert top_refs([], 3) == []
+
+
 def test_search_term_order_is_javascript_string_order() -> None:
     """UTF-16 code units: a character above U+FFFF sorts below U+FFFF, as JavaScript compares strings."""
     assert sorted(["\uffff", "𝐁", "б"], key=term_order) == ["б", "𝐁", "\uffff"]
@@ -263,7 +291,7 @@ def test_search_fragments_split_into_folders(monkeypatch: pytest.MonkeyPatch) ->
     assert [r[1] for r in shipped.rows] == [f"/a/{i}/" for i in range(40)]  # refs count from the oldest
     # an edit renames the fragments of its own folder only
     edited = list(entries)
-    edited[0] = SearchEntry(b'["edited"]', edited[0].terms, edited[0].counts)
+    edited[0] = SearchEntry(b'["edited","/e/","","",[],"",""]', 26, edited[0].terms, edited[0].counts)
     folders = json.loads(render_search_index(edited).manifest.data)["documents"]["folders"]
     assert folders[:2] == documents["folders"][:2] and folders[2] != documents["folders"][2]
 

@@ -18,9 +18,11 @@ Refs are positions from the oldest article (`"0"`), so adding an article leaves 
 
 from __future__ import annotations
 
+import zlib
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from lunr.pipeline import Pipeline
 from lunr.token import Token
@@ -42,6 +44,9 @@ FIELDS: tuple[tuple[str, int], ...] = (
     ("body", 1),
 )
 """Indexed fields and their boosts (lunr's field boosts: a word of the title weighs ten of the body)."""
+SUMMARY = 4
+BODY = 6
+"""Positions in `FIELDS` of the texts a fragment ships for the excerpt."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +56,13 @@ class SearchEntry:
     fragment: bytes
     """What a result shows of it, as shipped (JSON): `[title, url, date, date_text, [[tag, tag url], …],
     summary, body text]`; the body text is where the excerpt comes from."""
-    terms: tuple[str, ...]
-    """Per field of `FIELDS`: its distinct terms, in order of first occurrence, joined by spaces."""
+    row_end: int
+    """`fragment[:row_end] + b"]"` is its result row, `[title, url, date, date_text, tags]`: what a term
+    shard carries of the articles a term ranks first (search_files.py)."""
+    terms: bytes
+    """Per field of `FIELDS`: its distinct terms, in order of first occurrence, joined by spaces; the fields
+    joined by newlines, UTF-8, zlib-compressed (a third of the size: 5,000 entries wait in the main process
+    until the last one is in; `field_terms_of` unpacks them)."""
     counts: tuple[bytes, ...]
     """Per field: how often each of those terms occurs (`array("H")` bytes, capped at 65,535)."""
 
@@ -63,10 +73,19 @@ def field_terms(value: str) -> tuple[str, bytes]:
     return " ".join(counts), array("H", [min(n, 65535) for n in counts.values()]).tobytes()
 
 
-def entry_of(fields: Sequence[str], fragment: bytes) -> SearchEntry:
-    """The entry of an article whose fields (in `FIELDS` order) have these texts."""
+def entry_of(fields: Sequence[str], row: Sequence[Any]) -> SearchEntry:
+    """The entry of an article whose fields (in `FIELDS` order) have these texts, and whose result row is
+    `row` (`[title, url, date, date_text, [[tag, tag url], …]]`); its fragment adds the summary and body."""
     pairs = [field_terms(value) for value in fields]
-    return SearchEntry(fragment=fragment, terms=tuple(t for t, _ in pairs), counts=tuple(c for _, c in pairs))
+    head = json_bytes(list(row))
+    fragment = head[:-1] + b"," + json_bytes([fields[SUMMARY], fields[BODY]])[1:]
+    packed = zlib.compress("\n".join(t for t, _ in pairs).encode("utf-8"), 1)
+    return SearchEntry(fragment=fragment, row_end=len(head) - 1, terms=packed, counts=tuple(c for _, c in pairs))
+
+
+def field_terms_of(entry: SearchEntry) -> list[str]:
+    """Per field of `FIELDS`, the entry's distinct terms joined by spaces (as `field_terms` gave them)."""
+    return zlib.decompress(entry.terms).decode("utf-8").split("\n")
 
 
 def search_entry(site: Site, page: Page, s: Strings, body_text: str) -> SearchEntry:
@@ -76,9 +95,9 @@ def search_entry(site: Site, page: Page, s: Strings, body_text: str) -> SearchEn
     note = render_markdown(meta.curator_note, page.lang).text if meta.curator_note else ""
     summary = meta.summary or ""
     date = page.local_date
-    fragment = json_bytes([page.title, page.url, date.date().isoformat(), s.date(date), tags, summary, body_text])
+    row = [page.title, page.url, date.date().isoformat(), s.date(date), tags]
     texts = (page.title, " ".join(name for name, _ in tags), meta.category or "", meta.author or "", summary)
-    return entry_of((*texts, note, body_text), fragment)
+    return entry_of((*texts, note, body_text), row)
 
 
 # lunr pipeline functions: the same three labels as themes/default/static/js/uk-text.js. The build
@@ -106,10 +125,11 @@ def render_search_index(entries: Sequence[SearchEntry]) -> SearchFiles:
     """The search index of `entries` (newest first) as the site ships it: manifest, term shards, fragments."""
     oldest_first = entries[::-1]
     boosts = [boost for _, boost in FIELDS]
-    postings = term_postings([(e.terms, e.counts) for e in oldest_first], boosts)
+    postings = term_postings(((field_terms_of(e), e.counts) for e in oldest_first), boosts)
     return render_search_files(
         postings,
         [e.fragment for e in oldest_first],
+        lambda ref: oldest_first[ref].fragment[: oldest_first[ref].row_end] + b"]",
         indexed_fields=FIELDS,
         pipeline=[label for _, label in PIPELINE],
     )

@@ -20,12 +20,19 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 K1 = 1.2
 """lunr's BM25 term frequency saturation (`Builder.k1`)."""
 B = 0.75
 """lunr's field length normalisation (`Builder.b`)."""
+
+FIELD_BITS = 3
+FIELD_SLOTS = 1 << FIELD_BITS
+FIELD_MASK = FIELD_SLOTS - 1
+"""An occurrence is kept as `ref × FIELD_SLOTS + field` and its count: up to eight fields."""
+_SAFE_LOW, _SAFE_HIGH = 1e-6, 1 - 1e-6
+"""A scaled score this far from a half rounds alike in float and in decimal."""
 
 Counts = tuple[Sequence[str], Sequence[bytes]]
 """One article: per field, its distinct terms joined by spaces and their counts (`array("H")` bytes)."""
@@ -36,7 +43,7 @@ def term_order(term: str) -> bytes:
     return term.encode("utf-16-be")
 
 
-def term_postings(articles: Sequence[Counts], boosts: Sequence[int]) -> Iterator[tuple[str, list[int]]]:
+def term_postings(articles: Iterable[Counts], boosts: Sequence[int]) -> Iterator[tuple[str, list[int]]]:
     """(term, `[ref delta, score × 1000, …]`) for every term, in `term_order`; refs are positions in `articles`.
 
     A posting's score is the sum over fields of lunr's field score, each rounded to 3 decimals first.
@@ -44,8 +51,9 @@ def term_postings(articles: Sequence[Counts], boosts: Sequence[int]) -> Iterator
     tens of megabytes at 5,000 articles).
     """
     fields = len(boosts)
+    assert fields <= FIELD_SLOTS
     ids: dict[str, int] = {}
-    occurrences: list[array[int]] = []  # per term id: ref, field, count, ref, field, count, …
+    occurrences: list[array[int]] = []  # per term id: ref × FIELD_SLOTS + field, count, …
     lengths = [array("I") for _ in range(fields)]
     for ref, (terms, counts) in enumerate(articles):
         for field in range(fields):
@@ -54,29 +62,42 @@ def term_postings(articles: Sequence[Counts], boosts: Sequence[int]) -> Iterator
             lengths[field].append(sum(tfs))
             if not tfs:
                 continue
+            slot = ref * FIELD_SLOTS + field
             for term, tf in zip(terms[field].split(" "), tfs, strict=True):
                 term_id = ids.get(term)
                 if term_id is None:
                     term_id = ids[term] = len(occurrences)
                     occurrences.append(array("I"))
-                occurrences[term_id].extend((ref, field, tf))
-    total = len(articles)
-    # lunr.py: k1 * (1 - b + b * (length / average)), the same float for every term of a field
-    norms: list[list[float]] = []
+                occurrences[term_id].extend((slot, tf))
+    total = len(lengths[0]) if fields else 0
+    # lunr.py: k1 * (1 - b + b * (length / average)), the same float for every term of a field; by slot
+    norms = array("d", bytes(8 * FIELD_SLOTS * total))
     for field in range(fields):
         average = sum(lengths[field]) / total if total else 0
-        norms.append([K1 * (1 - B + B * (length / average)) for length in lengths[field]] if average else [])
+        if average:
+            for ref, length in enumerate(lengths[field]):
+                norms[ref * FIELD_SLOTS + field] = K1 * (1 - B + B * (length / average))
+    slot_boosts = [float(boosts[f]) if f < fields else 0.0 for f in range(FIELD_SLOTS)]
+    saturation = K1 + 1
+    drained = array("I")
     for term in sorted(ids, key=term_order):
         found = occurrences[ids[term]]
-        with_term = len(found) // 3
+        occurrences[ids[term]] = drained  # (its memory goes to the shards being written)
+        with_term = len(found) // 2
         idf = math.log(1 + abs((total - with_term + 0.5) / (with_term + 0.5)))
         flat: list[int] = []
         previous, last = 0, -1
-        for k in range(0, len(found), 3):
-            ref, field, tf = found[k], found[k + 1], found[k + 2]
-            score = idf * ((K1 + 1) * tf) / (norms[field][ref] + tf)
-            score *= boosts[field]
-            value = round(round(score, 3) * 1000)
+        for slot, tf in zip(found[0::2], found[1::2], strict=True):
+            # lunr.py's operations in lunr.py's order, so the float is the very same
+            score = idf * (saturation * tf) / (norms[slot] + tf)
+            score *= slot_boosts[slot & FIELD_MASK]
+            # round(round(score, 3) * 1000), i.e. score × 1000 to the nearest integer, ties to even, of
+            # its exact decimal value; the float product rounds the same unless it is within a hair of .5
+            scaled = score * 1000
+            value = int(scaled + 0.5)
+            if not _SAFE_LOW < scaled + 0.5 - value < _SAFE_HIGH:
+                value = round(round(score, 3) * 1000)
+            ref = slot >> FIELD_BITS
             if ref == last:
                 flat[-1] += value
             else:

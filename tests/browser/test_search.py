@@ -17,7 +17,7 @@ from urllib.parse import quote, urljoin
 from urllib.request import urlopen
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 from sitegen.build import BuildOptions, build
 from sitegen.render import search_files
@@ -284,6 +284,26 @@ def test_search_sort_by_date_keeps_the_results(watched: Watched, fixture_digest:
         "() => document.querySelector('[data-search-results] h2').textContent.startsWith('НАТО')"
     )
     assert watched.titles() == [TITLES["nato"], TITLES["long"]] and "sort=" not in watched.page.url
+
+
+def test_search_first_page_shows_from_the_shards_before_any_fragment(watched: Watched, paged_digest: str) -> None:
+    """Titles, dates and tags come with the query's term shard; each excerpt follows its fragment."""
+    held: list[Route] = []
+    watched.page.route("**/search/docs.*/*.json", lambda route: held.append(route))
+    watched.page.goto(paged_digest + "?q=" + quote("одеса"))
+    watched.page.wait_for_function("() => document.querySelectorAll('.search-list > li').length === 20")
+    assert watched.titles() == [f"Одеса, вечір {n}" for n in range(25, 5, -1)]
+    assert watched.status() == "Знайдено 25 статей"
+    assert watched.page.get_attribute("[data-search-results]", "aria-busy") == "true"
+    assert [text for text, _ in excerpts(watched.page)] == [""] * 20
+    assert watched.page.query_selector("[data-search-ready]") is None
+    watched.page.wait_for_timeout(100)
+    assert len(held) == 20  # the fragments of the twenty shown, asked for after the list was shown
+    for route in held:
+        route.continue_()
+    watched.page.wait_for_selector("[data-search-ready]", state="attached")
+    assert [marks for _, marks in excerpts(watched.page)] == [["Одеси"]] * 20
+    assert watched.page.get_attribute("[data-search-results]", "aria-busy") is None
 
 
 def test_search_api_resolves_every_match_in_rank_order(watched: Watched, fixture_digest: str) -> None:

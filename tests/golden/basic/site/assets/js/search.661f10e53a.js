@@ -11,7 +11,10 @@
  * - Ranking: lunr's score (search-index.js), the newer article first on ties; `&sort=date` (the
  *   "by date" button) orders the same results newest first.
  * - Of the index, a query fetches the shards its terms are in, then the fragments of the results
- *   it shows (search-index.js). An excerpt is the ~30 words of the body with the most of the query's
+ *   it shows (search-index.js). The results are shown as soon as their rows are in (title, date,
+ *   tags: a shard carries those of its terms' best twenty articles, so a one-word query shows its
+ *   first page from its shard alone); each excerpt follows as its fragment arrives (the list is
+ *   `aria-busy` until then). An excerpt is the ~30 words of the body with the most of the query's
  *   words; the words that match are marked. A newer query overtakes an older one still loading; if
  *   a file cannot be had, the page says so.
  * - Everything shown is put into the page as text nodes (createElement / textContent), never HTML.
@@ -78,7 +81,7 @@
         results = state.files.rank(terms, false);
         any = results.length > 0;
       }
-      results.sort(function (a, b) { return b.score - a.score || Number(b.ref) - Number(a.ref); });
+      results.sort(function (a, b) { return b.score - a.score || b.n - a.n; });
       return { terms: terms, results: results, any: any };
     });
   }
@@ -86,7 +89,7 @@
   /* The results in the order asked for: by rank, or by date (refs count from the oldest article). */
   function ordered(results, sort) {
     if (sort !== "date") return results;
-    return results.slice().sort(function (a, b) { return Number(b.ref) - Number(a.ref); });
+    return results.slice().sort(function (a, b) { return b.n - a.n; });
   }
 
   /* Which query terms (indices) a word of a shown text matches; null for none. */
@@ -152,16 +155,28 @@
     return marked(words, hits, start, Math.min(words.length, start + EXCERPT_WORDS));
   }
 
-  /* A promise of what `results` [start, end) show: [{ref, url, title, date, dateText, tags, excerpt}]. */
+  /* A promise of what `results` [start, end) show, excerpts included: [{ref, url, title, date, dateText, tags, excerpt}]. */
   function entries(found, results, start, end) {
     var refs = results.slice(start, end).map(function (r) { return r.ref; });
     return state.files.fragments(refs).then(function (fragments) {
       return fragments.map(function (f, i) {
-        return {
-          ref: refs[i], title: f[0], url: f[1], date: f[2], dateText: f[3], tags: f[4],
-          excerpt: excerpt(f[6], f[5], found.terms)
-        };
+        var entry = entryOf(refs[i], f);
+        entry.excerpt = excerpt(f[6], f[5], found.terms);
+        return entry;
       });
+    });
+  }
+
+  /* A result as shown before its excerpt is in: its row ([title, url, date, dateText, tags], or the fragment). */
+  function entryOf(ref, row) {
+    return { ref: ref, title: row[0], url: row[1], date: row[2], dateText: row[3], tags: row[4] };
+  }
+
+  /* A promise of the rows of `refs`: from the loaded shards, else from the fragments of those no shard had. */
+  function rowsOf(refs) {
+    var missing = refs.filter(function (ref) { return !state.files.row(ref); });
+    return state.files.fragments(missing).then(function () {
+      return refs.map(function (ref) { return state.files.row(ref); });
     });
   }
 
@@ -204,7 +219,8 @@
     var meta = article.appendChild(el("p", "meta"));
     var time = meta.appendChild(el("time", null, entry.dateText));
     time.dateTime = entry.date;
-    excerptNodes(article.appendChild(el("p", "teaser-lead search-excerpt")), entry.excerpt);
+    var lead = article.appendChild(el("p", "teaser-lead search-excerpt"));
+    if (entry.excerpt) excerptNodes(lead, entry.excerpt);
     if (entry.tags.length) {
       var ul = article.appendChild(el("ul", "tag-list"));
       ul.setAttribute("aria-label", data.tagsLabel || "");
@@ -217,40 +233,68 @@
     return li;
   }
 
-  /* Appends the next PAGE results of the current order; a promise. */
+  /* Appends the next PAGE results of the current order as soon as their rows are in (title, date, tags:
+     from the query's shards, which carry the rows of each term's best results), then fills in each
+     excerpt as its fragment arrives. A promise of {filled: a promise, settled once every excerpt is in},
+     or of null if a newer query took over. */
   function showMore(view, runId) {
     var end = Math.min(view.shown + PAGE, view.results.length);
+    var refs = view.results.slice(view.shown, end).map(function (r) { return r.ref; });
+    var terms = state.found.terms;
     view.more.disabled = true;
-    return entries(state.found, view.results, view.shown, end).then(function (list) {
-      if (runId !== state.run) return;
-      list.forEach(function (entry) { view.list.appendChild(resultItem(entry, state.found.terms)); });
+    return rowsOf(refs).then(function (rows) {
+      if (runId !== state.run) return null;
+      var items = refs.map(function (ref, i) {
+        return view.list.appendChild(resultItem(entryOf(ref, rows[i]), terms));
+      });
       view.shown = end;
       view.more.disabled = false;
       view.more.hidden = end >= view.results.length;
+      return { filled: fill(items, refs, terms, runId) };
     });
   }
 
-  /* Shows the first page of the current results in the current order; a promise. */
+  /* Puts the excerpt of each result `items[i]` (of `refs[i]`) in as its fragment arrives; a promise. */
+  function fill(items, refs, terms, runId) {
+    box.setAttribute("aria-busy", "true");
+    return Promise.all(refs.map(function (ref, i) {
+      return state.files.fragments([ref]).then(function (f) {
+        if (runId !== state.run) return;
+        excerptNodes(items[i].querySelector(".search-excerpt"), excerpt(f[0][6], f[0][5], terms));
+      });
+    })).then(function () {
+      if (runId !== state.run) return;
+      box.removeAttribute("aria-busy");
+      mark("sitegen-search-excerpts");
+    });
+  }
+
+  /* Shows the first page of the current results in the current order; a promise, settled once their
+     excerpts are in too. */
   function show(runId) {
     var found = state.found;
     var view = { results: ordered(found.results, state.sort), shown: 0, list: el("ol", "article-list search-list") };
     view.more = el("button", "search-more", data.more);
     view.more.type = "button";
     view.more.hidden = true;
-    view.more.addEventListener("click", function () { showMore(view, runId).catch(failedFor(runId)); });
-    return showMore(view, runId).then(function () {
-      if (runId !== state.run) return;
+    view.more.addEventListener("click", function () {
+      showMore(view, runId).then(function (shown) { return shown && shown.filled; }).catch(failedFor(runId));
+    });
+    return showMore(view, runId).then(function (shown) {
+      if (!shown || runId !== state.run) return;
       status.textContent = countText(found.results.length) + (found.any ? ". " + data.anyWord : "");
       box.replaceChildren(view.list, view.more);
       box.removeAttribute("data-search-error");
       if (sortBar) sortBar.hidden = found.results.length < 2;
       mark("sitegen-search-shown");
+      return shown.filled;
     });
   }
 
   function clear(text) {
     box.replaceChildren();
     box.removeAttribute("data-search-error");
+    box.removeAttribute("aria-busy");
     status.textContent = text;
     if (sortBar) sortBar.hidden = true;
   }
@@ -266,6 +310,7 @@
       if (!found.results.length) {
         clear(data.none || "");
         mark("sitegen-search-shown");
+        mark("sitegen-search-excerpts");
         return;
       }
       return show(runId);
@@ -273,6 +318,7 @@
   }
 
   function failed(error) {
+    box.removeAttribute("aria-busy");
     status.textContent = data.failed || "";
     box.setAttribute("data-search-error", String(error));
   }
@@ -335,7 +381,7 @@
   }
 
   /* Timing marks for benchmarks/search.py (performance.getEntriesByName): manifest parsed, then for
-     each query: started, index ready, results shown. */
+     each query: started, index ready, results shown (titles, dates, tags), excerpts in. */
   function mark(name) {
     if (window.performance && performance.mark) performance.mark(name);
   }

@@ -5,8 +5,10 @@
  * terms with their postings) and one fragment per article (what a result shows of it, and the
  * body text its excerpt comes from), named by a manifest. For a query, `load(terms)` fetches the
  * shards that can hold its terms (for a prefix, every shard with a term that starts with it);
- * `rank(terms, required)` scores the matches; `fragments(refs)` fetches the fragments of the
- * results on screen, and nothing else.
+ * `rank(terms, required)` scores the matches; `row(ref)` is a result's row (title, URL, date, tags)
+ * if a loaded shard carries it (a shard has the rows of its terms' best twenty articles) or its
+ * fragment is in; `fragments(refs)` fetches the fragments of the results on screen (their excerpt
+ * text, and the rows no shard had), and nothing else.
  *
  * The scores are lunr's (lunr.js `Index.query` with unfielded clauses, lunr.py's BM25 field
  * vectors): the query vector has, per indexed term, the number of clauses that match it (a prefix
@@ -20,7 +22,7 @@
 (function (root) {
   "use strict";
 
-  var FORMAT = 3;
+  var FORMAT = 4;
 
   /* Where `term` sorts among the shards' first terms: the last shard whose first term is <= it, or -1. */
   function shardOf(firsts, term) {
@@ -43,6 +45,7 @@
     var shardLoads = Object.create(null); /* shard number -> promise of its being added */
     var lists = Object.create(null); /* term -> its posting list [ref delta, score × 1000, ...] */
     var terms = []; /* every loaded term, sorted once more arrived */
+    var rows = new Map(); /* ref (number) -> [title, url, date, dateText, [[tag, tagUrl], ...]] */
     var sorted = true;
 
     function url(name) {
@@ -54,6 +57,8 @@
         lists[shard.terms[i]] = shard.postings[i]; /* a term is in one shard, and each shard is added once */
         terms.push(shard.terms[i]);
       }
+      var shown = shard.rows || {};
+      Object.keys(shown).forEach(function (ref) { rows.set(Number(ref), shown[ref]); });
       sorted = false;
     }
 
@@ -102,20 +107,21 @@
     }
 
     /*
-     * The articles that match `queryTerms` (after `load`), as [{ref, score}], unsorted: with
+     * The articles that match `queryTerms` (after `load`), as [{ref, n: ref as a number, score}], unsorted: with
      * `required`, those with every clause; else those with any. Scores as lunr's (see above).
      */
     function rank(queryTerms, required) {
-      var weights = Object.create(null), sums = new Map(), clauses = new Map();
+      var weights = Object.create(null), sums = new Map(), last = new Map(), clauses = new Map();
       queryTerms.forEach(function (t, c) {
         expand(t).forEach(function (term) {
           weights[term] = (weights[term] || 0) + 1;
           var list = lists[term], ref = 0;
           for (var k = 0; k < list.length; k += 2) {
             ref += list[k];
-            var have = clauses.get(ref);
-            if (have === undefined) clauses.set(ref, have = []);
-            if (have[have.length - 1] !== c) have.push(c);
+            if (last.get(ref) !== c) { /* the clauses each article matches, each counted once */
+              last.set(ref, c);
+              clauses.set(ref, (clauses.get(ref) || 0) + 1);
+            }
           }
         });
       });
@@ -131,7 +137,7 @@
       magnitude = Math.sqrt(magnitude) * 1000; /* (the postings are scores × 1000) */
       var results = [];
       clauses.forEach(function (have, ref) {
-        if (!required || have.length === queryTerms.length) results.push({ ref: String(ref), score: sums.get(ref) / magnitude });
+        if (!required || have === queryTerms.length) results.push({ ref: String(ref), n: ref, score: sums.get(ref) / magnitude });
       });
       return results;
     }
@@ -145,6 +151,10 @@
         var folder = docs.folders[Math.floor(n / docs.per_folder)];
         fragmentLoads[n] = get(url(folder + "/" + n + ".json"))
           .then(function (response) { return response.json(); })
+          .then(function (f) {
+            if (!rows.has(n)) rows.set(n, f.slice(0, 5));
+            return f;
+          })
           .catch(function (error) {
             delete fragmentLoads[n]; /* the next query asks again */
             throw error;
@@ -158,7 +168,12 @@
       return Promise.all(refs.map(fragment));
     }
 
-    return { load: load, rank: rank, fragments: fragments };
+    /* The row of `ref` if a loaded shard or fragment had it, else undefined. */
+    function row(ref) {
+      return rows.get(Number(ref));
+    }
+
+    return { load: load, rank: rank, row: row, fragments: fragments };
   }
 
   root.sitegenSearchIndex = { open: open };
