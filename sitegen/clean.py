@@ -10,7 +10,8 @@ from pathlib import Path
 from sitegen.config import load_config
 from sitegen.errors import OutputError
 from sitegen.images.store import CACHE_DIR
-from sitegen.output.writer import MARKER, check_out_dir, sweep_leftovers
+from sitegen.output.folders import refusal
+from sitegen.output.writer import MARKER, sweep_leftovers
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,11 +30,14 @@ def clean_site(site_dir: Path, out_dir: Path | None = None) -> CleanReport:
     config = load_config(site_dir)
     out = (out_dir or config.output_path).resolve()
     sweep_leftovers(out)  # (puts back a site a killed build left aside, so it is checked like any other)
-    check_out_dir(out, config)
+    reason = refusal(out, config, marker=MARKER, verb="build", inside_site=True)
+    if reason:
+        raise OutputError(
+            f"refused to remove {out}: {reason}",
+            hint="`sitegen clean` removes only a folder an earlier `sitegen build` made",
+        )
     removed = []
     if out.is_dir():
-        if any(out.iterdir()) and not (out / MARKER).is_file():  # (check_out_dir refuses this too)
-            raise OutputError(f"refused to remove {out}: it was not made by sitegen")
         shutil.rmtree(out)
         removed.append(out)
     cache = config.site_dir / CACHE_DIR

@@ -278,7 +278,7 @@ def test_clean_refuses_an_output_folder_sitegen_did_not_make(site: Path) -> None
     (site / "site" / "precious.txt").write_text("mine", "utf-8")
     result = run_main("clean", "--site", str(site))
     assert result.code == 1
-    assert "refused" in result.err and "not made by sitegen" in result.err
+    assert "refused to remove" in result.err and "sitegen did not build it" in result.err
     assert (site / "site" / "precious.txt").read_text("utf-8") == "mine"
 
 

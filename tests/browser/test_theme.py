@@ -72,6 +72,9 @@ def test_theme_layout(
     browser: Browser, served_site: str, name: str, viewport: str, scheme: str, tmp_path: Path
 ) -> None:
     page, problems = open_page(browser, served_site + PAGES[name], VIEWPORTS[viewport], scheme)
+    if name == "search":  # results come after the load event: measure the page a reader sees
+        page.wait_for_selector("[data-search-ready]", state="attached")
+        page.wait_for_selector(".search-list > li a")
     shots = os.environ.get("SITEGEN_SHOTS")
     shot = Path(shots or tmp_path) / f"{name}-{viewport}-{scheme}.png"
     try:
