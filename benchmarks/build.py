@@ -109,7 +109,7 @@ def peers_work(work: Path, tools_from: Path) -> Path:
     mine = work / "peers"
     mine.mkdir(parents=True, exist_ok=True)
     tools = mine / "tools"
-    if tools.is_symlink() and tools.resolve() != (tools_from / "tools").resolve():
+    if tools.is_symlink() and (not tools.exists() or tools.resolve() != (tools_from / "tools").resolve()):
         tools.unlink()
     if not tools.exists():
         tools.symlink_to((tools_from / "tools").resolve())
