@@ -102,7 +102,7 @@ def test_theme_layout(
         page.wait_for_selector(".search-list > li a")
     shots = os.environ.get("SITEGEN_SHOTS")
     for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+        page.emulate_media(color_scheme=scheme)
         assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
         shot = Path(shots or tmp_path) / f"{name}-{viewport}-{scheme}.png"
         try:
