@@ -24,7 +24,7 @@ def embed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     build(site, BuildOptions(base_url=base))
     assert (Path(site / "site/2026/02/a/index.html")).is_file()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield base + "2026/02/a/"
     server.shutdown()

@@ -40,7 +40,7 @@ def digest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = f"http://127.0.0.1:{server.server_address[1]}/digest/"
     (site / "sitegen.yaml").write_text(f'title: "Дайджест"\nbase_url: "{base}"\n', "utf-8")
     build(site, BuildOptions(out_dir=root / "www" / "digest"))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield base
     server.shutdown()

@@ -125,7 +125,7 @@ def serve_digest(root: Path, txtar: str, shard_bytes: int = SHARD_BYTES) -> Iter
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search_files, "SHARD_BYTES", shard_bytes)
         build(site, BuildOptions(out_dir=served / "digest", base_url=base))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield base + "search/"
     server.shutdown()
@@ -496,7 +496,7 @@ def test_search_missing_index_file_says_so(browser: Browser, tmp_path: Path) -> 
     for _, name in json.loads(manifest.read_bytes())["shards"]:
         if "україн" in json.loads((out / "search" / name).read_bytes())["terms"]:
             (out / "search" / name).unlink()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     context = browser.new_context()
     page = context.new_page()
     errors: list[str] = []
