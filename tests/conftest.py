@@ -40,6 +40,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`--dist loadgroup` on pytest 9.2: send the tests of one `xdist_group` to one worker again.
+
+    pytest-xdist (3.8) groups them by appending `@group` to each test's id through `item._nodeid`,
+    which pytest 9.2 no longer reads (ids live in `item._id`): the groups were silently split, so the
+    600-page site of tests/test_cli.py was built, and one `sitegen serve` started, on every worker.
+    """
+    if not getattr(config.option, "loadgroup", False):  # (set by xdist on its workers for --dist loadgroup)
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        groups = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                         for mark in item.iter_markers("xdist_group")})  # fmt: skip
+        suffix = "@" + "_".join(groups)
+        if groups and not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -147,6 +148,18 @@ def lunr_builder_index(texts: Sequence[tuple[str, ...]]) -> dict[str, Any]:
         builder.add({"ref": ref, **{name: value for (name, _), value in zip(FIELDS, fields, strict=True)}})
     serialized: dict[str, Any] = json.loads(json.dumps(builder.build().serialize()))
     return serialized
+
+
+@functools.cache
+def _fixture_lunr_json() -> str:
+    return json.dumps(lunr_builder_index(fixture_texts()))
+
+
+def fixture_lunr_index() -> dict[str, Any]:
+    """`lunr_builder_index(fixture_texts())`, built once per test process (lunr.py's Builder takes a second
+    for it; three tests compare against it); each caller gets its own copy."""
+    copy: dict[str, Any] = json.loads(_fixture_lunr_json())
+    return copy
 
 
 QUERIES: list[tuple[list[tuple[str, bool]], bool]] = [

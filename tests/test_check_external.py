@@ -17,6 +17,10 @@ from sitegen.cli import main
 
 TOGETHER = threading.Barrier(2, timeout=20)
 """`/together/1` and `/together/2` answer only when both are asked at once: fetched one by one, they fail."""
+TIMEOUT = 1.5
+"""`check --timeout` here: each of the three checks below waits it out once, for `/slow/`."""
+SLOW = 4 * TIMEOUT
+"""Seconds `/slow/` takes to answer: well past the timeout."""
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -32,7 +36,7 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/no-head/" and method == "HEAD":
             status = 405
         elif self.path == "/slow/":
-            time.sleep(6)
+            time.sleep(SLOW)
             status = 200
         elif self.path.startswith("/together/"):
             try:
@@ -61,7 +65,7 @@ def server() -> Iterator[str]:
     TOGETHER.reset()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
@@ -106,15 +110,15 @@ def test_check_external_links_concurrently_with_timeout_and_cache(make_site, ser
     assert main(["check", "--site", str(site)]) == 0  # without --external nothing is fetched
     assert not Handler.requests
     capsys.readouterr()
-    assert main(["check", "--external", "--timeout", "3", "--site", str(site)]) == 1
+    assert main(["check", "--external", "--timeout", str(TIMEOUT), "--site", str(site)]) == 1
     err = capsys.readouterr().err
     assert err.splitlines() == [
         "error: 2 problems:",
         f"  1. seeds/2026/02/a.md:7: broken external link {server}/gone/: HTTP 404 (on /digest/2026/02/"
         "a/) (fix or remove the link: the page may have moved, or the site may be down "
         "(check again later))",
-        f"  2. seeds/2026/02/a.md:9: broken external link {slow}/slow/: timed out after 3 s (on /digest/2026/02/"
-        "a/) (fix or remove the link: the page may have moved, or the site may be down "
+        f"  2. seeds/2026/02/a.md:9: broken external link {slow}/slow/: timed out after {TIMEOUT:g} s (on "
+        "/digest/2026/02/a/) (fix or remove the link: the page may have moved, or the site may be down "
         "(check again later))",
     ]
     assert Handler.requests[("HEAD", "/ok/")] == 1  # one request for a URL on two pages, #fragment dropped
@@ -125,10 +129,10 @@ def test_check_external_links_concurrently_with_timeout_and_cache(make_site, ser
     assert sorted(cached) == [f"{server}/no-head/", f"{server}/ok/", f"{server}/together/1", f"{server}/together/2"]
 
     Handler.requests.clear()
-    report = check_site(site, external=ExternalOptions(timeout=3))
+    report = check_site(site, external=ExternalOptions(timeout=TIMEOUT))
     assert report.external == 2  # the good answers came from the cache; the failures are asked again
     assert sorted(path for _, path in Handler.requests) == ["/gone/", "/slow/"]
     assert len(report.problems) == 2
     Handler.requests.clear()
-    report = check_site(site, external=ExternalOptions(timeout=3, use_cache=False))
+    report = check_site(site, external=ExternalOptions(timeout=TIMEOUT, use_cache=False))
     assert report.external == 6

@@ -21,6 +21,7 @@ from tests.search_files import (
     answers,
     decode,
     fixture_entries,
+    fixture_lunr_index,
     fixture_texts,
     from_outputs,
     lunr_builder_index,
@@ -199,8 +200,7 @@ def test_search_page_has_no_inline_script_and_plural_data(built: tuple[Path, Shi
 def test_search_index_answers_as_lunr_py_builder() -> None:
     """Scores made from the workers' term counts equal lunr.py's own `Builder` over the raw texts:
     same refs, same order, scores within 1e-6 (and the shipped one-field form, cut into many shards)."""
-    texts = fixture_texts()
-    reference = lunr_builder_index(texts)
+    reference = fixture_lunr_index()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search_files, "SHARD_BYTES", 300)
         shipped = from_outputs(render_search_index(fixture_entries()))

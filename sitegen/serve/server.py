@@ -146,9 +146,15 @@ class DevRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     default_request_version = "HTTP/1.0"  # what an error is answered in before a version is read
     timeout = IDLE_TIMEOUT
-    """Seconds a read or write may wait: a keep-alive connection idle this long is closed."""
+    """Seconds a read or write may wait: a keep-alive connection idle this long is closed (the server's
+    `idle_timeout`, set in `setup`)."""
     server_version = "sitegen-serve"
     sys_version = ""
+
+    def setup(self) -> None:
+        super().setup()
+        # The server's own idle timeout (the class default alone held a keep-alive connection 10 s whatever it was).
+        self.connection.settimeout(self.server.idle_timeout)
 
     def parse_request(self) -> bool:
         """The stdlib's parsing, without HTTP/0.9: a request line without a version gets a 400 with headers.

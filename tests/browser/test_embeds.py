@@ -9,7 +9,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Route
+from playwright.sync_api import Browser, BrowserContext, Route
 
 from sitegen.build import BuildOptions, build
 from tests.browser.conftest import _QuietHandler
@@ -24,15 +24,14 @@ def embed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     build(site, BuildOptions(base_url=base))
     assert (Path(site / "site/2026/02/a/index.html")).is_file()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield base + "2026/02/a/"
     server.shutdown()
     server.server_close()
 
 
-def test_embeds_no_third_party_request_until_the_click(browser: Browser, embed_site: str) -> None:
-    context = browser.new_context()
+def test_embeds_no_third_party_request_until_the_click(context: BrowserContext, embed_site: str) -> None:
     page = context.new_page()
     requests: list[str] = []
     outside: list[str] = []
@@ -58,7 +57,7 @@ def test_embeds_no_third_party_request_until_the_click(browser: Browser, embed_s
     assert outside == ["https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"]
     assert page.locator(".embed-telegram iframe").count() == 0  # the other embed still asks nothing
     assert problems == []  # the CSP let the frame in: no violation
-    context.close()
+    page.close()
 
 
 def test_embeds_without_javascript_the_placeholder_is_a_plain_link(browser: Browser, embed_site: str) -> None:

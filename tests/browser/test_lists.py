@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import BrowserContext
 
 from sitegen.build import BuildOptions, build
 from tests.browser.conftest import _QuietHandler
@@ -26,7 +26,7 @@ def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site / "site")))
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     build(site, BuildOptions(base_url=base))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield base
     server.shutdown()
@@ -34,10 +34,12 @@ def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_numbered_pagination_shows_first_last_and_a_window(browser: Browser, paged_site: str, viewport: str) -> None:
+def test_numbered_pagination_shows_first_last_and_a_window(
+    context: BrowserContext, paged_site: str, viewport: str
+) -> None:
     width, height = VIEWPORTS[viewport]
-    context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
     page.goto(paged_site + "editions/page/6/")
     nav = page.locator("nav.pagination")
     items = nav.locator("li").all_inner_texts()
@@ -55,12 +57,12 @@ def test_numbered_pagination_shows_first_last_and_a_window(browser: Browser, pag
     last.get_by_role("link", name="Сторінка 1", exact=True).click()
     page.wait_for_url(paged_site + "editions/")
     assert page.locator("nav.pagination a[aria-current=page]").inner_text() == "1"
-    context.close()
+    page.close()
 
 
-def test_tags_letter_bar_jumps_to_its_letter_below_the_sticky_bar(browser: Browser, paged_site: str) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+def test_tags_letter_bar_jumps_to_its_letter_below_the_sticky_bar(context: BrowserContext, paged_site: str) -> None:
     page = context.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
     page.goto(paged_site + "tags/")
     letters = page.locator(".letter-bar a").all_inner_texts()
     assert letters == sorted(letters, key="АБВГҐДЕЄЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЬЮЯ".index)
@@ -71,12 +73,12 @@ def test_tags_letter_bar_jumps_to_its_letter_below_the_sticky_bar(browser: Brows
     assert bar is not None and box is not None
     assert box["y"] >= bar["y"] + bar["height"] - 1  # not hidden under the bar
     assert page.evaluate("window.scrollY") > 0
-    context.close()
+    page.close()
 
 
-def test_print_shows_the_article_alone_with_link_targets(browser: Browser, paged_site: str) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def test_print_shows_the_article_alone_with_link_targets(context: BrowserContext, paged_site: str) -> None:
     page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(paged_site)
     page.locator(".teaser-title a").first.click()
     page.locator("h1.article-title").wait_for()
@@ -94,4 +96,4 @@ def test_print_shows_the_article_alone_with_link_targets(browser: Browser, paged
     page.emulate_media(media="screen")
     assert page.evaluate("getComputedStyle(document.getElementById('probe'), '::after').content") == "none"
     assert page.locator(".site-header").is_visible()
-    context.close()
+    page.close()

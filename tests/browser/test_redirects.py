@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import BrowserContext
 
 from sitegen.build import BuildOptions, build
 from tests.browser.conftest import _QuietHandler
@@ -40,7 +40,7 @@ def digest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = f"http://127.0.0.1:{server.server_address[1]}/digest/"
     (site / "sitegen.yaml").write_text(f'title: "Дайджест"\nbase_url: "{base}"\n', "utf-8")
     build(site, BuildOptions(out_dir=root / "www" / "digest"))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield base
     server.shutdown()
@@ -48,8 +48,8 @@ def digest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("old", ["2026/02/pidsumky-zustrichi-v-briusseli/", "news/12.html"])
-def test_redirect_old_url_opens_the_article(browser: Browser, digest: str, old: str) -> None:
-    page = browser.new_page()
+def test_redirect_old_url_opens_the_article(context: BrowserContext, digest: str, old: str) -> None:
+    page = context.new_page()
     try:
         page.goto(digest + old)
         page.wait_for_url(digest + "2026/02/pidsumky-u-briusseli/", timeout=10_000)
@@ -59,8 +59,8 @@ def test_redirect_old_url_opens_the_article(browser: Browser, digest: str, old: 
         page.close()
 
 
-def test_redirect_page_shows_a_link_where_the_refresh_is_not_followed(browser: Browser, digest: str) -> None:
-    page = browser.new_page()
+def test_redirect_page_shows_a_link_where_the_refresh_is_not_followed(context: BrowserContext, digest: str) -> None:
+    page = context.new_page()
     try:
         html = page.request.get(digest + "news/12.html").text()
         assert '<meta http-equiv="refresh" content="0; url=/digest/2026/02/pidsumky-u-briusseli/">' in html

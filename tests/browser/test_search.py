@@ -17,7 +17,7 @@ from urllib.parse import quote, urljoin
 from urllib.request import urlopen
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Route
 
 from sitegen.build import BuildOptions, build
 from sitegen.render import search_files
@@ -125,7 +125,7 @@ def serve_digest(root: Path, txtar: str, shard_bytes: int = SHARD_BYTES) -> Iter
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search_files, "SHARD_BYTES", shard_bytes)
         build(site, BuildOptions(out_dir=served / "digest", base_url=base))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield base + "search/"
     server.shutdown()
@@ -139,15 +139,34 @@ def fixture_digest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 class Watched:
-    """A page with every dialog, page error and console error recorded."""
+    """A page with every dialog, page error and console error recorded (until `stop`)."""
 
-    def __init__(self, context: BrowserContext) -> None:
-        self.page: Page = context.new_page()
+    def __init__(self, page: Page) -> None:
+        self.page = page
         self.dialogs: list[str] = []
         self.errors: list[str] = []
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("dialog", self._on_dialog)
+        self.page.on("pageerror", self._on_page_error)
+        self.page.on("console", self._on_console)
+
+    def _on_dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _on_page_error(self, error: Exception) -> None:
+        self.errors.append(str(error))
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def stop(self) -> None:
+        """Stop recording, drop the test's routes and leave the page (blank) for the next test."""
+        self.page.remove_listener("dialog", self._on_dialog)
+        self.page.remove_listener("pageerror", self._on_page_error)
+        self.page.remove_listener("console", self._on_console)
+        self.page.unroute_all(behavior="ignoreErrors")
+        self.page.goto("about:blank")
 
     def search(self, url: str, query: str) -> tuple[str, list[str]]:
         """Open `url?q=query`; (status line, result titles) once the search ran."""
@@ -162,12 +181,21 @@ class Watched:
         return [a.text_content() or "" for a in self.page.query_selector_all("[data-search-results] li h2 a")]
 
 
-@pytest.fixture
-def watched(browser: Browser) -> Iterator[Watched]:
+@pytest.fixture(scope="module")
+def tab(browser: Browser) -> Iterator[Page]:
+    """One tab for this file's tests (a new browser context per test cost more than most tests). Each test
+    opens its pages afresh; routing a request (as one test does) turns the HTTP cache off for that test."""
     context = browser.new_context()
-    page = Watched(context)
+    page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def watched(tab: Page) -> Iterator[Watched]:
+    page = Watched(tab)
+    yield page
+    page.stop()
     assert page.dialogs == [] and page.errors == []
 
 
@@ -468,7 +496,7 @@ def test_search_missing_index_file_says_so(browser: Browser, tmp_path: Path) -> 
     for _, name in json.loads(manifest.read_bytes())["shards"]:
         if "україн" in json.loads((out / "search" / name).read_bytes())["terms"]:
             (out / "search" / name).unlink()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     context = browser.new_context()
     page = context.new_page()
     errors: list[str] = []

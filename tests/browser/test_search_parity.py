@@ -23,9 +23,8 @@ from tests.search_files import (
     QUERIES,
     answers,
     fixture_entries,
-    fixture_texts,
+    fixture_lunr_index,
     from_outputs,
-    lunr_builder_index,
     lunr_form,
 )
 
@@ -141,7 +140,7 @@ def rank(hit: tuple[str, float]) -> tuple[float, int]:
 
 def test_search_parity_lunr_form_answers_alike_in_the_browser(js: Page) -> None:
     """lunr.py's index, loaded whole by lunr.js (`lunr.Index.load`), answers as lunr.py does."""
-    serialized = lunr_builder_index(fixture_texts())
+    serialized = fixture_lunr_index()
     expected = python_answers(serialized)
     assert sum(1 for a in expected if a) >= 9  # the queries do find things
     got = js.evaluate(ASK_LUNR_JS, [text.SPEC, serialized, QUERIES])
@@ -165,7 +164,7 @@ def test_search_parity_shipped_index_answers_alike_in_the_browser(
     monkeypatch.setattr(search_files, "SHARD_BYTES", shard_bytes)
     shipped = from_outputs(render_search_index(fixture_entries()))
     files = {name: data.decode("utf-8") for name, data in shipped.files.items()}
-    expected = python_answers(lunr_builder_index(fixture_texts()))
+    expected = python_answers(fixture_lunr_index())
     got = js.evaluate(ASK_SHIPPED, [shipped.manifest, files, QUERIES, True])
     assert_same(got, expected)
     one_page = js.evaluate(ASK_SHIPPED, [shipped.manifest, files, QUERIES, False])

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from sitegen.output.writer import MARKER
 from tests.conftest import REPO, many_pages, run_main
@@ -140,16 +140,16 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), "utf-8")
 
 
-def open_page(browser: Browser, url: str) -> Page:
-    page = browser.new_page()
+def open_page(context: BrowserContext, url: str) -> Page:
+    page = context.new_page()
     page.goto(url)
     page.wait_for_function("() => document.querySelector('script[src^=\"/__sitegen/reload.js\"]') !== null")
     return page
 
 
 @pytest.mark.xdist_group("served")  # one serve process for these, on one worker
-def test_serve_edit_appears_in_open_tab(served: ServeProcess, browser: Browser) -> None:
-    page = open_page(browser, served.base + article_path(served, 3))
+def test_serve_edit_appears_in_open_tab(served: ServeProcess, context: BrowserContext) -> None:
+    page = open_page(context, served.base + article_path(served, 3))
     page.evaluate("() => { window.__kept = 42; }")
     source = served.site / "seeds/2025/04/a3.md"
     original = source.read_text("utf-8")
@@ -168,12 +168,12 @@ def test_serve_edit_appears_in_open_tab(served: ServeProcess, browser: Browser) 
 
 @pytest.mark.xdist_group("served")  # one serve process for these, on one worker
 def test_serve_title_edit_keeps_the_url_and_updates_the_open_page_in_place(
-    served: ServeProcess, browser: Browser
+    served: ServeProcess, context: BrowserContext
 ) -> None:
     """Issue 15: a published title edited ("в Брюсселі" -> "у Брюсселі") never moves its page."""
     url = article_path(served, 4)
     assert url == "2025/05/a4/index.html"
-    page = open_page(browser, served.base + "2025/05/a4/")
+    page = open_page(context, served.base + "2025/05/a4/")
     page.evaluate("() => { window.__kept = 15; }")
     source = served.site / "seeds/2025/05/a4.md"
     original = source.read_text("utf-8")
@@ -198,8 +198,8 @@ def test_serve_title_edit_keeps_the_url_and_updates_the_open_page_in_place(
 
 
 @pytest.mark.xdist_group("served")  # one serve process for these, on one worker
-def test_serve_page_with_its_own_scripts_reloads_in_full(served: ServeProcess, browser: Browser) -> None:
-    page = open_page(browser, served.base + "search/")
+def test_serve_page_with_its_own_scripts_reloads_in_full(served: ServeProcess, context: BrowserContext) -> None:
+    page = open_page(context, served.base + "search/")
     page.evaluate("() => { window.__kept = 7; }")
     source = served.site / "seeds/2025/08/a7.md"
     original = source.read_text("utf-8")
@@ -215,9 +215,11 @@ def test_serve_page_with_its_own_scripts_reloads_in_full(served: ServeProcess, b
 
 
 @pytest.mark.xdist_group("served")  # one serve process for these, on one worker
-def test_serve_broken_front_matter_shows_overlay_then_fix_clears_it(served: ServeProcess, browser: Browser) -> None:
+def test_serve_broken_front_matter_shows_overlay_then_fix_clears_it(
+    served: ServeProcess, context: BrowserContext
+) -> None:
     url = article_path(served, 5)
-    page = open_page(browser, served.base + url)
+    page = open_page(context, served.base + url)
     source = served.site / "seeds/2025/06/a5.md"
     original = source.read_text("utf-8")
     try:
@@ -241,8 +243,8 @@ def test_serve_broken_front_matter_shows_overlay_then_fix_clears_it(served: Serv
 
 
 @pytest.mark.xdist_group("served")  # one serve process for these, on one worker
-def test_serve_css_change_swaps_stylesheet_without_reload(served: ServeProcess, browser: Browser) -> None:
-    page = open_page(browser, served.base)
+def test_serve_css_change_swaps_stylesheet_without_reload(served: ServeProcess, context: BrowserContext) -> None:
+    page = open_page(context, served.base)
     page.evaluate("() => { window.__kept = 42; }")
     css = served.site / "themes/default/static/css/style.css"
     original = css.read_text("utf-8")
@@ -365,11 +367,11 @@ def test_serve_refuses_traversal_and_foreign_host(served: ServeProcess) -> None:
     assert status == 404 and b"reload.js" in body
 
 
-def test_serve_restart_reloads_open_tab_and_exits_cleanly(tmp_path: Path, browser: Browser) -> None:
+def test_serve_restart_reloads_open_tab_and_exits_cleanly(tmp_path: Path, context: BrowserContext) -> None:
     site = make_site(tmp_path / "s")
     first = ServeProcess(site)
     try:
-        page = open_page(browser, first.base)
+        page = open_page(context, first.base)
         page.evaluate("() => { window.__kept = 1; }")
         busy = subprocess.run(  # a second server on the same port: one line, exit 1
             [sys.executable, "-m", "sitegen", "serve", "--site", str(site), "--port", str(first.port)],
@@ -393,13 +395,13 @@ def test_serve_restart_reloads_open_tab_and_exits_cleanly(tmp_path: Path, browse
         page.close()
 
 
-def test_serve_first_build_failing_still_serves_the_error(tmp_path: Path, browser: Browser) -> None:
+def test_serve_first_build_failing_still_serves_the_error(tmp_path: Path, context: BrowserContext) -> None:
     site = make_site(tmp_path / "s")
     config = (site / "sitegen.yaml").read_text("utf-8")
     (site / "sitegen.yaml").write_text(config + "colour: red\n", "utf-8")
     server = ServeProcess(site)
     try:
-        page = open_page(browser, server.base)
+        page = open_page(context, server.base)
         expect(page.locator("#sitegen-error-overlay")).to_contain_text("sitegen.yaml:3", timeout=TIMEOUT * 1000)
         # a sitegen.yaml that does not validate: the overlay still speaks the default language
         expect(page.locator("#sitegen-error-overlay h2")).to_have_text("Сайт не зібрано")

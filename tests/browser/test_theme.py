@@ -1,13 +1,16 @@
 """The default theme in a real browser: layout at phone and desktop widths, both colour schemes, no script errors.
 
+One tab serves the whole file; each page is loaded once per width and checked in both schemes.
+
 A failing layout check saves a full-page screenshot (pytest's tmp dir, or $SITEGEN_SHOTS) so it leaves evidence;
-with $SITEGEN_SHOTS set, every combination is saved (full-page PNGs of all 48 took a third of this file's time).
+with $SITEGEN_SHOTS set, every combination is saved (full-page PNGs of all 48 take a good part of this file's time).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,45 +52,67 @@ def contrast(a: str, b: str) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
-def open_page(browser: Browser, url: str, viewport: tuple[int, int], scheme: str) -> tuple[Page, list[str]]:
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, color_scheme=scheme)  # type: ignore[arg-type]
+@pytest.fixture(scope="module")
+def tab(browser: Browser) -> Iterator[Page]:
+    """One tab for this file's tests: each opens its page afresh (a new browser context per check cost
+    more than the check, and the theme keeps no state in the browser)."""
+    context = browser.new_context()
     page = context.new_page()
-    problems: list[str] = []
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def problems(tab: Page) -> Iterator[list[str]]:
+    """Console errors and warnings and page errors while the test runs."""
+    found: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
         if message.type in ("error", "warning"):
-            problems.append(message.text)
+            found.append(message.text)
 
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    def on_error(exc: Exception) -> None:
+        found.append(str(exc))
+
+    tab.on("console", on_console)
+    tab.on("pageerror", on_error)
+    yield found
+    tab.remove_listener("console", on_console)
+    tab.remove_listener("pageerror", on_error)
+
+
+def open_page(page: Page, url: str, viewport: tuple[int, int], scheme: str) -> Page:
+    """`url` loaded at `viewport` in `scheme` (the CSS's prefers-color-scheme; the theme has no script for it)."""
+    page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+    page.emulate_media(media="screen", color_scheme=scheme)  # type: ignore[arg-type]
     response = page.goto(url)
     assert response is not None and response.status == 200, url
-    return page, problems
+    return page
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("name", list(PAGES))
 def test_theme_layout(
-    browser: Browser, served_site: str, name: str, viewport: str, scheme: str, tmp_path: Path
+    tab: Page, problems: list[str], served_site: str, name: str, viewport: str, tmp_path: Path
 ) -> None:
-    page, problems = open_page(browser, served_site + PAGES[name], VIEWPORTS[viewport], scheme)
+    """Each page at each width, loaded once and checked in the light scheme, then in the dark one."""
+    page = open_page(tab, served_site + PAGES[name], VIEWPORTS[viewport], "light")
     if name == "search":  # results come after the load event: measure the page a reader sees
         page.wait_for_selector("[data-search-ready]", state="attached")
         page.wait_for_selector(".search-list > li a")
     shots = os.environ.get("SITEGEN_SHOTS")
-    shot = Path(shots or tmp_path) / f"{name}-{viewport}-{scheme}.png"
-    try:
-        _check_layout(page, problems, name, VIEWPORTS[viewport][0])
-    except AssertionError:
-        page.screenshot(path=str(shot), full_page=True)
-        raise
-    else:
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
+        shot = Path(shots or tmp_path) / f"{name}-{viewport}-{scheme}.png"
+        try:
+            _check_layout(page, problems, name, VIEWPORTS[viewport][0])
+        except AssertionError:
+            page.screenshot(path=str(shot), full_page=True)
+            raise
         if shots:
             shot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(shot), full_page=True)
-    finally:
-        page.context.close()
 
 
 def _check_layout(page: Page, problems: list[str], name: str, width: int) -> None:
@@ -113,18 +138,17 @@ def _check_layout(page: Page, problems: list[str], name: str, width: int) -> Non
     assert problems == []
 
 
-def test_theme_dark_scheme_changes_colours(browser: Browser, served_site: str) -> None:
+def test_theme_dark_scheme_changes_colours(tab: Page, served_site: str) -> None:
     colours = {}
     for scheme in ("light", "dark"):
-        page, _ = open_page(browser, served_site, VIEWPORTS["desktop"], scheme)
+        page = open_page(tab, served_site, VIEWPORTS["desktop"], scheme)
         colours[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
-        page.context.close()
     assert colours["light"] != colours["dark"]
     assert luminance(tuple(float(x) for x in re.findall(r"[\d.]+", colours["dark"])[:3])) < 0.05  # type: ignore[arg-type]
 
 
-def test_theme_skip_link_shows_on_focus(browser: Browser, served_site: str) -> None:
-    page, _ = open_page(browser, served_site + ARTICLE, VIEWPORTS["phone"], "light")
+def test_theme_skip_link_shows_on_focus(tab: Page, served_site: str) -> None:
+    page = open_page(tab, served_site + ARTICLE, VIEWPORTS["phone"], "light")
     skip = page.locator("a.skip-link")
     hidden = skip.bounding_box()
     page.keyboard.press("Tab")
@@ -134,16 +158,14 @@ def test_theme_skip_link_shows_on_focus(browser: Browser, served_site: str) -> N
     assert hidden is None or hidden["y"] < 0 or hidden["height"] <= 1 or hidden != shown
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#content"
-    page.context.close()
 
 
-def test_theme_csp_blocks_inline_script(browser: Browser, served_site: str) -> None:
+def test_theme_csp_blocks_inline_script(tab: Page, problems: list[str], served_site: str) -> None:
     """The CSP meta is live: a script injected inline would not run."""
-    page, problems = open_page(browser, served_site, VIEWPORTS["desktop"], "light")
+    page = open_page(tab, served_site, VIEWPORTS["desktop"], "light")
     page.evaluate(
         "(() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1';"
         " document.body.append(s); })()"
     )
     assert page.evaluate("window.__ran === undefined")
     assert any("Content Security Policy" in p for p in problems)
-    page.context.close()
