@@ -169,3 +169,43 @@ def test_text_normalize_fast_path_equals_the_unicode_round_trip() -> None:
     for _ in range(3000):
         sample = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         assert normalize(sample) == round_trip(sample), repr(sample)
+
+
+def test_text_term_counts_equal_counting_terms_on_any_text() -> None:
+    """`term_counts` (white-space pieces, each through the pipeline once) counts what `terms` gives, on random
+    mixes of words, marks, apostrophes, dashes, odd spaces and look-alikes; repeated texts use the cache."""
+    import random
+    from collections import Counter
+
+    from sitegen.text import term_counts
+
+    words = ["Україна", "України", "НАТО", "Kиїв", "п'ять", "пʼять", "будь-який", "Нью-Йорк", "та", "і", "Рютте"]
+    alphabet = (
+        "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяАБВҐЄІЇЁЫЭЪёыэъabcdeéèñßİıΣσςΑΩ"
+        "'’ʼ`´\u0301\u0300\u0306\u0308\u00ad\u200b\u200d\ufeff«»—–-.,;:!?0123456789 \n\t\u00a0\u202f\u2003\u3000"
+    )
+    rng = random.Random(1414)
+    for _ in range(2000):
+        parts = [rng.choice(words) if rng.random() < 0.5 else rng.choice(alphabet) for _ in range(rng.randint(0, 20))]
+        sample = "".join(p + (rng.choice(" \n\u00a0") if rng.random() < 0.4 else "") for p in parts)
+        for _ in range(2):
+            assert term_counts(sample) == Counter(terms(sample)), repr(sample)
+
+
+def test_text_white_space_takes_no_part_in_normalisation() -> None:
+    """What `term_counts` relies on: every character `str.split` splits on stays a non-word character
+    through `normalize`, and normalising across it is normalising each side (no composition, no reordering
+    of marks, no case context), beside letters, combining marks and apostrophes."""
+    import re
+    import sys
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert " " in spaces and "\u00a0" in spaces
+    word = re.compile(f"[{SPEC['word_chars']}]")
+    marks = [chr(c) for c in (*range(0x300, 0x370, 9), 0x301, 0x306, 0x308, 0x338, 0x483, 0x20DD)]
+    sides = [*marks, "а", "и", "e", "Σ", "'", "’", "<", "\u00ad", ""]
+    for space in spaces:
+        assert not word.search(normalize(space)), hex(ord(space))
+        for left in sides:
+            for right in sides:
+                assert normalize(left + space + right) == normalize(left) + normalize(space) + normalize(right)

@@ -70,7 +70,11 @@ class SearchEntry:
 def field_terms(value: str) -> tuple[str, bytes]:
     """The terms of one field's text and their counts, as `SearchEntry` holds them."""
     counts = text.term_counts(value)
-    return " ".join(counts), array("H", [min(n, 65535) for n in counts.values()]).tobytes()
+    try:
+        tfs = array("H", counts.values())
+    except OverflowError:  # (a term more than 65,535 times in one field)
+        tfs = array("H", [min(n, 65535) for n in counts.values()])
+    return " ".join(counts), tfs.tobytes()
 
 
 def entry_of(fields: Sequence[str], row: Sequence[Any]) -> SearchEntry:

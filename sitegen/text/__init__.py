@@ -105,7 +105,11 @@ def normalize(text: str) -> str:
     (Most text is plain Cyrillic and Latin, where the round trip changes nothing but the deleted
     characters: then they are just deleted, which costs a twentieth, for the full-text index.)
     """
-    lowered = text.lower()
+    return _normalize_lowered(text.lower())
+
+
+def _normalize_lowered(lowered: str) -> str:
+    """`normalize` of a text already lowercased."""
     if _PLAIN.fullmatch(lowered):
         return _FOLD_RE.sub(_fold, _DELETE_RE.sub("", lowered))
     decomposed = unicodedata.normalize("NFD", lowered).translate(_DELETE)
@@ -202,29 +206,62 @@ def terms(text: str) -> list[str]:
     return [stem(t) for t in tokenize(text) if t not in _STOP_WORDS]
 
 
-_TERM_OF: dict[str, str | None] = {}
-"""Word as split out of normalised text -> its term (`None`: a stop word); the full-text index asks
-for the same few thousand words in every article."""
+PieceTerms = str | tuple[str, ...] | None
+"""The terms of a piece of text: one (most pieces), several, or none (stop words, punctuation)."""
+_TERMS_OF_PIECE: dict[str, PieceTerms] = {}
+"""Piece of lowercased text between white space -> its terms; the full-text index asks for the same few
+thousand pieces in every article, so each goes through the pipeline once per process."""
+_SEVERAL: set[tuple[str, ...]] = set()
+"""The values of `_TERMS_OF_PIECE` that are several terms."""
+_PIECES_LIMIT = 200_000
+
+
+def _piece_terms(piece: str) -> PieceTerms:
+    found = [
+        stem(token)
+        for token in (_fix_token(word) for word in _NON_WORD.split(_normalize_lowered(piece)) if word)
+        if token not in _STOP_WORDS
+    ]
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0]
+    several = tuple(found)
+    _SEVERAL.add(several)
+    return several
 
 
 def term_counts(text: str) -> dict[str, int]:
-    """How often each term of `terms(text)` occurs: `Counter(terms(text))`, in the order terms first occur.
+    """How often each term of `terms(text)` occurs: `Counter(terms(text))` (a `Counter`, in an order that
+    depends on the text alone: the terms of one-term pieces as they first occur, then the others).
 
-    Each distinct word goes through the pipeline once, not each occurrence: the search index counts
-    the terms of every article's whole body with it.
+    The search index counts the terms of every article's whole body with it, so it splits the
+    lowercased text on white space only (`str.split`, in C) and maps each piece (a word with its
+    punctuation, mostly) to its terms through `_TERMS_OF_PIECE`: a piece goes through the pipeline
+    once per process, and nearly every piece of an article has been seen before, so the mapping and
+    counting run in C (`map`, `Counter`). This gives `terms`' very terms because a white space
+    character survives `normalize` as a non-word character and takes no part in its Unicode
+    normalisation (it is a starter that neither composes nor decomposes into anything that does), so
+    normalising the pieces one by one and splitting them gives what normalising and splitting the
+    whole gives (tests/test_text.py checks the characters and compares the two on random texts).
     """
-    counts: dict[str, int] = {}
-    term_of = _TERM_OF
-    for word, n in Counter(_WORD.findall(normalize(text))).items():
-        term = term_of.get(word, "")
-        if term == "":
-            token = _fix_token(word)
-            term = term_of[word] = None if token in _STOP_WORDS else stem(token)
-            if len(term_of) > 200_000:
-                term_of.clear()
-        if term is not None:
-            counts[term] = counts.get(term, 0) + n
-    return counts
+    pieces = text.lower().split()
+    terms_of = _TERMS_OF_PIECE
+    new = set(pieces).difference(terms_of)
+    if new:
+        if len(terms_of) + len(new) > _PIECES_LIMIT:
+            terms_of.clear()
+            _SEVERAL.clear()
+            new = set(pieces)
+        for piece in new:
+            terms_of[piece] = _piece_terms(piece)
+    counted: Counter[PieceTerms] = Counter(map(terms_of.__getitem__, pieces))
+    counted.pop(None, None)
+    for several in sorted(_SEVERAL.intersection(counted)):  # (sorted: the same order in every process)
+        n = counted.pop(several)
+        for term in several:
+            counted[term] += n
+    return counted  # type: ignore[return-value]  # (every key left is one term)
 
 
 def spec_json() -> str:
