@@ -7,6 +7,7 @@ site and a correct next build.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -23,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import BuildOptions, BuildResult, build
-from sitegen.buildcache import cache_path
+from sitegen.buildcache import cache_path, read_cache, write_cache
 from sitegen.output.writer import MARKER
 from tests.conftest import REPO, LineReader, many_pages, run_main, tree_digest
 
@@ -323,3 +324,22 @@ def test_build_cache_ctrl_c_during_cached_build_leaves_site_and_next_build_corre
     got = files_of(site / "site")
     assert run_main("build", "-q", "--no-cache", "--site", str(site), "--out", str(tmp_path / "clean")).code == 0
     assert got == files_of(tmp_path / "clean")
+
+
+@pytest.mark.timeout(120)
+def test_cached_article_without_its_feed_entry_is_rendered_again_for_the_site_feed(site: Path, tmp_path: Path) -> None:
+    # An article keeps its full feed entry only while the site feed shows it; one that enters the feed
+    # (a newer one deleted, its date changed) is rendered again. Here every cached article lacks it.
+    cached(site)
+    key = json.loads(cache_path(site).read_bytes().split(b"\n", 2)[1])["key"]
+    saved = read_cache(site, key)
+    assert saved is not None
+    entries = saved.state.render._entries
+    for name, value in list(entries.items()):
+        if name[0] == "article":
+            entries[name] = (value[0], dataclasses.replace(value[1], feed=None))
+    write_cache(site, key, saved)
+    result = cached(site)
+    assert 0 < result.reused
+    assert_same_as_clean(site, tmp_path)
+    assert (site / "site" / "feed.xml").read_text("utf-8").count("<entry>") == PAGES

@@ -82,12 +82,12 @@ def build_site(
     # Drafts and scheduled pages are dropped here, once, before URLs, tags, feeds, sitemap or search see them.
     cutoff = now or datetime.now(UTC)
     kept = [it for it in loaded if (drafts or not it.meta.draft) and (future or it.meta.date <= cutoff)]
+    inputs = ModelInputs(config, tuple(edition_sources), tuple(it.source.rel_path for it in kept), loaded)
     if cache is not None and not problems:
-        state = (config, tuple(edition_sources), tuple(it.source.rel_path for it in kept), loaded)
-        patched = _with_new_bodies(cache.last, state)
+        patched = _with_new_bodies(cache.last, inputs)
         cache.last = None
         if patched is not None:
-            cache.last = (state, patched)
+            cache.last = (inputs, patched)
             return patched
     urls = _page_urls(config, loaded, problems)
     pages = [_page(config, it, *urls[it.source.rel_path]) for it in kept if it.source.rel_path in urls]
@@ -103,14 +103,23 @@ def build_site(
     newest = site.newest()
     site = replace(site, editions=build_editions(config, newest, edition_pages), archive=build_archive(config, newest))
     if cache is not None:
-        cache.last = ((config, tuple(edition_sources), tuple(it.source.rel_path for it in kept), loaded), site)
+        cache.last = (inputs, site)
     return site
 
 
-_State = tuple[SiteConfig, tuple[SourceFile, ...], tuple[str, ...], list[_Loaded]]
+@dataclass(frozen=True, slots=True)
+class ModelInputs:
+    """What one `build_site` made its `Site` from (`LoadCache.last`): compared by `_with_new_bodies`."""
+
+    config: SiteConfig
+    edition_sources: tuple[SourceFile, ...]
+    kept_ids: tuple[str, ...]
+    """The published pages' ids (drafts and scheduled pages left out), in source order."""
+    loaded: list[_Loaded]
+    """Every page that loaded, drafts and scheduled ones too."""
 
 
-def _with_new_bodies(last: tuple[_State, Site] | None, state: _State) -> Site | None:
+def _with_new_bodies(last: tuple[ModelInputs, Site] | None, inputs: ModelInputs) -> Site | None:
     """The last `Site` with new article bodies, when nothing but bodies changed since; else `None`.
 
     The model reads an article's body into `Page.body` and nowhere else (URLs, tags, neighbours,
@@ -122,11 +131,16 @@ def _with_new_bodies(last: tuple[_State, Site] | None, state: _State) -> Site | 
     """
     if last is None:
         return None
-    (config, editions, kept_ids, loaded), site = last
-    if config != state[0] or editions != state[1] or kept_ids != state[2] or len(loaded) != len(state[3]):
+    before, site = last
+    if (
+        before.config != inputs.config
+        or before.edition_sources != inputs.edition_sources
+        or before.kept_ids != inputs.kept_ids
+        or len(before.loaded) != len(inputs.loaded)
+    ):
         return None
     bodies: dict[str, _Loaded] = {}
-    for old, new in zip(loaded, state[3], strict=True):
+    for old, new in zip(before.loaded, inputs.loaded, strict=True):
         if old is new:
             continue
         if (
@@ -158,7 +172,7 @@ class LoadCache:
         """The site time zone the entries were validated in (it places dates written without an offset)."""
         self.related: dict[str, object] = {}
         """The last related-stories result and its inputs (`related.with_related`)."""
-        self.last: tuple[_State, Site] | None = None
+        self.last: tuple[ModelInputs, Site] | None = None
         """The last site and what it was built from (`_with_new_bodies`)."""
 
     def __getstate__(self) -> dict[str, object]:
@@ -176,8 +190,8 @@ class LoadCache:
         }
         last = None
         if self.last is not None:
-            (config, editions, kept, loaded), site = self.last
-            last = ((config, editions, kept, [strip(it) for it in loaded]), site)
+            inputs, site = self.last
+            last = (replace(inputs, loaded=[strip(it) for it in inputs.loaded]), site)
         return {"entries": entries, "timezone": self.timezone, "related": self.related, "last": last}
 
     def __setstate__(self, state: dict[str, object]) -> None:

@@ -22,11 +22,18 @@ class RenderedArticle:
 
     page_id: str
     output: Output
-    feed: FeedEntry
+    feed: FeedEntry | None
+    """Only for the site's newest `feed_limit` articles, the ones the site feed shows (`None` for the others:
+    kept for every article, the entries were a third of the build cache)."""
     lead: FeedEntry
     """`feed` with the lead and the curator's note for its content: what tag and edition feeds carry."""
     search: SearchEntry
     """Its terms, counted here (in the worker) from the body just rendered, and its search fragment."""
+
+
+def in_site_feed(site: Site) -> frozenset[str]:
+    """The ids of the articles the site feed shows (their `RenderedArticle.feed` is kept)."""
+    return frozenset(site.order[: site.config.feed_limit])
 
 
 def render_body(site: Site, theme: Theme, page: Page, images: ImageSet) -> RenderedBody:
@@ -53,6 +60,7 @@ def render_articles(
     """
     results: list[RenderedArticle | SitegenError] = []
     note_label = theme.strings_for(site.config.language).curator_note
+    latest = in_site_feed(site)
     for page in pages:
         try:
             body = render_body(site, theme, page, images)
@@ -62,7 +70,7 @@ def render_articles(
                 RenderedArticle(
                     page.id,
                     sink(output) if sink is not None else output,
-                    entry,
+                    entry if page.id in latest else None,
                     lead_entry(site, page, entry, note_label),
                     search_entry(site, page, theme.strings_for(page.lang), body.text),
                 )

@@ -102,7 +102,9 @@ class RenderCache:
         for page_id, page in site.pages.items():
             old = self._versions.get(page_id)
             if old is not None and (old[0] is page or old[0] == page):
-                versions[page_id] = old
+                # Hold this render's page, not the equal old one: the model and the cache then share one
+                # object per page (the build cache pickles it once; `serve` keeps one copy in memory).
+                versions[page_id] = old if old[0] is page else (page, old[1], old[2])
                 continue
             self._counter += 1
             if old is not None and _summary_part(old[0]) == _summary_part(page):

@@ -15,7 +15,7 @@ from sitegen.content.model import Site
 from sitegen.errors import SitegenError, raise_all
 from sitegen.images import ImageSet
 from sitegen.render.archive import render_archive
-from sitegen.render.articles import RenderedArticle, render_articles
+from sitegen.render.articles import RenderedArticle, in_site_feed, render_articles
 from sitegen.render.cache import RenderCache
 from sitegen.render.editions import (
     curation_urls,
@@ -86,9 +86,10 @@ def render_site(
     pages = site.newest()
     article_keys = {p.id: cache.article_key(p) for p in pages}
     done: dict[str, RenderedArticle] = {}
+    in_feed = in_site_feed(site)
     for page in pages:
         hit = cache.get("article", page.id, article_keys[page.id])
-        if hit is not None:
+        if hit is not None and (hit.feed is not None or page.id not in in_feed):  # (one that just entered the feed)
             done[page.id] = hit
     todo = [p for p in pages if p.id not in done]
     total = len(todo) + sum(len(kind.groups(site)) for kind in GROUP_KINDS)
@@ -167,7 +168,8 @@ def render_site(
                     ),
                 )
             )
-    latest = [entries[p.id] for p in pages[:limit]]
+    latest = [entry for p in pages[:limit] if (entry := entries[p.id]) is not None]
+    assert len(latest) == len(pages[:limit]), "an article of the site feed without its entry"
     feeds.append(render_atom(site, latest, out_path="feed.xml", title=site.config.title, page_url=site.url()))
     feeds.append(render_json_feed(site, latest))
     feeds.extend(

@@ -67,6 +67,7 @@ def read_sources(
     for dirpath, dirnames, filenames in os.walk(seeds_dir, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not is_ignored_name(d))
         here = Path(dirpath)
+        rel_dir = site_relative(here, site_dir)  # once per folder: resolving paths is most of a cached load
         for d in list(dirnames):
             if (here / d).is_symlink():
                 problems.append(_outside_or_link(here / d, site_dir, root))
@@ -88,8 +89,9 @@ def read_sources(
                     continue
                 read_at = time.time_ns()
             path = here / name
-            rel = site_relative(path, site_dir)
-            if path.is_symlink():
+            is_link = path.is_symlink()
+            rel = site_relative(path, site_dir) if is_link or rel_dir == "." else f"{rel_dir}/{name}"
+            if is_link:
                 resolved = path.resolve()
                 if not resolved.is_relative_to(root) or not resolved.is_file():
                     problems.append(_outside_or_link(path, site_dir, root))
