@@ -70,18 +70,17 @@
     return terms;
   }
 
-  /* A promise of {terms, results: [{ref, score}] by rank (ties: newest first), any: OR fallback used}. */
+  /* A promise of {terms, results: the refs (an Int32Array) by rank (ties: newest first), any: OR fallback used}. */
   function find(query, typing) {
     var terms = queryTerms(query, typing);
-    if (!terms.length) return Promise.resolve({ terms: terms, results: [], any: false });
+    if (!terms.length) return Promise.resolve({ terms: terms, results: new Int32Array(0), any: false });
     return state.files.load(terms).then(function () {
       mark("sitegen-search-loaded");
-      var results = state.files.rank(terms, true), any = false;
+      var results = state.files.ranked(terms, true).refs, any = false;
       if (!results.length && terms.length > 1) {
-        results = state.files.rank(terms, false);
+        results = state.files.ranked(terms, false).refs;
         any = results.length > 0;
       }
-      results.sort(function (a, b) { return b.score - a.score || b.n - a.n; });
       return { terms: terms, results: results, any: any };
     });
   }
@@ -89,7 +88,7 @@
   /* The results in the order asked for: by rank, or by date (refs count from the oldest article). */
   function ordered(results, sort) {
     if (sort !== "date") return results;
-    return results.slice().sort(function (a, b) { return b.n - a.n; });
+    return Int32Array.from(results).sort().reverse();
   }
 
   /* Which query terms (indices) a word of a shown text matches; null for none. */
@@ -157,7 +156,7 @@
 
   /* A promise of what `results` [start, end) show, excerpts included: [{ref, url, title, date, dateText, tags, excerpt}]. */
   function entries(found, results, start, end) {
-    var refs = results.slice(start, end).map(function (r) { return r.ref; });
+    var refs = Array.from(results.subarray(start, end), String);
     return state.files.fragments(refs).then(function (fragments) {
       return fragments.map(function (f, i) {
         var entry = entryOf(refs[i], f);
@@ -234,12 +233,14 @@
   }
 
   /* Appends the next PAGE results of the current order as soon as their rows are in (title, date, tags:
-     from the query's shards, which carry the rows of each term's best results), then fills in each
-     excerpt as its fragment arrives. A promise of {filled: a promise, settled once every excerpt is in},
-     or of null if a newer query took over. */
+     from the query's shards, which carry the rows of each term's best results). A promise of {fill: a
+     function that fetches their fragments and puts each excerpt in as it arrives, returning a promise
+     settled once every excerpt is in}, or of null if a newer query took over. The caller shows the list
+     first and fills after: asking for twenty fragments takes the page a few milliseconds per request
+     (benchmarks/RESULTS.md), time the reader would otherwise wait for the titles. */
   function showMore(view, runId) {
     var end = Math.min(view.shown + PAGE, view.results.length);
-    var refs = view.results.slice(view.shown, end).map(function (r) { return r.ref; });
+    var refs = Array.from(view.results.subarray(view.shown, end), String);
     var terms = state.found.terms;
     view.more.disabled = true;
     return rowsOf(refs).then(function (rows) {
@@ -250,7 +251,7 @@
       view.shown = end;
       view.more.disabled = false;
       view.more.hidden = end >= view.results.length;
-      return { filled: fill(items, refs, terms, runId) };
+      return { fill: function () { return fill(items, refs, terms, runId); } };
     });
   }
 
@@ -278,7 +279,7 @@
     view.more.type = "button";
     view.more.hidden = true;
     view.more.addEventListener("click", function () {
-      showMore(view, runId).then(function (shown) { return shown && shown.filled; }).catch(failedFor(runId));
+      showMore(view, runId).then(function (shown) { return shown && shown.fill(); }).catch(failedFor(runId));
     });
     return showMore(view, runId).then(function (shown) {
       if (!shown || runId !== state.run) return;
@@ -287,7 +288,8 @@
       box.removeAttribute("data-search-error");
       if (sortBar) sortBar.hidden = found.results.length < 2;
       mark("sitegen-search-shown");
-      return shown.filled;
+      settled();
+      return shown.fill();
     });
   }
 
@@ -306,10 +308,15 @@
     return find(query, typing).then(function (found) {
       if (runId !== state.run) return;
       state.found = found;
-      if (!found.terms.length) return clear("");
+      if (!found.terms.length) {
+        clear("");
+        settled();
+        return;
+      }
       if (!found.results.length) {
         clear(data.none || "");
         mark("sitegen-search-shown");
+        settled();
         mark("sitegen-search-excerpts");
         return;
       }
@@ -318,6 +325,7 @@
   }
 
   function failed(error) {
+    settled();
     box.removeAttribute("aria-busy");
     status.textContent = data.failed || "";
     box.setAttribute("data-search-error", String(error));
@@ -344,12 +352,22 @@
     });
   }
 
+  /* The address is brought up to date once the query's results are shown (`settled`), not when it is
+     asked: `history.replaceState` takes the page's main thread for milliseconds that the query's own
+     work would wait for (benchmarks/RESULTS.md). */
+  var addressStale = false;
+  function settled() {
+    if (!addressStale) return;
+    addressStale = false;
+    remember();
+  }
+
   var timer = null;
   function onInput() {
     clearTimeout(timer);
     timer = setTimeout(function () {
+      addressStale = true;
       render(input.value, true);
-      remember();
     }, 80);
   }
 
@@ -361,8 +379,8 @@
     input.form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearTimeout(timer);
+      addressStale = true;
       render(input.value, false);
-      remember();
     });
     if (sortBar) {
       pressed();

@@ -5,8 +5,8 @@
  * terms with their postings) and one fragment per article (what a result shows of it, and the
  * body text its excerpt comes from), named by a manifest. For a query, `load(terms)` fetches the
  * shards that can hold its terms (for a prefix, every shard with a term that starts with it);
- * `rank(terms, required)` scores the matches; `row(ref)` is a result's row (title, URL, date, tags)
- * if a loaded shard carries it (a shard has the rows of its terms' best twenty articles) or its
+ * `ranked(terms, required)` (or `rank`) scores and orders the matches; `row(ref)` is a result's row
+ * (title, URL, date, tags) if a loaded shard carries it (a shard has the rows of its terms' best twenty articles) or its
  * fragment is in; `fragments(refs)` fetches the fragments of the results on screen (their excerpt
  * text, and the rows no shard had), and nothing else.
  *
@@ -23,6 +23,8 @@
   "use strict";
 
   var FORMAT = 4;
+  var REF_SLOTS = 2097152; /* 2^21: refs below it pack with a sum below MAX_SUM into an exact double */
+  var MAX_SUM = 4294967296; /* 2^32 */
 
   /* Where `term` sorts among the shards' first terms: the last shard whose first term is <= it, or -1. */
   function shardOf(firsts, term) {
@@ -107,20 +109,29 @@
     }
 
     /*
-     * The articles that match `queryTerms` (after `load`), as [{ref, n: ref as a number, score}], unsorted: with
-     * `required`, those with every clause; else those with any. Scores as lunr's (see above).
+     * The articles that match `queryTerms` (after `load`): with `required`, those with every clause; else
+     * those with any. {refs: their refs (an Int32Array) in rank order, the higher score first, then the
+     * newer article (the larger ref); score(ref): the score of one}. Scores as lunr's (see above).
+     *
+     * Everything is in typed arrays indexed by ref, and no object is made per match: at 5,000 matches
+     * that was most of the ranking's time on a page that has not run it before (benchmarks/RESULTS.md).
+     * An article's sum of weight × posting is an integer (the postings are scores × 1000) and its score
+     * is that sum over one magnitude, so ordering by (sum, ref), packed into one exact double, orders as
+     * (score, ref) does, and the packed numbers sort natively.
      */
-    function rank(queryTerms, required) {
-      var weights = Object.create(null), sums = new Map(), last = new Map(), clauses = new Map();
+    function ranked(queryTerms, required) {
+      var weights = Object.create(null), count = docs.count;
+      var sums = new Float64Array(count), clauses = new Int32Array(count), last = new Int32Array(count).fill(-1);
+      var matched = 0;
       queryTerms.forEach(function (t, c) {
         expand(t).forEach(function (term) {
           weights[term] = (weights[term] || 0) + 1;
           var list = lists[term], ref = 0;
           for (var k = 0; k < list.length; k += 2) {
             ref += list[k];
-            if (last.get(ref) !== c) { /* the clauses each article matches, each counted once */
-              last.set(ref, c);
-              clauses.set(ref, (clauses.get(ref) || 0) + 1);
+            if (last[ref] !== c) { /* the clauses each article matches, each counted once */
+              last[ref] = c;
+              if (clauses[ref]++ === 0) matched++;
             }
           }
         });
@@ -131,15 +142,34 @@
         magnitude += weight * weight;
         for (var k = 0; k < list.length; k += 2) {
           ref += list[k];
-          sums.set(ref, (sums.get(ref) || 0) + weight * list[k + 1]);
+          sums[ref] += weight * list[k + 1];
         }
       });
       magnitude = Math.sqrt(magnitude) * 1000; /* (the postings are scores × 1000) */
-      var results = [];
-      clauses.forEach(function (have, ref) {
-        if (!required || have === queryTerms.length) results.push({ ref: String(ref), n: ref, score: sums.get(ref) / magnitude });
-      });
-      return results;
+      var want = required ? queryTerms.length : 1, keys = new Float64Array(matched), n = 0, packable = count <= REF_SLOTS;
+      for (var ref = 0; ref < count; ref++) {
+        if (clauses[ref] >= want) {
+          keys[n++] = sums[ref] * REF_SLOTS + ref;
+          if (sums[ref] >= MAX_SUM) packable = false;
+        }
+      }
+      var refs = new Int32Array(n);
+      if (packable) {
+        keys = keys.subarray(0, n).sort();
+        for (var i = 0; i < n; i++) refs[i] = keys[n - 1 - i] % REF_SLOTS;
+      } else { /* (sums too large to pack: a comparison sort) */
+        var order = [];
+        for (var at = 0; at < count; at++) if (clauses[at] >= want) order.push(at);
+        order.sort(function (a, b) { return sums[b] - sums[a] || b - a; });
+        refs.set(order);
+      }
+      return { refs: refs, score: function (r) { return sums[r] / magnitude; } };
+    }
+
+    /* `ranked`, as [{ref, n: ref as a number, score}] in rank order. */
+    function rank(queryTerms, required) {
+      var found = ranked(queryTerms, required);
+      return Array.from(found.refs, function (ref) { return { ref: String(ref), n: ref, score: found.score(ref) }; });
     }
 
     var fragmentLoads = Object.create(null); /* ref -> promise of its fragment */
@@ -173,7 +203,7 @@
       return rows.get(Number(ref));
     }
 
-    return { load: load, rank: rank, row: row, fragments: fragments };
+    return { load: load, ranked: ranked, rank: rank, row: row, fragments: fragments };
   }
 
   root.sitegenSearchIndex = { open: open };
