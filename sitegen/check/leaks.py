@@ -64,6 +64,7 @@ class _LiveText:
         self.starts = list(itertools.accumulate((len(r) + 1 for r in raw), initial=0))
         self.raw = "\n".join(raw)
         self.typeset: dict[int, str] = {}
+        self.letters: dict[int, str] = {}
 
     def _text(self, index: int) -> str:
         text = self.typeset.get(index)
@@ -89,8 +90,15 @@ class _LiveText:
         # Most likely first: the pages that hold the title's letters in a row (typesetting only changes what is
         # between them, save `(c)` and the like, so this orders the pages and leaves none out).
         letters = _NOT_LETTERS.sub("", title)
-        candidates.sort(key=lambda index: letters not in _NOT_LETTERS.sub("", self._raw(index)))
+        candidates.sort(key=lambda index: letters not in self._letters(index))
         return any(title in self._text(index) for index in candidates)
+
+    def _letters(self, index: int) -> str:
+        """The page's raw text without anything but letters (asked for each title found: kept)."""
+        found = self.letters.get(index)
+        if found is None:
+            found = self.letters[index] = _NOT_LETTERS.sub("", self._raw(index))
+        return found
 
     def _raw(self, index: int) -> str:
         return self.raw[self.starts[index] : self.starts[index + 1]]
