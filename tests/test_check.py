@@ -431,3 +431,42 @@ def test_check_in_memory_finds_what_a_check_of_the_written_build_finds(make_site
         assert "appears in the built site" in messages and "no such file in the built site" in messages
         assert 'has no element with id="nemaie"' in messages
         assert len(in_memory.warnings) == 3
+
+
+def test_check_writes_no_build_to_disk(make_site, monkeypatch) -> None:
+    """The build `check` checks is held in memory: nothing is written, the site folder gains only the cache."""
+    import sitegen.check
+
+    def written_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("check wrote its build to disk")
+
+    monkeypatch.setattr(sitegen.check, "build", written_build)
+    site = make_site(CONFIG + LINKED + DRAFT)
+    before = {p.relative_to(site) for p in site.rglob("*")}
+    report = check_site(site)
+    assert report.ok and report.pages > 0
+    after = {p.relative_to(site) for p in site.rglob("*")}
+    assert {p.parts[0] for p in after - before} <= {".sitegen-cache"}
+
+
+def test_check_leak_pattern_as_a_trie_matches_what_the_plain_alternative_matches() -> None:
+    """The leak search's needles, merged into a trie, find the same strings (the longest at each place)."""
+    import random
+    import re
+
+    from sitegen.check.leaks import _trie_pattern
+
+    def plain(needles: list[str]) -> str:
+        ordered = sorted(needles, key=len, reverse=True)
+        return "|".join(r"\s+".join(re.escape(w) for w in n.split(" ")) for n in ordered)
+
+    rng = random.Random(19)
+    for _ in range(2000):
+        needles = sorted(
+            {
+                " ".join("".join(rng.choice("ab.c ") for _ in range(rng.randint(1, 6))).split()) or "a"
+                for _ in range(rng.randint(1, 6))
+            }
+        )
+        text = "".join(rng.choice("ab.c \n\t") for _ in range(60))
+        assert re.findall(_trie_pattern(needles), text) == re.findall(plain(needles), text), (needles, text)
