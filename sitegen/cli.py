@@ -362,7 +362,7 @@ def make_parser() -> argparse.ArgumentParser:
         "check",
         parents=[common],
         help="build afresh and check links, anchors, assets, feeds and that no draft leaked",
-        description="Build the site into a temporary folder and check it: internal links and #anchors, images and "
+        description="Build the site in memory and check it: internal links and #anchors, images and "
         "assets, no draft or future-dated page in any file, well-formed feeds and sitemap. Exit 1 on any problem. "
         "Links to other sites (and to this host outside the base URL's path) are external: checked with --external.",
     )

@@ -79,6 +79,8 @@ class MemoryBuild:
     seconds: float
     deferred: bool = False
     """Some outputs (the search index) are last build's: build again without `defer` to finish."""
+    site: Site | None = None
+    """The content model it rendered."""
 
 
 @dataclass(slots=True)
@@ -211,6 +213,7 @@ class Engine:
             full=rendered.full,
             seconds=time.perf_counter() - started,
             deferred=rendered.deferred,
+            site=rendered.site,
         )
 
     def _bytes(self, output: Output) -> bytes:

@@ -185,3 +185,54 @@ def _send(writer: Connection, message: tuple[int, _Failure]) -> None:
     except Exception:  # the exception does not pickle: send what it said
         text = f"{type(message[1].error).__name__}: {message[1].error}"
         writer.send((message[0], _Failure(WorkerError(text))))
+
+
+class Forked(Generic[R]):
+    """One task computed by a forked process while this one goes on; `result()` waits for it.
+
+    The same rules as `run_in_workers`: forked with stop signals held back, the child ignores Ctrl-C,
+    and `close()` (the end of a `with` block, whatever ends it) kills a child that still runs.
+    """
+
+    def __init__(self, task: Callable[[], R], name: str) -> None:
+        context = multiprocessing.get_context("fork")
+        self._reader, writer = context.Pipe(duplex=False)
+        self._process: BaseProcess = context.Process(
+            target=_work, args=(_call, [task], 0, 1, writer), name=name, daemon=True
+        )
+        try:
+            with signals_blocked():
+                self._process.start()
+        finally:
+            writer.close()  # ours: the child's end must close when the child dies, so we see EOF
+
+    def result(self) -> R:
+        """The task's result (or its exception, raised here); a child that died is a `WorkerError`."""
+        try:
+            _, value = self._reader.recv()
+            if not isinstance(value, _Failure):
+                self._reader.recv()  # the end mark, sent right after it
+        except EOFError:
+            self._process.join(JOIN_TIMEOUT)
+            raise WorkerError(f"worker {self._process.name} died (exit code {self._process.exitcode})") from None
+        if isinstance(value, _Failure):
+            raise value.error
+        self._process.join(JOIN_TIMEOUT)
+        return value  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        with signals_blocked():
+            if self._process.exitcode is None:
+                self._process.kill()
+            self._process.join(JOIN_TIMEOUT)
+            self._reader.close()
+
+    def __enter__(self) -> Forked[R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _call(task: Callable[[], R]) -> R:
+    return task()

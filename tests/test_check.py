@@ -408,3 +408,65 @@ def test_check_aside_checks_in_a_forked_process_find_what_they_find_inline(make_
     assert [w.format() for w in forked.warnings] == [w.format() for w in inline.warnings]
     assert any("appears in the built site" in p.message for p in forked.problems)  # the leak search ran
     assert len(forked.warnings) == 3  # three pages telling one story: three pairs
+
+
+def test_check_in_memory_finds_what_a_check_of_the_written_build_finds(make_site, monkeypatch) -> None:
+    """`check` builds in memory; with `after_build` it writes the build and reads it back: the same findings."""
+    import sitegen.check
+
+    broken = "-- seeds/2026/02/d.md --\n---\ntitle: Стаття з битим посиланням\ndate: 2026-02-13T10:00:00+02:00\n---\n"
+    broken += "Див. [зниклу](/digest/2026/02/nemaie/) і [якір](/digest/2026/02/b/#nemaie).\r\nКінець.\n"
+    site = make_site(
+        CONFIG.rstrip("\n") + "\ntheme: leaky\n" + LINKED + DRAFT + same_story_pages(3) + THEME_LEAK + broken
+    )
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    for threshold in (10**9, 0):  # inline and in forked processes
+        monkeypatch.setattr(sitegen.check, "PARALLEL_MIN_PAGES", threshold)
+        in_memory = check_site(site, now=now)
+        written = check_site(site, now=now, after_build=lambda out: None)
+        assert [p.format() for p in in_memory.problems] == [p.format() for p in written.problems]
+        assert [w.format() for w in in_memory.warnings] == [w.format() for w in written.warnings]
+        assert (in_memory.pages, in_memory.files) == (written.pages, written.files)
+        messages = " ".join(p.message for p in in_memory.problems)
+        assert "appears in the built site" in messages and "no such file in the built site" in messages
+        assert 'has no element with id="nemaie"' in messages
+        assert len(in_memory.warnings) == 3
+
+
+def test_check_writes_no_build_to_disk(make_site, monkeypatch) -> None:
+    """The build `check` checks is held in memory: nothing is written, the site folder gains only the cache."""
+    import sitegen.check
+
+    def written_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("check wrote its build to disk")
+
+    monkeypatch.setattr(sitegen.check, "build", written_build)
+    site = make_site(CONFIG + LINKED + DRAFT)
+    before = {p.relative_to(site) for p in site.rglob("*")}
+    report = check_site(site)
+    assert report.ok and report.pages > 0
+    after = {p.relative_to(site) for p in site.rglob("*")}
+    assert {p.parts[0] for p in after - before} <= {".sitegen-cache"}
+
+
+def test_check_leak_pattern_as_a_trie_matches_what_the_plain_alternative_matches() -> None:
+    """The leak search's needles, merged into a trie, find the same strings (the longest at each place)."""
+    import random
+    import re
+
+    from sitegen.check.leaks import _trie_pattern
+
+    def plain(needles: list[str]) -> str:
+        ordered = sorted(needles, key=len, reverse=True)
+        return "|".join(r"\s+".join(re.escape(w) for w in n.split(" ")) for n in ordered)
+
+    rng = random.Random(19)
+    for _ in range(2000):
+        needles = sorted(
+            {
+                " ".join("".join(rng.choice("ab.c ") for _ in range(rng.randint(1, 6))).split()) or "a"
+                for _ in range(rng.randint(1, 6))
+            }
+        )
+        text = "".join(rng.choice("ab.c \n\t") for _ in range(60))
+        assert re.findall(_trie_pattern(needles), text) == re.findall(plain(needles), text), (needles, text)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from sitegen.workers import WorkerError, run_in_workers
+from sitegen.workers import Forked, WorkerError, run_in_workers
 
 pytestmark = pytest.mark.timeout(60)  # forked workers: a hang fails in a minute
 
@@ -84,3 +84,20 @@ def test_workers_ignore_ctrl_c() -> None:
 
     results, _ = run_in_workers(task, list(range(6)), 2, lambda: None)
     assert results == list(range(6))
+
+
+def test_forked_task_result_error_and_death() -> None:
+    with Forked(lambda: _big(7), "test-forked") as forked:
+        assert forked.result() == _big(7)  # larger than a pipe holds
+    with Forked(lambda: _square(int("x")), "test-forked") as failing, pytest.raises(ValueError, match="'x'"):
+        failing.result()
+    with Forked(lambda: os._exit(9), "test-forked") as dying, pytest.raises(WorkerError, match=r"died \(exit code 9\)"):
+        dying.result()
+    assert multiprocessing.active_children() == []
+
+
+def test_forked_task_left_running_is_ended_by_close() -> None:
+    with Forked(lambda: time.sleep(600), "test-forked") as forked:
+        pid = forked._process.pid
+        assert pid is not None and _alive(pid)
+    assert multiprocessing.active_children() == []

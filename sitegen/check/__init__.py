@@ -8,87 +8,56 @@ same checks over its own build before it touches the target.
 
 from __future__ import annotations
 
-import bisect
-import itertools
+import gc
 import logging
 import multiprocessing
+import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Literal
 
 from sitegen.build import BuildOptions, BuildResult, build, load_all_pages
-from sitegen.check.built import BuiltSite
-from sitegen.check.duplicates import check_duplicates
+from sitegen.check.built import BuiltSite, Unpublished, everything_failed, unpublished_of
+from sitegen.check.duplicates import check_duplicates, near_duplicates
 from sitegen.check.external import TIMEOUT, check_external_links
 from sitegen.check.files import check_feeds_and_sitemap, check_required_files
 from sitegen.check.images import check_alt_text
-from sitegen.check.leaks import check_leaks, report_leaks, scan_leaks, text_files
-from sitegen.check.links import (
-    check_links,
-    check_unsafe_html,
-    html_files,
-    report_links,
-    report_unsafe_html,
-    scan_links,
-    scan_unsafe_html,
-)
+from sitegen.check.leaks import check_leaks
+from sitegen.check.links import check_links, check_unsafe_html
 from sitegen.check.redirects import check_redirects
 from sitegen.check.search import check_search_index
-from sitegen.errors import CheckError
-from sitegen.workers import available_cores, run_in_workers
+from sitegen.config import load_config
+from sitegen.content.model import Site
+from sitegen.engine import Engine, EngineOptions
+from sitegen.errors import CheckError, SitegenError
+from sitegen.workers import Forked, available_cores
 
 log = logging.getLogger(__name__)
 
-F = TypeVar("F")
 CheckFunction = Callable[[BuiltSite], list[CheckError]]
-
-
-@dataclass(frozen=True, slots=True)
-class Split(Generic[F]):
-    """A check that reads many built files in the same way, so that parts of them can be read in parallel."""
-
-    files: Callable[[BuiltSite], list[str]]
-    """The files it reads, in order."""
-    scan: Callable[[BuiltSite, list[str]], F]
-    """What it finds in some consecutive files of them."""
-    report: Callable[[BuiltSite, list[F]], list[CheckError]]
-    """The problems, from what `scan` found in all the parts (in order)."""
-    ordered: bool = True
-    """The parts must be consecutive runs of the files (the report keeps their order)."""
-
-    def part(self, built: BuiltSite, index: int, shares: tuple[float, ...]) -> F:
-        """`scan` over the `index`-th part of the files, with about its share of their bytes.
-
-        Ordered: consecutive runs (bytes, not files: the tag and list pages at the end of the sorted
-        names are the largest). Not ordered: dealt out in turns, so that each part gets its share of
-        every kind of file (the JSON files of the search index cost several times their size).
-        """
-        files = self.files(built)
-        if not self.ordered:
-            turns = [part for part, share in enumerate(shares) for _ in range(max(1, round(share * 5)))]
-            return self.scan(built, [rel for i, rel in enumerate(files) if turns[i % len(turns)] == index])
-        ends = list(itertools.accumulate(built.size(rel) for rel in files))
-        size = ends[-1] if ends else 0
-        cuts = [bisect.bisect_left(ends, size * sum(shares[:k]) / sum(shares)) for k in range(len(shares))]
-        cuts.append(len(files))
-        return self.scan(built, files[cuts[index] : cuts[index + 1]])
+Where = Literal["here", "pages", "sources"]
 
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One named check; `fails=False` makes its findings warnings."""
+    """One named check; `fails=False` makes its findings warnings.
+
+    On a large site the checks run in three processes (see `_run_checks`); `where` says in which.
+    """
 
     name: str
     run: CheckFunction
     fails: bool = True
-    aside: bool = False
-    """On a large site, runs in a forked process beside the others (CPU-bound and independent of them)."""
-    split: Split[Any] | None = None
-    """On a large site, its files are read in parts, one in each process (this one and the forked ones)."""
+    where: Where = "here"
+    """`pages`: reads the parsed built pages (in a process of its own, which parses each page once);
+    `sources`: needs only the drafts-included model, `from_sources` (in a process started before the build)."""
+    from_sources: Callable[[Site, Path], list[CheckError]] | None = None
+    """`where="sources"`: the check over the drafts-included model and the site folder alone."""
 
 
 PARALLEL_MIN_PAGES = 300
@@ -96,40 +65,56 @@ PARALLEL_MIN_PAGES = 300
 
 CHECKS: list[Check] = [
     Check("required files", check_required_files),
-    Check("links and anchors", check_links, split=Split(html_files, scan_links, report_links)),
-    Check("aliases", check_redirects),
-    Check("unsafe HTML", check_unsafe_html, split=Split(html_files, scan_unsafe_html, report_unsafe_html)),
-    Check("drafts and future pages", check_leaks, split=Split(text_files, scan_leaks, report_leaks, ordered=False)),
+    Check("links and anchors", check_links, where="pages"),
+    Check("aliases", check_redirects, where="pages"),
+    Check("unsafe HTML", check_unsafe_html, where="pages"),
+    Check("drafts and future pages", check_leaks),
     Check("feeds and sitemap", check_feeds_and_sitemap),
     Check("search index", check_search_index),
-    Check("near-duplicate stories", check_duplicates, fails=False, aside=True),
+    Check("near-duplicate stories", check_duplicates, fails=False, where="sources", from_sources=near_duplicates),
     Check("pictures without alt text", check_alt_text, fails=False),
 ]
 
-Job = tuple[int, int, tuple[float, ...]]
-"""(check, part, shares): a part of a split check, or a whole check (no shares)."""
-HERE_SHARE = 0.8
-"""This process's share of a split check's files, beside 1 for each forked process: it also runs the checks
-that are not split (feeds, search index) and puts the parts together."""
 
-# The build and checks a forked checker runs: inherited from the parent at fork, never pickled.
-_CHILD_STATE: tuple[BuiltSite, list[Check]] | None = None
+@dataclass(frozen=True, slots=True)
+class SourceFindings:
+    """What the `sources` process found: the unpublished pages and the `sources` checks' findings."""
 
-
-def _run_job(built: BuiltSite, checks: list[Check], job: Job) -> object:
-    index, part, shares = job
-    split = checks[index].split
-    if shares:
-        assert split is not None
-        return split.part(built, part, shares)
-    return checks[index].run(built)
+    warning: CheckError | None
+    """Why the drafts-included model could not be loaded (then the rest is None)."""
+    unpublished: tuple[Unpublished, ...] | None
+    found: dict[str, list[CheckError]] | None
+    """By check name."""
 
 
-def _run_forked(jobs: list[Job]) -> list[object]:
-    """What one forked checker does: its jobs, in order."""
-    assert _CHILD_STATE is not None, "checker forked without a build"
-    built, checks = _CHILD_STATE
-    return [_run_job(built, checks, job) for job in jobs]
+def _from_sources(site_dir: Path, now: datetime, checks: list[Check]) -> SourceFindings:
+    """The drafts-included model's unpublished pages and the `sources` checks over it (run in a forked process)."""
+    try:
+        everything = load_all_pages(site_dir, now)
+    except SitegenError as exc:  # e.g. a draft whose slug collides with a page: only with drafts included
+        return SourceFindings(everything_failed(exc), None, None)
+    found = {c.name: c.from_sources(everything, site_dir) for c in checks if c.from_sources is not None}
+    return SourceFindings(None, unpublished_of(everything, now), found)
+
+
+def _parallel(pages: int) -> bool:
+    """Whether the checks of a site with this many pages run in forked processes."""
+    return pages >= PARALLEL_MIN_PAGES and available_cores() >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def start_sources(site_dir: Path, now: datetime, checks: list[Check] | None = None) -> Forked[SourceFindings]:
+    """Load the drafts-included model and run the `sources` checks in a forked process, from now on."""
+    selected = [c for c in (CHECKS if checks is None else checks) if c.where == "sources"]
+    return Forked(lambda: _from_sources(site_dir, now, selected), "sitegen-check-sources")
+
+
+def _source_count(site_dir: Path) -> int:
+    """How many files the sources folder holds (0 when the config does not load: the build says why)."""
+    try:
+        seeds = load_config(site_dir).seeds_dir
+    except SitegenError:
+        return 0
+    return sum(len(names) for _, _, names in os.walk(seeds))
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,20 +154,31 @@ def check_build(
     checks: list[Check] | None = None,
     *,
     external: ExternalOptions | None = None,
+    sources: Forked[SourceFindings] | None = None,
+    contents: Mapping[str, bytes] | None = None,
 ) -> CheckReport:
-    """Run the checks over a finished build (its folder and the model it rendered, built at `now`)."""
+    """Run the checks over a finished build (its folder and the model it rendered, built at `now`).
+
+    `sources`: the `sources` process, if the caller started it before the build (`start_sources`);
+    `contents`: the build's files, when it was made in memory (then its folder is not read).
+    """
     started = time.perf_counter()
     if result.site is None:
         raise ValueError("check_build needs a BuildResult from build(), which carries the site")
     report = CheckReport(build=result)
     built = BuiltSite(
-        site_dir, result.out_dir, result.site, now=now, load_everything=lambda: load_all_pages(site_dir, now)
+        site_dir,
+        result.out_dir,
+        result.site,
+        now=now,
+        contents=contents,
+        load_everything=lambda: load_all_pages(site_dir, now),
     )
     report.pages, report.files = len(built.html_files), len(built.files)
     selected = CHECKS if checks is None else checks
-    results, load_warning = _run_checks(built, selected)
-    if load_warning is not None:
-        report.warnings.append(load_warning)
+    results = _run_checks(built, selected, sources)
+    if built.everything_warning is not None:
+        report.warnings.append(built.everything_warning)
         report.warning_kinds.append("drafts and future pages")
     for check, found in zip(selected, results, strict=True):
         log.info("check %s: %d %s", check.name, len(found), "problems" if check.fails else "warnings")
@@ -199,47 +195,62 @@ def check_build(
     return report
 
 
-def _run_checks(built: BuiltSite, checks: list[Check]) -> tuple[list[list[CheckError]], CheckError | None]:
-    """Each check's findings, in the order of `checks`, and why the drafts-included model could not be loaded.
+def _run_checks(
+    built: BuiltSite, checks: list[Check], sources: Forked[SourceFindings] | None
+) -> list[list[CheckError]]:
+    """Each check's findings, in the order of `checks`.
 
-    On a large site the work is spread over this process and one forked process per further core:
-    each reads a part of the files of every split check (the link check parses every built page, the
-    leak search reads every built text file); the first forked one also runs the `aside` checks
-    (near-duplicate detection reads every body through the text pipeline), this one the rest. Three
-    processes on two cores: the system evens out what static parts cannot.
+    On a large site the work is spread over three processes, each reading what it needs once: the
+    `sources` one loads the drafts-included model and sketches every body for near-duplicates (started
+    before the build by `check_site`, so it runs while the build waits on its serial parts); the
+    `pages` one parses every built page for the link, alias and unsafe-HTML checks; this one runs the
+    rest (leak search, feeds, search index), handed the unpublished pages by the `sources` one.
     """
-    workers = available_cores() if "fork" in multiprocessing.get_all_start_methods() else 0
-    if len(built.site.pages) < PARALLEL_MIN_PAGES or workers < 2:
-        return [check.run(built) for check in checks], built.everything_warning
-    built.all_pages()  # loaded once, before the fork, for every process that needs it
-    shares = (*([1.0] * workers), HERE_SHARE)
-    batches: list[list[Job]] = [[] for _ in shares]  # the last one is this process's
-    for index, check in enumerate(checks):
-        if check.split is not None:
-            for part in range(len(shares)):
-                batches[part].append((index, part, shares))
-        else:
-            batches[0 if check.aside else -1].append((index, 0, ()))
-    global _CHILD_STATE
-    _CHILD_STATE = (built, checks)
-    try:
-        forked, here = run_in_workers(
-            _run_forked, batches[:-1], workers, lambda: [_run_job(built, checks, job) for job in batches[-1]]
-        )
-    finally:
-        _CHILD_STATE = None
-    found: dict[int, list[Any]] = {}
-    for jobs, results in zip(batches, [*forked, here], strict=True):
-        for (index, _, _), result in zip(jobs, results, strict=True):
-            found.setdefault(index, []).append(result)  # parts in order: batch i holds part i
-    outcome: list[list[CheckError]] = []
-    for index, check in enumerate(checks):
-        if check.split is not None:
-            outcome.append(check.split.report(built, found[index]))
-        else:
-            [whole] = found[index]
-            outcome.append(whole)
-    return outcome, built.everything_warning
+    if not _parallel(len(built.site.pages)) and sources is None:
+        return [check.run(built) for check in checks]
+    with ExitStack() as stack:
+        if sources is None and any(c.where == "sources" for c in checks):
+            sources = start_sources(built.site_dir, built.now, checks)
+        if sources is not None:
+            stack.callback(sources.close)
+        taken: list[SourceFindings] = []
+
+        def take_sources() -> SourceFindings | None:
+            if sources is not None and not taken:
+                taken.append(sources.result())
+                built.everything_warning = taken[0].warning
+            return taken[0] if taken else None
+
+        def unpublished() -> tuple[Unpublished, ...] | None:
+            found = take_sources()
+            return found.unpublished if found is not None else built.unpublished_pages()
+
+        if sources is not None:
+            built.load_everything = None  # loaded by the `sources` process
+            built.load_unpublished = unpublished
+        on_pages = [check for check in checks if check.where == "pages"]
+        pages: Forked[list[list[CheckError]]] | None = None
+        if on_pages:
+            gc.freeze()  # the forked process's collector leaves the inherited objects alone: fewer copied pages
+            try:
+                pages = stack.enter_context(
+                    Forked(lambda: [check.run(built) for check in on_pages], "sitegen-check-pages")
+                )
+            finally:
+                gc.unfreeze()
+        found: dict[int, list[CheckError]] = {}
+        for index, check in enumerate(checks):
+            if check.where == "here" or (check.where == "pages" and pages is None):
+                found[index] = check.run(built)
+        findings = take_sources()
+        for index, check in enumerate(checks):
+            if check.where == "sources":
+                known = findings.found if findings is not None else None
+                found[index] = known[check.name] if known is not None and check.name in known else check.run(built)
+        if pages is not None:
+            for check, result in zip(on_pages, pages.result(), strict=True):
+                found[checks.index(check)] = result
+    return [found[index] for index in range(len(checks))]
 
 
 def check_site(
@@ -249,14 +260,44 @@ def check_site(
     after_build: Callable[[Path], None] | None = None,
     external: ExternalOptions | None = None,
 ) -> CheckReport:
-    """Build `site_dir` as it is published at `now` into a temporary folder (never its `site/`); check it.
+    """Build `site_dir` as it is published at `now` in memory (never into its `site/`); check it.
 
-    `after_build` sees the built folder before the checks run (tests plant files with it).
-    Source problems are raised by the build as `SitegenError`s, all at once.
+    `after_build` sees a built folder before the checks run (tests plant files with it): with it, the
+    build is written into a temporary folder and checked from there. Source problems are raised by the
+    build as `SitegenError`s, all at once. On a large site the drafts-included model is loaded and
+    sketched in a forked process while the build runs.
     """
     now = now or datetime.now(UTC)
-    with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp:
-        result = build(site_dir, BuildOptions(out_dir=Path(tmp) / "site", now=now))
+    with ExitStack() as stack:
+        sources = None
+        if _parallel(_source_count(site_dir)):
+            sources = stack.enter_context(start_sources(site_dir, now))
         if after_build is not None:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="sitegen-check-"))
+            result = build(site_dir, BuildOptions(out_dir=Path(tmp) / "site", now=now))
             after_build(result.out_dir)
-        return check_build(site_dir, result, now, external=external)
+            return check_build(site_dir, result, now, external=external, sources=sources)
+        result, contents = build_in_memory(site_dir, now)
+        return check_build(site_dir, result, now, external=external, sources=sources, contents=contents)
+
+
+def build_in_memory(site_dir: Path, now: datetime) -> tuple[BuildResult, Mapping[str, bytes]]:
+    """The build `build()` would write (the same bytes, as published at `now`), held in memory.
+
+    Writing some 15,000 files of a large site to a temporary folder only to read and delete them took
+    longer than the checks (a deleted file costs milliseconds on a disk mounted with `discard`).
+    """
+    memory = Engine(site_dir, EngineOptions(), clock=lambda: now).build_in_memory()
+    assert memory.site is not None
+    outputs = memory.outputs
+    result = BuildResult(
+        out_dir=site_dir / "(in memory)",
+        articles=memory.articles,
+        tags=memory.tags,
+        feeds=sum(1 for path in outputs if path.endswith(("feed.xml", "feed.json"))),
+        files=len(outputs),
+        bytes=sum(len(data) for data in outputs.values()),
+        seconds=memory.seconds,
+        site=memory.site,
+    )
+    return result, outputs

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from sitegen.check.html import ParsedPage, parse_page
@@ -30,6 +32,36 @@ class LinkTarget:
     """Written root-relative (`/tags/`) but not under the base path: a link that forgot `/digest/`."""
 
 
+def everything_failed(exc: SitegenError) -> CheckError:
+    """The warning when the drafts-included model does not load (the leak search cannot run)."""
+    return CheckError(f"cannot look for leaked drafts: with drafts included the sources fail: {exc.format()}")
+
+
+@dataclass(frozen=True, slots=True)
+class Unpublished:
+    """A page of the sources that must not be in the output, and why (plain data: it crosses processes)."""
+
+    id: str
+    title: str
+    url: str
+    out_path: str
+    reason: str
+    """`draft` or `future-dated page`."""
+    line: int | None
+    """The line of its `draft:` or `date:` key."""
+
+
+def unpublished_of(everything: Site, now: datetime) -> tuple[Unpublished, ...]:
+    """The pages of `everything` that are drafts or dated after `now`, in its order."""
+    found = []
+    for page in everything.pages.values():
+        if page.meta.draft or page.meta.date > now:
+            draft = page.meta.draft
+            reason, key = ("draft", "draft") if draft else ("future-dated page", "date")
+            found.append(Unpublished(page.id, page.title, page.url, page.out_path, reason, page.key_lines.get(key)))
+    return tuple(found)
+
+
 def list_files(root: Path) -> frozenset[str]:
     """Every file under `root` as a `/`-separated relative path, the build marker left out."""
     found: set[str] = set()
@@ -47,23 +79,33 @@ class BuiltSite:
 
     site_dir: Path
     out_dir: Path
+    """Where the build wrote its files (unused when `contents` holds them)."""
     site: Site
     """The production model: the pages that are meant to be published."""
     everything: Site | None = None
     """Every page of the sources, drafts and future-dated ones included (None: not known); see `all_pages`."""
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     files: frozenset[str] = field(default_factory=frozenset)
+    contents: Mapping[str, bytes] | None = field(default=None, repr=False)
+    """Every file of a build held in memory, by path (`check` builds in memory): nothing is read from `out_dir`."""
     load_everything: Callable[[], Site] | None = field(default=None, repr=False)
     """Loads `everything` when a check first asks for it (`all_pages`): only the checks that need it pay,
     in whichever process runs them."""
     everything_warning: CheckError | None = None
     """Why `everything` could not be loaded (the sources fail with drafts included)."""
+    unpublished: tuple[Unpublished, ...] | None = None
+    """The drafts and future-dated pages of the sources (see `unpublished_pages`)."""
+    load_unpublished: Callable[[], tuple[Unpublished, ...] | None] | None = field(default=None, repr=False)
+    """Gives `unpublished` without loading `everything` here (`check` loads it in another process)."""
     _parsed: dict[str, ParsedPage] = field(default_factory=dict, repr=False)
     _resolved: dict[tuple[str, str], LinkTarget | None] = field(default_factory=dict, repr=False)
+    _json: dict[str, tuple[Any, ValueError | None]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self.files:
-            self.files = list_files(self.out_dir)
+            self.files = (
+                frozenset(self.contents) - {BUILD_MARKER} if self.contents is not None else list_files(self.out_dir)
+            )
 
     def all_pages(self) -> Site | None:
         """Every page of the sources, drafts and future-dated ones included; None when not known."""
@@ -72,10 +114,19 @@ class BuiltSite:
             try:
                 self.everything = load()
             except SitegenError as exc:  # e.g. a draft whose slug collides with a page: only with drafts included
-                self.everything_warning = CheckError(
-                    f"cannot look for leaked drafts: with drafts included the sources fail: {exc.format()}"
-                )
+                self.everything_warning = everything_failed(exc)
         return self.everything
+
+    def unpublished_pages(self) -> tuple[Unpublished, ...] | None:
+        """The drafts and future-dated pages of the sources (see `unpublished_of`); None when not known."""
+        if self.unpublished is None and self.load_unpublished is not None:
+            load, self.load_unpublished = self.load_unpublished, None
+            self.unpublished = load()
+        if self.unpublished is None:
+            everything = self.all_pages()
+            if everything is not None:
+                self.unpublished = unpublished_of(everything, self.now)
+        return self.unpublished
 
     @property
     def base_url(self) -> str:
@@ -97,10 +148,32 @@ class BuiltSite:
 
     def size(self, rel_path: str) -> int:
         """The file's size in bytes."""
+        if self.contents is not None:
+            return len(self.contents[rel_path])
         return (self.out_dir / rel_path).stat().st_size
 
+    def read_bytes(self, rel_path: str) -> bytes:
+        if self.contents is not None:
+            return self.contents[rel_path]
+        return (self.out_dir / rel_path).read_bytes()
+
     def read_text(self, rel_path: str) -> str:
-        return (self.out_dir / rel_path).read_text(encoding="utf-8", errors="replace")
+        """The file as text, line ends made `\\n` (as a file opened in text mode reads)."""
+        text = self.read_bytes(rel_path).decode("utf-8", errors="replace")
+        return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+    def read_json(self, rel_path: str) -> Any:
+        """The file parsed as JSON, once for every check that reads it; `ValueError` when it is not JSON."""
+        found = self._json.get(rel_path)
+        if found is None:
+            try:
+                found = self._json[rel_path] = (json.loads(self.read_bytes(rel_path)), None)
+            except ValueError as exc:
+                found = self._json[rel_path] = (None, exc)
+        value, error = found
+        if error is not None:
+            raise error
+        return value
 
     def parsed(self, rel_path: str) -> ParsedPage:
         """The page's references and ids, parsed once."""

@@ -20,6 +20,7 @@ from pathlib import Path
 from sitegen.atomic import write_atomic
 from sitegen.check.built import BuiltSite
 from sitegen.content.duplicates import SHINGLE, SKETCH, Sketch, Story, find_near_duplicates, sketch, story_text
+from sitegen.content.model import Site
 from sitegen.errors import CheckError
 from sitegen.text import VERSION
 
@@ -84,11 +85,10 @@ def _read(path: Path) -> dict[bytes, Sketch]:
     return found
 
 
-def check_duplicates(built: BuiltSite) -> list[CheckError]:
-    """One warning per pair of pages that tell the same story, most similar first."""
-    site = built.all_pages() or built.site
+def near_duplicates(site: Site, site_dir: Path) -> list[CheckError]:
+    """One warning per pair of `site`'s pages that tell the same story, most similar first."""
     stories = [Story(page.id, story_text(page.title, page.meta.summary, page.body)) for page in site.pages.values()]
-    cache = SketchCache(built.site_dir / CACHE_FILE)
+    cache = SketchCache(site_dir / CACHE_FILE)
     pairs = find_near_duplicates(stories, sketcher=cache.sketch)
     try:
         cache.save()
@@ -102,3 +102,8 @@ def check_duplicates(built: BuiltSite) -> list[CheckError]:
         )
         for dup in pairs
     ]
+
+
+def check_duplicates(built: BuiltSite) -> list[CheckError]:
+    """One warning per pair of pages that tell the same story (drafts and future pages too, when they load)."""
+    return near_duplicates(built.all_pages() or built.site, built.site_dir)

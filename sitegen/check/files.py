@@ -6,7 +6,6 @@ has the fields JSON Feed 1.1 requires; every page URL a feed or the sitemap name
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -96,12 +95,11 @@ def check_feeds_and_sitemap(built: BuiltSite) -> list[CheckError]:
     """Every XML and JSON file parses; Atom feeds, JSON feeds and the sitemap have what readers need."""
     problems: list[CheckError] = []
     for rel in sorted(built.files):
-        data = (built.out_dir / rel).read_bytes() if rel.endswith((".xml", ".json")) else None
-        if data is None:
+        if not rel.endswith((".xml", ".json")):
             continue
         if rel.endswith(".xml"):
             try:
-                root = ET.fromstring(data)
+                root = ET.fromstring(built.read_bytes(rel))
             except ET.ParseError as exc:
                 problems.append(_problem(rel, f"not well-formed XML: {exc}"))
                 continue
@@ -111,7 +109,7 @@ def check_feeds_and_sitemap(built: BuiltSite) -> list[CheckError]:
                 problems += _check_atom(built, rel, root)
         else:
             try:
-                parsed = json.loads(data)
+                parsed = built.read_json(rel)
             except ValueError as exc:
                 problems.append(_problem(rel, f"not valid JSON: {exc}"))
                 continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # (tag, attribute) pairs whose value is a URL the browser follows or fetches.
 URL_ATTRIBUTES: frozenset[tuple[str, str]] = frozenset(
@@ -34,9 +35,8 @@ _SCRIPT_URL = re.compile(r"\s*((javascript|vbscript)\s*:|data\s*:\s*text/html)",
 _REFRESH_URL = re.compile(r"^\s*\d+\s*[;,]\s*url\s*=\s*['\"]?([^'\"]*)['\"]?\s*$", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """One URL in a page: where it is and what refers to it."""
+class Reference(NamedTuple):
+    """One URL in a page: where it is and what refers to it (a tuple: a large site has 100,000s of them)."""
 
     url: str
     tag: str
@@ -57,10 +57,13 @@ class ParsedPage:
     """Where `<meta http-equiv="refresh" content="0; url=…">` sends the reader (a redirect page)."""
 
 
-# A start tag (its attributes may quote `>`), or markup that holds no tags: comments, doctype, CDATA.
+# A start tag with attributes (they may quote `>`), a raw text element's bare start tag, or markup that
+# holds no tags: comments, doctype, CDATA. Bare tags (`<p>`, `<li>`) hold nothing `check` reads: the
+# search skips them without a step of Python per tag, which was most of the scanner's time.
 _MARKUP = re.compile(
     r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<[!?][^>]*>"
-    r"|<([a-zA-Z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    r"|<([a-zA-Z][^\s/>]*)([\s/](?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+    r"|<((?i:script|style|textarea|title))>",
     re.DOTALL,
 )
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
@@ -83,43 +86,72 @@ def _attributes(text: str) -> list[tuple[str, str | None]]:
     return found
 
 
-def _scan_tag(
-    tag: str,
-    attrs: list[tuple[str, str | None]],
-    line: int,
-    page: tuple[list[Reference], set[str], list[tuple[int, str]]],
-) -> str | None:
-    """Record one start tag's references, ids and inline script; return where a refresh `<meta>` sends to."""
-    references, ids, unsafe = page
+@dataclass(frozen=True, slots=True)
+class _TagFindings:
+    """What one start tag holds, wherever it stands: (url, tag, attribute) references, ids, inline script."""
+
+    references: tuple[tuple[str, str, str], ...] = ()
+    ids: tuple[str, ...] = ()
+    unsafe: tuple[str, ...] = ()
+    refresh: str | None = None
+
+
+_NOTHING = _TagFindings()
+_SEEN: dict[str, _TagFindings] = {}
+"""Findings by the start tag's text: the theme's tags (navigation, stylesheets, teasers of the same
+articles on every list) repeat across pages, and each is read once."""
+SEEN_MAX = 200_000
+"""Tags remembered at most (then forgotten all at once)."""
+
+
+def _scan_tag(tag: str, attrs: list[tuple[str, str | None]]) -> _TagFindings:
+    """One start tag's references, ids and inline script, and where a refresh `<meta>` sends to."""
+    references: list[tuple[str, str, str]] = []
+    ids: list[str] = []
+    unsafe: list[str] = []
     refresh = None
     if tag == "meta" and (dict(attrs).get("http-equiv") or "").lower() == "refresh":
         found = _REFRESH_URL.match(dict(attrs).get("content") or "")
         if found:
             refresh = found.group(1).strip()
-            references.append(Reference(refresh, tag, "http-equiv=refresh", line))
+            references.append((refresh, tag, "http-equiv=refresh"))
     if tag == "script" and not any(n == "src" for n, _ in attrs):
         kind = next((v for n, v in attrs if n == "type"), None) or ""
         if kind.split(";")[0].strip().lower() not in DATA_SCRIPT_TYPES:
-            unsafe.append((line, "an inline <script>"))
+            unsafe.append("an inline <script>")
     for name, value in attrs:
         if name.startswith("on"):
-            unsafe.append((line, f"an inline event handler {name}= on <{tag}>"))
+            unsafe.append(f"an inline event handler {name}= on <{tag}>")
         if value is None:
             continue
         if ((tag, name) in URL_ATTRIBUTES or name == "formaction") and _SCRIPT_URL.match(value):
-            unsafe.append((line, f"a script URL in <{tag} {name}>"))
+            unsafe.append(f"a script URL in <{tag} {name}>")
         if name == "id" or (name == "name" and tag == "a"):
-            ids.add(value)
+            ids.append(value)
         elif (tag, name) in URL_ATTRIBUTES or (name.startswith("data-") and name.endswith(DATA_URL_SUFFIXES)):
             if tag == "form" and not value:
                 continue
-            references.append(Reference(value.strip(), tag, name, line))
+            references.append((value.strip(), tag, name))
         elif name == "srcset" and tag in SRCSET_TAGS:
             for candidate in value.split(","):
                 url = candidate.strip().split(" ")[0]
                 if url:
-                    references.append(Reference(url, tag, name, line))
-    return refresh
+                    references.append((url, tag, name))
+    if not (references or ids or unsafe or refresh is not None):
+        return _NOTHING
+    return _TagFindings(tuple(references), tuple(ids), tuple(unsafe), refresh)
+
+
+def _tag_findings(tag: str, written: str, whole: str) -> _TagFindings:
+    """`_scan_tag` of a start tag (`whole`, its name in lower case and its attributes' text), remembered."""
+    found = _SEEN.get(whole)
+    if found is None:
+        attrs = _attributes(written) if written and (tag in _URL_TAGS or _NOTEWORTHY.search(written)) else []
+        found = _scan_tag(tag, attrs) if attrs or tag == "script" else _NOTHING
+        if len(_SEEN) >= SEEN_MAX:
+            _SEEN.clear()
+        _SEEN[whole] = found
+    return found
 
 
 def parse_page(text: str) -> ParsedPage:
@@ -140,17 +172,20 @@ def parse_page(text: str) -> ParsedPage:
         if match is None:
             break
         pos = match.end()
-        tag = match.group(1)
+        tag = match.group(1) or match.group(3)
         if tag is None:
             continue
         tag = tag.lower()
-        written = match.group(2)
-        attrs = _attributes(written) if written and (tag in _URL_TAGS or _NOTEWORTHY.search(written)) else []
-        if attrs or tag == "script":
+        whole = match.group(0)
+        found = _tag_findings(tag, match.group(2) or "", whole)
+        if found is not _NOTHING:
             line += text.count("\n", counted, match.start())  # matches come in order: count each stretch once
             counted = match.start()
-            refresh = _scan_tag(tag, attrs, line + 1, (references, ids, unsafe)) or refresh
-        if tag in RAW_TEXT and not match.group(0).endswith("/>"):
+            references += [Reference(url, name, attr, line + 1) for url, name, attr in found.references]
+            ids.update(found.ids)
+            unsafe += [(line + 1, what) for what in found.unsafe]
+            refresh = found.refresh or refresh
+        if tag in RAW_TEXT and not whole.endswith("/>"):
             end = re.compile(rf"</{tag}[\s/>]", re.IGNORECASE).search(text, pos)
             pos = end.start() if end else len(text)
     return ParsedPage(tuple(references), frozenset(ids), tuple(unsafe), refresh)

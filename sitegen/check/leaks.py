@@ -13,11 +13,12 @@ import html
 import itertools
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from typing import Any
 
-from sitegen.check.built import BuiltSite
-from sitegen.content.model import Page, Site
+from sitegen.check.built import BuiltSite, Unpublished
+from sitegen.content.model import Page
 from sitegen.content.typography import typeset_text
 from sitegen.errors import CheckError
 
@@ -26,17 +27,17 @@ MIN_TITLE_CHARS = 16
 """Shorter titles are not searched by title (a one-word title would match ordinary text); URLs always are."""
 SHOWN_FILES = 5
 
-_JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})")
+_JSON_ESCAPES = re.compile(r"\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})*")
+"""A run of `\\uXXXX` escapes: a word of Cyrillic text in JSON written with `ensure_ascii`."""
 _SPACE = re.compile(r"\s+")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
 def _unescape_json(match: re.Match[str]) -> str:
-    if match.group(3):
-        return chr(int(match.group(3), 16))
-    high, low = int(match.group(1), 16), int(match.group(2), 16)
-    return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+    """The characters of a run of `\\uXXXX` escapes, surrogate pairs joined (a lone surrogate stays as it is)."""
+    units = match.group(0).encode("ascii").decode("unicode_escape")
+    return units.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
 def plain_text(text: str) -> str:
@@ -47,28 +48,8 @@ def plain_text(text: str) -> str:
     """
     text = html.unescape(text)  # (returns the text itself when it has no `&`)
     if "\\" in text:
-        text = _JSON_ESCAPE.sub(_unescape_json, text).replace('\\"', '"').replace("\\/", "/")
+        text = _JSON_ESCAPES.sub(_unescape_json, text).replace('\\"', '"').replace("\\/", "/")
     return text
-
-
-@dataclass(frozen=True, slots=True)
-class Unpublished:
-    """A page that must not be in the output, and why."""
-
-    page: Page
-    reason: str
-    """`draft` or `future-dated`."""
-
-
-def find_unpublished(everything: Site, now: datetime) -> list[Unpublished]:
-    """Pages of the sources that are drafts or dated after `now`."""
-    found = []
-    for page in everything.pages.values():
-        if page.meta.draft:
-            found.append(Unpublished(page, "draft"))
-        elif page.meta.date > now:
-            found.append(Unpublished(page, "future-dated page"))
-    return found
 
 
 class _LiveText:
@@ -85,6 +66,7 @@ class _LiveText:
         self.starts = list(itertools.accumulate((len(r) + 1 for r in raw), initial=0))
         self.raw = "\n".join(raw)
         self.typeset: dict[int, str] = {}
+        self.letters: dict[int, str] = {}
 
     def _text(self, index: int) -> str:
         text = self.typeset.get(index)
@@ -99,19 +81,35 @@ class _LiveText:
         words = sorted(set(_LETTERS.findall(title)), key=len, reverse=True)
         if not words:
             return any(title in self._text(index) for index in range(len(self.live)))
-        candidates: list[int] = []
+        # Most likely first: the pages that hold the title's letters in a row (typesetting only changes what is
+        # between them, save `(c)` and the like, so this orders the pages and leaves none out); a title that a
+        # page writes is found there without typesetting or even reading the others.
+        letters = _NOT_LETTERS.sub("", title)
+        unlikely: list[int] = []
+        for index in self._candidates(words):
+            if letters in self._letters(index):
+                if title in self._text(index):
+                    return True
+            else:
+                unlikely.append(index)
+        return any(title in self._text(index) for index in unlikely)
+
+    def _candidates(self, words: list[str]) -> Iterator[int]:
+        """The pages whose raw text holds every one of `words` (longest first), in order."""
         at = self.raw.find(words[0])
         while at != -1:
             index = bisect.bisect_right(self.starts, at) - 1
             raw = self._raw(index)
             if all(word in raw for word in words[1:]):
-                candidates.append(index)
+                yield index
             at = self.raw.find(words[0], self.starts[index + 1])
-        # Most likely first: the pages that hold the title's letters in a row (typesetting only changes what is
-        # between them, save `(c)` and the like, so this orders the pages and leaves none out).
-        letters = _NOT_LETTERS.sub("", title)
-        candidates.sort(key=lambda index: letters not in _NOT_LETTERS.sub("", self._raw(index)))
-        return any(title in self._text(index) for index in candidates)
+
+    def _letters(self, index: int) -> str:
+        """The page's raw text without anything but letters (asked for each title found: kept)."""
+        found = self.letters.get(index)
+        if found is None:
+            found = self.letters[index] = _NOT_LETTERS.sub("", self._raw(index))
+        return found
 
     def _raw(self, index: int) -> str:
         return self.raw[self.starts[index] : self.starts[index + 1]]
@@ -131,32 +129,55 @@ class _Search:
 
 
 def _search(built: BuiltSite) -> _Search | None:
-    everything = built.all_pages()
-    if everything is None:
+    pages = built.unpublished_pages()
+    if pages is None:
         return None
-    unpublished = find_unpublished(everything, built.now)
+    unpublished = list(pages)
     if not unpublished:
         return None
     base = built.base_path
     # A published page may share a title (or, with drafts left out, a URL) with an unpublished one.
-    hidden = {item.page.id for item in unpublished}
+    hidden = {item.id for item in unpublished}
     live = [p for p in built.site.pages.values() if p.id not in hidden]
     live_urls = {p.url[len(base) :] for p in live}
     titles: dict[str, list[int]] = defaultdict(list)
     needles: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(unpublished):
-        title = _SPACE.sub(" ", item.page.title).strip()
+        title = _SPACE.sub(" ", item.title).strip()
         if len(title) >= MIN_TITLE_CHARS:
             titles[title].append(i)
             needles[title].append(i)
-        url = item.page.url[len(base) :]
+        url = item.url[len(base) :]
         if url not in live_urls:
             needles[url].append(i)
-    pattern = None
-    if needles:
-        words = (r"\s+".join(re.escape(w) for w in n.split(" ")) for n in sorted(needles, key=len, reverse=True))
-        pattern = re.compile("|".join(words))
+    pattern = re.compile(_trie_pattern(list(needles))) if needles else None
     return _Search(unpublished, live, titles, needles, pattern)
+
+
+def _trie_pattern(needles: list[str]) -> str:
+    """A pattern matching any of `needles`, the longest where several match at one place, a space as any white space.
+
+    Written as a trie (`ab|ac` as `a(?:b|c)`): one alternative of 100 titles and URLs tried at every
+    character of every built file took most of this check's time on a large site.
+    """
+    trie: dict[str, Any] = {}
+    for needle in needles:
+        node = trie
+        for char in needle:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a needle ends here
+
+    def branch(node: dict[str, Any]) -> str:
+        ends = "" in node
+        arms = [(r"\s+" if char == " " else re.escape(char)) + branch(child) for char, child in node.items() if char]
+        if not arms:
+            return ""
+        body = arms[0] if len(arms) == 1 else "(?:" + "|".join(arms) + ")"
+        if ends:  # a longer needle goes on from here: try it first, else this one ends here
+            return "(?:" + body + ")?" if len(arms) == 1 else body + "?"
+        return body
+
+    return branch(trie)
 
 
 def text_files(built: BuiltSite) -> list[str]:
@@ -164,9 +185,8 @@ def text_files(built: BuiltSite) -> list[str]:
     return sorted(rel for rel in built.files if rel.endswith(TEXT_SUFFIXES))
 
 
-def scan_leaks(built: BuiltSite, files: list[str]) -> dict[str, list[str]]:
+def scan_leaks(built: BuiltSite, files: list[str], search: _Search | None) -> dict[str, list[str]]:
     """Each title or URL of an unpublished page found in the built text files `files` -> those files, in order."""
-    search = _search(built)
     found_in: dict[str, list[str]] = defaultdict(list)
     if search is None or search.pattern is None:
         return found_in
@@ -176,21 +196,16 @@ def scan_leaks(built: BuiltSite, files: list[str]) -> dict[str, list[str]]:
     return found_in
 
 
-def report_leaks(built: BuiltSite, parts: list[dict[str, list[str]]]) -> list[CheckError]:
-    """One problem per unpublished page that shows up in the built files (found in `parts`), naming the files."""
-    search = _search(built)
+def report_leaks(built: BuiltSite, found_in: dict[str, list[str]], search: _Search | None) -> list[CheckError]:
+    """One problem per unpublished page that shows up in the built files (`found_in`), naming the files."""
     if search is None:
         return []
     unpublished, titles, needles = search.unpublished, search.titles, search.needles
     live_files = {p.out_path for p in search.live}
     leaks: dict[int, list[str]] = defaultdict(list)
     for i, item in enumerate(unpublished):
-        if item.page.out_path in built.files and item.page.out_path not in live_files:
-            leaks[i].append(item.page.out_path)
-    found_in: dict[str, list[str]] = defaultdict(list)
-    for part in parts:
-        for needle, files in part.items():
-            found_in[needle] += files
+        if item.out_path in built.files and item.out_path not in live_files:
+            leaks[i].append(item.out_path)
     # A title that a published page also writes (its own title, or a sentence of its text) cannot tell a
     # leak from that page: such drafts are looked for by URL only. Asked only of the titles found at all.
     written = _LiveText(search.live).contains if found_in.keys() & titles.keys() else None
@@ -206,16 +221,14 @@ def report_leaks(built: BuiltSite, parts: list[dict[str, list[str]]]) -> list[Ch
     problems = []
     for i, files in sorted(leaks.items()):
         item = unpublished[i]
-        page = item.page
         shown = ", ".join(files[:SHOWN_FILES]) + (
             f" and {len(files) - SHOWN_FILES} more" if len(files) > SHOWN_FILES else ""
         )
-        key = "draft" if item.reason == "draft" else "date"
         problems.append(
             CheckError(
-                f'{item.reason} "{page.title}" ({page.url}) appears in the built site: {shown}',
-                path=page.id,
-                line=page.key_lines.get(key),
+                f'{item.reason} "{item.title}" ({item.url}) appears in the built site: {shown}',
+                path=item.id,
+                line=item.line,
                 hint="find the template or build step that shows it and make it skip unpublished pages",
             )
         )
@@ -224,4 +237,5 @@ def report_leaks(built: BuiltSite, parts: list[dict[str, list[str]]]) -> list[Ch
 
 def check_leaks(built: BuiltSite) -> list[CheckError]:
     """One problem per unpublished page that shows up in the built files, naming the files."""
-    return report_leaks(built, [scan_leaks(built, text_files(built))])
+    search = _search(built)
+    return report_leaks(built, scan_leaks(built, text_files(built), search), search)

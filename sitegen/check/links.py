@@ -69,7 +69,7 @@ def _verdict(built: BuiltSite, target: LinkTarget, what: str, url: str, here: st
 
 @dataclass
 class LinkFindings:
-    """What the link check found on a run of pages (a part of the site: `check` splits it over processes)."""
+    """What the link check found on the built pages."""
 
     problems: list[CheckError] = field(default_factory=list)
     """Broken links of articles' Markdown, at their source lines, in page order."""
@@ -111,13 +111,8 @@ def scan_links(built: BuiltSite, files: list[str]) -> LinkFindings:
     return found
 
 
-def html_files(built: BuiltSite) -> list[str]:
-    """The pages the link check reads, in order."""
-    return built.html_files
-
-
 def report_links(built: BuiltSite, parts: list[LinkFindings]) -> list[CheckError]:
-    """The problems of consecutive runs of pages, in page order; a theme link broken on many pages is one problem."""
+    """The problems of runs of pages (in order), in page order; a theme link broken on many pages is one problem."""
     problems = [problem for part in parts for problem in part.problems]
     theme: dict[tuple[str, str, str], tuple[_Broken, list[tuple[str, int]]]] = {}
     for part in parts:
@@ -150,7 +145,7 @@ def also_on(pages: list[str]) -> str:
 
 
 def scan_unsafe_html(built: BuiltSite, files: list[str]) -> list[CheckError]:
-    """Inline script in the built HTML pages `files` (parsed once for the link check too, in the same process)."""
+    """Inline script in the built HTML pages `files` (parsed once for the link check too)."""
     problems: list[CheckError] = []
     for rel in files:
         for line, what in built.parsed(rel).unsafe:
@@ -162,10 +157,6 @@ def scan_unsafe_html(built: BuiltSite, files: list[str]) -> list[CheckError]:
                 )
             )
     return problems
-
-
-def report_unsafe_html(built: BuiltSite, parts: list[list[CheckError]]) -> list[CheckError]:
-    return [problem for part in parts for problem in part]
 
 
 def check_unsafe_html(built: BuiltSite) -> list[CheckError]:

@@ -9,7 +9,6 @@ counts; every counted article has its fragment, a result row with the text of it
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sitegen.check.built import BuiltSite
@@ -37,7 +36,7 @@ def check_search_index(built: BuiltSite) -> list[CheckError]:
 def _read_json(built: BuiltSite, rel: str) -> Any:
     """The parsed file, or None when it is not JSON (`check_feeds_and_sitemap` reports every such .json file)."""
     try:
-        return json.loads((built.out_dir / rel).read_bytes())
+        return built.read_json(rel)
     except ValueError:
         return None
 

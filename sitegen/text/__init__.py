@@ -202,8 +202,34 @@ def _stem_en(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    """The stems of `text`'s words, stop words left out, in text order (repeats kept)."""
-    return [stem(t) for t in tokenize(text) if t not in _STOP_WORDS]
+    """The stems of `text`'s words, stop words left out, in text order (repeats kept).
+
+    `[stem(t) for t in tokenize(text) if t not in _STOP_WORDS]`, each distinct word through the
+    pipeline once (`_TERM_OF`): near-duplicate detection takes the terms of every article's body.
+    """
+    found: list[str] = []
+    term_of = _TERM_OF
+    for word in _WORD.findall(normalize(text)):
+        term = term_of.get(word, "")
+        if term == "":
+            term = _term(word)
+        if term is not None:
+            found.append(term)
+    return found
+
+
+def _term(word: str) -> str | None:
+    """The term of a word as split out of normalised text (`None`: a stop word), remembered in `_TERM_OF`."""
+    token = _fix_token(word)
+    term = _TERM_OF[word] = None if token in _STOP_WORDS else stem(token)
+    if len(_TERM_OF) > 200_000:
+        _TERM_OF.clear()
+    return term
+
+
+_TERM_OF: dict[str, str | None] = {}
+"""Word as split out of normalised text -> its term (`None`: a stop word): `terms` asks for the same few
+thousand words in every article."""
 
 
 PieceTerms = str | tuple[str, ...] | None
