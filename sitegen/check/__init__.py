@@ -1,4 +1,4 @@
-"""`sitegen check`: build the site afresh into a temporary folder, then run every check over it.
+"""`sitegen check`: build the site afresh in memory (never into `site/`), then run every check over it.
 
 The sources are validated by the build itself (front matter, URL collisions: all problems at
 once). Each check is a function `BuiltSite -> list[CheckError]` in `CHECKS`; a check marked as
