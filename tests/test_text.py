@@ -172,12 +172,13 @@ def test_text_normalize_fast_path_equals_the_unicode_round_trip() -> None:
 
 
 def test_text_term_counts_equal_counting_terms_on_any_text() -> None:
-    """`term_counts` (white-space pieces, each through the pipeline once) counts what `terms` gives, on random
-    mixes of words, marks, apostrophes, dashes, odd spaces and look-alikes; repeated texts use the cache."""
+    """`terms` and `term_counts` (white-space pieces, each through the pipeline once) give the stems of
+    `tokenize`'s words, stop words left out, on random mixes of words, marks, apostrophes, dashes, odd spaces
+    and look-alikes; repeated texts use the cache."""
     import random
     from collections import Counter
 
-    from sitegen.text import term_counts
+    from sitegen.text import is_stop_word, stem, term_counts, tokenize
 
     words = ["Україна", "України", "НАТО", "Kиїв", "п'ять", "пʼять", "будь-який", "Нью-Йорк", "та", "і", "Рютте"]
     alphabet = (
@@ -188,8 +189,10 @@ def test_text_term_counts_equal_counting_terms_on_any_text() -> None:
     for _ in range(2000):
         parts = [rng.choice(words) if rng.random() < 0.5 else rng.choice(alphabet) for _ in range(rng.randint(0, 20))]
         sample = "".join(p + (rng.choice(" \n\u00a0") if rng.random() < 0.4 else "") for p in parts)
+        expected = [stem(token) for token in tokenize(sample) if not is_stop_word(token)]
         for _ in range(2):
-            assert term_counts(sample) == Counter(terms(sample)), repr(sample)
+            assert terms(sample) == expected, repr(sample)
+            assert term_counts(sample) == Counter(expected), repr(sample)
 
 
 def test_text_white_space_takes_no_part_in_normalisation() -> None:

@@ -18,6 +18,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -40,7 +41,6 @@ _DELETE = {int(code[2:], 16): None for code in SPEC["delete"]}
 _FOLDS = str.maketrans(SPEC["folds"])
 _DELETE_RE = re.compile("[" + "".join(re.escape(chr(code)) for code in _DELETE) + "]")
 _FOLD_RE = re.compile("[" + "".join(re.escape(ch) for ch in SPEC["folds"]) + "]")
-_WORD = re.compile(f"[{SPEC['word_chars']}]+")
 _NON_WORD = re.compile(f"[^{SPEC['word_chars']}]+")
 _HAS_CYRILLIC = re.compile(f"[{SPEC['cyrillic_chars']}]")
 _ONLY_CYRILLIC = re.compile(f"[{SPEC['cyrillic_chars']}]+")
@@ -204,32 +204,17 @@ def _stem_en(word: str) -> str:
 def terms(text: str) -> list[str]:
     """The stems of `text`'s words, stop words left out, in text order (repeats kept).
 
-    `[stem(t) for t in tokenize(text) if t not in _STOP_WORDS]`, each distinct word through the
-    pipeline once (`_TERM_OF`): near-duplicate detection takes the terms of every article's body.
+    `[stem(t) for t in tokenize(text) if t not in _STOP_WORDS]`, each distinct white-space piece through
+    the pipeline once (`_TERMS_OF_PIECE`, shared with `term_counts`, whose docstring says why the pieces
+    give the same terms): near-duplicate detection takes the terms of every article's body.
     """
     found: list[str] = []
-    term_of = _TERM_OF
-    for word in _WORD.findall(normalize(text)):
-        term = term_of.get(word, "")
-        if term == "":
-            term = _term(word)
-        if term is not None:
-            found.append(term)
+    for piece_terms in _pieces_terms(text.lower().split()):
+        if type(piece_terms) is str:
+            found.append(piece_terms)
+        elif piece_terms is not None:
+            found.extend(piece_terms)
     return found
-
-
-def _term(word: str) -> str | None:
-    """The term of a word as split out of normalised text (`None`: a stop word), remembered in `_TERM_OF`."""
-    token = _fix_token(word)
-    term = _TERM_OF[word] = None if token in _STOP_WORDS else stem(token)
-    if len(_TERM_OF) > 200_000:
-        _TERM_OF.clear()
-    return term
-
-
-_TERM_OF: dict[str, str | None] = {}
-"""Word as split out of normalised text -> its term (`None`: a stop word): `terms` asks for the same few
-thousand words in every article."""
 
 
 PieceTerms = str | tuple[str, ...] | None
@@ -257,6 +242,20 @@ def _piece_terms(piece: str) -> PieceTerms:
     return several
 
 
+def _pieces_terms(pieces: list[str]) -> Iterator[PieceTerms]:
+    """The terms of each piece, in order, every new piece through the pipeline once (into `_TERMS_OF_PIECE`)."""
+    terms_of = _TERMS_OF_PIECE
+    new = set(pieces).difference(terms_of)
+    if new:
+        if len(terms_of) + len(new) > _PIECES_LIMIT:
+            terms_of.clear()
+            _SEVERAL.clear()
+            new = set(pieces)
+        for piece in new:
+            terms_of[piece] = _piece_terms(piece)
+    return map(terms_of.__getitem__, pieces)
+
+
 def term_counts(text: str) -> dict[str, int]:
     """How often each term of `terms(text)` occurs: `Counter(terms(text))` (a `Counter`, in an order that
     depends on the text alone: the terms of one-term pieces as they first occur, then the others).
@@ -271,17 +270,7 @@ def term_counts(text: str) -> dict[str, int]:
     normalising the pieces one by one and splitting them gives what normalising and splitting the
     whole gives (tests/test_text.py checks the characters and compares the two on random texts).
     """
-    pieces = text.lower().split()
-    terms_of = _TERMS_OF_PIECE
-    new = set(pieces).difference(terms_of)
-    if new:
-        if len(terms_of) + len(new) > _PIECES_LIMIT:
-            terms_of.clear()
-            _SEVERAL.clear()
-            new = set(pieces)
-        for piece in new:
-            terms_of[piece] = _piece_terms(piece)
-    counted: Counter[PieceTerms] = Counter(map(terms_of.__getitem__, pieces))
+    counted: Counter[PieceTerms] = Counter(_pieces_terms(text.lower().split()))
     counted.pop(None, None)
     for several in sorted(_SEVERAL.intersection(counted)):  # (sorted: the same order in every process)
         n = counted.pop(several)
