@@ -9,6 +9,7 @@ import io
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -152,6 +153,31 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
         timeout=timeout,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def run_interrupted(phase: str, sig: signal.Signals, group: bool, *args: str, timeout: float = 60) -> Run:
+    """`sitegen ARGS` in a process of its own, sent `sig` at a fixed point of `phase` (tests/interrupt_build.py).
+
+    `group` sends it to the whole process group, as Ctrl-C in a terminal does (workers included); the
+    child always gets a session of its own, so a group signal never reaches pytest. Its pipes are read
+    on threads and every wait has a time limit (issue 17, fault 9: a test that read the pipe before its
+    `wait(60)` hung for 12 minutes when the build did); a child still running then is killed.
+    """
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    target = "group" if group else "self"
+    command = [sys.executable, "-m", "tests.interrupt_build", phase, sig.name.removeprefix("SIG"), target, *args]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True, start_new_session=True
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        out, err = LineReader(proc.stdout), LineReader(proc.stderr)
+        try:
+            code = proc.wait(timeout)
+        finally:
+            if proc.poll() is None:  # hung: fail with what it said, and leave no process behind
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+        return Run(code, out.text(10), err.text(10))
 
 
 def finish(proc: subprocess.Popen[Any], timeout: float = 60) -> tuple[Any, Any]:

@@ -9,13 +9,21 @@ import select
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from sitegen import __version__
-from tests.conftest import REPO, LineReader, copy_seed_site, finish, many_pages, run_cli, run_main, tree_digest
+from tests.conftest import (
+    REPO,
+    copy_seed_site,
+    finish,
+    many_pages,
+    run_cli,
+    run_interrupted,
+    run_main,
+    tree_digest,
+)
 
 # Every test here runs `sitegen` in a process of its own or in this one; none may take long.
 pytestmark = pytest.mark.timeout(60)
@@ -171,112 +179,58 @@ def test_cli_progress_not_a_terminal_one_summary_line(tmp_path: Path) -> None:
     assert len(lines) == 1 and SUMMARY.match(lines[0]), lines
 
 
-def _interrupt_build(site: Path, trigger: str, sig: signal.Signals, group: bool = False) -> tuple[int, str]:
-    """Start a verbose build, send `sig` when stderr shows `trigger`; return exit code and stderr.
-
-    `group` sends it to the whole process group, as Ctrl-C in a terminal does (workers included).
-    The child's stderr is read on a thread and every wait has a time limit (issue 17, fault 9: a
-    test that read the pipe before its `wait(60)` hung for 12 minutes when the build did).
-    """
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    with subprocess.Popen(
-        # (--no-cache: a full build, long enough to interrupt; tests/test_build_cache.py interrupts a cached one)
-        [sys.executable, "-m", "sitegen", "build", "-v", "--no-cache", "--site", str(site)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=env,
-        text=True,
-        start_new_session=group,
-    ) as proc:
-        assert proc.stderr is not None
-        err = LineReader(proc.stderr)
-        try:
-            assert err.wait_for(trigger, 60), err.text(0)
-            if trigger.startswith("writing"):
-                # The write phase has begun once the temp folder exists: interrupt it mid-write.
-                tmp = site / f".site.tmp-{proc.pid}"
-                deadline = time.monotonic() + 10
-                while not tmp.exists() and time.monotonic() < deadline:
-                    time.sleep(0.001)
-            if group:
-                os.killpg(proc.pid, sig)
-            else:
-                proc.send_signal(sig)
-            code = proc.wait(60)
-        finally:
-            if proc.poll() is None:  # hung: fail with what it said, and leave no process behind
-                os.killpg(proc.pid, signal.SIGKILL) if group else proc.kill()
-                proc.wait(10)
-        return code, err.text(10)
-
-
 @pytest.fixture(scope="session")  # (session: one build per test process, whatever order xdist runs the tests in)
-def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Enough pages for render workers and for phases long enough to interrupt (600 > PARALLEL_MIN_PAGES)."""
-    site = many_pages(tmp_path_factory.mktemp("big") / "s", 600)
+def interrupt_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A built site with enough pages for two chunks of render work (the driver forks workers from 8 pages)."""
+    site = many_pages(tmp_path_factory.mktemp("interrupt") / "s", 80)
     assert run_main("build", "-q", "--site", str(site)).code == 0
     return site
 
 
-@pytest.mark.xdist_group("big_site")
-@pytest.mark.timeout(90)
 @pytest.mark.parametrize(
-    ("trigger", "sig", "group", "code"),
+    ("phase", "sig", "group", "code"),
     [
-        ("read ", signal.SIGINT, False, 130),
-        ("rendering ", signal.SIGINT, False, 130),
-        ("rendering ", signal.SIGINT, True, 130),
-        ("writing ", signal.SIGINT, False, 130),
-        ("writing ", signal.SIGINT, True, 130),
-        ("rendering ", signal.SIGTERM, False, 143),
+        ("loading", signal.SIGINT, False, 130),
+        ("rendering", signal.SIGINT, False, 130),
+        ("rendering", signal.SIGINT, True, 130),
+        ("writing", signal.SIGINT, False, 130),
+        ("writing", signal.SIGINT, True, 130),
+        ("rendering", signal.SIGTERM, False, 143),
     ],
     ids=["sigint-loading", "sigint-rendering", "ctrl-c-rendering", "sigint-writing", "ctrl-c-writing", "sigterm"],
 )
 def test_cli_interrupted_build_leaves_previous_site(
-    big_site: Path, trigger: str, sig: signal.Signals, group: bool, code: int
+    interrupt_site: Path, phase: str, sig: signal.Signals, group: bool, code: int
 ) -> None:
-    before = tree_digest(big_site / "site")
-    page = big_site / "seeds" / "2025" / "01" / "a0.md"
+    site = interrupt_site
+    before = tree_digest(site / "site")
+    page = site / "seeds" / "2025" / "01" / "a0.md"
     original = page.read_text("utf-8")
-    page.write_text(original.replace("Новина номер 0", "Змінена новина"), "utf-8")
+    page.write_text(original.replace("Новина номер 0", "Змінена новина"), "utf-8")  # a finished build would show it
     try:
-        status, err = _interrupt_build(big_site, trigger, sig, group)
+        run = run_interrupted(phase, sig, group, "build", "-v", "--no-cache", "--site", str(site))  # (a full build)
     finally:
         page.write_text(original, "utf-8")
+    status, out, err = run.code, run.out, run.err
+    assert out == f"signal sent while {phase}\n", err
     assert status == code, err
     assert "Traceback" not in err
-    assert "interrupted: the previous output was left as it was" in err
-    assert tree_digest(big_site / "site") == before
-    leftovers = [p.name for p in big_site.iterdir() if p.name.startswith(".site.")]
+    said = {"loading": "read 80 source files", "rendering": "rendering 80 articles", "writing": "writing "}
+    assert said[phase] in err, err  # the build had reached the phase by its own account
+    assert err.endswith("interrupted: the previous output was left as it was\n"), err
+    assert tree_digest(site / "site") == before
+    leftovers = [p.name for p in site.iterdir() if p.name.startswith(".site.")]
     assert leftovers == []
-    assert not list((big_site / "site").glob(".*tmp*"))
+    assert not list((site / "site").glob(".*tmp*"))
 
 
-CTRL_C_AT_FORK = """
-import os, signal, sys
-from sitegen.cli import main
-
-# Ctrl-C reaches the whole process group at the worst moment: while the render workers are forked.
-os.register_at_fork(
-    after_in_child=lambda: os.kill(os.getpid(), signal.SIGINT),
-    after_in_parent=lambda: os.kill(os.getpid(), signal.SIGINT),
-)
-sys.exit(main(["build", "--no-cache", "--site", sys.argv[1]]))  # (a cached build may fork no workers)
-"""
-
-
-@pytest.mark.xdist_group("big_site")
-@pytest.mark.timeout(90)
-def test_cli_ctrl_c_while_forking_workers_stops_the_build(big_site: Path, tmp_path: Path) -> None:
+def test_cli_ctrl_c_while_forking_workers_stops_the_build(interrupt_site: Path) -> None:
     """Fault 9: a Ctrl-C that lands inside `fork()` was swallowed ("Exception ignored") and the build went on."""
-    before = tree_digest(big_site / "site")
-    script = tmp_path / "ctrl_c_at_fork.py"
-    script.write_text(CTRL_C_AT_FORK, "utf-8")
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.run(
-        [sys.executable, str(script), str(big_site)], capture_output=True, text=True, env=env, timeout=60
-    )
-    assert (proc.returncode, proc.stdout) == (130, ""), proc.stderr
-    assert proc.stderr == "interrupted: the previous output was left as it was\n"
-    assert tree_digest(big_site / "site") == before
-    assert [p.name for p in big_site.iterdir() if p.name.startswith(".site.")] == []
+    site = interrupt_site
+    before = tree_digest(site / "site")
+    # (--no-cache: a cached build may fork no workers)
+    run = run_interrupted("forking", signal.SIGINT, False, "build", "--no-cache", "--site", str(site))
+    assert (run.code, run.out) == (130, "signal sent while forking\n"), run.err
+    assert run.err == "interrupted: the previous output was left as it was\n"
+    assert tree_digest(site / "site") == before
+    assert [p.name for p in site.iterdir() if p.name.startswith(".site.")] == []
