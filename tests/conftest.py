@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import hashlib
 import io
@@ -12,7 +11,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import textwrap
 import threading
 import time
@@ -264,15 +262,30 @@ def copy_seed_site(dest: Path, *, pictures_cached: bool = True) -> Path:
 
 
 _SEED_PICTURES: list[Path] = []
+_TEMP: list[pytest.TempPathFactory] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_temp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """This test process's temp folders, for helpers called without fixtures (`copy_seed_site`)."""
+    _TEMP.append(tmp_path_factory)
+    yield
+    _TEMP.clear()
+    _SEED_PICTURES.clear()
 
 
 def _seed_pictures() -> Path:
-    """The example digest's image cache after one build, in a temporary folder removed when the process ends."""
+    """The example digest's image cache after one build, made once per test process.
+
+    It is kept in pytest's temp folder (`tmp_path_factory`), which pytest itself prunes: an `atexit`
+    hook and `tempfile.mkdtemp` before left a `sitegen-test-seed-pictures-*` folder in /tmp whenever
+    a test process was ended without running those hooks (a worker killed, a run stopped).
+    """
     if not _SEED_PICTURES:
         from sitegen.build import BuildOptions, build
 
-        root = Path(tempfile.mkdtemp(prefix="sitegen-test-seed-pictures-"))
-        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        assert _TEMP, "copy_seed_site(pictures_cached=True) runs inside a pytest session"
+        root = _TEMP[0].mktemp("seed-pictures")
         site = copy_seed_site(root / "s", pictures_cached=False)
         build(site, BuildOptions(out_dir=root / "out"))
         _SEED_PICTURES.append(image_cache_dir(site))
