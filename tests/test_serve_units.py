@@ -9,12 +9,14 @@ import shutil
 import socket
 import threading
 import time
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from watchdog.events import DirModifiedEvent, FileClosedNoWriteEvent, FileModifiedEvent, FileMovedEvent
 
+from sitegen.serve import watcher
 from sitegen.serve.paths import BadPath, find_output, normalise_request_path
 from sitegen.serve.reload import ReloadState
 from sitegen.serve.server import DevHTTPServer, allowed_host, inject_script
@@ -149,13 +151,20 @@ def test_watcher_handler_ignores_reads_and_folder_mtimes() -> None:
     assert list(queue._pending) == ["seeds/a.md"]
 
 
-def test_change_queue_debounces_a_burst_into_one_batch() -> None:
+def test_change_queue_debounces_a_burst_into_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The queue's clock stands still while the burst comes, however slowly this loaded machine runs the
+    # loop (with the real clock, a 50 ms pause between two adds split the batch: a flaky test).
+    now = [100.0]
+    monkeypatch.setattr(watcher, "time", types.SimpleNamespace(monotonic=lambda: now[0]))
     queue = ChangeQueue(delay=0.05)
     batches: list[list[Change]] = []
     thread = threading.Thread(target=lambda: batches.append(queue.take() or []))
     thread.start()
     for i in range(200):  # a git checkout
         queue.add(Change(SITE / f"seeds/{i}.md", f"seeds/{i}.md", Kind.CONTENT))
+    thread.join(0.2)  # the taker waits out the quiet time in real 50 ms steps: it must still be waiting
+    assert batches == [] and thread.is_alive()
+    now[0] += 0.05  # quiet for `delay` since the last change
     thread.join(5)
     assert len(batches) == 1 and len(batches[0]) == 200
 
