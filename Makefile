@@ -38,7 +38,7 @@ preview: install
 	$(PY) -m http.server $(PREVIEW_PORT) --bind 127.0.0.1 --directory .preview
 
 ## test: install what the tests need (test extras, Debian chromium, git, java) and run the whole suite
-# On every core (pytest-xdist); tests that share an expensive module fixture (a 1500-page site, a serve
+# On every core (pytest-xdist); tests that share an expensive module fixture (a `sitegen serve`
 # process) are grouped onto one worker with @pytest.mark.xdist_group. PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 test: test-deps lint typecheck
