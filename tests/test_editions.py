@@ -398,20 +398,20 @@ def test_daily_editions_refuse_a_weekly_edition_file(make_site) -> None:  # type
 
 
 def test_new_edition_writes_the_page_of_this_week_or_day(make_site) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import run_cli
+    from tests.conftest import run_main
 
     weekly = make_site(name="weekly")
     env = {"SITEGEN_NOW": "2026-02-12T18:10:00+02:00"}
-    run = run_cli("new", "--edition", "Тиждень переговорів", cwd=weekly, env=env)
+    run = run_main("new", "--edition", "Тиждень переговорів", cwd=weekly, env=env)
     assert (run.code, run.out, run.err) == (0, "seeds/editions/2026-w07.md\n", "")
     daily = make_site(DAILY_CONFIG, name="daily")
-    run = run_cli("new", "--edition", "Четвер", cwd=daily, env=env)
+    run = run_main("new", "--edition", "Четвер", cwd=daily, env=env)
     assert (run.code, run.out) == (0, "seeds/editions/2026-02-12.md\n")
     (daily / "seeds/2026/02").mkdir(parents=True)
     (daily / "seeds/2026/02/a.md").write_text('---\ntitle: "А"\ndate: 2026-02-12T09:00\n---\nТекст.\n', "utf-8")
     out = build(daily, BuildOptions(now=datetime(2026, 3, 1, tzinfo=UTC))).out_dir
     assert '<h1 id="edition-title">Четвер</h1>' in (out / "editions/2026-02-12/index.html").read_text("utf-8")
-    run = run_cli("new", "--edition", "Четвер", cwd=daily, env=env)
+    run = run_main("new", "--edition", "Четвер", cwd=daily, env=env)
     assert run.code == 1 and run.err.startswith("error: seeds/editions/2026-02-12.md already exists; not overwritten")
 
 

@@ -20,7 +20,7 @@ from sitegen.build import BuildOptions, build
 from sitegen.check import check_site
 from sitegen.config import FIELDS, load_config
 from sitegen.starter import init_site
-from tests.conftest import REPO, run_cli, tree_digest
+from tests.conftest import REPO, run_main, tree_digest
 
 NOW = datetime(2026, 2, 12, 16, 10, tzinfo=UTC)
 EXAMPLE = "seeds/2026/02/laskavo-prosymo-do-daidzhestu.md"
@@ -55,7 +55,7 @@ def test_init_in_a_non_empty_folder_adds_only_what_is_missing(tmp_path: Path) ->
     (tmp_path / "seeds" / "2025").mkdir(parents=True)
     (tmp_path / "seeds" / "2025" / "old.md").write_text("---\ntitle: Стара\ndate: 2025-01-01\n---\nТекст.\n", "utf-8")
     before = tree_digest(tmp_path)
-    run = run_cli("init", str(tmp_path), env={"SITEGEN_NOW": NOW.isoformat()})
+    run = run_main("init", str(tmp_path), env={"SITEGEN_NOW": NOW.isoformat()})
     assert run.code == 0
     assert run.err == (
         "note: .gitignore kept as it was; add these lines to it: /.sitegen-cache/\n"
@@ -69,7 +69,7 @@ def test_init_in_a_non_empty_folder_adds_only_what_is_missing(tmp_path: Path) ->
 
 def test_init_refuses_a_folder_that_is_a_site_already(tmp_path: Path) -> None:
     (tmp_path / "sitegen.yaml").write_text("title: Старий\n", "utf-8")
-    run = run_cli("init", cwd=tmp_path)
+    run = run_main("init", cwd=tmp_path)
     assert (run.code, run.out) == (1, "")
     assert run.err == (
         f"error: {tmp_path.resolve()} is a site already: it has sitegen.yaml; nothing was written "
@@ -152,7 +152,7 @@ def test_readme_start_a_new_digest_walk(tmp_path: Path) -> None:
             html = serve_and_read(cwd, argv[1:], "/")
             assert "Перша новина" in html and "Ласкаво просимо до дайджесту" in html
             continue
-        run = run_cli(*argv[1:], cwd=cwd, env=env)
+        run = run_main(*argv[1:], cwd=cwd, env=env)
         assert run.code == 0, (command, run.err)
         if argv[1] == "new":
             page = cwd / run.out.strip()
