@@ -66,6 +66,14 @@ tags: [НАТО]
 Перший абзац тіла статті.
 
 Другий абзац тіла статті.
+-- seeds/2026/03/c.md --
+---
+title: "Лише лід"
+date: 2026-03-28T10:00:00+03:00
+summary: "Лід без нотатки."
+tags: [НАТО]
+---
+Тіло з лідом, але без нотатки.
 -- seeds/2026/03/b.md --
 ---
 title: "Без опису"
@@ -82,13 +90,18 @@ def test_feeds_tag_feeds_carry_the_lead_and_note_site_feed_the_body(make_site) -
     tag_feed = feedparser.parse((out / "tags" / "nato" / "feed.xml").read_bytes())
     assert not site_feed.bozo and not tag_feed.bozo
     body = {e.title: e.content[0].value for e in site_feed.entries}
-    lead = {e.title: e.content[0].value for e in tag_feed.entries}
+    lead = {e.title: e.content[0].value for e in tag_feed.entries if "content" in e}
     assert "Другий абзац тіла статті." in body["Переговори в Брюсселі"]
     assert "абзац тіла" not in lead["Переговори в Брюсселі"]
     assert "<p>Коротко: делегації домовилися &amp; розійшлися.</p>" in lead["Переговори в Брюсселі"]
     assert 'Дивіться також <a href="https://example.org/2026/">архів</a>' in lead["Переговори в Брюсселі"]
     assert 'href="https://example.org/2026/03/a/"' in lead["Переговори в Брюсселі"]  # read the article
     assert lead["Без опису"] == body["Без опису"]  # no lead, no note: nothing shorter than the body
+    # A lead and no note: the summary alone, no content repeating it (issue 18); the link reads the story.
+    (only_lead,) = [e for e in tag_feed.entries if e.title == "Лише лід"]
+    assert "content" not in only_lead and only_lead.summary == "Лід без нотатки."
+    assert only_lead.link == "https://example.org/2026/03/c/"
+    assert "Тіло з лідом" in body["Лише лід"]
     json_items = json.loads((out / "feed.json").read_text("utf-8"))["items"]
     assert all("тіла статті" in i["content_html"] for i in json_items if i["title"] == "Переговори в Брюсселі")
 
@@ -128,7 +141,8 @@ def _reference_atom(site, entries, *, out_path, title, page_url) -> bytes:  # ty
             ET.SubElement(entry, f"{{{ATOM_NS}}}category", {"term": _clean(tag)})
         if e.summary:
             text(entry, "summary", e.summary).set("type", "text")
-        text(entry, "content", e.content_html).set("type", "html")
+        if e.content_html:
+            text(entry, "content", e.content_html).set("type", "html")
         if e.image:
             attrs = {"url": e.image.url, "medium": "image", "type": e.image.mime}
             attrs |= {"width": str(e.image.width), "height": str(e.image.height)}

@@ -99,7 +99,7 @@ def test_sharing_a_child_template_cannot_drop_the_cards(make_site) -> None:
     )
     (site / "sitegen.yaml").write_text((site / "sitegen.yaml").read_text("utf-8") + "theme: mine\n", "utf-8")
     html = (build(site).out_dir / "2026/02/a/index.html").read_text("utf-8")
-    assert '<meta property="og:title" content="Тест">' in html and '"@type": "NewsArticle"' in html
+    assert '<meta property="og:title" content="Тест">' in html and '"@type":"NewsArticle"' in html
 
 
 def test_sharing_updated_is_shown_and_reaches_feeds(make_site) -> None:

@@ -99,13 +99,14 @@ def lead_entry(site: Site, page: Page, entry: FeedEntry, note_label: str) -> Fee
     Only the site feed carries whole bodies: an article is in several tag feeds and in one edition
     feed, and a body in each would repeat the whole site several times over (23 of 40 MiB at
     1,000 articles, issue 18). Without a lead or a note the body stays: there is nothing shorter.
+    With a lead and no note there is no content at all: the entry's `<summary>` already says the lead
+    and its alternate link points to the story (Atom needs no `<content>` then, RFC 4287 §4.1.1.1).
     """
+    if not page.meta.curator_note:
+        return replace(entry, content_html="") if page.meta.summary else entry
     parts = [f"<p>{escape(page.meta.summary)}</p>"] if page.meta.summary else []
-    if page.meta.curator_note:
-        note = absolutize_links(render_markdown(page.meta.curator_note, page.lang).html, entry.url)
-        parts.append(f"<blockquote><p><strong>{escape(note_label)}:</strong></p>{note}</blockquote>")
-    if not parts:
-        return entry
+    note = absolutize_links(render_markdown(page.meta.curator_note, page.lang).html, entry.url)
+    parts.append(f"<blockquote><p><strong>{escape(note_label)}:</strong></p>{note}</blockquote>")
     read = f'<p><a href="{escape(entry.url)}">{escape(page.title)}</a></p>'
     return replace(entry, content_html="\n".join([*parts, read]))
 
@@ -166,7 +167,8 @@ def render_atom(site: Site, entries: Sequence[FeedEntry], *, out_path: str, titl
         out += [f"  <category term={_attr(_clean(tag))} />" for tag in e.tags]
         if e.summary:
             out.append(_leaf(2, "summary", e.summary, ' type="text"'))
-        out.append(_leaf(2, "content", e.content_html, ' type="html"'))
+        if e.content_html:  # an entry without content has its summary and its alternate link (`lead_entry`)
+            out.append(_leaf(2, "content", e.content_html, ' type="html"'))
         if e.image:
             i = e.image
             out.append(
