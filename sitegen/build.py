@@ -99,7 +99,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
     options = options or BuildOptions()
     started = time.perf_counter()
     engine_options = EngineOptions(
-        drafts=options.drafts, future=options.future, base_url=options.base_url, progress=options.progress
+        drafts=options.drafts, future=options.future, base_url=options.base_url, progress=options.progress, lean=True
     )
     engine = Engine(site_dir, engine_options, clock=lambda: options.now)
     config = engine.load_config()

@@ -22,14 +22,14 @@ from pathlib import Path
 from sitegen.config import STATIC_DIR, SiteConfig, load_config
 from sitegen.content.load import LoadCache, build_site
 from sitegen.content.model import Site
-from sitegen.errors import raise_all
+from sitegen.errors import SitegenError, raise_all
 from sitegen.images import ImagePreparer
 from sitegen.output.writer import find_duplicates
 from sitegen.render.cache import RenderCache
 from sitegen.render.output import Output
 from sitegen.render.pipeline import Progress, render_site
 from sitegen.render.theme import Theme, load_theme
-from sitegen.source.files import SourceCache, read_sources
+from sitegen.source.files import SourceCache, SourceFile, read_sources, stream_sources
 from sitegen.source.static import StaticFile, read_static
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,9 @@ class EngineOptions:
     future: bool = False
     base_url: str | None = None
     progress: Progress | None = None
+    lean: bool = False
+    """Keep no article bodies in memory: read each source once to load it, and its body again to render it
+    (`sitegen build`: bounded memory on a large site; `serve` keeps texts to skip unchanged files)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +130,13 @@ class Engine:
         self._sources.forget({Path(p) for p in changed})  # (both spellings: as given and resolved)
         self._sources.forget({Path(p).resolve() for p in changed})
         config = config or self.load_config()
-        sources, problems = read_sources(config.site_dir, config.seeds_dir, self._sources)
-        log.info("read %d source files from %s", len(sources), config.seeds_dir)
+        problems: list[SitegenError] = []
+        sources: Iterable[SourceFile]
+        if self.options.lean:
+            sources = stream_sources(config.site_dir, config.seeds_dir, problems)
+        else:
+            sources, problems = read_sources(config.site_dir, config.seeds_dir, self._sources)
+            log.info("read %d source files from %s", len(sources), config.seeds_dir)
         site = build_site(
             config,
             sources,
@@ -137,6 +145,7 @@ class Engine:
             now=self.clock(),
             read_problems=problems,
             cache=self.state.loads,
+            lean=self.options.lean,
         )
         self._check_theme(config, changed)
         return site

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sitegen.config import SiteConfig
 from sitegen.content.aliases import AliasSource, build_redirects
 from sitegen.content.archive import build_archive
+from sitegen.content.bodies import BodySource, text_digest
 from sitegen.content.editions import (
     build_editions,
     check_edition_orders,
@@ -43,13 +44,16 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True, slots=True)
 class _Loaded:
     source: SourceFile
+    """Without its text when the body is read from disk (`lean`), unless errors may quote it (aliases, `slug:`)."""
     fm: FrontMatter
+    """Without its body when the body is read from disk."""
     meta: PageMeta
+    body: BodySource
 
 
 def build_site(
     config: SiteConfig,
-    sources: Sequence[SourceFile],
+    sources: Iterable[SourceFile],
     *,
     drafts: bool = False,
     future: bool = False,
@@ -57,6 +61,7 @@ def build_site(
     read_problems: Sequence[SitegenError] = (),
     cache: LoadCache | None = None,
     related: bool = True,
+    lean: bool = False,
 ) -> Site:
     """Validate and link all pages; raise every problem of the run at once.
 
@@ -65,20 +70,26 @@ def build_site(
 
     `cache` (kept by `serve` between builds) skips parsing the front matter of unchanged files.
     Without `related`, pages get no related stories (`check` reads such a model only for titles and text).
+    With `lean` (`sitegen build`), pages keep no body and no source text: a body is read from its file when
+    rendered (`bodies.BodySource`); `sources` may then be an iterator that reads each file as it is asked
+    for, and `read_problems` a list it fills meanwhile (read once the sources are consumed).
     """
-    problems: list[SitegenError] = list(read_problems)
+    page_problems: list[SitegenError] = []
     loaded: list[_Loaded] = []
     edition_sources: list[SourceFile] = []
+    source_ids: list[str] = []
     for source in sources:
+        source_ids.append(source.rel_path)
         if is_edition_source(source.rel_path):
             edition_sources.append(source)  # edition pages curate weeks; they are not articles (DESIGN "Editions")
             continue
-        item, page_problems = _load(source, config.timezone, cache)
-        problems.extend(page_problems)
+        item, found = _load(source, config.timezone, cache, lean)
+        page_problems.extend(found)
         if item is not None:
             loaded.append(item)
+    problems = [*read_problems, *page_problems]
     if cache is not None:  # forget deleted pages
-        cache.entries = {s.rel_path: cache.entries[s.rel_path] for s in sources if s.rel_path in cache.entries}
+        cache.entries = {i: cache.entries[i] for i in source_ids if i in cache.entries}
     # Drafts and scheduled pages are dropped here, once, before URLs, tags, feeds, sitemap or search see them.
     cutoff = now or datetime.now(UTC)
     kept = [it for it in loaded if (drafts or not it.meta.draft) and (future or it.meta.date <= cutoff)]
@@ -158,7 +169,7 @@ def _with_new_bodies(last: tuple[ModelInputs, Site] | None, inputs: ModelInputs)
     pages = dict(site.pages)
     for page_id, item in bodies.items():
         if page_id in pages:  # (a draft's body is in no page)
-            pages[page_id] = replace(pages[page_id], body=item.fm.body)
+            pages[page_id] = replace(pages[page_id], body_source=item.body)
     return replace(site, pages=MappingProxyType(pages))
 
 
@@ -199,22 +210,33 @@ class LoadCache:
         self.__dict__.update(state)
 
 
-def text_digest(text: str) -> str:
-    """What `LoadCache` compares a source text by."""
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-def _load(source: SourceFile, timezone: str, cache: LoadCache | None) -> tuple[_Loaded | None, list[SitegenError]]:
+def _load(
+    source: SourceFile, timezone: str, cache: LoadCache | None, lean: bool = False
+) -> tuple[_Loaded | None, list[SitegenError]]:
     """One page's front matter parsed and checked against the contract (pure in `source` and `timezone`)."""
     if cache is not None and cache.timezone != timezone:  # a date without offset now means another instant
         cache.entries.clear()
         cache.timezone = timezone
     hit = cache.entries.get(source.rel_path) if cache is not None else None
-    digest = text_digest(source.text) if cache is not None else ""
+    digest = text_digest(source.text) if cache is not None or lean else ""
     if hit is not None and hit[0] == digest:
         reused = hit[1]
         if reused is not None and reused.source is not source:  # (a state saved by `build` keeps no texts)
-            reused = replace(reused, source=source)
+            if lean:  # the same text: the body starts where it did
+                start = reused.body.start if reused.body.inline is None else len(source.text) - len(reused.fm.body)
+                body = replace(
+                    reused.body,
+                    inline=None,
+                    path=source.src_path,
+                    rel_path=source.rel_path,
+                    start=start,
+                    source_digest=digest,
+                )
+                reused = replace(
+                    reused, source=_kept_source(source, reused.meta), fm=replace(reused.fm, body=""), body=body
+                )
+            else:
+                reused = replace(reused, source=source)
             cache.entries[source.rel_path] = (digest, reused, hit[2])  # type: ignore[union-attr]
         return reused, hit[2]
     item: _Loaded | None = None
@@ -224,10 +246,21 @@ def _load(source: SourceFile, timezone: str, cache: LoadCache | None) -> tuple[_
         problems: list[SitegenError] = list(getattr(exc, "errors", [exc]))
     else:
         meta, problems = validate_page(fm, source.rel_path, source.text.split("\n"), timezone=timezone)
-        item = _Loaded(source, fm, meta) if meta is not None else None
+        if meta is None:
+            pass
+        elif lean:
+            body = BodySource.on_disk(source.src_path, source.rel_path, source.text, fm.body, digest)
+            item = _Loaded(_kept_source(source, meta), replace(fm, body=""), meta, body)
+        else:
+            item = _Loaded(source, fm, meta, BodySource.kept(fm.body))
     if cache is not None:
         cache.entries[source.rel_path] = (digest, item, problems)
     return item, problems
+
+
+def _kept_source(source: SourceFile, meta: PageMeta) -> SourceFile:
+    """What a lean model keeps of a source: its text only when an error about its URL may quote it."""
+    return source if meta.aliases or meta.slug else replace(source, text="")
 
 
 def _page_urls(config: SiteConfig, items: list[_Loaded], problems: list[SitegenError]) -> dict[str, tuple[str, str]]:
@@ -287,7 +320,7 @@ def _page(config: SiteConfig, it: _Loaded, slug: str, path: str) -> Page:
         lang=it.meta.lang or config.language,
         tag_slugs=(),
         edition_key=edition_key(local_date, config.editions),
-        body=it.fm.body,
+        body_source=it.body,
         body_line=it.fm.body_line,
         key_lines=MappingProxyType(dict(it.fm.key_lines)),
     )

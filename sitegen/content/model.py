@@ -8,6 +8,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 
 from sitegen.config import SiteConfig
+from sitegen.content.bodies import BodySource
 from sitegen.content.schema import PageMeta
 
 
@@ -29,8 +30,8 @@ class Page:
     tag_slugs: tuple[str, ...]
     edition_key: str
     """The key of its edition in `Site.editions` (`2026-w07`, or `2026-02-12` for daily editions)."""
-    body: str
-    """Markdown."""
+    body_source: BodySource
+    """Its Markdown body, inline or where to read it (`body`): a build keeps no bodies in memory."""
     body_line: int
     """File line where the body starts, for errors inside it."""
     key_lines: Mapping[str, int]
@@ -48,6 +49,11 @@ class Page:
     @property
     def title(self) -> str:
         return self.meta.title
+
+    @property
+    def body(self) -> str:
+        """The Markdown body (read from its file when the model keeps none: `SourceError` if it changed since)."""
+        return self.body_source.text()
 
 
 @dataclass(frozen=True, slots=True)

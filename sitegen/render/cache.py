@@ -37,7 +37,7 @@ _SITE_OWN = ("pages", "order", "tags", "rubrics", "authors", "editions", "archiv
 editions by what an article's edition link shows; the archive is read only by archive pages,
 whose own keys hold their months. Any other field (added later) is compared whole."""
 _REF_FIELDS = tuple(f.name for f in fields(Page) if f.name.endswith(("_id", "_ids")))
-SUMMARY_IGNORES = frozenset({"body", "body_line", "key_lines", *_REF_FIELDS})
+SUMMARY_IGNORES = frozenset({"body_source", "body_line", "key_lines", *_REF_FIELDS})
 """`Page` fields no list entry shows (see `views.summary_view`)."""
 _SUMMARY_FIELDS = tuple(f.name for f in fields(Page) if f.name not in SUMMARY_IGNORES)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,12 +59,51 @@ def read_sources(
     site_dir: Path, seeds_dir: Path, cache: SourceCache | None = None
 ) -> tuple[list[SourceFile], list[SitegenError]]:
     """Every `*.md` under `seeds_dir`, sorted by path, and the problems met reading them."""
-    root = site_dir.resolve()
     files: list[SourceFile] = []
     problems: list[SitegenError] = []
     seen: dict[str, tuple[tuple[int, int, int], int, SourceFile]] = {}
+    for key, path, rel in _walk(site_dir, seeds_dir, problems):
+        stamp, read_at = (0, 0, 0), 0
+        if cache is not None:
+            try:
+                st = os.lstat(key)  # lstat: a file replaced by a symlink is read and checked again
+            except FileNotFoundError:
+                continue
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+            hit = cache.entries.get(key)
+            if hit is not None and hit[0] == stamp and stamp[0] + RACY_NS < hit[1]:
+                seen[key] = hit
+                files.append(hit[2])
+                continue
+            read_at = time.time_ns()
+        source = _read(path, rel, problems)
+        if source is not None:
+            files.append(source)
+            if cache is not None:
+                seen[key] = (stamp, read_at, source)
+    files.sort(key=lambda f: f.rel_path)
+    if cache is not None:
+        cache.entries = seen
+    return files, problems
+
+
+def stream_sources(site_dir: Path, seeds_dir: Path, problems: list[SitegenError]) -> Iterator[SourceFile]:
+    """`read_sources` one file at a time, sorted by path: the caller keeps what it needs of each text, not all of them.
+
+    The problems met reading are appended to `problems` as the files are read (all of them once the iterator ends).
+    """
+    found = sorted(_walk(site_dir, seeds_dir, problems), key=lambda item: item[2])
+    for _, path, rel in found:
+        source = _read(path, rel, problems)
+        if source is not None:
+            yield source
+
+
+def _walk(site_dir: Path, seeds_dir: Path, problems: list[SitegenError]) -> Iterator[tuple[str, Path, str]]:
+    """(the path as `os.walk` spells it, the path, the site-relative path) of every page file, in walk order."""
     if not seeds_dir.is_dir():
-        return files, problems
+        return
+    root = site_dir.resolve()
     for dirpath, dirnames, filenames in os.walk(seeds_dir, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not is_ignored_name(d))
         here = Path(dirpath)
@@ -75,45 +115,35 @@ def read_sources(
         for name in sorted(filenames):
             if is_ignored_name(name) or not name.endswith(".md"):
                 continue
-            key, stamp, read_at = os.path.join(dirpath, name), (0, 0, 0), 0
-            if cache is not None:
-                try:
-                    st = os.lstat(key)  # lstat: a file replaced by a symlink is read and checked again
-                except FileNotFoundError:
-                    continue
-                stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-                hit = cache.entries.get(key)
-                if hit is not None and hit[0] == stamp and stamp[0] + RACY_NS < hit[1]:
-                    seen[key] = hit
-                    files.append(hit[2])
-                    continue
-                read_at = time.time_ns()
             path = here / name
-            is_link = path.is_symlink()
-            rel = site_relative(path, site_dir) if is_link or rel_dir == "." else f"{rel_dir}/{name}"
-            if is_link:
+            if path.is_symlink():
                 resolved = path.resolve()
                 if not resolved.is_relative_to(root) or not resolved.is_file():
                     problems.append(_outside_or_link(path, site_dir, root))
                     continue
-            try:
-                raw = path.read_bytes()
-            except FileNotFoundError:  # vanished between the walk and the read: not a page any more
-                continue
-            except OSError as exc:
-                problems.append(SourceError(f"cannot read: {exc.strerror}", path=rel))
-                continue
-            text, problem = decode_text(raw, rel)
-            if problem:
-                problems.append(problem)
+                yield os.path.join(dirpath, name), path, site_relative(path, site_dir)
             else:
-                files.append(SourceFile(src_path=path, rel_path=rel, text=text))
-                if cache is not None:
-                    seen[key] = (stamp, read_at, files[-1])
-    files.sort(key=lambda f: f.rel_path)
-    if cache is not None:
-        cache.entries = seen
-    return files, problems
+                yield (
+                    os.path.join(dirpath, name),
+                    path,
+                    site_relative(path, site_dir) if rel_dir == "." else f"{rel_dir}/{name}",
+                )
+
+
+def _read(path: Path, rel: str, problems: list[SitegenError]) -> SourceFile | None:
+    """One page file decoded, or `None` (a problem noted, or the file vanished since the walk)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:  # vanished between the walk and the read: not a page any more
+        return None
+    except OSError as exc:
+        problems.append(SourceError(f"cannot read: {exc.strerror}", path=rel))
+        return None
+    text, problem = decode_text(raw, rel)
+    if problem:
+        problems.append(problem)
+        return None
+    return SourceFile(src_path=path, rel_path=rel, text=text)
 
 
 def _outside_or_link(path: Path, site_dir: Path, root: Path) -> SitegenError:
