@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from lunr.builder import Builder
+from lunr.field_ref import FieldRef
 from lunr.index import Index
 from lunr.query import Query, QueryPresence
 
 from sitegen.render.search import FIELDS, PIPELINE, SearchEntry, entry_of
+from sitegen.render.search_scores import rounded_average
 from tests.conftest import REPO
 
 Clauses = Sequence[tuple[str, bool]]
@@ -135,9 +137,26 @@ def fixture_entries(count: int = 60) -> list[SearchEntry]:
     return entries[::-1]
 
 
-def lunr_builder_index(texts: Sequence[tuple[str, ...]]) -> dict[str, Any]:
-    """lunr.py's own `Builder` over the raw field texts (refs by position), with the uk pipeline: the reference."""
-    builder = Builder()
+class RoundedAverageBuilder(Builder):  # type: ignore[misc]
+    """lunr.py's `Builder`, its average field lengths rounded as sitegen's index rounds them (`rounded_average`):
+    everything else (idf, BM25, boosts, rounding of field scores, the query) is lunr.py's own."""
+
+    def _calculate_average_field_lengths(self) -> None:
+        super()._calculate_average_field_lengths()
+        totals: dict[str, int] = dict.fromkeys(self._fields, 0)
+        counts: dict[str, int] = dict.fromkeys(self._fields, 0)
+        for field_ref, length in self.field_lengths.items():
+            name = FieldRef.from_string(field_ref).field_name
+            totals[name] += length
+            counts[name] += 1
+        for name in self._fields:
+            self.average_field_length[name] = rounded_average(totals[name], counts[name])
+
+
+def lunr_builder_index(texts: Sequence[tuple[str, ...]], *, exact_average: bool = False) -> dict[str, Any]:
+    """lunr.py's own `Builder` over the raw field texts (refs by position), with the uk pipeline: the reference.
+    Its average field lengths are rounded as the index rounds them, unless `exact_average`."""
+    builder = Builder() if exact_average else RoundedAverageBuilder()
     for fn, _label in PIPELINE:
         builder.pipeline.add(fn)
         builder.search_pipeline.add(fn)

@@ -172,6 +172,22 @@ class RenderCache:
         hit = self.get(kind, name, key)
         return hit if hit is not None else self.put(kind, name, key, make())  # type: ignore[no-any-return]
 
+    def held(self, kind: str, name: str) -> Any | None:
+        """What `hold` kept for (kind, name), whatever this render's inputs; `None` when nothing is."""
+        self._used.add((kind, name))
+        entry = self._entries.get((kind, name))
+        return entry[1] if entry is not None else None
+
+    def hold(self, kind: str, name: str, value: Any) -> None:
+        """Keep `value` for (kind, name) as it is (never passed to the sink): the state an output is updated
+        from, not an output (`search.SearchIndex`). It is emptied with the rest when site-wide inputs change."""
+        self._used.add((kind, name))
+        self._entries[(kind, name)] = (None, value)
+
+    def drop(self, kind: str, name: str) -> None:
+        """Forget (kind, name)."""
+        self._entries.pop((kind, name), None)
+
     def put(self, kind: str, name: str, key: Hashable, value: Any) -> Any:
         """Store `value` for (kind, name) under `key`; return it."""
         self._used.add((kind, name))

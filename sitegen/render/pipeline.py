@@ -185,10 +185,7 @@ def render_site(
     sitemap = cache.get("sitemap", "", sitemap_key) or cache.put(
         "sitemap", "", sitemap_key, render_sitemap(site, list_urls)
     )
-    search_key = tuple(a.search for a in articles)
-    search_index = cache.get("search", "", search_key) or cache.put(
-        "search", "", search_key, render_search_index(search_key)
-    )
+    search_index = render_search_index([a.search for a in articles], cache)
     cache.end()
     outputs = [
         *(a.output for a in articles),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,9 +30,10 @@ from lunr.token import Token
 
 from sitegen import text
 from sitegen.content.model import Page, Site
+from sitegen.render.cache import RenderCache
 from sitegen.render.markdown import render_markdown
-from sitegen.render.search_files import SearchFiles, json_bytes, render_search_files
-from sitegen.render.search_scores import term_postings
+from sitegen.render.search_files import Made, Reuse, SearchFiles, json_bytes, render_search_files
+from sitegen.render.search_scores import Counts, Scores, term_order
 from sitegen.render.strings import Strings
 
 FIELDS: tuple[tuple[str, int], ...] = (
@@ -125,15 +127,86 @@ for _fn, _label in PIPELINE:
         Pipeline.register_function(_fn, _label)
 
 
-def render_search_index(entries: Sequence[SearchEntry]) -> SearchFiles:
-    """The search index of `entries` (newest first) as the site ships it: manifest, term shards, fragments."""
-    oldest_first = entries[::-1]
+@dataclass(slots=True)
+class SearchIndex:
+    """The index of the last build, kept in the render cache so the next one redoes only what an edit changed."""
+
+    entries: list[SearchEntry]
+    """Oldest first: by ref."""
+    scores: Scores
+    order: list[str]
+    """Every term of `scores`, in `term_order`."""
+    reuse: Reuse
+
+
+STATE = ("search-index", "")
+"""Where the render cache holds the `SearchIndex` (kept as is: no output of it goes to the sink)."""
+
+
+def _articles(entries: Sequence[SearchEntry]) -> list[Counts]:
+    return [(field_terms_of(e), e.counts) for e in entries]
+
+
+def _scored(old: SearchIndex | None, articles: list[SearchEntry]) -> tuple[Scores, list[str]]:
+    """The scores and term order of `articles` (oldest first), from `old`'s where only some articles changed."""
     boosts = [boost for _, boost in FIELDS]
-    postings = term_postings(((field_terms_of(e), e.counts) for e in oldest_first), boosts)
-    return render_search_files(
-        postings,
+    if old is not None and len(old.entries) == len(articles) and list(old.scores.boosts) == boosts:
+        changed = {
+            ref: (old_entry, entry)
+            for ref, (old_entry, entry) in enumerate(zip(old.entries, articles, strict=True))
+            if old_entry is not entry and old_entry != entry
+        }
+        pairs = {ref: (_articles([a])[0], _articles([b])[0]) for ref, (a, b) in changed.items()}
+        touched = old.scores.update(pairs)
+        if touched is not None:
+            order = old.order
+            for term in touched:
+                at = bisect_left(order, term_order(term), key=term_order)
+                held = at < len(order) and order[at] == term
+                if held and term not in old.scores.terms:
+                    del order[at]
+                elif not held and term in old.scores.terms:
+                    order.insert(at, term)
+            return old.scores, order
+    # first build, an article added or removed (every idf changes), or a field's rounded average moved
+    scores = Scores.of(_articles(articles), boosts, counter=old.scores.counter if old is not None else 0)
+    return scores, sorted(scores.terms, key=term_order)
+
+
+def _index_files(old: SearchIndex | None, entries: Sequence[SearchEntry]) -> tuple[SearchIndex, SearchFiles, Made]:
+    oldest_first = list(entries[::-1])
+    scores, order = _scored(old, oldest_first)
+    files, made = render_search_files(
+        scores,
+        order,
         [e.fragment for e in oldest_first],
-        lambda ref: oldest_first[ref].fragment[: oldest_first[ref].row_end] + b"]",
+        [e.fragment[: e.row_end] + b"]" for e in oldest_first].__getitem__,
+        old.reuse if old is not None else Reuse(),
         indexed_fields=FIELDS,
         pipeline=[label for _, label in PIPELINE],
     )
+    return SearchIndex(entries=oldest_first, scores=scores, order=order, reuse=Reuse()), files, made
+
+
+def render_search_index(entries: Sequence[SearchEntry], cache: RenderCache | None = None) -> SearchFiles:
+    """The search index of `entries` (newest first) as the site ships it: manifest, term shards, fragments.
+
+    With a `cache`, the index of its last render is brought up to date (`SearchIndex`) instead of made anew:
+    the same bytes (tests/test_search_incremental.py), the work of the articles that changed.
+    """
+    if cache is None:
+        return _index_files(None, entries)[1]
+    key = tuple(entries)
+    old = cache.held(*STATE)
+    files: SearchFiles | None = cache.get("search", "", key)
+    if files is not None:
+        return files
+    try:
+        index, files, made = _index_files(old if isinstance(old, SearchIndex) else None, entries)
+        files = cache.put("search", "", key, files)
+        index.reuse = made.reuse(files)
+        cache.hold(*STATE, index)
+    except BaseException:
+        cache.drop(*STATE)  # (it may be half updated)
+        raise
+    return files

@@ -27,9 +27,11 @@ Terms are ordered by UTF-16 code units, the order of JavaScript's string compari
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass, field
 from itertools import accumulate, compress, islice
 from typing import Any
 
@@ -37,11 +39,13 @@ from lunr import __TARGET_JS_VERSION__ as LUNR_JS_VERSION
 
 from sitegen import text
 from sitegen.render.output import Output
-from sitegen.render.search_scores import term_order
+from sitegen.render.search_scores import Postings, Scores, postings_json, term_order
 
 __all__ = [
     "FIELD",
     "FORMAT",
+    "Made",
+    "Reuse",
     "FRAGMENTS_PER_FOLDER",
     "INDEX_DIR",
     "ROWS_PER_TERM",
@@ -102,37 +106,39 @@ def _output(path: str, data: bytes) -> Output:
 def top_refs(flat: Sequence[int], k: int) -> list[int]:
     """The refs of the `k` best postings of `flat` (`[ref delta, score × 1000, …]`), ties to the newer (larger)
     ref: the first page of a one-word query, as search.js orders it."""
-    refs = list(accumulate(flat[0::2]))
+    return best_refs(list(accumulate(flat[0::2])), flat[1::2], k)
+
+
+def best_refs(refs: Sequence[int], scores: Sequence[int], k: int) -> list[int]:
+    """`top_refs` of postings given as refs (ascending) and their scores."""
     if len(refs) <= k:
-        return refs
-    scores = flat[1::2]
-    cut = sorted(scores)[-k]
+        return list(refs)
+    cut = heapq.nlargest(k, scores)[-1]
     above = list(compress(refs, map(cut.__lt__, scores)))
     tied = compress(reversed(refs), map(cut.__eq__, reversed(scores)))
     return above + list(islice(tied, k - len(above)))
 
 
-def _shards(postings: Iterable[tuple[str, list[int]]], rows: Callable[[int], bytes]) -> Iterator[tuple[str, bytes]]:
-    """(first term, shard JSON) of runs of `postings`, each cut once past `SHARD_BYTES`; each posting list
-    becomes JSON as it comes (kept as ints, all of them would weigh tens of megabytes). A shard carries the
-    result rows (`rows`, by ref) of the `ROWS_PER_TERM` best articles of each of its terms."""
-    terms: list[str] = []
-    lists: list[str] = []
-    shown: dict[int, bytes] = {}
-    size = 0
-    for term, flat in postings:
-        terms.append(term)
-        lists.append(json.dumps(flat, separators=(",", ":")))
-        size += len(term) + len(lists[-1]) + 4
-        for ref in top_refs(flat, ROWS_PER_TERM):
-            if ref not in shown:
-                shown[ref] = rows(ref)
-                size += len(shown[ref]) + 8
-        if size >= SHARD_BYTES:
-            yield terms[0], _shard(terms, lists, shown)
-            terms, lists, shown, size = [], [], {}, 0
-    if terms:
-        yield terms[0], _shard(terms, lists, shown)
+def _best_again(postings: Postings, known: tuple[int, int, tuple[int, ...]] | None) -> tuple[int, ...]:
+    """The `ROWS_PER_TERM` best refs of a term whose postings changed (as a sorted tuple: the set is what
+    matters); `known` is what the last index had for it. When only a few refs' postings changed since
+    (`Postings.since`), none of them among the best and each now below the least of the best, the best stay."""
+    refs, scores = postings.refs, postings.scores
+    if known is not None and postings.since is not None and postings.since[0] == known[0]:
+        best = known[2]
+        if len(best) == ROWS_PER_TERM < len(refs) and not set(postings.since[1]) & set(best):
+            spots = [bisect_left(refs, ref) for ref in best]
+            if all(at < len(refs) and refs[at] == ref for at, ref in zip(spots, best, strict=True)):
+                least = min(scores[at] for at in spots)
+                stays = True
+                for ref in postings.since[1]:
+                    at = bisect_left(refs, ref)
+                    if at < len(refs) and refs[at] == ref and scores[at] >= least:
+                        stays = False
+                        break
+                if stays:
+                    return best
+    return tuple(sorted(best_refs(refs, scores, ROWS_PER_TERM)))
 
 
 def _shard(terms: list[str], lists: list[str], rows: dict[int, bytes]) -> bytes:
@@ -149,28 +155,44 @@ def _shard(terms: list[str], lists: list[str], rows: dict[int, bytes]) -> bytes:
 
 
 def render_search_files(
-    postings: Iterable[tuple[str, list[int]]],
+    scores: Scores,
+    order: Sequence[str],
     fragments: Sequence[bytes],
     rows: Callable[[int], bytes],
+    reuse: Reuse,
     *,
     indexed_fields: Sequence[tuple[str, int]],
     pipeline: Sequence[str],
-) -> SearchFiles:
-    """The shipped files of the index: `postings` in term order (`search_scores.term_postings`), and the
+) -> tuple[SearchFiles, Made]:
+    """The shipped files of the index: the postings of `scores`, terms in `order` (`term_order`), and the
     fragments of the articles by ref and their result rows (`rows(ref)`); `indexed_fields` and `pipeline`
-    (lunr's labels) for the manifest."""
+    (lunr's labels) for the manifest. A shard or fragment folder made of what `reuse` says the last index's
+    was made of is that very output (no JSON made, nothing hashed or written again)."""
+    made = Made()
+    fresh: dict[str, str] = {}
     shards = []
     firsts = []
-    for first, data in _shards(postings, rows):
-        shards.append(_output(f"terms.{_digest(data)}.json", data))
-        firsts.append(first)
+    for terms, versions, shown in _cut(scores, order, rows, reuse, made, fresh):
+        key = (tuple(terms), tuple(versions), tuple(sorted(shown.items())))
+        output = reuse.shards.get(key)
+        if output is None:
+            lists = [fresh.get(term) or postings_json(scores.terms[term]) for term in terms]
+            data = _shard(terms, lists, shown)
+            output = _output(f"terms.{_digest(data)}.json", data)
+        shards.append(output)
+        made.shard_keys.append(key)
+        firsts.append(terms[0])
     folders = []
-    files = []
+    files: list[Output] = []
     for start in range(0, len(fragments), FRAGMENTS_PER_FOLDER):
-        batch = fragments[start : start + FRAGMENTS_PER_FOLDER]
-        folder = f"docs.{_digest(*batch)}"
-        folders.append(folder)
-        files += [_output(f"{folder}/{start + n}.json", data) for n, data in enumerate(batch)]
+        batch = tuple(fragments[start : start + FRAGMENTS_PER_FOLDER])
+        kept = reuse.folders.get((start, batch))
+        if kept is None:
+            folder = f"docs.{_digest(*batch)}"
+            kept = tuple(_output(f"{folder}/{start + n}.json", data) for n, data in enumerate(batch))
+        folders.append(kept[0].out_path.split("/")[1])
+        files += kept
+        made.folder_keys.append((start, batch))
     manifest = {
         "format": FORMAT,
         "pipeline": text.SPEC,
@@ -180,6 +202,67 @@ def render_search_files(
         "documents": {"count": len(fragments), "per_folder": FRAGMENTS_PER_FOLDER, "folders": folders},
     }
     data = json_bytes(manifest)
-    return SearchFiles(
+    files_made = SearchFiles(
         manifest=_output(f"index.{_digest(data)}.json", data), shards=tuple(shards), fragments=tuple(files)
     )
+    return files_made, made
+
+
+def _cut(
+    scores: Scores, order: Sequence[str], rows: Callable[[int], bytes], reuse: Reuse, made: Made, fresh: dict[str, str]
+) -> Iterator[tuple[list[str], list[int], dict[int, bytes]]]:
+    """(terms, their postings versions, the rows they show by ref) of each shard: runs of `order`, each cut once
+    past `SHARD_BYTES`. A shard carries the result rows (`rows`, by ref) of the `ROWS_PER_TERM` best articles of
+    each of its terms. A term whose postings changed since `reuse` gets its JSON made (into `fresh`)."""
+    terms: list[str] = []
+    versions: list[int] = []
+    shown: dict[int, bytes] = {}
+    size = 0
+    for term in order:
+        postings = scores.terms[term]
+        known = reuse.terms.get(term)  # (version, JSON length, best refs)
+        if known is None or known[0] != postings.version:
+            fresh[term] = postings_json(postings)
+            known = (postings.version, len(fresh[term]), _best_again(postings, known))
+        made.terms[term] = known
+        terms.append(term)
+        versions.append(known[0])
+        size += len(term) + known[1] + 4
+        for ref in known[2]:
+            if ref not in shown:
+                shown[ref] = rows(ref)
+                size += len(shown[ref]) + 8
+        if size >= SHARD_BYTES:
+            yield terms, versions, shown
+            terms, versions, shown, size = [], [], {}, 0
+    if terms:
+        yield terms, versions, shown
+
+
+@dataclass(slots=True)
+class Reuse:
+    """What the last index's pieces were made of, and those pieces: one made of the same is shipped as it was."""
+
+    terms: dict[str, tuple[int, int, tuple[int, ...]]] = field(default_factory=dict)
+    """By term: (its `Postings.version`, the length of its postings' JSON, its `ROWS_PER_TERM` best refs)."""
+    shards: dict[Hashable, Output] = field(default_factory=dict)
+    """By (terms, their versions, rows shown): the term shard."""
+    folders: dict[tuple[int, tuple[bytes, ...]], tuple[Output, ...]] = field(default_factory=dict)
+    """By (first ref, fragments): the fragment files of a folder."""
+
+
+@dataclass(slots=True)
+class Made:
+    """What this index's pieces are made of, in shipping order (`Reuse` once they are written)."""
+
+    terms: dict[str, tuple[int, int, tuple[int, ...]]] = field(default_factory=dict)
+    shard_keys: list[Hashable] = field(default_factory=list)
+    folder_keys: list[tuple[int, tuple[bytes, ...]]] = field(default_factory=list)
+
+    def reuse(self, shipped: SearchFiles) -> Reuse:
+        """`Reuse` of these pieces, as `shipped` holds them now (streamed: written, their bytes dropped)."""
+        folders = {
+            key: shipped.fragments[n * FRAGMENTS_PER_FOLDER : (n + 1) * FRAGMENTS_PER_FOLDER]
+            for n, key in enumerate(self.folder_keys)
+        }
+        return Reuse(terms=self.terms, shards=dict(zip(self.shard_keys, shipped.shards, strict=True)), folders=folders)
