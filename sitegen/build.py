@@ -77,7 +77,7 @@ def _load_config(site_dir: Path, options: BuildOptions) -> SiteConfig:
 
 def _load_model(config: SiteConfig, options: BuildOptions, *, related: bool = True) -> Site:
     sources, problems = read_sources(config.site_dir, config.seeds_dir)
-    log.info("read %d source files from %s", len(sources), config.seeds_dir)
+    log.info("found %d source files in %s", len(sources), config.seeds_dir)
     return build_site(
         config,
         sources,

@@ -29,7 +29,7 @@ from sitegen.render.cache import RenderCache
 from sitegen.render.output import Output
 from sitegen.render.pipeline import Progress, render_site
 from sitegen.render.theme import Theme, load_theme
-from sitegen.source.files import SourceCache, SourceFile, read_sources, stream_sources
+from sitegen.source.files import SourceCache, SourceFile, SourceStream, read_sources
 from sitegen.source.static import StaticFile, read_static
 
 log = logging.getLogger(__name__)
@@ -131,12 +131,12 @@ class Engine:
         self._sources.forget({Path(p).resolve() for p in changed})
         config = config or self.load_config()
         problems: list[SitegenError] = []
-        sources: Iterable[SourceFile]
-        if self.options.lean:
-            sources = stream_sources(config.site_dir, config.seeds_dir, problems)
+        sources: SourceStream | list[SourceFile]
+        if self.options.lean:  # each file is read as the model takes it in
+            sources = SourceStream(config.site_dir, config.seeds_dir, problems)
         else:
             sources, problems = read_sources(config.site_dir, config.seeds_dir, self._sources)
-            log.info("read %d source files from %s", len(sources), config.seeds_dir)
+        log.info("found %d source files in %s", len(sources), config.seeds_dir)
         site = build_site(
             config,
             sources,

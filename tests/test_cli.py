@@ -84,7 +84,7 @@ def test_cli_verbose_names_the_phases(tmp_path: Path) -> None:
     site = copy_seed_site(tmp_path / "s")
     result = run_main("build", "-v", "--site", str(site))
     assert result.code == 0
-    assert "read 4 source files" in result.err
+    assert "found 4 source files" in result.err
     assert "rendering 2 articles, 6 tags" in result.err
     assert re.search(r"writing \d+ files to ", result.err)
 
@@ -215,7 +215,7 @@ def test_cli_interrupted_build_leaves_previous_site(
     assert out == f"signal sent while {phase}\n", err
     assert status == code, err
     assert "Traceback" not in err
-    said = {"loading": "read 80 source files", "rendering": "rendering 80 articles", "writing": "writing "}
+    said = {"loading": "found 80 source files", "rendering": "rendering 80 articles", "writing": "writing "}
     assert said[phase] in err, err  # the build had reached the phase by its own account
     assert err.endswith("interrupted: the previous output was left as it was\n"), err
     assert tree_digest(site / "site") == before

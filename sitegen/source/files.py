@@ -87,16 +87,25 @@ def read_sources(
     return files, problems
 
 
-def stream_sources(site_dir: Path, seeds_dir: Path, problems: list[SitegenError]) -> Iterator[SourceFile]:
+class SourceStream:
     """`read_sources` one file at a time, sorted by path: the caller keeps what it needs of each text, not all of them.
 
-    The problems met reading are appended to `problems` as the files are read (all of them once the iterator ends).
+    The folder is walked at once (`len()` is the number of page files found); each file is read as the iteration
+    reaches it, and the problems met reading are appended to `problems` then (all of them once it ends).
     """
-    found = sorted(_walk(site_dir, seeds_dir, problems), key=lambda item: item[2])
-    for _, path, rel in found:
-        source = _read(path, rel, problems)
-        if source is not None:
-            yield source
+
+    def __init__(self, site_dir: Path, seeds_dir: Path, problems: list[SitegenError]) -> None:
+        self._found = sorted(_walk(site_dir, seeds_dir, problems), key=lambda item: item[2])
+        self._problems = problems
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def __iter__(self) -> Iterator[SourceFile]:
+        for _, path, rel in self._found:
+            source = _read(path, rel, self._problems)
+            if source is not None:
+                yield source
 
 
 def _walk(site_dir: Path, seeds_dir: Path, problems: list[SitegenError]) -> Iterator[tuple[str, Path, str]]:
