@@ -104,6 +104,18 @@ class Run:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """Put the root logger's handlers and level back after each test: a test that calls `cli.main` itself sets
+    them up as a run of `sitegen` does (`-q`: level ERROR, its own handler), and the next test in that process
+    would lose its warnings (caplog's handler gone, or warnings below the level)."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
 def run_main(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
     """`sitegen ARGS` in this process, as `run_cli` but without starting an interpreter (a tenth of the time).
 
