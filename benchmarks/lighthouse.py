@@ -119,7 +119,9 @@ def main() -> int:
     args = parser.parse_args()
     binary = lighthouse_bin()
     with tempfile.TemporaryDirectory(prefix="sitegen-lh-") as tmp:
-        site = copy_seed_site(Path(tmp) / "site")
+        site = copy_seed_site(
+            Path(tmp) / "site", pictures_cached=False
+        )  # outside pytest: the pictures are made by the build
         handler = type("SiteHost", (Host,), {"root": (site / "site").resolve()})
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         base = f"http://127.0.0.1:{server.server_address[1]}/"
