@@ -352,9 +352,3 @@ def postings_json(postings: Postings) -> str:
         parts.append(f"{refs[start] - previous},{postings.blocks[block]}")
         previous = refs[end - 1]
     return "[" + ",".join(parts) + "]"
-
-
-def term_postings(articles: Iterable[Counts], boosts: Sequence[int]) -> list[tuple[str, list[int]]]:
-    """(term, `[ref delta, score × 1000, …]`) for every term, in `term_order`; refs are positions in `articles`."""
-    scores = Scores.of(list(articles), boosts)
-    return [(term, flat_postings(scores.terms[term])) for term in sorted(scores.terms, key=term_order)]
