@@ -57,9 +57,10 @@ def _ram_temp_root(shm: Path = Path("/dev/shm"), room: int = 4 << 30) -> Path | 
 
 # Temp folders (pytest's tmp_path, and TMPDIR for this run, its workers and children: publish's temp builds,
 # Chromium's profiles) on the RAM file system when there is one with room and the caller chose no temp folder:
-# a run leaves some 40,000 files (270 MB) there and its builds write and delete more, and on this machine's ext4
-# disk (mounted with `discard`) creating and unlinking them waited on the disk. Passed tests' folders are removed at once (pyproject:
-# tmp_path_retention_policy), so a run holds little memory; a failed test's stays for a look.
+# a run leaves some 40,000 files (270 MB) there and its builds write and delete more, and on this machine's
+# ext4 disk (mounted with `discard`) creating and unlinking them waited on the disk. Passed tests' folders
+# are removed at once (pyproject: tmp_path_retention_policy), so a run holds little memory; a failed test's
+# stays for a look.
 if "TMPDIR" not in os.environ and "PYTEST_DEBUG_TEMPROOT" not in os.environ and (_ram := _ram_temp_root()):
     os.environ["TMPDIR"] = os.environ["PYTEST_DEBUG_TEMPROOT"] = str(_ram)
     tempfile.tempdir = None  # (gettempdir() caches its answer)

@@ -41,7 +41,7 @@ def _bytes(files: SearchFiles) -> dict[str, bytes]:
 
 @pytest.fixture
 def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Many shards, folders and blocks at sixty articles, so every kind of piece is reused or made again."""
+    """Many shards, folders and blocks at forty articles, so every kind of piece is reused or made again."""
     monkeypatch.setattr(search_files, "SHARD_BYTES", 400)
     monkeypatch.setattr(search_files, "FRAGMENTS_PER_FOLDER", 8)
     monkeypatch.setattr(search_files, "ROWS_PER_TERM", 3)
@@ -74,13 +74,15 @@ def _edit(texts: list[list[str]], rng: random.Random) -> str:
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_search_index_kept_between_renders_equals_a_clean_one(small_pieces: None, seed: int) -> None:
+    # Two sequences of 18 edits on 40 articles (before: three of 25 on 60, a third of the time): each of 17
+    # product faults tried (tests/search_mutants in the suite17 notes) fails this as often as before, one more.
     rng = random.Random(seed)
-    texts = _texts(60)
+    texts = _texts(40)
     cache = RenderCache()
     render_search_index(_entries(texts), cache)
-    for _ in range(25):
+    for _ in range(18):
         kind = _edit(texts, rng)
         entries = _entries(texts)
         kept = render_search_index(entries, cache)
