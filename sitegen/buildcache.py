@@ -217,10 +217,11 @@ def _split(saved: Saved) -> dict[str, tuple[Any, ...]]:
         )
         shards.setdefault(_shard(page_id), []).append(record)
     pieces: dict[str, tuple[Any, ...]] = {name: tuple(records) for name, records in shards.items()}
+    by_kind: dict[str, list[Any]] = {}
     for (kind, name), entry in outputs.items():
         if kind != "article":
-            pieces.setdefault(f"outputs-{kind}", ())
-            pieces[f"outputs-{kind}"] += (((kind, name), entry),)
+            by_kind.setdefault(f"outputs-{kind}", []).append(((kind, name), entry))
+    pieces.update((name, tuple(items)) for name, items in by_kind.items())
     related: dict[str, Any] = loads["related"]  # type: ignore[assignment]
     pieces["related"] = tuple(sorted(related.items()))
     pieces["files"] = tuple((p, f.digest, f.size, f.mtime_ns, f.inode) for p, f in saved.files.items())
