@@ -1,15 +1,24 @@
-"""The persistent build cache: `.sitegen-cache/build.cache`, the engine's state between `sitegen build` runs.
+"""The persistent build cache: the engine's state between `sitegen build` runs, in `.sitegen-cache/`, in pieces.
 
-The file holds a header line (format, sitegen version, a key over everything the state does not
+The state is cut into pieces (`_split`): each shard of the pages (a page's loaded entry, its file stamp,
+its `Page`, its render version and its rendered article, all under one page id), each kind of other
+render output, the related stories, the output files, and the rest of the model. Each piece is one
+pickle in `build.pieces/`, named by the BLAKE2b digest of its bytes; the index, `build.cache`, names
+the pieces of one build by digest and is written last, atomically (temp file, then rename). So a
+build writes only the pieces whose objects are not the very ones it read (a body edit: one shard,
+the search index and the small rest), and the pieces of two builds are never mixed: an index names
+exactly the bytes it was written with.
+
+The index holds a header line (format, sitegen version, a key over everything the state does not
 track itself: sitegen's own code, `sitegen.yaml`, the theme's files, the build options and output
-folder, and the payload's length and checksum), then the pickled `EngineState` with the files of
-the output folder it made. It is trusted only if all of that matches and every output file is still
-as that build left it; anything else (another version, theme or config, a truncated or garbled
-file, a folder deleted or edited since) means a clean build, never a wrong one. It is written
-atomically (temp file, then rename) and removed before the output folder is swapped, so an
-interrupted build never leaves a cache that describes another site.
+folder, and the length and checksum of the piece table). The state is trusted only if all of that
+matches, every piece named is there with the bytes of its digest, and every output file is still as
+that build left it; anything else (another version, theme or config, a truncated, garbled or missing
+index or piece, a folder deleted or edited since) means a clean build, never a wrong one. The index
+is removed before the output folder is swapped, so an interrupted build never leaves a cache that
+describes another site; pieces no index names are removed when the next index is written.
 
-The payload is a pickle: the cache is as trusted as the site folder it lives in (whoever can write
+The pieces are pickles: the cache is as trusted as the site folder it lives in (whoever can write
 it can also change `sitegen.yaml` or the theme).
 """
 
@@ -19,10 +28,12 @@ import dataclasses
 import hashlib
 import json
 import logging
+import operator
 import os
 import pickle
 import sys
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -30,34 +41,45 @@ from typing import Any, BinaryIO
 
 from sitegen import __version__
 from sitegen.config import CONFIG_NAME, SiteConfig
+from sitegen.content.load import LoadCache
+from sitegen.content.model import Page
 from sitegen.engine import EngineState
 from sitegen.images.store import CACHE_DIR
 from sitegen.output.staging import KeptFile
 from sitegen.processes import process_alive
+from sitegen.render.cache import RenderCache
 
 log = logging.getLogger(__name__)
 
 CACHE_FILE = "build.cache"
-FORMAT = 1
+"""The index: which pieces make the state of the last build."""
+PIECES_DIR = "build.pieces"
+"""The pieces, each named by the digest of its bytes."""
+FORMAT = 2
 MAGIC = b"sitegen build cache\n"
-HEADER_SIZE = 400
-"""Bytes kept for the header line (JSON, padded with spaces): written before the payload, filled in after."""
 SMALL_FILE = 1 << 20
 """Theme files up to this size are keyed by their bytes; larger ones (pictures) by size and mtime."""
+SHARDS = 64
+"""Pages are kept in this many pieces (by a hash of their id): a one-page edit rewrites one."""
 
 
 def _mapping_proxy(data: dict[Any, Any]) -> MappingProxyType[Any, Any]:
     return MappingProxyType(data)
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_REDUCERS: dict[type, Any] = {}
 
 
-def _dataclass(cls: type, names: tuple[str, ...], values: tuple[Any, ...]) -> Any:
-    obj: Any = object.__new__(cls)
-    for name, value in zip(names, values, strict=True):
-        object.__setattr__(obj, name, value)
-    return obj
+def _reducer(cls: type) -> Any:
+    """How `_Pickler` saves a slotted dataclass: its class and field values, remade by calling the class."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    simple = all(f.init and not f.kw_only for f in dataclasses.fields(cls)) and not hasattr(cls, "__post_init__")
+    get = operator.attrgetter(*names)
+    if not simple:
+        return NotImplemented
+    if len(names) == 1:
+        return lambda obj: (cls, (get(obj),))
+    return lambda obj: (cls, get(obj))
 
 
 class _Pickler(pickle.Pickler):
@@ -65,42 +87,45 @@ class _Pickler(pickle.Pickler):
 
     The content model keeps its mappings read-only (`MappingProxyType`), which pickle cannot save by
     itself; and pickle's own way for a slotted dataclass calls `dataclasses.fields` for every object
-    (over a second for a 5,000-page state).
+    (over a second for a 5,000-page state). A dataclass is saved as its field values and made again by
+    calling its class (its generated `__init__`: no `__post_init__`, every field an argument).
     """
 
     def reducer_override(self, obj: Any) -> Any:
         cls = type(obj)
-        if cls is MappingProxyType:
-            return _mapping_proxy, (dict(obj),)
-        names = _FIELDS.get(cls)
-        if names is None:
+        reduce = _REDUCERS.get(cls)
+        if reduce is None:
+            if cls is MappingProxyType:
+                return _mapping_proxy, (dict(obj),)
             if not (dataclasses.is_dataclass(cls) and "__slots__" in cls.__dict__):
                 return NotImplemented
-            names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
-        return _dataclass, (cls, names, tuple(getattr(obj, n) for n in names))
+            reduce = _REDUCERS[cls] = _reducer(cls)
+        if reduce is NotImplemented:
+            return NotImplemented
+        return reduce(obj)
 
 
-class _Checksummed:
-    """A file being written that counts and checksums what goes through it (the pickle streams into it)."""
+class _Hashing:
+    """A file being written that counts and hashes what goes through it (a pickle streams into it)."""
 
     def __init__(self, fh: BinaryIO) -> None:
         self.fh = fh
         self.length = 0
-        self.crc = 0
+        self.hash = hashlib.blake2b(digest_size=20)
 
     def write(self, data: bytes) -> int:
         self.length += len(data)
-        self.crc = zlib.crc32(data, self.crc)
+        self.hash.update(data)
         return self.fh.write(data)
 
 
-def _checksum(fh: BinaryIO) -> tuple[int, int]:
-    """(length, CRC-32) of the rest of `fh`, read in chunks: the payload is never held twice."""
-    length, crc = 0, 0
+def _hash_of(fh: BinaryIO) -> tuple[int, str]:
+    """(length, BLAKE2b digest) of the rest of `fh`, read in chunks: a piece is never held twice."""
+    length, h = 0, hashlib.blake2b(digest_size=20)
     while chunk := fh.read(1 << 20):
         length += len(chunk)
-        crc = zlib.crc32(chunk, crc)
-    return length, crc
+        h.update(chunk)
+    return length, h.hexdigest()
 
 
 @dataclass(slots=True)
@@ -109,6 +134,15 @@ class Saved:
 
     state: EngineState
     files: dict[str, KeptFile]
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """One piece as the build read it: its file, and the objects it held (a piece of the same objects is kept)."""
+
+    digest: str
+    size: int
+    items: tuple[Any, ...]
 
 
 def cache_path(site_dir: Path) -> Path:
@@ -154,6 +188,113 @@ def _code_fingerprint() -> str:
     return "\n".join(found)
 
 
+def _shard(page_id: str) -> str:
+    return f"pages-{zlib.crc32(page_id.encode()) % SHARDS:02d}"
+
+
+def _split(saved: Saved) -> dict[str, tuple[Any, ...]]:
+    """The state as pieces by name, each a tuple of plain items (see the module's docstring)."""
+    loads = saved.state.loads.__getstate__()
+    render = saved.state.render.__getstate__()
+    entries: dict[str, Any] = loads["entries"]  # type: ignore[assignment]
+    stats: dict[str, Any] = loads["stats"]  # type: ignore[assignment]
+    versions: dict[str, Any] = render["versions"]
+    outputs: dict[tuple[str, str], Any] = render["entries"]
+    last: Any = loads["last"]
+    site_pages: Mapping[str, Any] = last[1].pages if last is not None else {}
+    if last is not None and not all(entries.get(it.source.rel_path, (0, None))[1] is it for it in last[0].loaded):
+        last, site_pages = None, {}  # (not one object per page: kept without the last model, which is only a shortcut)
+    ids = {*entries, *stats, *versions, *site_pages, *(name for kind, name in outputs if kind == "article")}
+    shards: dict[str, list[tuple[Any, ...]]] = {}
+    for page_id in sorted(ids):
+        record = (
+            page_id,
+            entries.get(page_id),
+            stats.get(page_id),
+            site_pages.get(page_id),
+            versions.get(page_id),
+            outputs.get(("article", page_id)),
+        )
+        shards.setdefault(_shard(page_id), []).append(record)
+    pieces: dict[str, tuple[Any, ...]] = {name: tuple(records) for name, records in shards.items()}
+    by_kind: dict[str, list[Any]] = {}
+    for (kind, name), entry in outputs.items():
+        if kind != "article":
+            by_kind.setdefault(f"outputs-{kind}", []).append(((kind, name), entry))
+    pieces.update((name, tuple(items)) for name, items in by_kind.items())
+    related: dict[str, Any] = loads["related"]  # type: ignore[assignment]
+    pieces["related"] = tuple(sorted(related.items()))
+    pieces["files"] = tuple((p, f.digest, f.size, f.mtime_ns, f.inode) for p, f in saved.files.items())
+    model = None
+    if last is not None:
+        inputs, site = last
+        model = (
+            dataclasses.replace(inputs, loaded=[]),
+            tuple(it.source.rel_path for it in inputs.loaded),
+            dataclasses.replace(site, pages=MappingProxyType({})),
+            tuple(site.pages),
+        )
+    pieces["model"] = (loads["timezone"], model, render["site_key"], render["counter"])
+    return pieces
+
+
+def _join(pieces: dict[str, tuple[Any, ...]]) -> Saved:
+    """`_split` undone; raises (`KeyError`, `ValueError`, ...) when the pieces do not fit together."""
+    entries: dict[str, Any] = {}
+    stats: dict[str, Any] = {}
+    pages: dict[str, Any] = {}
+    versions: dict[str, Any] = {}
+    outputs: dict[tuple[str, str], Any] = {}
+    for name, items in pieces.items():
+        if name.startswith("pages-"):
+            for page_id, entry, seen, page, version, article in items:
+                if entry is not None:
+                    entries[page_id] = entry
+                if seen is not None:
+                    stats[page_id] = seen
+                if page is not None:
+                    pages[page_id] = page
+                if version is not None:
+                    versions[page_id] = version
+                if article is not None:
+                    outputs[("article", page_id)] = article
+        elif name.startswith("outputs-"):
+            outputs.update(items)
+    timezone, model, site_key, counter = pieces["model"]
+    last = None
+    if model is not None:
+        inputs, loaded_ids, site, page_ids = model
+        last = (
+            dataclasses.replace(inputs, loaded=[entries[i][1] for i in loaded_ids]),
+            dataclasses.replace(site, pages=MappingProxyType({i: pages[i] for i in page_ids})),
+        )
+    loads = LoadCache()
+    loads.__setstate__(
+        {"entries": entries, "timezone": timezone, "related": dict(pieces["related"]), "last": last, "stats": stats}
+    )
+    render = RenderCache()
+    render.__setstate__({"site_key": site_key, "versions": versions, "counter": counter, "entries": outputs})
+    files = {p: KeptFile(digest, size, mtime, inode) for p, digest, size, mtime, inode in pieces["files"]}
+    return Saved(EngineState(loads, render), files)
+
+
+def _same(new: Any, old: Any) -> bool:
+    """Whether `new` pickles as `old` did: the very objects, or tuples of them, or equal strings, numbers or pages
+    (a page made again equal, with the same body: a title edit makes every `Page` again)."""
+    if new is old:
+        return True
+    kind = type(new)
+    if kind is not type(old):
+        return False
+    if kind is tuple:
+        return len(new) == len(old) and all(map(_same, new, old))
+    if kind in (str, int):
+        return bool(new == old)
+    if kind is Page:
+        return bool(new == old) and new.body_source is old.body_source and new.key_lines == old.key_lines
+    return False
+
+
 def read_cache(site_dir: Path, key: str) -> Saved | None:
     """The saved state for `key`, or `None` when there is none or it cannot be trusted (logged, never raised)."""
     path = cache_path(site_dir)
@@ -166,20 +307,33 @@ def read_cache(site_dir: Path, key: str) -> Saved | None:
                 return _ignored("written by another sitegen version")
             if header.get("key") != key:
                 return _ignored("made with another config, theme, sitegen or output folder")
-            start = fh.tell()
-            if (header.get("length"), header.get("crc")) != _checksum(fh):
-                return _ignored("truncated or damaged")
-            fh.seek(start)
-            try:
-                saved = pickle.load(fh)
-            except Exception as exc:  # noqa: BLE001 - a damaged pickle can raise almost anything; it is a cache
-                return _ignored(f"cannot be loaded ({type(exc).__name__})")
+            table = fh.read()
+        if (header.get("length"), header.get("crc")) != (len(table), zlib.crc32(table)):
+            return _ignored("truncated or damaged")
+        named = json.loads(table)["pieces"]
+        folder = path.parent / PIECES_DIR
+        read: dict[str, _Read] = {}
+        for name, digest, size in named:
+            with open(folder / digest, "rb") as fh:
+                if _hash_of(fh) != (size, digest):
+                    return _ignored(f"piece {name} is truncated or damaged")
+                fh.seek(0)
+                try:
+                    items = pickle.load(fh)
+                except Exception as exc:  # noqa: BLE001 - a damaged pickle can raise almost anything; it is a cache
+                    return _ignored(f"cannot be loaded ({type(exc).__name__})")
+            if not isinstance(items, tuple):
+                return _ignored("holds something else")
+            read[name] = _Read(digest, size, items)
+        try:
+            saved = _join({name: r.items for name, r in read.items()})
+        except Exception as exc:  # noqa: BLE001 - pieces that do not fit: the same
+            return _ignored(f"its pieces do not fit together ({type(exc).__name__})")
     except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
+        return None if not path.exists() else _ignored("a piece is missing")
+    except (OSError, ValueError, TypeError, KeyError) as exc:
         return _ignored(f"unreadable ({exc})")
-    if not isinstance(saved, Saved) or not isinstance(saved.state, EngineState):
-        return _ignored("holds something else")
+    saved.state.origin = read
     return saved
 
 
@@ -189,29 +343,82 @@ def _ignored(why: str) -> Saved | None:
 
 
 def write_cache(site_dir: Path, key: str, saved: Saved) -> None:
-    """Save `saved` atomically (temp file, then rename); a failure only costs the next build its speed."""
+    """Save `saved`: the pieces that changed, then the index naming them (atomically); then drop unnamed pieces.
+
+    A failure only costs the next build its speed.
+    """
     path = cache_path(site_dir)
+    folder = path.parent / PIECES_DIR
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     _sweep_leftovers(path)
+    read: dict[str, _Read] = saved.state.origin if isinstance(saved.state.origin, dict) else {}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        named = []
+        written = 0
+        for name, items in _split(saved).items():
+            before = read.get(name)
+            if before is not None and _same(items, before.items) and _has(folder / before.digest, before.size):
+                named.append((name, before.digest, before.size))
+            else:
+                named.append((name, *_write_piece(folder, items)))
+                written += 1
+        table = json.dumps({"pieces": named}).encode()
+        header = {
+            "format": FORMAT,
+            "version": __version__,
+            "key": key,
+            "length": len(table),
+            "crc": zlib.crc32(table),
+        }
         with open(tmp, "wb") as fh:
-            fh.write(MAGIC)
-            at = fh.tell()
-            fh.write(b" " * HEADER_SIZE + b"\n")  # filled in once the payload's length and checksum are known
-            out = _Checksummed(fh)
-            _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(saved)
-            header = {"format": FORMAT, "version": __version__, "key": key, "length": out.length, "crc": out.crc}
-            line = json.dumps(header).encode()
-            assert len(line) <= HEADER_SIZE
-            fh.seek(at)
-            fh.write(line.ljust(HEADER_SIZE))
+            fh.write(MAGIC + json.dumps(header).encode() + b"\n" + table)
         os.replace(tmp, path)
+        _drop_unnamed(folder, {digest for _, digest, _ in named})
+        log.info("build cache: %d of %d pieces written", written, len(named))
     except OSError as exc:
         log.warning("could not save the build cache (%s); the next build starts from scratch", exc)
     finally:
         try:
             os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def _has(path: Path, size: int) -> bool:
+    try:
+        return os.stat(path).st_size == size
+    except OSError:
+        return False
+
+
+def _write_piece(folder: Path, items: tuple[Any, ...]) -> tuple[str, int]:
+    """Pickle `items` into `folder` under the digest of the bytes; (digest, size)."""
+    tmp = folder / f".tmp-{os.getpid()}"
+    try:
+        with open(tmp, "wb") as fh:
+            out = _Hashing(fh)
+            _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(items)
+        digest = out.hash.hexdigest()
+        os.replace(tmp, folder / digest)
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+    return digest, out.length
+
+
+def _drop_unnamed(folder: Path, named: set[str]) -> None:
+    """Remove pieces the index does not name, and temp files of builds killed while saving."""
+    for entry in os.scandir(folder):
+        if entry.name in named:
+            continue
+        pid = entry.name.rpartition("-")[2] if entry.name.startswith(".tmp-") else ""
+        if pid.isdigit() and process_alive(int(pid)):
+            continue
+        try:
+            os.unlink(entry.path)
         except OSError:
             pass
 
@@ -228,7 +435,8 @@ def _sweep_leftovers(path: Path) -> None:
 
 
 def remove_cache(site_dir: Path) -> None:
-    """Forget the saved state (before the output folder it describes is replaced)."""
+    """Forget the saved state (before the output folder it describes is replaced): its index; the pieces wait
+    for the next index to be written."""
     try:
         os.unlink(cache_path(site_dir))
     except FileNotFoundError:

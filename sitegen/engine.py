@@ -92,6 +92,8 @@ class EngineState:
 
     loads: LoadCache
     render: RenderCache
+    origin: object = None
+    """What `buildcache.read_cache` read this state from (its pieces are kept where their objects still are)."""
 
 
 class Engine:
@@ -133,7 +135,8 @@ class Engine:
         problems: list[SitegenError] = []
         sources: SourceStream | list[SourceFile]
         if self.options.lean:  # each file is read as the model takes it in
-            sources = SourceStream(config.site_dir, config.seeds_dir, problems)
+            known = self.state.loads.known(config.timezone)  # files whose stamp is the one read last build
+            sources = SourceStream(config.site_dir, config.seeds_dir, problems, known)
         else:
             sources, problems = read_sources(config.site_dir, config.seeds_dir, self._sources)
         log.info("found %d source files in %s", len(sources), config.seeds_dir)

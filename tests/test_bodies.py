@@ -109,6 +109,10 @@ def test_a_source_changed_between_load_and_render_is_an_error(
             page.write_bytes(b"\xff\xfe not utf-8")
 
     original = page.read_bytes()
+    # Edited before the build too, so the build reads it and renders it again: a page it neither reads nor renders
+    # (its stamp unchanged since the last build) is published as it was when the build began, a snapshot, and
+    # the next build sees the new stamp.
+    page.write_text(page.read_text("utf-8") + "\nПравка перед збіркою.\n", "utf-8")
     with pytest.raises(SitegenError) as caught:
         build(site, BuildOptions(out_dir=out, cache=True, now=NOW, phase=_edit_when_rendering(edit)))
     errors = caught.value.errors if isinstance(caught.value, ErrorList) else [caught.value]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from sitegen.check.built import BuiltSite
 from sitegen.errors import CheckError
-from sitegen.images.refs import body_images
 
 HINT_LEAD = 'describe the picture in `image: {alt: "…"}`'
 HINT_BODY = "describe the picture between the brackets: ![what it shows](photo.jpg)"
@@ -30,7 +29,7 @@ def check_alt_text(built: BuiltSite) -> list[CheckError]:
                     hint=HINT_LEAD,
                 )
             )
-        for body_image in body_images(page.body, page.body_line):
+        for body_image in page.body_source.images_at(page.body_line):
             if not body_image.alt:
                 found.append(
                     CheckError(

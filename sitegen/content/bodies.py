@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.content.pictures import BodyImage, body_images
 from sitegen.errors import SourceError
 from sitegen.textio import decode_text
 
@@ -39,18 +40,32 @@ class BodySource:
     """Where the body starts in the file's decoded text (characters)."""
     source_digest: str = field(default="", compare=False)
     """`text_digest` of the whole decoded text the loader read."""
+    images: tuple[BodyImage, ...] | None = field(default=None, compare=False, repr=False)
+    """Its Markdown images, lines counted from the body's first line as 0 (recorded when loaded, so the picture
+    scan reads no body again; a function of the body alone, like `digest`). `None`: not recorded."""
 
     @classmethod
     def kept(cls, body: str) -> BodySource:
         """A body held in memory."""
-        return cls(text_digest(body), inline=body)
+        return cls(text_digest(body), inline=body, images=tuple(body_images(body, 0)))
 
     @classmethod
     def on_disk(cls, path: Path, rel_path: str, text: str, body: str, source_digest: str) -> BodySource:
         """The body of `text` (the decoded text of `path`, whose suffix it is), to be read from the file again."""
         return cls(
-            text_digest(body), path=path, rel_path=rel_path, start=len(text) - len(body), source_digest=source_digest
+            text_digest(body),
+            path=path,
+            rel_path=rel_path,
+            start=len(text) - len(body),
+            source_digest=source_digest,
+            images=tuple(body_images(body, 0)),
         )
+
+    def images_at(self, body_line: int) -> list[BodyImage]:
+        """Its Markdown images with file lines (`body_line`: the file line of the body's first line)."""
+        if self.images is None:
+            return body_images(self.text(), body_line)
+        return [BodyImage(i.src, body_line + i.line, i.alt) for i in self.images]
 
     def text(self) -> str:
         """The Markdown body; raises `SourceError` when the file is no longer the text the loader read."""

@@ -35,7 +35,7 @@ from sitegen.content.schema import PageMeta, validate_page
 from sitegen.content.slugs import file_slug, slugify
 from sitegen.content.typography import typeset_meta
 from sitegen.errors import SitegenError, SourceError, raise_all
-from sitegen.source.files import SourceFile
+from sitegen.source.files import Seen, SourceFile, read_source
 from sitegen.source.frontmatter import FrontMatter, parse_front_matter
 
 log = logging.getLogger(__name__)
@@ -84,12 +84,18 @@ def build_site(
             edition_sources.append(source)  # edition pages curate weeks; they are not articles (DESIGN "Editions")
             continue
         item, found = _load(source, config.timezone, cache, lean)
+        if cache is not None:
+            if source.seen is not None and item is not None and not found:
+                cache.stats[source.rel_path] = source.seen
+            else:
+                cache.stats.pop(source.rel_path, None)
         page_problems.extend(found)
         if item is not None:
             loaded.append(item)
     problems = [*read_problems, *page_problems]
     if cache is not None:  # forget deleted pages
         cache.entries = {i: cache.entries[i] for i in source_ids if i in cache.entries}
+        cache.stats = {i: cache.stats[i] for i in source_ids if i in cache.stats}
     # Drafts and scheduled pages are dropped here, once, before URLs, tags, feeds, sitemap or search see them.
     cutoff = now or datetime.now(UTC)
     kept = [it for it in loaded if (drafts or not it.meta.draft) and (future or it.meta.date <= cutoff)]
@@ -185,6 +191,21 @@ class LoadCache:
         """The last related-stories result and its inputs (`related.with_related`)."""
         self.last: tuple[ModelInputs, Site] | None = None
         """The last site and what it was built from (`_with_new_bodies`)."""
+        self.stats: dict[str, Seen] = {}
+        """By source path: the file's stamp when its entry was made from it (`build` only: `SourceStream`'s `known`)."""
+
+    def known(self, timezone: str) -> dict[str, tuple[Seen, str]]:
+        """Files a `SourceStream` need not read: by path, the stamp and text digest of each entry made without
+        problems in `timezone` whose page keeps no source text (one with `aliases:` or `slug:` keeps it for errors)."""
+        if self.timezone != timezone:
+            return {}
+        known = {}
+        for rel, seen in self.stats.items():
+            entry = self.entries.get(rel)
+            if entry is not None and entry[1] is not None and not entry[2] and entry[1].body.inline is None:
+                if not (entry[1].meta.aliases or entry[1].meta.slug):
+                    known[rel] = (seen, entry[0])
+        return known
 
     def __getstate__(self) -> dict[str, object]:
         """What `build` keeps in `.sitegen-cache/`: without the source texts (the next build reads them again),
@@ -192,18 +213,23 @@ class LoadCache:
         stripped: dict[int, _Loaded] = {}
 
         def strip(item: _Loaded) -> _Loaded:
+            if not item.source.text and not item.fm.body:  # (kept as it is: the same object, build after build)
+                return item
             if id(item) not in stripped:
                 stripped[id(item)] = replace(item, source=replace(item.source, text=""))
             return stripped[id(item)]
 
         entries: dict[str, tuple[str, _Loaded | None, list[SitegenError]]] = {
-            k: (d, strip(it), []) for k, (d, it, probs) in self.entries.items() if it is not None and not probs
+            k: entry if (kept := strip(it)) is it else (d, kept, [])
+            for k, entry in self.entries.items()
+            if (it := entry[1]) is not None and not entry[2] and (d := entry[0])
         }
         last = None
         if self.last is not None:
             inputs, site = self.last
             last = (replace(inputs, loaded=[strip(it) for it in inputs.loaded]), site)
-        return {"entries": entries, "timezone": self.timezone, "related": self.related, "last": last}
+        state = {"entries": entries, "timezone": self.timezone, "related": self.related, "last": last}
+        return {**state, "stats": self.stats}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__init__()  # type: ignore[misc]
@@ -218,12 +244,22 @@ def _load(
         cache.entries.clear()
         cache.timezone = timezone
     hit = cache.entries.get(source.rel_path) if cache is not None else None
+    if source.digest:  # not read: its stamp vouches that the text is the one this entry was made from
+        if hit is not None and hit[0] == source.digest:
+            return hit[1], hit[2]
+        problems: list[SitegenError] = []
+        read = read_source(source.src_path, source.rel_path, problems)
+        if read is None:
+            return None, problems
+        source = read
     digest = text_digest(source.text) if cache is not None or lean else ""
     if hit is not None and hit[0] == digest:
         reused = hit[1]
         if reused is not None and reused.source is not source:  # (a state saved by `build` keeps no texts)
             if lean:  # the same text: the body starts where it did
                 start = reused.body.start if reused.body.inline is None else len(source.text) - len(reused.fm.body)
+                if _unchanged_on_disk(reused, source, start, digest):
+                    return reused, hit[2]  # (the very object: the build cache's piece holding it is kept)
                 body = replace(
                     reused.body,
                     inline=None,
@@ -243,7 +279,7 @@ def _load(
     try:
         fm = parse_front_matter(source.text, source.rel_path)
     except SitegenError as exc:
-        problems: list[SitegenError] = list(getattr(exc, "errors", [exc]))
+        problems = list(getattr(exc, "errors", [exc]))
     else:
         meta, problems = validate_page(fm, source.rel_path, source.text.split("\n"), timezone=timezone)
         if meta is None:
@@ -256,6 +292,21 @@ def _load(
     if cache is not None:
         cache.entries[source.rel_path] = (digest, item, problems)
     return item, problems
+
+
+def _unchanged_on_disk(reused: _Loaded, source: SourceFile, start: int, digest: str) -> bool:
+    """Whether a lean entry made from this text at this path is already what `_load` would make of it again."""
+    body = reused.body
+    return (
+        body.inline is None
+        and body.path == source.src_path
+        and body.rel_path == source.rel_path
+        and body.start == start
+        and body.source_digest == digest
+        and reused.source.src_path == source.src_path
+        and reused.source.text == _kept_source(source, reused.meta).text
+        and not reused.fm.body
+    )
 
 
 def _kept_source(source: SourceFile, meta: PageMeta) -> SourceFile:

@@ -23,7 +23,7 @@ from sitegen.content.model import Site
 from sitegen.content.slugs import slugify
 from sitegen.errors import SitegenError, SourceError
 from sitegen.images.process import ImageProblem, Processed, Variant
-from sitegen.images.refs import ImageRef, body_images, resolve_image
+from sitegen.images.refs import ImageRef, resolve_image
 from sitegen.images.store import digest_of, image_cache_dir, make_entry, read_entry
 from sitegen.workers import available_cores, run_in_workers
 
@@ -99,7 +99,7 @@ def image_refs(site: Site) -> list[ImageRef]:
         page = site.pages[page_id]
         if page.meta.image is not None and page.meta.image.src:
             refs.append(ImageRef(page.id, page.meta.image.src, page.key_lines.get("image"), "image"))
-        for image in body_images(page.body, page.body_line):
+        for image in page.body_source.images_at(page.body_line):  # recorded at load: no body is read
             refs.append(ImageRef(page.id, image.src, image.line, "body"))
     return refs
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
+from sitegen.content.pictures import BodyImage, body_images
 from sitegen.errors import SitegenError, SourceError, site_relative
 
+__all__ = ["BodyImage", "ImageRef", "body_images", "resolve_image"]
+
 MEDIA_DIR = "media"
-_MD = MarkdownIt("js-default")
 _WINDOWS_DRIVE = re.compile(r"^[a-zA-Z]:[\\/]")
 
 
@@ -34,41 +33,6 @@ class ImageRef:
     line: int | None
     field: str
     """`image` (front matter), `body` (a Markdown image) or a `sitegen.yaml` key."""
-
-
-@dataclass(frozen=True, slots=True)
-class BodyImage:
-    """A Markdown image of a page body: `src` as written, its file line, its alt text."""
-
-    src: str
-    line: int
-    alt: str
-
-
-def body_images(body: str, body_line: int) -> list[BodyImage]:
-    """Every Markdown image in a page body, in order."""
-    if "![" not in body:
-        return []
-    found: list[BodyImage] = []
-    lines = body.split("\n")
-    for block in _MD.parse(body):
-        for child in _images(block.children or []):
-            src = unquote(str(child.attrGet("src") or ""))
-            start, end = block.map or (0, 1)
-            line = next((i for i in range(start, min(end, len(lines))) if src in lines[i]), start)
-            alt = "".join(t.content for t in child.children or [] if t.type in ("text", "code_inline"))
-            found.append(BodyImage(src, body_line + line, alt.strip()))
-    return found
-
-
-def _images(tokens: list[Token]) -> list[Token]:
-    found = []
-    for token in tokens:
-        if token.type == "image":
-            found.append(token)
-        if token.children:
-            found.extend(_images(token.children))
-    return found
 
 
 def resolve_image(site_dir: Path, ref: ImageRef) -> Path:

@@ -5,13 +5,16 @@ A content edit must re-render only what depends on it, yet the result must equal
 cached output is stored under a key made of *all* it reads:
 
 - each page gets a version number that changes whenever the `Page` value changes (its text,
-  URL, tags, neighbours…); an article's key is its own version, the versions of every page
-  it names by id (any `Page` field called `*_id` or `*_ids`, so `prev_id`, `next_id`, and
-  relations added later, are covered without touching this file) and the article counts of
-  its tags (`tag_links` shows them);
+  URL, tags, neighbours…);
 - a page also gets a *summary* version, which ignores the fields a list entry never shows
   (`SUMMARY_IGNORES`: the body, its line, neighbours): so a body edit does not re-render the
   tag pages that list the article. `views.summary_view` must not read those fields;
+- an article's key is its own version and the summary versions (with tag counts) of every page
+  it names by id (any `Page` field called `*_id` or `*_ids`, so `prev_id`, `next_id`,
+  `related_ids`, and relations added later, are covered without touching this file): an article
+  shows the pages it names as a link or a list entry (`views.link_view`, `views.summary_view`),
+  never their bodies, so a body edit re-renders that one article, not its neighbours and the
+  articles that list it as related;
 - a tag's pages are keyed by the tag and the summary versions (and tag counts) of its
   articles; its feed, which carries the bodies, by the full versions;
 - everything else the cached templates can see (config, every tag's, rubric's and author's name and URL, each
@@ -128,14 +131,16 @@ class RenderCache:
         return entry[1] if entry else None
 
     def article_key(self, page: Page) -> Hashable:
-        """Everything an article page reads beyond the site-wide key: itself and the pages it names."""
-        refs: list[Any] = [self._summaries.get(page.id), self.version(page.id)]
+        """Everything an article page reads beyond the site-wide key: itself, and what it shows of the pages it
+        names (as a list entry does: their summary versions and tag counts)."""
+        summaries = self._summaries
+        refs: list[Any] = [summaries.get(page.id), self.version(page.id)]
         for name in _REF_FIELDS:
             value = getattr(page, name)
             if isinstance(value, tuple):
-                refs.append(tuple(self.version(v) for v in value))
+                refs.append(tuple(summaries.get(v) for v in value))
             else:
-                refs.append(self.version(value))
+                refs.append(summaries.get(value) if value is not None else None)
         return tuple(refs)
 
     def list_key(self, page_ids: Sequence[str]) -> Hashable:

@@ -7,9 +7,10 @@ or bytes that are not UTF-8, are errors naming the file (reliability.md §3.4).
 from __future__ import annotations
 
 import os
+import stat
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen.errors import SitegenError, SourceError, site_relative
@@ -26,6 +27,20 @@ class SourceFile:
     rel_path: str
     """Relative to the site folder, with `/`: `seeds/2026/02/x.md`."""
     text: str
+    digest: str = field(default="", compare=False)
+    """Set when the text was not read (`text` is empty): the file's stat is the one a previous build read it
+    with, and this is the digest of the text it read then (`SourceStream`'s `known`)."""
+    seen: Seen | None = field(default=None, compare=False)
+    """The file's stat when it was read, and when (`SourceStream` records it for the next build's `known`)."""
+
+
+Stamp = tuple[int, int, int, int]
+"""A file's (mtime_ns, ctime_ns, size, inode): any write, rename over it or `touch` changes it."""
+Seen = tuple[Stamp, int]
+"""A file's stamp and the time (ns) it was read: it is trusted only for a file older than that by `STAT_RACY_NS`."""
+STAT_RACY_NS = 2_000_000_000
+"""How much older than its reading a file must be for its stamp to vouch for its text in a later build ("racily
+clean" in git): two writes inside one timestamp tick (2 s on FAT, 1 s on ext3) leave the same stamp."""
 
 
 def is_ignored_name(name: str) -> bool:
@@ -92,20 +107,46 @@ class SourceStream:
 
     The folder is walked at once (`len()` is the number of page files found); each file is read as the iteration
     reaches it, and the problems met reading are appended to `problems` then (all of them once it ends).
+
+    With `known` (by site-relative path: the stamp a previous build read the file with, and its text's digest), a
+    regular file whose stamp is unchanged, and was already `STAT_RACY_NS` old when it was read, is not read: it
+    is yielded without text, with `digest` set. Every file read gets `seen`, for the next build's `known`.
     """
 
-    def __init__(self, site_dir: Path, seeds_dir: Path, problems: list[SitegenError]) -> None:
+    def __init__(
+        self,
+        site_dir: Path,
+        seeds_dir: Path,
+        problems: list[SitegenError],
+        known: Mapping[str, tuple[Seen, str]] | None = None,
+    ) -> None:
         self._found = sorted(_walk(site_dir, seeds_dir, problems), key=lambda item: item[2])
         self._problems = problems
+        self._known = known
 
     def __len__(self) -> int:
         return len(self._found)
 
     def __iter__(self) -> Iterator[SourceFile]:
-        for _, path, rel in self._found:
+        for key, path, rel in self._found:
+            seen = None
+            if self._known is not None:
+                try:
+                    st = os.lstat(key)  # lstat: a symlink's stat says nothing of its target's text
+                except FileNotFoundError:  # vanished since the walk: not a page any more
+                    continue
+                except OSError:
+                    st = None
+                if st is not None and stat.S_ISREG(st.st_mode):
+                    stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+                    before = self._known.get(rel)
+                    if before is not None and before[0][0] == stamp and max(stamp[:2]) + STAT_RACY_NS < before[0][1]:
+                        yield SourceFile(src_path=path, rel_path=rel, text="", digest=before[1], seen=before[0])
+                        continue
+                    seen = (stamp, time.time_ns())
             source = _read(path, rel, self._problems)
             if source is not None:
-                yield source
+                yield source if seen is None else replace(source, seen=seen)
 
 
 def _walk(site_dir: Path, seeds_dir: Path, problems: list[SitegenError]) -> Iterator[tuple[str, Path, str]]:
@@ -137,6 +178,11 @@ def _walk(site_dir: Path, seeds_dir: Path, problems: list[SitegenError]) -> Iter
                     path,
                     site_relative(path, site_dir) if rel_dir == "." else f"{rel_dir}/{name}",
                 )
+
+
+def read_source(path: Path, rel: str, problems: list[SitegenError]) -> SourceFile | None:
+    """One page file decoded, or `None` (a problem added to `problems`, or the file is gone)."""
+    return _read(path, rel, problems)
 
 
 def _read(path: Path, rel: str, problems: list[SitegenError]) -> SourceFile | None:
