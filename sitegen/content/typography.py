@@ -53,8 +53,12 @@ UNITS = (
 
 _SPACED_DASH = re.compile(r"(?<=\S)[ \t\u00a0]+(?:-{1,3}|\u2013|\u2014)(?=[ \t\n]|$)")
 _DASH_AT_START = re.compile(r"^[ \t\u00a0]+(?:-{1,3}|\u2013|\u2014)(?=[ \t\n]|$)")
-_NUMBER_UNIT = re.compile(r"(?<=\d)[ \t](?=(?:" + "|".join(re.escape(u) for u in UNITS) + r")(?!\w))")
+_NUMBER_UNIT = re.compile(r"(\d)[ \t](?=(?:" + "|".join(re.escape(u) for u in UNITS) + r")(?!\w))")
+"""(The digit is matched, not looked behind at: the regex then skips to digits in C; a unit never starts with a
+digit, so no match takes the digit another one needs.)"""
 _NUMERO = re.compile(r"№[ \t\u00a0]*(?=\d)")
+_BEFORE_DASH = tuple(space + dash for space in " \t\u00a0" for dash in "-\u2013\u2014")
+"""What every match of `_SPACED_DASH` and `_DASH_AT_START` holds: most texts have none, and `in` is cheaper."""
 
 
 def quotes_for(lang: str) -> str:
@@ -64,11 +68,12 @@ def quotes_for(lang: str) -> str:
 
 def _fix_text(text: str, *, after_text: bool) -> str:
     """Dashes and no-break spaces in one piece of text; `after_text`: the piece continues a line."""
-    text = _SPACED_DASH.sub(NBSP + "\u2014", text)
-    if after_text:
-        text = _DASH_AT_START.sub(NBSP + "\u2014", text)
-    text = _NUMBER_UNIT.sub(NBSP, text)
-    return _NUMERO.sub("№" + NBSP, text)
+    if any(pair in text for pair in _BEFORE_DASH):
+        text = _SPACED_DASH.sub(NBSP + "\u2014", text)
+        if after_text:
+            text = _DASH_AT_START.sub(NBSP + "\u2014", text)
+    text = _NUMBER_UNIT.sub("\\1" + NBSP, text)
+    return _NUMERO.sub("№" + NBSP, text) if "№" in text else text
 
 
 def _nest_quotes(tokens: Sequence[Token], quotes: str) -> None:

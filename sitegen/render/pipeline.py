@@ -83,6 +83,7 @@ def render_site(
     cache.begin(site, (default_image.digest if default_image else None, tuple(sorted(images.by_owner().items()))))
     # Every page's sharing card falls back to the site's picture: a template global, like `asset()`.
     theme.env.globals["site_card"] = card_view(site, default_image, site.config.title)
+    theme.teasers.clear()  # list items of the last render: its articles may have changed
     pages = site.newest()
     article_keys = {p.id: cache.article_key(p) for p in pages}
     done: dict[str, RenderedArticle] = {}
