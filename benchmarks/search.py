@@ -215,6 +215,7 @@ def pagefind_urls(out: Path) -> dict[str, str]:
 def sitegen_results(out: Path, query: str) -> list[str]:
     """URLs of every result of `query` on the built site, as search.js finds them: all words, else any."""
     from sitegen import text
+    from sitegen.render.search_files import PACKED_SUFFIX, unpack
 
     [manifest_file] = (out / "search").glob("index.*.json")
     manifest = json.loads(manifest_file.read_bytes())
@@ -229,7 +230,7 @@ def sitegen_results(out: Path, query: str) -> list[str]:
         number = max((i for i, first in enumerate(order) if first <= key), default=-1)
         refs: set[int] = set()
         if number >= 0:
-            shard = json.loads((out / "search" / manifest["shards"][number][1]).read_bytes())
+            shard = unpack((out / "search" / manifest["shards"][number][1]).read_bytes())
             if term in shard["terms"]:
                 flat = shard["postings"][shard["terms"].index(term)]
                 ref = 0
@@ -244,7 +245,7 @@ def sitegen_results(out: Path, query: str) -> list[str]:
     urls = []
     for ref in sorted(hits):
         folder = documents["folders"][ref // documents["per_folder"]]
-        urls.append(json.loads((out / "search" / folder / f"{ref}.json").read_bytes())[1])
+        urls.append(unpack((out / "search" / folder / f"{ref}{PACKED_SUFFIX}").read_bytes())[1])
     return urls
 
 
