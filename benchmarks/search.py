@@ -104,8 +104,10 @@ def search_entries(site_dir: Path) -> tuple[list[Any], float]:
 
 
 def measure_bytes(entries: list[Any]) -> dict[str, Any]:
-    """Files and bytes (raw, gzip -9) of the search index as the site ships it, per article."""
+    """Files and bytes (as on disk: shards and fragments packed; and gzip -9 of those) of the search index as the
+    site ships it, per article."""
     from sitegen.render.search import render_search_index
+    from sitegen.render.search_files import unpack
 
     files = render_search_index(entries)
     n = max(len(entries), 1)
@@ -124,7 +126,7 @@ def measure_bytes(entries: list[Any]) -> dict[str, Any]:
         "fragment_gzip_mean": fragments / n,
         "manifest_gzip": gz([files.manifest]),
         "largest_shard_gzip": max((len(gzip.compress(o.data, 9)) for o in files.shards), default=0),
-        "terms": sum(len(json.loads(o.data)["terms"]) for o in files.shards),
+        "terms": sum(len(unpack(o.data)["terms"]) for o in files.shards),
     }
 
 
