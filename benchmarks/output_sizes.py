@@ -25,7 +25,7 @@ KIND_OF_PATH: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("author feeds", re.compile(r"^authors/.+\.xml$")),
     ("rubric pages", re.compile(r"^rubrics/.+\.html$")),
     ("search fragments", re.compile(r"^search/docs\.[^/]+/")),
-    ("search shards+index", re.compile(r"^search/.+\.json$")),
+    ("search shards+index", re.compile(r"^search/.+\.(json|jz)$")),
     ("site feeds", re.compile(r"^feed\.(xml|json)$")),
     ("sitemap", re.compile(r"^sitemap.*\.xml$")),
     ("assets", re.compile(r"^assets/")),

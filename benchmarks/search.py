@@ -104,8 +104,10 @@ def search_entries(site_dir: Path) -> tuple[list[Any], float]:
 
 
 def measure_bytes(entries: list[Any]) -> dict[str, Any]:
-    """Files and bytes (raw, gzip -9) of the search index as the site ships it, per article."""
+    """Files and bytes (as on disk: shards and fragments packed; and gzip -9 of those) of the search index as the
+    site ships it, per article."""
     from sitegen.render.search import render_search_index
+    from sitegen.render.search_files import unpack
 
     files = render_search_index(entries)
     n = max(len(entries), 1)
@@ -124,7 +126,7 @@ def measure_bytes(entries: list[Any]) -> dict[str, Any]:
         "fragment_gzip_mean": fragments / n,
         "manifest_gzip": gz([files.manifest]),
         "largest_shard_gzip": max((len(gzip.compress(o.data, 9)) for o in files.shards), default=0),
-        "terms": sum(len(json.loads(o.data)["terms"]) for o in files.shards),
+        "terms": sum(len(unpack(o.data)["terms"]) for o in files.shards),
     }
 
 
@@ -215,6 +217,7 @@ def pagefind_urls(out: Path) -> dict[str, str]:
 def sitegen_results(out: Path, query: str) -> list[str]:
     """URLs of every result of `query` on the built site, as search.js finds them: all words, else any."""
     from sitegen import text
+    from sitegen.render.search_files import PACKED_SUFFIX, unpack
 
     [manifest_file] = (out / "search").glob("index.*.json")
     manifest = json.loads(manifest_file.read_bytes())
@@ -229,7 +232,7 @@ def sitegen_results(out: Path, query: str) -> list[str]:
         number = max((i for i, first in enumerate(order) if first <= key), default=-1)
         refs: set[int] = set()
         if number >= 0:
-            shard = json.loads((out / "search" / manifest["shards"][number][1]).read_bytes())
+            shard = unpack((out / "search" / manifest["shards"][number][1]).read_bytes())
             if term in shard["terms"]:
                 flat = shard["postings"][shard["terms"].index(term)]
                 ref = 0
@@ -244,7 +247,7 @@ def sitegen_results(out: Path, query: str) -> list[str]:
     urls = []
     for ref in sorted(hits):
         folder = documents["folders"][ref // documents["per_folder"]]
-        urls.append(json.loads((out / "search" / folder / f"{ref}.json").read_bytes())[1])
+        urls.append(unpack((out / "search" / folder / f"{ref}{PACKED_SUFFIX}").read_bytes())[1])
     return urls
 
 

@@ -15,6 +15,7 @@ from lunr.index import Index
 from lunr.query import Query, QueryPresence
 
 from sitegen.render.search import FIELDS, PIPELINE, SearchEntry, entry_of
+from sitegen.render.search_files import PACKED_SUFFIX, unpack
 from sitegen.render.search_scores import rounded_average
 from tests.conftest import REPO
 
@@ -31,15 +32,15 @@ class Shipped:
 
     @property
     def shards(self) -> list[dict[str, Any]]:
-        return [json.loads(self.files[name]) for _, name in self.manifest["shards"]]
+        return [unpack(self.files[name]) for _, name in self.manifest["shards"]]
 
     @property
     def rows(self) -> list[list[Any]]:
         """The fragments by ref: `[title, url, date, date_text, [[tag, url], …], summary, body]`."""
         documents = self.manifest["documents"]
         per = documents["per_folder"]
-        names = [f"{documents['folders'][ref // per]}/{ref}.json" for ref in range(documents["count"])]
-        return [json.loads(self.files[name]) for name in names]
+        names = [f"{documents['folders'][ref // per]}/{ref}{PACKED_SUFFIX}" for ref in range(documents["count"])]
+        return [unpack(self.files[name]) for name in names]
 
 
 def read_shipped(out: Path) -> Shipped:
@@ -48,7 +49,8 @@ def read_shipped(out: Path) -> Shipped:
     manifest = json.loads(manifest_file.read_bytes())
     names = [name for _, name in manifest["shards"]]
     documents = manifest["documents"]
-    names += [f"{documents['folders'][r // documents['per_folder']]}/{r}.json" for r in range(documents["count"])]
+    per = documents["per_folder"]
+    names += [f"{documents['folders'][r // per]}/{r}{PACKED_SUFFIX}" for r in range(documents["count"])]
     return Shipped(manifest, {name: (out / "search" / name).read_bytes() for name in names})
 
 

@@ -12,6 +12,7 @@ import pytest
 from sitegen.check import check_site
 from sitegen.cli import main
 from sitegen.errors import SitegenError
+from sitegen.render.search_files import pack, unpack
 from tests.conftest import copy_seed_site, run_main
 
 CONFIG = """\
@@ -343,8 +344,8 @@ def test_check_search_index_missing_shard_bad_order_missing_and_bad_fragment(mak
         (out / "search" / "terms.bad.json").write_text(json.dumps(shard), "utf-8")
         manifest["shards"] = [[first, name], ["яблук", "terms.bad.json"]]
         [folder] = manifest["documents"]["folders"]
-        (out / "search" / folder / "0.json").unlink()
-        (out / "search" / folder / "1.json").write_text('["a title", "/x/"]', "utf-8")  # no excerpt text
+        (out / "search" / folder / "0.jz").unlink()
+        (out / "search" / folder / "1.jz").write_bytes(pack(b'["a title", "/x/"]'))  # no excerpt text
         path.write_text(json.dumps(manifest), "utf-8")
 
     messages = [p.format() for p in check_site(site, after_build=break_files).problems]
@@ -355,9 +356,9 @@ def test_check_search_index_missing_shard_bad_order_missing_and_bad_fragment(mak
         m.startswith("search/terms.bad.json: the terms of the shard from 'яблук' are out of order") for m in messages
     )
     assert any(
-        m.startswith("search/docs.") and "/0.json: a fragment the search index counts is missing" in m for m in messages
+        m.startswith("search/docs.") and "/0.jz: a fragment the search index counts is missing" in m for m in messages
     )
-    assert any(m.startswith("search/docs.") and "/1.json: a search fragment is not a result row" in m for m in messages)
+    assert any(m.startswith("search/docs.") and "/1.jz: a search fragment is not a result row" in m for m in messages)
     assert all("build again" in m for m in messages if m.startswith("search/"))
 
 
@@ -367,9 +368,9 @@ def test_check_search_index_posting_past_the_store(make_site) -> None:
     def break_shard(out: Path) -> None:
         _, manifest = _search_manifest(out)
         name = manifest["shards"][0][1]
-        shard = json.loads((out / "search" / name).read_text("utf-8"))
+        shard = unpack((out / "search" / name).read_bytes())
         shard["postings"][0] = [7, 1000]  # ref 7 of 2 articles
-        (out / "search" / name).write_text(json.dumps(shard, ensure_ascii=False), "utf-8")
+        (out / "search" / name).write_bytes(pack(json.dumps(shard, ensure_ascii=False).encode()))
 
     messages = [p.format() for p in check_site(site, after_build=break_shard).problems]
     assert len(messages) == 1 and "names an article the store has not" in messages[0]
@@ -379,6 +380,7 @@ def test_check_search_index_posting_past_the_store(make_site) -> None:
     ("shard_text", "expected"),
     [
         ("{not json", "not valid JSON"),  # the JSON check's: said once, not again by the search index check
+        ("x\x9c broken", "not valid JSON: not packed JSON"),  # zlib's first byte, then no zlib stream
         ('["a list"]', "a term shard is not a JSON object"),
         ('{"terms": [FIRST], "postings": [{"x": 1}]}', "names an article the store has not"),
     ],

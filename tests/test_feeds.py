@@ -131,7 +131,7 @@ def _reference_atom(site, entries, *, out_path, title, page_url) -> bytes:  # ty
     for e in entries:
         entry = ET.SubElement(feed, f"{{{ATOM_NS}}}entry")
         text(entry, "title", e.title)
-        ET.SubElement(entry, f"{{{ATOM_NS}}}link", {"href": e.url, "rel": "alternate", "type": "text/html"})
+        ET.SubElement(entry, f"{{{ATOM_NS}}}link", {"href": e.url})  # (rel="alternate" is Atom's default)
         text(entry, "id", e.url)
         text(entry, "published", e.published)
         text(entry, "updated", e.updated)
@@ -140,14 +140,14 @@ def _reference_atom(site, entries, *, out_path, title, page_url) -> bytes:  # ty
         for tag in e.tags:
             ET.SubElement(entry, f"{{{ATOM_NS}}}category", {"term": _clean(tag)})
         if e.summary:
-            text(entry, "summary", e.summary).set("type", "text")
+            text(entry, "summary", e.summary)  # (type="text" is Atom's default)
         if e.content_html:
             text(entry, "content", e.content_html).set("type", "html")
         if e.image:
             attrs = {"url": e.image.url, "medium": "image", "type": e.image.mime}
             attrs |= {"width": str(e.image.width), "height": str(e.image.height)}
             ET.SubElement(entry, f"{{{MEDIA_NS}}}content", attrs)
-    ET.indent(feed, space=" ")
+    ET.indent(feed, space="")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 

@@ -11,6 +11,7 @@ import pytest
 from sitegen.build import BuildOptions, build, load_site
 from sitegen.cli import main
 from sitegen.errors import SitegenError
+from sitegen.render.search_files import inflate
 from sitegen.status import format_delay, format_instant, read_status
 from tests.conftest import run_main
 
@@ -98,7 +99,7 @@ def test_schedule_future_page_is_in_no_output(make_site) -> None:  # type: ignor
     result = build(site, BuildOptions(now=utc("2026-03-29T02:00:00+03:00")))
     assert result.articles == 1
     texts = {
-        p.relative_to(result.out_dir).as_posix(): p.read_text("utf-8")
+        p.relative_to(result.out_dir).as_posix(): inflate(p.read_bytes()).decode("utf-8")  # (search files packed)
         for p in result.out_dir.rglob("*.*")
         if p.is_file()
     }

@@ -13,7 +13,15 @@ from sitegen import text
 from sitegen.build import BuildOptions, build
 from sitegen.render import search_files
 from sitegen.render.search import FIELDS, PIPELINE, SearchEntry, entry_of, field_terms, render_search_index
-from sitegen.render.search_files import FIELD, FORMAT, FRAGMENTS_PER_FOLDER, ROWS_PER_TERM, term_order, top_refs
+from sitegen.render.search_files import (
+    FIELD,
+    FORMAT,
+    FRAGMENTS_PER_FOLDER,
+    ROWS_PER_TERM,
+    inflate,
+    term_order,
+    top_refs,
+)
 from sitegen.text import terms
 from tests.search_files import (
     QUERIES,
@@ -110,7 +118,7 @@ def test_search_fragments_count_from_the_oldest_article(built: tuple[Path, Shipp
 def test_search_drafts_never_reach_the_index(built: tuple[Path, Shipped]) -> None:
     out, shipped = built
     for path in (p for p in (out / "search").rglob("*") if p.is_file()):
-        raw = path.read_text(encoding="utf-8")
+        raw = inflate(path.read_bytes()).decode("utf-8")  # (shards and fragments are packed)
         assert "квазіморф" not in raw.lower() and "Таємна" not in raw, path
     assert refs(lunr_form(shipped), words("квазіморфізм")) == []
 
@@ -159,7 +167,7 @@ def test_search_files_are_fingerprinted_and_loaded_only_by_the_search_page(built
     names = sorted(str(p.relative_to(out / "search")) for p in (out / "search").rglob("*") if p.is_file())
     names.remove("index.html")
     assert len(names) == 4 and all(
-        re.fullmatch(r"(index|terms)\.[0-9a-f]{10}\.json|docs\.[0-9a-f]{10}/[01]\.json", n) for n in names
+        re.fullmatch(r"index\.[0-9a-f]{10}\.json|terms\.[0-9a-f]{10}\.jz|docs\.[0-9a-f]{10}/[01]\.jz", n) for n in names
     ), names
     [manifest] = [n for n in names if n.startswith("index.")]
     search_page = (out / "search" / "index.html").read_text(encoding="utf-8")

@@ -110,7 +110,7 @@ def test_search_body_edit_scores_only_its_terms_and_reuses_the_rest(small_pieces
     same_shards = {o.out_path for o in first.shards} & {o.out_path for o in again.shards}
     assert 0 < len(same_shards) < len(again.shards)
     changed_fragments = {o.out_path for o in again.fragments} - {o.out_path for o in first.fragments}
-    folder_of_30 = {f"/{ref}.json" for ref in range(24, 32)}  # eight to a folder
+    folder_of_30 = {f"/{ref}.jz" for ref in range(24, 32)}  # eight to a folder
     assert changed_fragments == {
         o.out_path for o in again.fragments if o.out_path[o.out_path.rindex("/") :] in folder_of_30
     }

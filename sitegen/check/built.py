@@ -14,6 +14,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from sitegen.check.html import ParsedPage, parse_page
 from sitegen.content.model import Site
 from sitegen.errors import CheckError, SitegenError
+from sitegen.render.search_files import PACKED_SUFFIX, inflate
 
 BUILD_MARKER = ".sitegen-build"
 """Written by the build's writer; not part of the published site."""
@@ -159,15 +160,25 @@ class BuiltSite:
 
     def read_text(self, rel_path: str) -> str:
         """The file as text, line ends made `\\n` (as a file opened in text mode reads)."""
-        text = self.read_bytes(rel_path).decode("utf-8", errors="replace")
+        data = self.read_bytes(rel_path)
+        if rel_path.endswith(PACKED_SUFFIX):  # (the search index's packed JSON: its text)
+            try:
+                data = inflate(data)
+            except ValueError:
+                pass
+        text = data.decode("utf-8", errors="replace")
         return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
     def read_json(self, rel_path: str) -> Any:
-        """The file parsed as JSON, once for every check that reads it; `ValueError` when it is not JSON."""
+        """The file parsed as JSON (a packed file's, unpacked), once for every check that reads it; `ValueError`
+        when it is not JSON."""
         found = self._json.get(rel_path)
         if found is None:
             try:
-                found = self._json[rel_path] = (json.loads(self.read_bytes(rel_path)), None)
+                data = self.read_bytes(rel_path)
+                if rel_path.endswith(PACKED_SUFFIX):
+                    data = inflate(data)
+                found = self._json[rel_path] = (json.loads(data), None)
             except ValueError as exc:
                 found = self._json[rel_path] = (None, exc)
         value, error = found

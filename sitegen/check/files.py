@@ -11,6 +11,7 @@ from typing import Any
 
 from sitegen.check.built import BuiltSite
 from sitegen.errors import CheckError
+from sitegen.render.search_files import PACKED_SUFFIX
 
 REQUIRED_FILES = ("index.html", "404.html", "sitemap.xml", "feed.xml", "feed.json")
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -95,7 +96,7 @@ def check_feeds_and_sitemap(built: BuiltSite) -> list[CheckError]:
     """Every XML and JSON file parses; Atom feeds, JSON feeds and the sitemap have what readers need."""
     problems: list[CheckError] = []
     for rel in sorted(built.files):
-        if not rel.endswith((".xml", ".json")):
+        if not rel.endswith((".xml", ".json", PACKED_SUFFIX)):
             continue
         if rel.endswith(".xml"):
             try:

@@ -21,8 +21,9 @@ from sitegen.check.built import BuiltSite, Unpublished
 from sitegen.content.model import Page
 from sitegen.content.typography import typeset_text
 from sitegen.errors import CheckError
+from sitegen.render.search_files import PACKED_SUFFIX
 
-TEXT_SUFFIXES = (".html", ".xml", ".json", ".js", ".txt", ".webmanifest")
+TEXT_SUFFIXES = (".html", ".xml", ".json", ".js", ".txt", ".webmanifest", PACKED_SUFFIX)
 MIN_TITLE_CHARS = 16
 """Shorter titles are not searched by title (a one-word title would match ordinary text); URLs always are."""
 SHOWN_FILES = 5

@@ -13,7 +13,7 @@ from typing import Any
 
 from sitegen.check.built import BuiltSite
 from sitegen.errors import CheckError
-from sitegen.render.search_files import term_order
+from sitegen.render.search_files import PACKED_SUFFIX, term_order
 
 SEARCH_PAGE = "search/index.html"
 INDEX_ATTRIBUTE = "data-index-url"
@@ -34,7 +34,7 @@ def check_search_index(built: BuiltSite) -> list[CheckError]:
 
 
 def _read_json(built: BuiltSite, rel: str) -> Any:
-    """The parsed file, or None when it is not JSON (`check_feeds_and_sitemap` reports every such .json file)."""
+    """The parsed file, or None when it is not JSON (`check_feeds_and_sitemap` reports every such file)."""
     try:
         return built.read_json(rel)
     except ValueError:
@@ -63,7 +63,7 @@ def _check_manifest(built: BuiltSite, rel: str) -> list[CheckError]:
         problems.append(CheckError(f"{count} articles do not fit {len(folders)} fragment folders", path=rel, hint=HINT))
         return problems
     for ref in range(count):
-        problem = _check_fragment(built, f"{folders[ref // per_folder]}/{ref}.json")
+        problem = _check_fragment(built, f"{folders[ref // per_folder]}/{ref}{PACKED_SUFFIX}")
         if problem is not None:
             problems.append(problem)
     return problems

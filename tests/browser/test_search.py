@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Route
 
 from sitegen.build import BuildOptions, build
 from sitegen.render import search_files
-from sitegen.render.search_files import SHARD_BYTES
+from sitegen.render.search_files import SHARD_BYTES, unpack
 from tests.browser.conftest import _QuietHandler
 from tests.conftest import write_tree
 
@@ -317,7 +317,7 @@ def test_search_sort_by_date_keeps_the_results(watched: Watched, fixture_digest:
 def test_search_first_page_shows_from_the_shards_before_any_fragment(watched: Watched, paged_digest: str) -> None:
     """Titles, dates and tags come with the query's term shard; each excerpt follows its fragment."""
     held: list[Route] = []
-    watched.page.route("**/search/docs.*/*.json", lambda route: held.append(route))
+    watched.page.route("**/search/docs.*/*.jz", lambda route: held.append(route))
     watched.page.goto(paged_digest + "?q=" + quote("одеса"))
     watched.page.wait_for_function("() => document.querySelectorAll('.search-list > li').length === 20")
     assert watched.titles() == [f"Одеса, вечір {n}" for n in range(25, 5, -1)]
@@ -495,7 +495,7 @@ def test_search_missing_index_file_says_so(browser: Browser, tmp_path: Path) -> 
         build(site, BuildOptions(out_dir=out, base_url=base))
     [manifest] = (out / "search").glob("index.*.json")
     for _, name in json.loads(manifest.read_bytes())["shards"]:
-        if "україн" in json.loads((out / "search" / name).read_bytes())["terms"]:
+        if "україн" in unpack((out / "search" / name).read_bytes())["terms"]:
             (out / "search" / name).unlink()
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     context = browser.new_context()

@@ -8,7 +8,8 @@
  * `ranked(terms, required)` (or `rank`) scores and orders the matches; `row(ref)` is a result's row
  * (title, URL, date, tags) if a loaded shard carries it (a shard has the rows of its terms' best twenty articles) or its
  * fragment is in; `fragments(refs)` fetches the fragments of the results on screen (their excerpt
- * text, and the rows no shard had), and nothing else.
+ * text, and the rows no shard had), and nothing else. Shards and fragments are packed (their JSON,
+ * zlib-deflated: `unpack`); a file a host already inflated on the way is read as it is.
  *
  * The scores are lunr's (lunr.js `Index.query` with unfielded clauses, lunr.py's BM25 field
  * vectors): the query vector has, per indexed term, the number of clauses that match it (a prefix
@@ -22,7 +23,7 @@
 (function (root) {
   "use strict";
 
-  var FORMAT = 4;
+  var FORMAT = 5;
   var REF_SLOTS = 2097152; /* 2^21: refs below it pack with a sum below MAX_SUM into an exact double */
   var MAX_SUM = 4294967296; /* 2^32 */
 
@@ -36,9 +37,20 @@
     return found;
   }
 
+  /* A promise of the JSON value of a packed file's `response` (or of anything with `json()` alone). */
+  function unpack(response) {
+    if (typeof response.arrayBuffer !== "function") return response.json();
+    return response.arrayBuffer().then(function (buffer) {
+      var bytes = new Uint8Array(buffer);
+      if (bytes[0] !== 0x78) return JSON.parse(new TextDecoder().decode(bytes)); /* (zlib's first byte; JSON's is never "x") */
+      var inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+      return new Response(inflated).json();
+    });
+  }
+
   /*
    * `manifest`: the parsed manifest; `baseUrl`: the URL its file names are relative to;
-   * `get(url)`: a promise of the file's Response (or anything with `json()`), rejected on failure.
+   * `get(url)`: a promise of the file's Response (or anything with `json()`: unpacked), rejected on failure.
    */
   function open(manifest, baseUrl, get) {
     if (manifest.format !== FORMAT) throw new Error("search index format " + manifest.format + ", expected " + FORMAT);
@@ -79,7 +91,7 @@
     function loadShard(i) {
       if (!shardLoads[i]) {
         shardLoads[i] = get(url(manifest.shards[i][1]))
-          .then(function (response) { return response.json(); })
+          .then(unpack)
           .then(addShard)
           .catch(function (error) {
             delete shardLoads[i]; /* the next query tries again */
@@ -179,8 +191,8 @@
       var n = Number(ref);
       if (!fragmentLoads[n]) {
         var folder = docs.folders[Math.floor(n / docs.per_folder)];
-        fragmentLoads[n] = get(url(folder + "/" + n + ".json"))
-          .then(function (response) { return response.json(); })
+        fragmentLoads[n] = get(url(folder + "/" + n + ".jz"))
+          .then(unpack)
           .then(function (f) {
             if (!rows.has(n)) rows.set(n, f.slice(0, 5));
             return f;
