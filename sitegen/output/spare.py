@@ -71,13 +71,14 @@ def read_spare(out_dir: Path) -> Spare:
     if records is None:
         return Spare(path, None, None)
     live, base = records
-    live_ok = _matches(out_dir, live, skip=None)
+    # The live site's files only (as `staging.verified`): its folders are checked when it is the spare.
+    live_ok = _matches(out_dir, TreeRecord(live.files), skip=None, listing=False)
     shared = live if live_ok else None  # a spare file that is the live one's inode was checked with it
     return Spare(path, base if _matches(path, base, skip=shared) else None, live if live_ok else None)
 
 
-def _matches(root: Path, record: TreeRecord, skip: TreeRecord | None) -> bool:
-    """Whether `root` holds exactly `record`'s files and folders, as recorded.
+def _matches(root: Path, record: TreeRecord, skip: TreeRecord | None, *, listing: bool = True) -> bool:
+    """Whether `root` holds exactly `record`'s files and folders, as recorded (with `listing`, nothing else).
 
     A file with the inode of `skip`'s file at the same path is not checked again (`skip` was).
     """
@@ -85,11 +86,11 @@ def _matches(root: Path, record: TreeRecord, skip: TreeRecord | None) -> bool:
         names = set(os.listdir(root))
     except OSError:
         return False
-    if names - {MARKER, RECORD} != record.top():
+    if listing and names - {MARKER, RECORD} != record.top():
         return False
     for folder, (mtime_ns, inode) in record.folders.items():
         try:
-            st = os.lstat(os.path.join(root, folder))
+            st = os.lstat(f"{root}/{folder}")
         except OSError:
             return False
         if not stat.S_ISDIR(st.st_mode) or (st.st_mtime_ns, st.st_ino) != (mtime_ns, inode):
@@ -100,7 +101,7 @@ def _matches(root: Path, record: TreeRecord, skip: TreeRecord | None) -> bool:
         if other is not None and other.inode == kept.inode:
             continue
         try:
-            st = os.lstat(os.path.join(root, out_path))
+            st = os.lstat(f"{root}/{out_path}")
         except OSError:
             return False
         if (st.st_size, st.st_mtime_ns, st.st_ino) != (kept.size, kept.mtime_ns, kept.inode):

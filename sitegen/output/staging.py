@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.output.paths import resolve_out_path
+from sitegen.output.paths import out_file
 from sitegen.output.writer import MARKER, MARKER_TEXT, copy_file
 from sitegen.render.output import Output
 
@@ -111,7 +111,8 @@ class Staging:
         """Filled by `finish`: every file of the finished tree, as it is on disk."""
         self.folders: dict[str, tuple[int, int]] = {}
         """Filled by `finish`: the folders of the finished tree, as `Folders` says."""
-        self._dirs: set[str] = {str(root)} | {os.path.join(root, folder) for folder in self.base_folders}
+        self._root = str(root)
+        self._dirs: set[str] = {self._root} | {f"{self._root}/{folder}" for folder in self.base_folders}
 
     def stream(self, output: Output) -> Output:
         """Write `output` now; return it without its bytes (file-backed ones are copied by `finish`)."""
@@ -121,9 +122,9 @@ class Staging:
         self._place(output, digest)
         return Output(out_path=output.out_path, data=b"", source=output.source, digest=digest)
 
-    def _target(self, output: Output) -> Path:
-        target = resolve_out_path(self.root, output.out_path, output.source)
-        parent = str(target.parent)
+    def _target(self, output: Output) -> str:
+        target = out_file(self._root, output.out_path, output.source)
+        parent = target.rpartition("/")[0]
         if parent not in self._dirs:
             if self.base_files:
                 self._clear_way(output.out_path)
@@ -138,11 +139,11 @@ class Staging:
             at = "/".join(parts[:depth])
             if at in self.base_files:
                 try:
-                    os.unlink(os.path.join(self.root, at))
+                    os.unlink(f"{self._root}/{at}")
                 except (FileNotFoundError, IsADirectoryError):
                     pass
 
-    def _make_room(self, out_path: str, target: Path) -> None:
+    def _make_room(self, out_path: str, target: str) -> None:
         """Take the spare's file or folder at `target` away: what is made there next is a new file."""
         if out_path in self.base_folders:
             shutil.rmtree(target, ignore_errors=True)
@@ -168,7 +169,7 @@ class Staging:
         except FileExistsError:
             pass
 
-    def _link(self, out_path: str, target: Path) -> bool:
+    def _link(self, out_path: str, target: str) -> bool:
         """Hard-link the previous build's file; `False` if that is not possible here (the caller writes)."""
         self._make_room(out_path, target)
         try:
@@ -179,7 +180,7 @@ class Staging:
             return False
         return True
 
-    def _placed(self, out_path: str, target: Path) -> os.stat_result | None:
+    def _placed(self, out_path: str, target: str) -> os.stat_result | None:
         """The file this build put at `target` (streamed, linked or written), or `None` if it did not."""
         try:
             st = os.lstat(target)
@@ -200,6 +201,7 @@ class Staging:
         longer there.
         """
         files: dict[str, KeptFile] = {}
+        touched: set[str] = set()  # the folders this build may have added a file to or removed one from
         for output in outputs:
             target = self._target(output)
             out_path = output.out_path
@@ -217,6 +219,7 @@ class Staging:
             if kept is not None and base is not None and base.inode == kept.inode:
                 files[out_path] = kept  # the spare's file is the live site's: nothing was done, nothing to do
                 continue
+            touched.add(out_path.rpartition("/")[0])
             st = self._placed(out_path, target)
             if st is None:
                 if kept is not None and self._link(out_path, target):
@@ -230,29 +233,41 @@ class Staging:
                 st = os.lstat(target)
             files[out_path] = KeptFile(digest, st.st_size, st.st_mtime_ns, st.st_ino)
         wanted = folders_of(files)
-        self._drop_the_rest(files, wanted)
+        touched |= self._drop_the_rest(files, wanted)
+        for folder in wanted - self.base_folders.keys():  # made by this build: it and its parent changed
+            touched |= {folder, folder.rpartition("/")[0]}
         marker = self.root / MARKER
         marker.unlink(missing_ok=True)  # (a file is never written into: unlinked, then made anew)
         marker.write_text(MARKER_TEXT, encoding="utf-8")
         self.folders = {}
         for folder in wanted:
-            st = os.lstat(os.path.join(self.root, folder))
-            self.folders[folder] = (st.st_mtime_ns, st.st_ino)
+            recorded = self.base_folders.get(folder)
+            if recorded is None or folder in touched:
+                st = os.lstat(f"{self._root}/{folder}")
+                recorded = (st.st_mtime_ns, st.st_ino)
+            self.folders[folder] = recorded
         self.files = files
         return files
 
-    def _drop_the_rest(self, files: Mapping[str, KeptFile], wanted: set[str]) -> None:
-        """Remove the spare's files and folders that are not this build's (`wanted`: the folders it needs)."""
+    def _drop_the_rest(self, files: Mapping[str, KeptFile], wanted: set[str]) -> set[str]:
+        """Remove the spare's files and folders that are not this build's (`wanted`: the folders it needs).
+
+        Returns the folders this changed.
+        """
+        touched: set[str] = set()
         for out_path in self.base_files.keys() - files.keys():
+            touched.add(out_path.rpartition("/")[0])
             try:
-                os.unlink(os.path.join(self.root, out_path))
+                os.unlink(f"{self._root}/{out_path}")
             except (FileNotFoundError, IsADirectoryError):  # gone, or a folder of this build now
                 pass
         removed: list[str] = []
         for folder in sorted(self.base_folders.keys() - wanted):
+            touched.add(folder.rpartition("/")[0])
             if any(folder.startswith(f"{gone}/") for gone in removed[-1:]):
                 continue  # (sorted: a folder's subfolders follow it)
-            path = os.path.join(self.root, folder)
+            path = f"{self._root}/{folder}"
             if os.path.isdir(path) and not os.path.islink(path):
                 shutil.rmtree(path)
             removed.append(folder)
+        return touched
