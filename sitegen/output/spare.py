@@ -134,16 +134,28 @@ def replace_site(
     new = TreeRecord(staging.files, staging.folders)
     if not os.path.lexists(out_dir):
         os.rename(spare.path, out_dir)
-        _start_empty(spare.path, new)
-        return staging.files
-    exchange(spare.path, out_dir)
-    if spare.live is None:  # the old tree is not known well enough to be built on: an empty spare instead
-        log.info("removing the previous site (it was not recorded, so it cannot be the spare)")
-        shutil.rmtree(spare.path)
-        _start_empty(spare.path, new)
+        _keep(spare.path, new, None)
     else:
-        _write_record(spare.path / RECORD, new, spare.live)
+        exchange(spare.path, out_dir)
+        _keep(spare.path, new, spare.live)
     return staging.files
+
+
+def _keep(path: Path, live: TreeRecord, old: TreeRecord | None) -> None:
+    """Make the old tree at `path` (`None`: there is none) the spare, with the record of both trees.
+
+    The new site is in place by now: a failure here is no failure of the build, only a spare the
+    next build will not trust.
+    """
+    try:
+        if old is None and os.path.lexists(path):  # not known well enough to be built on: an empty spare instead
+            log.info("removing the previous site (it was not recorded, so it cannot be the spare)")
+            shutil.rmtree(path)
+        if old is None:
+            path.mkdir()
+        _write_record(path / RECORD, live, old or TreeRecord())
+    except OSError as exc:
+        log.warning("could not keep the previous site as %s (%s); the next build makes it anew", path.name, exc)
 
 
 def _ready(spare: Spare) -> TreeRecord:
@@ -157,11 +169,6 @@ def _ready(spare: Spare) -> TreeRecord:
     spare.path.parent.mkdir(parents=True, exist_ok=True)
     spare.path.mkdir()
     return TreeRecord()
-
-
-def _start_empty(path: Path, live: TreeRecord) -> None:
-    path.mkdir()
-    _write_record(path / RECORD, live, TreeRecord())
 
 
 def remove_spare_at(path: Path) -> None:

@@ -1,8 +1,9 @@
 """The only writer: all outputs into a sibling temp folder, then one swap into place.
 
 A failed or interrupted build leaves the previous output byte for byte as it was and no temp
-folder inside it (reliability.md §2: build into `.site.tmp-<pid>`, rename old aside, rename
-new in, remove old). A second write to one path is refused, naming both sources (Pelican).
+folder inside it (reliability.md §2: build into `.site.tmp-<pid>`, exchange it with the old tree
+in one step, remove the old one; a cached build uses the spare instead, `spare.py`). A second
+write to one path is refused, naming both sources (Pelican).
 """
 
 from __future__ import annotations
@@ -160,7 +161,10 @@ def copy_file(src: BinaryIO, dst: BinaryIO) -> int:
 
 
 def replace_dir(out_dir: Path, fill: Callable[[Path], None]) -> None:
-    """Let `fill` write a fresh sibling temp folder, then swap it in for `out_dir` (also used by publish).
+    """Let `fill` write a fresh sibling temp folder, then swap it in for `out_dir` (publish, `--no-cache`).
+
+    A publish keeps no spare (`spare.py`) beside its target: it is not on the edit loop, and a hidden
+    copy of the site beside a folder the user deploys from would surprise them.
 
     The old tree stays whole until the new one is complete; on any error or signal the temp
     folder is removed and `out_dir` is as it was. Raises `OSError` as it comes.
@@ -216,8 +220,10 @@ def exchange(a: Path, b: Path) -> None:
 def sweep_leftovers(out_dir: Path) -> None:
     """Remove the temp folders beside `out_dir` of earlier runs that were killed (SIGKILL leaves them).
 
-    A run killed between its two renames left no `out_dir` and its previous tree as `.NAME.old-PID`:
-    that tree is put back. Folders of a process still running are left alone.
+    A run killed between its two renames (`exchange` without `renameat2`) left no `out_dir` and its
+    previous tree as `.NAME.old-PID`: that tree is put back. Folders of a process still running are
+    left alone, and so is the spare (`.NAME.sitegen-spare`, `spare.py`): it is no leftover, and a
+    killed build's spare, which has no record, is removed by the next cached build that would use it.
     """
     parent, name = out_dir.parent, out_dir.name
     if not name or not parent.is_dir():
