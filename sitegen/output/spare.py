@@ -130,7 +130,12 @@ def replace_site(
     base = _ready(spare)
     (spare.path / RECORD).unlink(missing_ok=True)  # from here on, the spare is not trusted
     staging = Staging(spare.path, out_dir, kept, base.files, base.folders)
-    fill(staging)
+    try:
+        fill(staging)
+    except BaseException:
+        if spare.base is None:  # made by this build: a failed build leaves nothing of its own behind
+            shutil.rmtree(spare.path, ignore_errors=True)
+        raise  # (a spare of earlier builds stays, without its record: the next build removes it)
     new = TreeRecord(staging.files, staging.folders)
     if not os.path.lexists(out_dir):
         os.rename(spare.path, out_dir)
