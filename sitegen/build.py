@@ -18,8 +18,9 @@ from sitegen.content.load import build_site
 from sitegen.content.model import Site
 from sitegen.engine import Engine, EngineOptions, Rendered
 from sitegen.errors import OutputError, SitegenError
+from sitegen.output.spare import Spare, read_spare, replace_site
 from sitegen.output.staging import KeptFile, Staging, StaleOutputError, verified
-from sitegen.output.writer import check_out_dir, replace_dir, sweep_leftovers, what_to_do, write_failure
+from sitegen.output.writer import check_out_dir, sweep_leftovers, what_to_do, write_failure
 from sitegen.render.strings import Strings
 from sitegen.render.theme import builtin_strings, builtin_theme_dir, load_theme
 from sitegen.source.files import read_sources
@@ -108,10 +109,14 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
     # aside, and it must be back even if this build stops at a bad page (issue 17, fault 8).
     sweep_leftovers(out_dir)
     key = None
+    spare = None
     if options.cache:
         key = cache_key(config, theme_dirs(config), (options.drafts, options.future, options.base_url), out_dir)
+        spare = read_spare(out_dir)  # (it checks the output folder too: `verified` need not do it again)
         saved = read_cache(config.site_dir, key)
-        if saved is not None and verified(out_dir, saved.files):
+        if saved is not None and (
+            spare.live is not None and spare.live.files == saved.files or verified(out_dir, saved.files)
+        ):
             engine = Engine(site_dir, engine_options, clock=lambda: options.now, state=saved.state)
             kept = saved.files
         else:
@@ -125,11 +130,12 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
     log.info("rendering %d articles, %d tags with theme %s", len(site.pages), len(site.tags), config.theme)
     _begin(options, "rendering")
     try:
-        rendered, files = _render_into(engine, site, out_dir, kept, options)
+        rendered, files = _render_into(engine, site, out_dir, kept, options, spare)
     except StaleOutputError as exc:  # the previous site changed under this build: start again without the cache
         log.info("%s of the previous build is gone; building from scratch", exc)
         engine = Engine(site_dir, engine_options, clock=lambda: options.now)
-        rendered, files = _render_into(engine, engine.load(config=config), out_dir, {}, options)
+        spare = read_spare(out_dir) if options.cache else None
+        rendered, files = _render_into(engine, engine.load(config=config), out_dir, {}, options, spare)
     if key is not None:
         write_cache(config.site_dir, key, Saved(engine.state, files))
     outputs = rendered.outputs
@@ -139,7 +145,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
         tags=len(site.tags),
         feeds=sum(1 for o in outputs if o.out_path.endswith(("feed.xml", "feed.json"))),
         files=len(outputs) + 1,
-        bytes=sum(f.size for f in files.values()) + sum(o.file.stat().st_size for o in outputs if o.file is not None),
+        bytes=sum(f.size for f in files.values()),
         seconds=time.perf_counter() - started,
         site=site,
         reused=engine.state.render.hits,
@@ -152,29 +158,28 @@ def _begin(options: BuildOptions, phase: str) -> None:
 
 
 def _render_into(
-    engine: Engine, site: Site, out_dir: Path, kept: Mapping[str, KeptFile], options: BuildOptions
+    engine: Engine, site: Site, out_dir: Path, kept: Mapping[str, KeptFile], options: BuildOptions, spare: Spare | None
 ) -> tuple[Rendered, dict[str, KeptFile]]:
-    """Render `site` straight into a staging folder and swap it in for `out_dir`."""
-    result: list[tuple[Rendered, dict[str, KeptFile]]] = []
+    """Render `site` straight into a staging folder (the spare, with one) and swap it in for `out_dir`."""
+    result: list[Rendered] = []
 
-    def fill(tmp: Path) -> None:
-        staging = Staging(tmp, out_dir, kept)
+    def fill(staging: Staging) -> None:
         rendered = engine.render(site, sink=staging.stream)
         log.info("writing %d files to %s", len(rendered.outputs), out_dir)
         _begin(options, "writing")
-        files = staging.finish(rendered.outputs)
+        staging.finish(rendered.outputs)
         if options.cache:  # the saved state describes the folder about to be replaced
             remove_saved_cache(site.config.site_dir)
-        result.append((rendered, files))
+        result.append(rendered)
 
     try:
-        replace_dir(out_dir, fill)
+        files = replace_site(out_dir, kept, spare, fill)
     except OSError as exc:
         raise OutputError(
             f"cannot write the site to {out_dir}: {write_failure(exc, out_dir)}",
             hint=f"the previous site was left as it was; {what_to_do(exc, 'build')}",
         ) from exc
-    return result[0]
+    return result[0], files
 
 
 def theme_dirs(config: SiteConfig) -> tuple[Path, ...]:

@@ -1,4 +1,4 @@
-"""`sitegen clean`: remove the site's caches (`.sitegen-cache/`) and its output folder, if sitegen made it."""
+"""`sitegen clean`: remove the caches (`.sitegen-cache/`), the output folder if sitegen made it, and its spare."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from sitegen.config import load_config
 from sitegen.errors import OutputError
 from sitegen.images.store import CACHE_DIR
 from sitegen.output.folders import refusal
-from sitegen.output.writer import MARKER, sweep_leftovers
+from sitegen.output.spare import remove_spare_at
+from sitegen.output.writer import MARKER, spare_path, sweep_leftovers
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +23,7 @@ class CleanReport:
 
 
 def clean_site(site_dir: Path, out_dir: Path | None = None) -> CleanReport:
-    """Remove `.sitegen-cache/` and the output folder; raise `OutputError` for a folder sitegen did not make.
+    """Remove `.sitegen-cache/`, the output folder and its spare; raise `OutputError` for a folder sitegen did not make.
 
     The output folder passes the same checks as a build's (`check_out_dir`) and must hold sitegen's
     marker (or be empty): `clean` never removes a folder it could not have written.
@@ -40,6 +41,10 @@ def clean_site(site_dir: Path, out_dir: Path | None = None) -> CleanReport:
     if out.is_dir():
         shutil.rmtree(out)
         removed.append(out)
+    spare = spare_path(out)
+    if os.path.lexists(spare):
+        remove_spare_at(spare)
+        removed.append(spare)
     cache = config.site_dir / CACHE_DIR
     if cache.is_symlink():
         os.unlink(cache)  # the link only, never what it points to

@@ -5,8 +5,9 @@
 - PHASE `loading`: as the content model is built; `rendering`: once render worker 0 has written its
   third page into the staging folder (the workers and this process render at that moment); `writing`:
   at the tenth file of the staging folder's last pass (`Staging.finish`); `forking`: in the parent and
-  in each child of every `fork()` (the worst moment for Ctrl-C, issue 17 fault 9).
-- SIGNAL `INT` or `TERM`.
+  in each child of every `fork()` (the worst moment for Ctrl-C, issue 17 fault 9); `swapped`: just
+  after a cached build exchanged the spare with the output folder, before it wrote the spare's record.
+- SIGNAL `INT`, `TERM` or `KILL` (`kill -9`: nothing of the build runs after it).
 - TARGET `self`: this process only, as `kill PID` does; `group`: the whole process group, render
   workers included, as Ctrl-C in a terminal does (the caller must start this in a session of its own).
 
@@ -28,11 +29,12 @@ from collections.abc import Callable
 from typing import Any
 
 import sitegen.engine
+import sitegen.output.spare
 import sitegen.render.parallel
 from sitegen.cli import main
 from sitegen.output.staging import Staging
 
-PHASES = ("loading", "rendering", "writing", "forking")
+PHASES = ("loading", "rendering", "writing", "forking", "swapped")
 WORKERS_FROM = 8
 """Articles from which the build forks render workers here (`PARALLEL_MIN_PAGES` is 300)."""
 
@@ -106,6 +108,16 @@ def _arm(phase: str, send: Callable[[], None], send_at_fork: tuple[signal.Signal
 
         _patch(Staging, "finish", finishing)
         _patch(Staging, "_target", targeting)
+    elif phase == "swapped":
+
+        def swapped(original: Callable[..., Any]) -> Callable[..., Any]:
+            def exchange(*args: Any) -> None:
+                original(*args)
+                send()
+
+            return exchange
+
+        _patch(sitegen.output.spare, "exchange", swapped)
     else:  # forking: in the parent and in the child alike, as a Ctrl-C during `fork()` reaches both
         sig, target = send_at_fork
 
@@ -117,8 +129,8 @@ def _arm(phase: str, send: Callable[[], None], send_at_fork: tuple[signal.Signal
 
 def run(argv: list[str]) -> int:
     phase, sig_name, target, *args = argv
-    if phase not in PHASES or sig_name not in ("INT", "TERM") or target not in ("self", "group"):
-        raise SystemExit(f"usage: python -m tests.interrupt_build {'|'.join(PHASES)} INT|TERM self|group ARGS...")
+    if phase not in PHASES or sig_name not in ("INT", "TERM", "KILL") or target not in ("self", "group"):
+        raise SystemExit(f"usage: python -m tests.interrupt_build {'|'.join(PHASES)} INT|TERM|KILL self|group ARGS...")
     if target == "group" and os.getpgid(0) != os.getpid():
         raise SystemExit("`group` needs a process group of its own (start_new_session=True): it would hit the caller")
     _patch(sitegen.render.parallel, "PARALLEL_MIN_PAGES", lambda _: WORKERS_FROM)

@@ -135,7 +135,9 @@ def _edits(site: Path, rng: random.Random) -> dict[str, Callable[[], None]]:
 
 @pytest.mark.timeout(240)
 @pytest.mark.parametrize("seed", [1, 2])
-def test_build_cache_random_edit_sequence_equals_clean_build(site: Path, tmp_path: Path, seed: int) -> None:
+def test_build_cache_random_edit_sequence_equals_clean_build(
+    site: Path, tmp_path: Path, seed: int, caplog: pytest.LogCaptureFixture
+) -> None:
     rng = random.Random(seed)
     edits = _edits(site, rng)
     first = cached(site)
@@ -145,10 +147,14 @@ def test_build_cache_random_edit_sequence_equals_clean_build(site: Path, tmp_pat
     reused_after_body_edit = []
     for step in steps:
         edits[step]()
-        result = cached(site)
+        with caplog.at_level(logging.INFO, logger="sitegen.output.spare"):
+            result = cached(site)
         assert_same_as_clean(site, tmp_path)
         if step == "body":
             reused_after_body_edit.append(result.reused)
+    # Every build made its tree from the spare (the tree of the build before last), kept as its record says.
+    assert caplog.text.count("building on .site.sitegen-spare") == len(steps)
+    assert "not as its record says" not in caplog.text
     # The cache was used, not just present: a body edit re-renders one article, not the site.
     unchanged = cached(site)
     assert unchanged.reused >= unchanged.articles > 0
@@ -272,6 +278,7 @@ def test_clean_removes_cache_and_output(site: Path) -> None:
     result = run_main("clean", "--site", str(site))
     assert result.code == 0
     assert not (site / "site").exists() and not (site / ".sitegen-cache").exists()
+    assert not (site / ".site.sitegen-spare").exists()
     assert run_main("clean", "--site", str(site)).out == "nothing to remove\n"
 
 
@@ -305,7 +312,9 @@ def test_build_cache_ctrl_c_during_cached_build_leaves_site_and_next_build_corre
     stderr = run.err
     assert "rendering 80 articles" in stderr and "Traceback" not in stderr
     assert tree_digest(site / "site") == before
-    assert [p.name for p in site.iterdir() if p.name.startswith(".site.")] == []
+    assert [p.name for p in site.iterdir() if p.name.startswith(".site.")] == [
+        ".site.sitegen-spare"
+    ]  # (no temp folder)
     assert run_main("build", "-q", "--site", str(site)).code == 0
     got = files_of(site / "site")
     assert run_main("build", "-q", "--no-cache", "--site", str(site), "--out", str(tmp_path / "clean")).code == 0

@@ -183,7 +183,7 @@ def test_cli_progress_not_a_terminal_one_summary_line(tmp_path: Path) -> None:
 def interrupt_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A built site with enough pages for two chunks of render work (the driver forks workers from 8 pages)."""
     site = many_pages(tmp_path_factory.mktemp("interrupt") / "s", 80)
-    assert run_main("build", "-q", "--site", str(site)).code == 0
+    assert run_main("build", "-q", "--no-cache", "--site", str(site)).code == 0  # (no cache, so no spare beside it)
     return site
 
 

@@ -1,12 +1,15 @@
 """The only writer: all outputs into a sibling temp folder, then one swap into place.
 
 A failed or interrupted build leaves the previous output byte for byte as it was and no temp
-folder inside it (reliability.md §2: build into `.site.tmp-<pid>`, rename old aside, rename
-new in, remove old). A second write to one path is refused, naming both sources (Pelican).
+folder inside it (reliability.md §2: build into `.site.tmp-<pid>`, exchange it with the old tree
+in one step, remove the old one; a cached build uses the spare instead, `spare.py`). A second
+write to one path is refused, naming both sources (Pelican).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import errno
 import logging
 import os
@@ -27,6 +30,7 @@ from sitegen.render.output import Output
 log = logging.getLogger(__name__)
 
 MARKER = ".sitegen-build"
+SPARE_SUFFIX = ".sitegen-spare"
 MARKER_TEXT = "This folder is written by `sitegen build`; it is replaced as a whole on every build.\n"
 
 
@@ -107,12 +111,13 @@ def write_failure(exc: OSError, out_dir: Path) -> str:
     """
     text = exc.strerror or str(exc)
     if exc.filename:
-        try:
-            rel = Path(exc.filename).relative_to(temp_path(out_dir))
-        except ValueError:
-            return f"{text}: {exc.filename}"
-        if rel.parts:
-            return f"{text} (writing {rel.as_posix()})"
+        for folder in (temp_path(out_dir), spare_path(out_dir)):
+            try:
+                rel = Path(exc.filename).relative_to(folder)
+            except ValueError:
+                continue
+            return f"{text} (writing {rel.as_posix()})" if rel.parts else text
+        return f"{text}: {exc.filename}"
     return text
 
 
@@ -125,6 +130,11 @@ def what_to_do(exc: OSError, verb: str) -> str:
     if exc.errno in (errno.EACCES, errno.EPERM):
         return f"check the permissions of the folder, then {verb} again"
     return f"{verb} again once that is fixed"
+
+
+def spare_path(out_dir: Path) -> Path:
+    """Where the spare of `out_dir` is kept (`spare.py`): `.site.sitegen-spare` beside `site/`."""
+    return out_dir.parent / f".{out_dir.name}{SPARE_SUFFIX}"
 
 
 def temp_path(out_dir: Path) -> Path:
@@ -151,7 +161,10 @@ def copy_file(src: BinaryIO, dst: BinaryIO) -> int:
 
 
 def replace_dir(out_dir: Path, fill: Callable[[Path], None]) -> None:
-    """Let `fill` write a fresh sibling temp folder, then swap it in for `out_dir` (also used by publish).
+    """Let `fill` write a fresh sibling temp folder, then swap it in for `out_dir` (publish, `--no-cache`).
+
+    A publish keeps no spare (`spare.py`) beside its target: it is not on the edit loop, and a hidden
+    copy of the site beside a folder the user deploys from would surprise them.
 
     The old tree stays whole until the new one is complete; on any error or signal the temp
     folder is removed and `out_dir` is as it was. Raises `OSError` as it comes.
@@ -159,36 +172,58 @@ def replace_dir(out_dir: Path, fill: Callable[[Path], None]) -> None:
     parent = out_dir.parent
     sweep_leftovers(out_dir)
     tmp = temp_path(out_dir)
-    old = parent / f".{out_dir.name}.old-{os.getpid()}"
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp.mkdir()
         fill(tmp)
-        _swap(tmp, out_dir, old)
+        _swap(tmp, out_dir)
     finally:
-        # Reached on success (tmp is gone by then), on errors and on Ctrl-C alike.
+        # Reached on success (tmp then holds the old tree), on errors and on Ctrl-C alike.
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _swap(tmp: Path, out_dir: Path, old: Path) -> None:
-    """Put `tmp` where `out_dir` is, keeping the old tree until the new one is in place."""
-    if out_dir.exists():
-        os.rename(out_dir, old)
-        try:
-            os.rename(tmp, out_dir)
-        except BaseException:
-            os.rename(old, out_dir)  # put the previous site back
-            raise
-        shutil.rmtree(old, ignore_errors=True)
+def _swap(tmp: Path, out_dir: Path) -> None:
+    """Put `tmp` where `out_dir` is, in one step: the old tree lands at `tmp`'s name (the caller removes it)."""
+    if os.path.lexists(out_dir):
+        exchange(tmp, out_dir)
     else:
         os.rename(tmp, out_dir)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange(a: Path, b: Path) -> None:
+    """Swap two folders in one atomic step; two renames where the system cannot (never losing `b`)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError, TypeError):
+        renameat2 = None
+    if renameat2 is not None:
+        if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+            return
+        err = ctypes.get_errno()
+        if err not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+            raise OSError(err, os.strerror(err), str(b))
+    aside = b.parent / f".{b.name}.old-{os.getpid()}"  # (`sweep_leftovers` puts it back if killed here)
+    os.rename(b, aside)
+    try:
+        os.rename(a, b)
+    except BaseException:
+        os.rename(aside, b)
+        raise
+    os.rename(aside, a)
 
 
 def sweep_leftovers(out_dir: Path) -> None:
     """Remove the temp folders beside `out_dir` of earlier runs that were killed (SIGKILL leaves them).
 
-    A run killed between its two renames left no `out_dir` and its previous tree as `.NAME.old-PID`:
-    that tree is put back. Folders of a process still running are left alone.
+    A run killed between its two renames (`exchange` without `renameat2`) left no `out_dir` and its
+    previous tree as `.NAME.old-PID`: that tree is put back. Folders of a process still running are
+    left alone, and so is the spare (`.NAME.sitegen-spare`, `spare.py`): it is no leftover, and a
+    killed build's spare, which has no record, is removed by the next cached build that would use it.
     """
     parent, name = out_dir.parent, out_dir.name
     if not name or not parent.is_dir():
