@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from sitegen.output.writer import MARKER
 from tests.conftest import REPO, many_pages, run_main
@@ -142,8 +143,12 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def open_page(context: BrowserContext, url: str) -> Page:
     page = context.new_page()
-    page.goto(url)
-    page.wait_for_function("() => document.querySelector('script[src^=\"/__sitegen/reload.js\"]') !== null")
+    response = page.goto(url)
+    try:
+        page.wait_for_function("() => document.querySelector('script[src^=\"/__sitegen/reload.js\"]') !== null")
+    except PlaywrightTimeoutError as exc:  # say what the tab shows instead (seen once under load: issue 17 notes)
+        status = response.status if response is not None else None
+        raise AssertionError(f"no reload script in {page.url} (HTTP {status}): {page.content()[-800:]!r}") from exc
     return page
 
 
