@@ -27,8 +27,8 @@ from sitegen.errors import SitegenError
 DEFAULT_TITLE = "Новинний дайджест"
 TIMEZONE = "Europe/Kyiv"
 EXAMPLE_TITLE = "Ласкаво просимо до дайджесту"
-IGNORED = ("/site/", "/.sitegen-cache/")
-"""What `.gitignore` must hold: the build output and the build cache."""
+IGNORED = ("/site/", "/.site.sitegen-spare/", "/.sitegen-cache/")
+"""What `.gitignore` must hold: the build output, its spare (`output/spare.py`) and the build cache."""
 
 CONFIG_TEMPLATE = """\
 # sitegen.yaml: the settings of this digest. Every key is listed with its default; an unknown key
@@ -131,7 +131,7 @@ def _gitignore(site_dir: Path, report: InitReport) -> None:
     path = site_dir / ".gitignore"
     if not path.exists():
         _create(
-            site_dir, ".gitignore", "# sitegen: the build output and its cache\n" + "\n".join(IGNORED) + "\n", report
+            site_dir, ".gitignore", "# sitegen: the build output, its spare and the build cache\n" + "\n".join(IGNORED) + "\n", report
         )
         return
     lines = {line.strip() for line in path.read_text("utf-8", "replace").splitlines()}

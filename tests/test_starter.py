@@ -32,7 +32,7 @@ def test_init_in_a_missing_folder_makes_a_site_that_builds_and_checks(tmp_path: 
     assert report.created == ["sitegen.yaml", ".gitignore", EXAMPLE] and report.notes == []
     config = load_config(site)
     assert (config.title, config.timezone, config.editions) == ("Мій дайджест", "Europe/Kyiv", "weekly")
-    assert (site / ".gitignore").read_text("utf-8").splitlines()[1:] == ["/site/", "/.sitegen-cache/"]
+    assert (site / ".gitignore").read_text("utf-8").splitlines()[1:] == ["/site/", "/.site.sitegen-spare/", "/.sitegen-cache/"]
     result = build(site, BuildOptions(now=NOW))
     assert result.articles == 1
     assert check_site(site, now=NOW).problems == []
@@ -58,7 +58,7 @@ def test_init_in_a_non_empty_folder_adds_only_what_is_missing(tmp_path: Path) ->
     run = run_main("init", str(tmp_path), env={"SITEGEN_NOW": NOW.isoformat()})
     assert run.code == 0
     assert run.err == (
-        "note: .gitignore kept as it was; add these lines to it: /.sitegen-cache/\n"
+        "note: .gitignore kept as it was; add these lines to it: /.site.sitegen-spare/ /.sitegen-cache/\n"
         "note: seeds/ already holds pages: no example page was added\n"
     )
     assert run.out.startswith(f"created {tmp_path}/sitegen.yaml\nA new digest is ready. Next:\n  cd {tmp_path}\n")
