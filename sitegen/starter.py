@@ -131,7 +131,10 @@ def _gitignore(site_dir: Path, report: InitReport) -> None:
     path = site_dir / ".gitignore"
     if not path.exists():
         _create(
-            site_dir, ".gitignore", "# sitegen: the build output, its spare and the build cache\n" + "\n".join(IGNORED) + "\n", report
+            site_dir,
+            ".gitignore",
+            "# sitegen: the build output, its spare and the build cache\n" + "\n".join(IGNORED) + "\n",
+            report,
         )
         return
     lines = {line.strip() for line in path.read_text("utf-8", "replace").splitlines()}

@@ -32,7 +32,11 @@ def test_init_in_a_missing_folder_makes_a_site_that_builds_and_checks(tmp_path: 
     assert report.created == ["sitegen.yaml", ".gitignore", EXAMPLE] and report.notes == []
     config = load_config(site)
     assert (config.title, config.timezone, config.editions) == ("Мій дайджест", "Europe/Kyiv", "weekly")
-    assert (site / ".gitignore").read_text("utf-8").splitlines()[1:] == ["/site/", "/.site.sitegen-spare/", "/.sitegen-cache/"]
+    assert (site / ".gitignore").read_text("utf-8").splitlines()[1:] == [
+        "/site/",
+        "/.site.sitegen-spare/",
+        "/.sitegen-cache/",
+    ]
     result = build(site, BuildOptions(now=NOW))
     assert result.articles == 1
     assert check_site(site, now=NOW).problems == []
