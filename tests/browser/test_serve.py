@@ -141,14 +141,23 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), "utf-8")
 
 
+RELOAD_SCRIPT_RAN = (
+    "() => performance.getEntriesByType('resource').some(e => new URL(e.name).pathname === '/__sitegen/reload.js')"
+)
+"""The page loaded serve's reload script. Not "its element is in the DOM": when a build ends between serving the
+page and the script's first poll, the script swaps the page in place and the new body has no script element."""
+
+
 def open_page(context: BrowserContext, url: str) -> Page:
     page = context.new_page()
     response = page.goto(url)
     try:
-        page.wait_for_function("() => document.querySelector('script[src^=\"/__sitegen/reload.js\"]') !== null")
-    except PlaywrightTimeoutError as exc:  # say what the tab shows instead (seen once under load: issue 17 notes)
+        page.wait_for_function(RELOAD_SCRIPT_RAN)
+    except PlaywrightTimeoutError as exc:  # say what the tab shows instead
         status = response.status if response is not None else None
-        raise AssertionError(f"no reload script in {page.url} (HTTP {status}): {page.content()[-800:]!r}") from exc
+        raise AssertionError(
+            f"no reload script loaded by {page.url} (HTTP {status}): {page.content()[-800:]!r}"
+        ) from exc
     return page
 
 
