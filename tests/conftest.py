@@ -36,6 +36,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
     sys.dont_write_bytecode = False
 
+# Ctrl-C as a terminal sends it, for this run and every process it starts, even when the run itself was started
+# with SIGINT ignored (a shell's background job, `cmd &`, starts with SIGINT and SIGQUIT ignored, and an ignored
+# signal stays ignored across exec): the tests that interrupt `sitegen build`, `serve` and the importer with
+# SIGINT would otherwise see it have no effect. A handled signal is reset to the default by exec, so children
+# get Python's own KeyboardInterrupt handler.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 def _ram_temp_root(shm: Path = Path("/dev/shm"), room: int = 4 << 30) -> Path | None:
     """A folder of ours on the RAM file system, if the machine has one with `room` bytes free, else `None`."""
