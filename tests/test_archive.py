@@ -66,15 +66,13 @@ def test_archive_month_page_heading_nominative_days_genitive(out: Path) -> None:
     assert outline == [
         ("h1", "лютий 2026"),
         ("h2", "3 лютого 2026"),
-        ("h3", "Новина 2-2"),
         ("h2", "2 лютого 2026"),
-        ("h3", "Новина 2-1"),
         ("h2", "1 лютого 2026"),
-        ("h3", "Новина 2-0"),
-    ]
+    ]  # under each day, its titles and times (no teasers, issue 18)
     html = (out / "2026" / "02" / "index.html").read_text("utf-8")
     assert '<p class="page-meta">3 статті</p>' in html
-    assert '<time datetime="2026-02-03T10:00:00+02:00">10:00</time>' in html  # the day is the heading
+    time = '<time class="meta" datetime="2026-02-03T10:00:00+02:00">10:00</time>'
+    assert f'<a href="/2026/02/n2-2/">Новина 2-2</a> {time}' in html  # the day is the heading
     assert 'href="/2026/01/" rel="prev"><span class="nav-label">Попередній місяць</span> січень 2026</a>' in html
     assert 'href="/2026/03/" rel="next"><span class="nav-label">Наступний місяць</span> березень 2026</a>' in html
 
@@ -85,7 +83,7 @@ def test_archive_month_pages_are_paginated(out: Path) -> None:
     assert pages == ["index.html", "page/2/index.html", "page/3/index.html"]
     last = (june / "page" / "3" / "index.html").read_text("utf-8")
     assert "<title>червень 2026 — Сторінка 3 з 3 — Архів</title>" in last
-    assert last.count('class="teaser"') == 2  # 22 articles, 10 a page
+    assert last.count('<time class="meta"') == 2  # 22 articles, 10 a page
     assert '<a class="page-prev" href="/2026/06/page/2/" rel="prev">' in last
 
 

@@ -40,7 +40,7 @@ def test_an_article_is_the_same_item_in_every_list_of_one_level(make_site) -> No
     latest = _items(outputs["404.html"])  # (the home page shows them in its edition, with their notes)
     assert len(latest) == 3 and latest == [item.replace("h2", "h3") for item in _items(tag)]
     month = outputs["2026/02/index.html"].decode()
-    assert '<time datetime="2026-02-12T10:00:00+02:00">10:00</time>' in month  # under its day's heading
+    assert '<time class="meta" datetime="2026-02-12T10:00:00+02:00">10:00</time>' in month  # under its day's heading
 
 
 def test_a_site_teaser_template_is_used_in_every_list(make_site) -> None:  # type: ignore[no-untyped-def]
