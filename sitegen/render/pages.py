@@ -81,7 +81,7 @@ def render_article(site: Site, theme: Theme, page: Page, body: RenderedBody, ima
     base = _base(site, s, page.lang, "article", page.title, description, canonical)
     card = card_view(site, photo, meta.image.alt or meta.image.caption) if photo and meta.image else None
     base["social"] = article_social(site, page, card)
-    base["jsonld"] = json_ld(site, page, description, canonical, photo)
+    base["jsonld"] = json_ld(site, page, canonical, photo)
     base["frame_sources"] = list(body.frame_origins)
     context = ArticleContext(
         **base,

@@ -49,18 +49,20 @@ def article_social(site: Site, page: Page, card: CardView | None) -> SocialView:
     return SocialView(type="article", locale=og_locale(page.lang), image=card, article=times)
 
 
-def json_ld(site: Site, page: Page, description: str, canonical: str, photo: ImageInfo | None) -> dict[str, Any]:
-    """`NewsArticle` structured data: headline, dates with offsets, author, publisher, photo, keywords."""
+def json_ld(site: Site, page: Page, canonical: str, photo: ImageInfo | None) -> dict[str, Any]:
+    """`NewsArticle` structured data: headline, dates with offsets, author, publisher, photo.
+
+    Nothing the page's meta tags already say to the same readers (issue 18): the description is the meta and
+    `og:description`, the tags are `article:tag`, and `url` is the page itself (no `mainEntityOfPage` repeating it).
+    """
     modified = page.meta.updated or page.meta.date
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": page.title,
-        "description": description,
         "datePublished": page.meta.date.isoformat(),
         "dateModified": modified.isoformat(),
         "inLanguage": page.lang,
-        "mainEntityOfPage": canonical,
         "url": canonical,
         "publisher": {"@type": "Organization", "name": site.config.publisher},
     }
@@ -75,8 +77,6 @@ def json_ld(site: Site, page: Page, description: str, canonical: str, photo: Ima
         ]
     if page.meta.category:
         data["articleSection"] = page.meta.category
-    if page.tag_slugs:
-        data["keywords"] = [site.tags[t].name for t in page.tag_slugs]
     if page.meta.location:
         data["contentLocation"] = {"@type": "Place", "name": page.meta.location}
     return data
