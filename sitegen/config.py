@@ -51,7 +51,9 @@ class SiteConfig:
     per_page: int = 20
     """Articles per list page (home, tags)."""
     feed_limit: int = 20
-    """Entries per feed."""
+    """Entries of the site feed (`feed.xml`, `feed.json`)."""
+    group_feed_limit: int = 10
+    """Entries of each tag, rubric and author feed (their newest articles). An edition's feed has all of its own."""
     author: str = ""
     """Publisher name for feeds and JSON-LD (defaults to the title)."""
     output_dir: str = "site"
@@ -189,6 +191,7 @@ FIELDS: Mapping[str, tuple[bool, _Check]] = {
     "theme": (False, _text),
     "per_page": (False, _positive_int),
     "feed_limit": (False, _positive_int),
+    "group_feed_limit": (False, _positive_int),
     "author": (False, _optional_text),
     "output_dir": (False, _output_dir),
     "editions": (False, _editions),

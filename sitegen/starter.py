@@ -50,8 +50,10 @@ timezone: {timezone}
 theme: default
 # Articles per list page (tags, months, editions); pages are numbered /page/2/, /page/3/, …
 per_page: 20
-# Entries in each feed (Atom and JSON Feed).
+# Entries in the site feed (Atom and JSON Feed, whole articles).
 feed_limit: 20
+# Entries in each tag, rubric and author feed (leads); an edition's feed has all its articles.
+group_feed_limit: 10
 # The publisher named in feeds and JSON-LD (default: the title).
 author: ""
 # The build output folder, relative to this file.

@@ -133,7 +133,8 @@ def _reference_atom(site, entries, *, out_path, title, page_url) -> bytes:  # ty
         text(entry, "title", e.title)
         ET.SubElement(entry, f"{{{ATOM_NS}}}link", {"href": e.url})  # (rel="alternate" is Atom's default)
         text(entry, "id", e.url)
-        text(entry, "published", e.published)
+        if e.published != e.updated:
+            text(entry, "published", e.published)
         text(entry, "updated", e.updated)
         for name in e.authors:
             text(ET.SubElement(entry, f"{{{ATOM_NS}}}author"), "name", name)

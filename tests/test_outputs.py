@@ -105,8 +105,9 @@ def test_outputs_atom_feed_parses_with_feedparser(out: Path) -> None:
     assert newer.title.startswith("Переговори з Кремлем?")
     assert newer.author == "Валерій Ульяненко"
     assert [t.term for t in newer.tags] == ["НАТО", "Франція", "Росія"]
-    assert newer.published == "2026-02-12T18:10:00+02:00"
-    assert tuple(newer.published_parsed)[:5] == (2026, 2, 12, 16, 10)  # feedparser normalises to UTC
+    # Never updated: its date is `<updated>` alone (no `<published>` repeating it, issue 18).
+    assert newer.updated == "2026-02-12T18:10:00+02:00" and "published" not in newer
+    assert tuple(newer.updated_parsed)[:5] == (2026, 2, 12, 16, 10)  # feedparser normalises to UTC
     assert "Макрон і переговори з Путіним" in newer.content[0].value
     assert feed.feed.updated == "2026-02-12T18:10:00+02:00"
 

@@ -141,7 +141,8 @@ def render_atom(site: Site, entries: Sequence[FeedEntry], *, out_path: str, titl
     spaces) + `tostring` make, at a fraction of the cost (a tree of every entry of every tag feed was a
     second of a 5,000-article build, issue 18; tests/test_feeds.py compares both). An entry's link and
     summary leave out what Atom assumes (`rel="alternate"`, `type="text"`, RFC 4287 §4.2.7.2, §3.1.1):
-    with the indentation, some 80 bytes an entry, a tenth of a lead-only entry (issue 18).
+    with the indentation, some 80 bytes an entry, a tenth of a lead-only entry (issue 18). Likewise `<published>`
+    only when the story was updated since (as JSON Feed's `date_modified` only when it differs).
     """
     self_url = site.absolute_url(site.config.base_path + out_path)
     media = any(e.image for e in entries)
@@ -163,7 +164,10 @@ def render_atom(site: Site, entries: Sequence[FeedEntry], *, out_path: str, titl
     for e in entries:
         out += ["<entry>", _leaf(2, "title", e.title)]
         out.append(f"<link href={_attr(e.url)} />")
-        out += [_leaf(2, "id", e.url), _leaf(2, "published", e.published), _leaf(2, "updated", e.updated)]
+        out.append(_leaf(2, "id", e.url))
+        if e.published != e.updated:  # optional in Atom (RFC 4287 §4.2.9): `<updated>` says it when they agree
+            out.append(_leaf(2, "published", e.published))
+        out.append(_leaf(2, "updated", e.updated))
         for name in e.authors:
             out += ["<author>", _leaf(3, "name", name), "</author>"]
         out += [f"<category term={_attr(_clean(tag))} />" for tag in e.tags]

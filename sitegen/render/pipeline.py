@@ -149,7 +149,7 @@ def render_site(
 
     entries = {a.page_id: a.feed for a in articles}
     leads = {a.page_id: a.lead for a in articles}
-    limit = site.config.feed_limit
+    limit = site.config.group_feed_limit
     feeds = []
     for kind in GROUP_KINDS:
         for tag in kind.groups(site).values():
@@ -169,8 +169,9 @@ def render_site(
                     ),
                 )
             )
-    latest = [entry for p in pages[:limit] if (entry := entries[p.id]) is not None]
-    assert len(latest) == len(pages[:limit]), "an article of the site feed without its entry"
+    newest = pages[: site.config.feed_limit]
+    latest = [entry for p in newest if (entry := entries[p.id]) is not None]
+    assert len(latest) == len(newest), "an article of the site feed without its entry"
     feeds.append(render_atom(site, latest, out_path="feed.xml", title=site.config.title, page_url=site.url()))
     feeds.append(render_json_feed(site, latest))
     feeds.extend(
