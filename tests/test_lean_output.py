@@ -40,6 +40,8 @@ def test_default_site_output(make_site) -> None:  # type: ignore[no-untyped-def]
     assert len(_entries(outputs["feed.xml"])) == 12  # feed_limit: 20
     assert len(json.loads(outputs["feed.json"])["items"]) == 12
     assert b"<published>" not in outputs["feed.xml"]  # never updated: <updated> says the date
+    assert b'<category term="\xd0\x9d\xd0\x90\xd0\xa2\xd0\x9e" />' in outputs["feed.xml"]  # НАТО
+    assert b"<category" not in outputs["tags/nato/feed.xml"] + outputs["authors/iryna-melnyk/feed.xml"]
 
     page = outputs["2026/02/a5/index.html"].decode()
     script = re.search(r'<script type="application/ld\+json">(.*?)</script>', page)

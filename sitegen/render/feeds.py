@@ -101,7 +101,10 @@ def lead_entry(site: Site, page: Page, entry: FeedEntry, note_label: str) -> Fee
     1,000 articles, issue 18). Without a lead or a note the body stays: there is nothing shorter.
     With a lead and no note there is no content at all: the entry's `<summary>` already says the lead
     and its alternate link points to the story (Atom needs no `<content>` then, RFC 4287 §4.1.1.1).
+    No `<category>` either: these feeds are summaries of a topic, an author or a week, and a story's tags are on its
+    page and in the site feed (they were a seventh of these feeds' bytes, issue 18).
     """
+    entry = replace(entry, tags=())
     if not page.meta.curator_note:
         return replace(entry, content_html="") if page.meta.summary else entry
     parts = [f"<p>{escape(page.meta.summary)}</p>"] if page.meta.summary else []
