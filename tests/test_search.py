@@ -180,8 +180,8 @@ def test_search_files_are_fingerprinted_and_loaded_only_by_the_search_page(built
         assert (manifest in html) == on_search_page, page
         assert ("search-index." in html) == on_search_page, page
         assert "lunr.min" not in html, page  # the page ranks with lunr's formula itself (search-index.js)
-        # every page has the header search form, a plain GET form to /search/
-        assert '<form class="search-form search-form-header" role="search" action="/search/" method="get">' in html
+        # every page has the header search form, a plain GET form to /search/ (GET: HTML's default method)
+        assert '<form class="search-form search-form-header" role="search" action="/search/">' in html
 
 
 def test_search_page_works_under_a_base_path(make_site: Callable[[str], Path]) -> None:
