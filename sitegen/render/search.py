@@ -21,7 +21,7 @@ from __future__ import annotations
 import zlib
 from array import array
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,8 +143,9 @@ STATE = ("search-index", "")
 """Where the render cache holds the `SearchIndex` (kept as is: no output of it goes to the sink)."""
 
 
-def _articles(entries: Sequence[SearchEntry]) -> list[Counts]:
-    return [(field_terms_of(e), e.counts) for e in entries]
+def _articles(entries: Iterable[SearchEntry]) -> Iterator[Counts]:
+    """Each entry's terms and counts, unpacked one entry at a time."""
+    return ((field_terms_of(e), e.counts) for e in entries)
 
 
 def _scored(old: SearchIndex | None, articles: list[SearchEntry]) -> tuple[Scores, list[str]]:
@@ -156,7 +157,7 @@ def _scored(old: SearchIndex | None, articles: list[SearchEntry]) -> tuple[Score
             for ref, (old_entry, entry) in enumerate(zip(old.entries, articles, strict=True))
             if old_entry is not entry and old_entry != entry
         }
-        pairs = {ref: (_articles([a])[0], _articles([b])[0]) for ref, (a, b) in changed.items()}
+        pairs = {ref: (next(_articles([a])), next(_articles([b]))) for ref, (a, b) in changed.items()}
         touched = old.scores.update(pairs)
         if touched is not None:
             order = old.order
