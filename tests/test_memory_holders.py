@@ -4,7 +4,8 @@
   entry: packed, a third of it), and the index ships those very bytes;
 - the list items the list pages share (`theme.teasers`) are forgotten once the lists are made;
 - the search scores read each article's terms once, unpacked one at a time (`Scores.of` takes an iterator);
-- a lean page keeps no second copy of its front matter's data unless an alias error may quote it.
+- a lean page keeps no second copy of its front matter's data unless an alias error may quote it;
+- what the workers send back shares the model's texts (id, path, title, summary, authors) instead of copies.
 """
 
 from __future__ import annotations
@@ -19,10 +20,14 @@ import pytest
 
 from sitegen.content.load import build_site
 from sitegen.engine import Engine, EngineOptions
+from sitegen.images import ImageSet
+from sitegen.render.articles import RenderedArticle
+from sitegen.render.parallel import articles_in_workers
 from sitegen.render.search import FIELDS, entry_of, field_terms_of, render_search_index
 from sitegen.render.search_files import INDEX_DIR
 from sitegen.render.search_scores import Scores
 from sitegen.source.files import read_sources
+from sitegen.workers import run_in_workers
 from tests.conftest import REPO, many_pages
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -90,3 +95,23 @@ def test_lean_pages_keep_front_matter_data_only_for_aliases(site: Path) -> None:
     assert {i: (p.meta, p.url, dict(p.key_lines)) for i, p in kept.pages.items()} == {
         i: (p.meta, p.url, dict(p.key_lines)) for i, p in model.pages.items()
     }
+
+
+@pytest.mark.timeout(60)
+def test_results_from_workers_share_the_models_texts(site: Path) -> None:
+    engine = Engine(site, EngineOptions(lean=True), clock=lambda: NOW)
+    model = engine.load()
+    pages = model.newest()
+    chunks, lists = articles_in_workers(model, engine.theme, pages, ImageSet(), 2, lambda: [])
+    results = [r for chunk in chunks for r in chunk]
+    assert lists == [] and len(results) == len(pages)
+    for page, result in zip(pages, results, strict=True):
+        assert isinstance(result, RenderedArticle)
+        assert result.page_id is page.id and result.output.source is page.id
+        assert result.lead.title is page.title and result.lead.summary is page.meta.summary
+
+
+@pytest.mark.timeout(30)
+def test_run_in_workers_applies_received_as_results_come_in() -> None:
+    done, meanwhile = run_in_workers(abs, [-1, 2, -3, 4, -5], 2, lambda: "lists", received=lambda n: n * 10)
+    assert (done, meanwhile) == ([10, 20, 30, 40, 50], "lists")
