@@ -63,11 +63,16 @@ def signals_blocked() -> Iterator[None]:
 
 
 def run_in_workers(
-    task: Callable[[T], R], items: Sequence[T], workers: int, meanwhile: Callable[[], M]
+    task: Callable[[T], R],
+    items: Sequence[T],
+    workers: int,
+    meanwhile: Callable[[], M],
+    received: Callable[[R], R] | None = None,
 ) -> tuple[list[R], M]:
     """`[task(item) for item in items]`, computed by `workers` forked processes while this one runs `meanwhile()`.
 
-    Results keep the order of `items`. An exception raised by `task` in a worker is raised here.
+    Results keep the order of `items`. An exception raised by `task` in a worker is raised here. `received`, if
+    given, is applied to each result as it comes in (on the thread that reads them), and its value is kept.
     """
     context = multiprocessing.get_context("fork")  # workers share the loaded site copy-on-write
     processes: list[BaseProcess] = []
@@ -87,7 +92,7 @@ def run_in_workers(
                 writer.close()  # ours: the worker's end must close when the worker dies, so we see EOF
         # Results are read on a thread (started after the last fork) while this one works: a
         # result is larger than a pipe holds, and a worker waiting to hand one over renders nothing.
-        collector = _Collector(readers, processes, len(items))
+        collector = _Collector(readers, processes, len(items), received)
         collector.start()
         done_meanwhile = meanwhile()
         collector.join()
@@ -111,11 +116,18 @@ def run_in_workers(
 class _Collector(threading.Thread, Generic[R]):
     """Reads every worker's results into place; what went wrong is raised by `outcome` in the caller's thread."""
 
-    def __init__(self, readers: list[Connection], processes: list[BaseProcess], count: int) -> None:
+    def __init__(
+        self,
+        readers: list[Connection],
+        processes: list[BaseProcess],
+        count: int,
+        received: Callable[[R], R] | None = None,
+    ) -> None:
         super().__init__(name="sitegen-render-results", daemon=True)
         self.readers = readers
         self.processes = processes
         self.count = count
+        self.received = received
         self.results: dict[int, R] = {}
         self.error: BaseException | None = None
 
@@ -142,7 +154,7 @@ class _Collector(threading.Thread, Generic[R]):
                 elif isinstance(value, _Failure):
                     raise value.error
                 else:
-                    self.results[index] = value
+                    self.results[index] = value if self.received is None else self.received(value)
 
     def outcome(self) -> list[R]:
         """The results in the order of the items, or the error that stopped the reading."""

@@ -19,6 +19,7 @@ from sitegen.render.search_files import (
     FRAGMENTS_PER_FOLDER,
     ROWS_PER_TERM,
     inflate,
+    pack,
     term_order,
     top_refs,
 )
@@ -299,7 +300,9 @@ def test_search_fragments_split_into_folders(monkeypatch: pytest.MonkeyPatch) ->
     assert [r[1] for r in shipped.rows] == [f"/a/{i}/" for i in range(40)]  # refs count from the oldest
     # an edit renames the fragments of its own folder only
     edited = list(entries)
-    edited[0] = SearchEntry(b'["edited","/e/","","",[],"",""]', 26, edited[0].terms, edited[0].counts)
+    edited[0] = SearchEntry(
+        pack(b'["edited","/e/","","",[],"",""]'), b'["edited","/e/","","",[]]', edited[0].terms, edited[0].counts
+    )
     folders = json.loads(render_search_index(edited).manifest.data)["documents"]["folders"]
     assert folders[:2] == documents["folders"][:2] and folders[2] != documents["folders"][2]
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sitegen.config import SiteConfig
@@ -46,7 +47,8 @@ class _Loaded:
     source: SourceFile
     """Without its text when the body is read from disk (`lean`), unless errors may quote it (aliases, `slug:`)."""
     fm: FrontMatter
-    """Without its body when the body is read from disk."""
+    """Without its body when the body is read from disk, and then without its data and item lines too unless
+    errors may need them (aliases, `slug:`): the model reads `meta`, the key lines and the body line (`_kept_fm`)."""
     meta: PageMeta
     body: BodySource
 
@@ -163,7 +165,7 @@ def _with_new_bodies(last: tuple[ModelInputs, Site] | None, inputs: ModelInputs)
         if (
             old.source.rel_path != new.source.rel_path
             or old.meta != new.meta
-            or old.fm.data != new.fm.data
+            or old.fm.data != new.fm.data  # (both empty for a lean page: the model reads `meta` of them)
             or old.fm.key_lines != new.fm.key_lines
             or old.fm.item_lines != new.fm.item_lines
             or old.fm.body_line != new.fm.body_line
@@ -269,7 +271,7 @@ def _load(
                     source_digest=digest,
                 )
                 reused = replace(
-                    reused, source=_kept_source(source, reused.meta), fm=replace(reused.fm, body=""), body=body
+                    reused, source=_kept_source(source, reused.meta), fm=_kept_fm(reused.fm, reused.meta), body=body
                 )
             else:
                 reused = replace(reused, source=source)
@@ -286,7 +288,7 @@ def _load(
             pass
         elif lean:
             body = BodySource.on_disk(source.src_path, source.rel_path, source.text, fm.body, digest)
-            item = _Loaded(_kept_source(source, meta), replace(fm, body=""), meta, body)
+            item = _Loaded(_kept_source(source, meta), _kept_fm(fm, meta), meta, body)
         else:
             item = _Loaded(source, fm, meta, BodySource.kept(fm.body))
     if cache is not None:
@@ -305,8 +307,27 @@ def _unchanged_on_disk(reused: _Loaded, source: SourceFile, start: int, digest: 
         and body.source_digest == digest
         and reused.source.src_path == source.src_path
         and reused.source.text == _kept_source(source, reused.meta).text
-        and not reused.fm.body
+        and _kept_fm(reused.fm, reused.meta) is reused.fm
     )
+
+
+_NO_DATA: Mapping[str, Any] = MappingProxyType({})
+_NO_ITEMS: Mapping[str, tuple[int, ...]] = MappingProxyType({})
+
+
+def _kept_fm(fm: FrontMatter, meta: PageMeta) -> FrontMatter:
+    """What a lean model keeps of a page's front matter: no body; its key lines (as read-only, shared with the
+    page's `key_lines`), and its data and item lines only when an error about an alias may quote them.
+
+    The data is a second copy of `meta`'s texts (some 1.3 KB a page): `_with_new_bodies` compares `meta` instead.
+    `fm` itself when it is kept so already."""
+    keep_data = bool(meta.aliases or meta.slug)
+    data = fm.data if keep_data else _NO_DATA
+    item_lines = fm.item_lines if keep_data else _NO_ITEMS
+    key_lines = fm.key_lines if type(fm.key_lines) is MappingProxyType else MappingProxyType(dict(fm.key_lines))
+    if not fm.body and fm.data is data and fm.item_lines is item_lines and fm.key_lines is key_lines:
+        return fm
+    return replace(fm, body="", data=data, item_lines=item_lines, key_lines=key_lines)
 
 
 def _kept_source(source: SourceFile, meta: PageMeta) -> SourceFile:
@@ -373,7 +394,9 @@ def _page(config: SiteConfig, it: _Loaded, slug: str, path: str) -> Page:
         edition_key=edition_key(local_date, config.editions),
         body_source=it.body,
         body_line=it.fm.body_line,
-        key_lines=MappingProxyType(dict(it.fm.key_lines)),
+        key_lines=it.fm.key_lines
+        if type(it.fm.key_lines) is MappingProxyType
+        else MappingProxyType(dict(it.fm.key_lines)),
     )
 
 

@@ -5,13 +5,16 @@ The result does not depend on how many workers ran: chunks come back in the orde
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 
 from sitegen.content.model import Page, Site
 from sitegen.errors import SitegenError
 from sitegen.images import ImageSet
 from sitegen.render.articles import RenderedArticle, render_articles
+from sitegen.render.feeds import FeedEntry
 from sitegen.render.output import Output
 from sitegen.render.theme import Theme
 from sitegen.workers import available_cores, run_in_workers
@@ -30,6 +33,35 @@ def _render_chunk(page_ids: Sequence[str]) -> list[RenderedArticle | SitegenErro
     assert _WORKER_STATE is not None, "worker started without a site"
     site, theme, images, sink = _WORKER_STATE
     return render_articles(site, theme, [site.pages[i] for i in page_ids], images, sink)
+
+
+def _with_model_strings(
+    site: Site, chunk: list[RenderedArticle | SitegenError]
+) -> list[RenderedArticle | SitegenError]:
+    """A chunk's results, their texts that repeat the model's (id, path, title, summary, authors) made the model's
+    very objects: each came back from a worker as a copy of its own, and the main process keeps every result to
+    the build's end (about 1 KB an article). Equal values only: nothing a result says changes."""
+    return [
+        result if isinstance(result, SitegenError) else _shared(site.pages[result.page_id], result) for result in chunk
+    ]
+
+
+def _shared(page: Page, result: RenderedArticle) -> RenderedArticle:
+    output = result.output
+    if output.out_path == page.out_path and output.source == page.id:
+        output = replace(output, out_path=page.out_path, source=page.id)
+    feed = _shared_entry(page, result.feed) if result.feed is not None else None
+    return replace(result, page_id=page.id, output=output, feed=feed, lead=_shared_entry(page, result.lead))
+
+
+def _shared_entry(page: Page, entry: FeedEntry) -> FeedEntry:
+    meta = page.meta
+    return replace(
+        entry,
+        title=page.title if entry.title == page.title else entry.title,
+        summary=meta.summary if entry.summary == meta.summary else entry.summary,
+        authors=meta.authors if entry.authors == meta.authors else entry.authors,
+    )
 
 
 def worker_count(pages: int) -> int:
@@ -58,7 +90,9 @@ def articles_in_workers(
     try:
         # Forked workers (sitegen/workers.py): they share the loaded site and compiled templates
         # copy-on-write, and Ctrl-C at any moment stops them without a hang (issue 17, fault 9).
-        done, lists = run_in_workers(_render_chunk, chunks, workers, list_pages)
+        done, lists = run_in_workers(
+            _render_chunk, chunks, workers, list_pages, functools.partial(_with_model_strings, site)
+        )
     finally:
         _WORKER_STATE = None
     return iter(done), lists

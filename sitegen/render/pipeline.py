@@ -120,6 +120,7 @@ def render_site(
             for edition in site.editions.values()
         ]
         list_urls.extend(curation_urls(site, curated))
+        theme.teasers.clear()  # every list is made: its items would wait for the build's end (4 KB an article)
         return outputs + curated
 
     if workers > 1:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import zlib
 from array import array
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +32,7 @@ from sitegen import text
 from sitegen.content.model import Page, Site
 from sitegen.render.cache import RenderCache
 from sitegen.render.markdown import render_markdown
-from sitegen.render.search_files import Made, Reuse, SearchFiles, json_bytes, render_search_files
+from sitegen.render.search_files import Made, Reuse, SearchFiles, json_bytes, pack, render_search_files
 from sitegen.render.search_scores import Counts, Scores, term_order
 from sitegen.render.strings import Strings
 
@@ -53,18 +53,18 @@ BODY = 6
 
 @dataclass(frozen=True, slots=True)
 class SearchEntry:
-    """One article as the index needs it: small, so 5,000 of them cross from the workers cheaply."""
+    """One article as the index needs it: small, so 20,000 of them wait in the main process cheaply."""
 
     fragment: bytes
-    """What a result shows of it, as shipped (JSON): `[title, url, date, date_text, [[tag, tag url], …],
-    summary, body text]`; the body text is where the excerpt comes from."""
-    row_end: int
-    """`fragment[:row_end] + b"]"` is its result row, `[title, url, date, date_text, tags]`: what a term
-    shard carries of the articles a term ranks first (search_files.py)."""
+    """What a result shows of it, as shipped: the JSON `[title, url, date, date_text, [[tag, tag url], …],
+    summary, body text]` packed (`search_files.pack`), as its file `docs.<hash>/<ref>.jz` holds it. Packed here,
+    in the worker: the body text is most of an entry, a third of it packed, and the main process packs nothing."""
+    row: bytes
+    """Its result row, `[title, url, date, date_text, [[tag, tag url], …]]` (JSON): what a term shard carries of
+    the articles a term ranks first (search_files.py)."""
     terms: bytes
     """Per field of `FIELDS`: its distinct terms, in order of first occurrence, joined by spaces; the fields
-    joined by newlines, UTF-8, zlib-compressed (a third of the size: 5,000 entries wait in the main process
-    until the last one is in; `field_terms_of` unpacks them)."""
+    joined by newlines, UTF-8, zlib-compressed (a third of the size; `field_terms_of` unpacks them)."""
     counts: tuple[bytes, ...]
     """Per field: how often each of those terms occurs (`array("H")` bytes, capped at 65,535)."""
 
@@ -84,9 +84,9 @@ def entry_of(fields: Sequence[str], row: Sequence[Any]) -> SearchEntry:
     `row` (`[title, url, date, date_text, [[tag, tag url], …]]`); its fragment adds the summary and body."""
     pairs = [field_terms(value) for value in fields]
     head = json_bytes(list(row))
-    fragment = head[:-1] + b"," + json_bytes([fields[SUMMARY], fields[BODY]])[1:]
+    fragment = pack(head[:-1] + b"," + json_bytes([fields[SUMMARY], fields[BODY]])[1:])
     packed = zlib.compress("\n".join(t for t, _ in pairs).encode("utf-8"), 1)
-    return SearchEntry(fragment=fragment, row_end=len(head) - 1, terms=packed, counts=tuple(c for _, c in pairs))
+    return SearchEntry(fragment=fragment, row=head, terms=packed, counts=tuple(c for _, c in pairs))
 
 
 def field_terms_of(entry: SearchEntry) -> list[str]:
@@ -143,8 +143,9 @@ STATE = ("search-index", "")
 """Where the render cache holds the `SearchIndex` (kept as is: no output of it goes to the sink)."""
 
 
-def _articles(entries: Sequence[SearchEntry]) -> list[Counts]:
-    return [(field_terms_of(e), e.counts) for e in entries]
+def _articles(entries: Iterable[SearchEntry]) -> Iterator[Counts]:
+    """Each entry's terms and counts, unpacked one entry at a time."""
+    return ((field_terms_of(e), e.counts) for e in entries)
 
 
 def _scored(old: SearchIndex | None, articles: list[SearchEntry]) -> tuple[Scores, list[str]]:
@@ -156,7 +157,7 @@ def _scored(old: SearchIndex | None, articles: list[SearchEntry]) -> tuple[Score
             for ref, (old_entry, entry) in enumerate(zip(old.entries, articles, strict=True))
             if old_entry is not entry and old_entry != entry
         }
-        pairs = {ref: (_articles([a])[0], _articles([b])[0]) for ref, (a, b) in changed.items()}
+        pairs = {ref: (next(_articles([a])), next(_articles([b]))) for ref, (a, b) in changed.items()}
         touched = old.scores.update(pairs)
         if touched is not None:
             order = old.order
@@ -180,7 +181,7 @@ def _index_files(old: SearchIndex | None, entries: Sequence[SearchEntry]) -> tup
         scores,
         order,
         [e.fragment for e in oldest_first],
-        [e.fragment[: e.row_end] + b"]" for e in oldest_first].__getitem__,
+        [e.row for e in oldest_first].__getitem__,
         old.reuse if old is not None else Reuse(),
         indexed_fields=FIELDS,
         pipeline=[label for _, label in PIPELINE],

@@ -203,9 +203,10 @@ def render_search_files(
     pipeline: Sequence[str],
 ) -> tuple[SearchFiles, Made]:
     """The shipped files of the index: the postings of `scores`, terms in `order` (`term_order`), and the
-    fragments of the articles by ref and their result rows (`rows(ref)`); `indexed_fields` and `pipeline`
-    (lunr's labels) for the manifest. A shard or fragment folder made of what `reuse` says the last index's
-    was made of is that very output (no JSON made, nothing hashed or written again)."""
+    fragments of the articles by ref, packed (`pack`: the files' very bytes), and their result rows
+    (`rows(ref)`); `indexed_fields` and `pipeline` (lunr's labels) for the manifest. A shard or fragment folder
+    made of what `reuse` says the last index's was made of is that very output (no JSON made, nothing hashed or
+    written again)."""
     made = Made()
     fresh: dict[str, str] = {}
     shards = []
@@ -226,8 +227,8 @@ def render_search_files(
         batch = tuple(fragments[start : start + FRAGMENTS_PER_FOLDER])
         kept = reuse.folders.get((start, batch))
         if kept is None:
-            folder = f"docs.{_digest(*batch)}"
-            kept = tuple(_output(f"{folder}/{start + n}{PACKED_SUFFIX}", pack(data)) for n, data in enumerate(batch))
+            folder = f"docs.{_digest(*map(zlib.decompress, batch))}"  # (named by the JSON, as ever)
+            kept = tuple(_output(f"{folder}/{start + n}{PACKED_SUFFIX}", data) for n, data in enumerate(batch))
         folders.append(kept[0].out_path.split("/")[1])
         files += kept
         made.folder_keys.append((start, batch))
