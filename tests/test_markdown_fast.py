@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from functools import lru_cache
 
 import pytest
 from babel import Locale
@@ -19,6 +20,7 @@ from sitegen.render.strings import Strings
 pytestmark = pytest.mark.timeout(60)
 
 
+@lru_cache(maxsize=8)
 def stock_markdown(quotes: str) -> MarkdownIt:
     """`markdown_for` as it was: every rule of `js-default` on, markdown-it-py's own `text` stops."""
     md = MarkdownIt("js-default", {"quotes": quotes})
