@@ -1,4 +1,5 @@
-"""`_fix_text`'s shortcuts (a dash looked for with `in`, the unit regex matching its digit) change no output."""
+"""`_fix_text`'s shortcuts (a dash looked for first, the dash rule starting at its space, the unit regex matching its
+digit) change no output."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from sitegen.content.typography import NBSP, UNITS
 
 pytestmark = pytest.mark.timeout(60)
 
+_SPACED_DASH_BEHIND = re.compile(r"(?<=\S)[ \t\u00a0]+(?:-{1,3}|\u2013|\u2014)(?=[ \t\n]|$)")
 _NUMBER_UNIT_BEHIND = re.compile(r"(?<=\d)[ \t](?=(?:" + "|".join(re.escape(u) for u in UNITS) + r")(?!\w))")
 
 
 def reference_fix_text(text: str, *, after_text: bool) -> str:
     """The rules as first written: every regex over every text."""
-    text = typography._SPACED_DASH.sub(NBSP + "\u2014", text)
+    text = _SPACED_DASH_BEHIND.sub(NBSP + "\u2014", text)
     if after_text:
         text = typography._DASH_AT_START.sub(NBSP + "\u2014", text)
     text = _NUMBER_UNIT_BEHIND.sub(NBSP, text)
@@ -38,7 +40,21 @@ def test_fix_text_equals_the_plain_rules(text: str, after_text: bool) -> None:
 
 
 def test_fix_text_cases() -> None:
-    for text in ("5 5 км", "1 2 3 млн", "слово - слово", " — так", "№ 5 і № 6", "40 % і 3 кг", "5\t$"):
+    for text in (
+        "5 5 км",
+        "1 2 3 млн",
+        "слово - слово",
+        " — так",
+        "№ 5 і № 6",
+        "40 % і 3 кг",
+        "5\t$",
+        "а - - б",
+        "а\n - б",
+        "а  \u00a0--- б",
+        "а ---- б",
+        "а -\u00a0б",
+        "а -",
+    ):
         for after_text in (False, True):
             assert typography._fix_text(text, after_text=after_text) == reference_fix_text(text, after_text=after_text)
     assert typography._fix_text("5 5 км", after_text=False) == "5 5\u00a0км"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date as Date
 from datetime import datetime as DateTime
+from datetime import time as Time
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +18,32 @@ def _day(year: int, month: int, day: int, locale: Locale) -> str:
     """`d MMMM yyyy` of one calendar day, memoised across pages: an article's date shows on its page,
     the home page, every tag page, its edition and its archive month (one `Strings` is made per page)."""
     return format_date(Date(year, month, day), "d MMMM yyyy", locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _clock(hour: int, minute: int, locale: Locale) -> str:
+    """`HH:mm` of one time of day, memoised: Babel takes longer to format it than the rest of an article's dateline."""
+    return format_time(Time(hour, minute), "HH:mm", locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _plural_form(count: int, locale: Locale) -> str:
+    """The CLDR plural category of `count` (memoised: Babel evaluates the rule's conditions on every call)."""
+    form: str = locale.plural_form(count)
+    return form
+
+
+@lru_cache(maxsize=4096)
+def _day_range(start: Date, end: Date, locale: Locale) -> str:
+    """`Strings.date_range`, memoised: every article of an edition names the edition's range."""
+    if start == end:
+        return _day(start.year, start.month, start.day, locale)
+    last = _day(end.year, end.month, end.day, locale)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{format_date(start, 'd', locale=locale)}–{last}"
+    if start.year == end.year:
+        return f"{format_date(start, 'd MMMM', locale=locale)} – {last}"
+    return f"{_day(start.year, start.month, start.day, locale)} – {last}"
 
 
 class Strings:
@@ -42,14 +69,14 @@ class Strings:
     def plural(self, key: str, count: int) -> str:
         """`'5 статей'` from `{one: '{n} стаття', few: '{n} статті', many: '{n} статей', other: …}`."""
         forms = self[key]
-        form = self._locale.plural_form(count)
+        form = _plural_form(count, self._locale)
         text = forms.get(form) or forms.get("other") or forms.get("many")
         return str(text).replace("{n}", str(count))
 
     def plural_categories(self, upto: int) -> str:
         """The CLDR plural category of 0 … upto-1, a letter each (`one` -> `o`, `other` -> `x`), for scripts."""
         letters = {"zero": "z", "one": "o", "two": "t", "few": "f", "many": "m", "other": "x"}
-        return "".join(letters[self._locale.plural_form(n)] for n in range(upto))
+        return "".join(letters[_plural_form(n, self._locale)] for n in range(upto))
 
     def format(self, key: str, **values: Any) -> str:
         """`s.format('page_of', n=2, total=5)` -> `'Сторінка 2 з 5'`."""
@@ -68,7 +95,7 @@ class Strings:
 
     def time(self, value: DateTime) -> str:
         """`18:10`: the time of day, as under a day heading of the archive."""
-        return format_time(value, "HH:mm", locale=self._locale)
+        return _clock(value.hour, value.minute, self._locale)
 
     def month(self, value: DateTime | Date) -> str:
         """`лютий 2026`: the stand-alone (nominative) month for headings."""
@@ -90,10 +117,4 @@ class Strings:
         Babel's `format_interval` has only abbreviated month intervals for `uk` ("9–15 лют. 2026 р."),
         so the range is put together from `d MMMM` parts here.
         """
-        if start == end:
-            return self.date(start)
-        if (start.year, start.month) == (end.year, end.month):
-            return f"{format_date(start, 'd', locale=self._locale)}–{self.date(end)}"
-        if start.year == end.year:
-            return f"{format_date(start, 'd MMMM', locale=self._locale)} – {self.date(end)}"
-        return f"{self.date(start)} – {self.date(end)}"
+        return _day_range(start, end, self._locale)
