@@ -182,7 +182,10 @@ class Watched:
         return self.page.inner_text("[data-search-status]").strip()
 
     def titles(self) -> list[str]:
-        return [a.text_content() or "" for a in self.page.query_selector_all("[data-search-results] li h2 a")]
+        """The result titles shown, in order (read in one call into the page, not one per title)."""
+        return self.page.eval_on_selector_all(  # type: ignore[no-any-return]
+            "[data-search-results] li h2 a", "links => links.map(a => a.textContent || '')"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -249,11 +252,12 @@ def test_search_result_shows_date_tags_and_highlights(watched: Watched, fixture_
 
 
 def excerpts(page: Page) -> list[tuple[str, list[str]]]:
-    """(text, marked words) of each result's excerpt."""
-    return [
-        (p.inner_text(), [m.text_content() or "" for m in p.query_selector_all("mark")])
-        for p in page.query_selector_all("[data-search-results] li .search-excerpt")
-    ]
+    """(text, marked words) of each result's excerpt (read in one call into the page)."""
+    found = page.eval_on_selector_all(
+        "[data-search-results] li .search-excerpt",
+        "excerpts => excerpts.map(p => [p.innerText, [...p.querySelectorAll('mark')].map(m => m.textContent || '')])",
+    )
+    return [(text, marks) for text, marks in found]
 
 
 @pytest.mark.parametrize("query", ["посадовець", "посадовця", "посадовцем", "ПОСАДОВЦЯМИ"])
