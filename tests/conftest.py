@@ -85,6 +85,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
 
 
+SHARED_FIXTURE_MODULES = frozenset(
+    {"test_archive.py", "test_groups.py", "test_outputs.py", "test_sharing.py", "test_sites_invalid.py"}
+)
+"""Test files whose tests share a site built once per test process (a module or session fixture): each is one
+`xdist_group`, so that site is built on one worker, not on each worker that runs one of its tests."""
+
+
+def group_of(path: Path) -> str | None:
+    """The `xdist_group` a test file's tests get without a mark of their own, or `None` (spread over the workers).
+
+    The browser tests are two groups: `sitegen serve`'s (tests/browser/test_serve.py, its own server and tabs)
+    and all the others, which share one Chromium, the example digest served (`served_site`) and their files'
+    fixture sites and tabs. Spread over both workers, each worker launched Chromium, built the example digest and
+    each file's sites, and loaded their pages; the two groups keep both workers busy (the largest groups start
+    first: `--dist loadgroup` orders its units by size).
+    """
+    if path.parent.name == "browser":
+        return "served" if path.name == "test_serve.py" else "browser"
+    return path.stem if path.name in SHARED_FIXTURE_MODULES else None
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """`--dist loadgroup` on pytest 9.2: send the tests of one `xdist_group` to one worker again.
@@ -92,12 +113,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     pytest-xdist (3.8) groups them by appending `@group` to each test's id through `item._nodeid`,
     which pytest 9.2 no longer reads (ids live in `item._id`): the groups were silently split, so the
     600-page site of tests/test_cli.py was built, and one `sitegen serve` started, on every worker.
+    Tests without a group of their own get their file's (`group_of`).
     """
     if not getattr(config.option, "loadgroup", False):  # (set by xdist on its workers for --dist loadgroup)
         return
     from _pytest.nodeid import NodeId
 
     for item in items:
+        if item.get_closest_marker("xdist_group") is None and (group := group_of(item.path)) is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
         groups = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
                          for mark in item.iter_markers("xdist_group")})  # fmt: skip
         suffix = "@" + "_".join(groups)
@@ -333,20 +357,32 @@ def _session_temp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 def _seed_pictures() -> Path:
-    """The example digest's image cache after one build, made once per test process.
+    """The example digest's image cache after one build, made once per test run (not once per xdist worker:
+    1.9 CPU s each, its forked image workers included).
 
     It is kept in pytest's temp folder (`tmp_path_factory`), which pytest itself prunes: an `atexit`
     hook and `tempfile.mkdtemp` before left a `sitegen-test-seed-pictures-*` folder in /tmp whenever
-    a test process was ended without running those hooks (a worker killed, a run stopped).
+    a test process was ended without running those hooks (a worker killed, a run stopped). Under xdist it is
+    in the run's folder, the parent of every worker's own: the first worker to need it builds it while holding
+    a lock there, and moves it into place whole; the others wait for the lock and take it as it is.
     """
     if not _SEED_PICTURES:
+        import fcntl
+
         from sitegen.build import BuildOptions, build
 
         assert _TEMP, "copy_seed_site(pictures_cached=True) runs inside a pytest session"
-        root = _TEMP[0].mktemp("seed-pictures")
-        site = copy_seed_site(root / "s", pictures_cached=False)
-        build(site, BuildOptions(out_dir=root / "out"))
-        _SEED_PICTURES.append(image_cache_dir(site))
+        own = _TEMP[0].getbasetemp()
+        shared = own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own
+        ready = shared / "seed-pictures"
+        with open(shared / "seed-pictures.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not ready.is_dir():
+                root = _TEMP[0].mktemp("seed-pictures")
+                site = copy_seed_site(root / "s", pictures_cached=False)
+                build(site, BuildOptions(out_dir=root / "out"))
+                image_cache_dir(site).rename(ready)
+        _SEED_PICTURES.append(ready)
     return _SEED_PICTURES[0]
 
 

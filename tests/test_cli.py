@@ -199,6 +199,7 @@ def interrupt_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ],
     ids=["sigint-loading", "sigint-rendering", "ctrl-c-rendering", "sigint-writing", "ctrl-c-writing", "sigterm"],
 )
+@pytest.mark.xdist_group("interrupt")  # interrupt_site built on one worker, not on each
 def test_cli_interrupted_build_leaves_previous_site(
     interrupt_site: Path, phase: str, sig: signal.Signals, group: bool, code: int
 ) -> None:
@@ -224,6 +225,7 @@ def test_cli_interrupted_build_leaves_previous_site(
     assert not list((site / "site").glob(".*tmp*"))
 
 
+@pytest.mark.xdist_group("interrupt")
 def test_cli_ctrl_c_while_forking_workers_stops_the_build(interrupt_site: Path) -> None:
     """Fault 9: a Ctrl-C that lands inside `fork()` was swallowed ("Exception ignored") and the build went on."""
     site = interrupt_site

@@ -54,7 +54,7 @@ def media_kinds(root: Path) -> Path:
     body = EMBED_PAGE.split("---\n", 2)[2]
     page = PAGE.replace("Перший абзац.", "Перший абзац.\n\n![Схема](chart.svg)\n\n" + body)
     site = write_tree(root, f"-- seeds/2026/02/a.md --\n{page}")
-    (site / "seeds/2026/02/photo.jpg").write_bytes(jpeg((1800, 1200)))
+    (site / "seeds/2026/02/photo.jpg").write_bytes(jpeg((1000, 600)))  # three widths: a srcset all the same
     (site / "seeds/2026/02/chart.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 60"><rect width="120" height="60"/></svg>', "utf-8"
     )

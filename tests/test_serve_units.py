@@ -259,7 +259,7 @@ def test_watcher_keeps_watching_a_folder_deleted_and_made_again(
     watcher.start()
     try:
         shutil.rmtree(site / folder)
-        assert folder in _drain(queue)
+        assert folder in _take_until(queue, folder)  # (its later events are drained with the copy's below)
         shutil.copytree(tmp_path / "backup", site / folder)
         assert folder in _drain(queue)  # the new folder is watched once this event is out
         for text in ("y", "z"):  # every later edit is seen, not only the first
@@ -279,7 +279,7 @@ def test_watcher_sees_the_config_deleted_and_made_again(tmp_path: Path) -> None:
     watcher.start()
     try:
         config.unlink()
-        assert "sitegen.yaml" in _drain(queue)
+        assert "sitegen.yaml" in _take_until(queue, "sitegen.yaml")
         config.write_text("title: b\n", "utf-8")
         assert "sitegen.yaml" in _drain(queue)
         config.write_text("title: c\n", "utf-8")

@@ -115,26 +115,37 @@ def test_theme_layout(
             page.screenshot(path=str(shot), full_page=True)
 
 
+LAYOUT = """() => {
+    const body = getComputedStyle(document.body);
+    return {
+        scrollWidth: document.documentElement.scrollWidth,
+        lang: document.documentElement.getAttribute("lang"),
+        landmarks: Object.fromEntries(["header", "nav", "main", "footer", "article"].map(
+            tag => [tag, document.querySelectorAll(tag).length])),
+        body: {size: parseFloat(body.fontSize), line: parseFloat(body.lineHeight), fg: body.color,
+               bg: body.backgroundColor},
+        links: [...document.querySelectorAll("main a")].map(a => getComputedStyle(a).color),
+        smallTargets: [...document.querySelectorAll(
+            "nav a, .tag-list a, .pagination a, .more-links a, .month-list a")]
+            .map(a => a.getBoundingClientRect()).filter(r => r.width > 0 && r.height < 24).length,
+    };
+}"""
+"""What `_check_layout` checks, read in one call (a call per check was most of each test's time)."""
+
+
 def _check_layout(page: Page, problems: list[str], name: str, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, "horizontal scroll"
-    assert page.get_attribute("html", "lang") == "uk"
+    found = page.evaluate(LAYOUT)
+    assert found["scrollWidth"] <= width, "horizontal scroll"
+    assert found["lang"] == "uk"
     for landmark in ["header", "nav", "main", "footer"] + (["article"] if name in ("article", "edition") else []):
-        assert page.locator(landmark).count() >= 1, landmark
-    body = page.evaluate(
-        "(() => { const s = getComputedStyle(document.body);"
-        " return {size: parseFloat(s.fontSize), line: parseFloat(s.lineHeight),"
-        " fg: s.color, bg: s.backgroundColor}; })()"
-    )
+        assert found["landmarks"][landmark] >= 1, landmark
+    body = found["body"]
     assert 17 <= body["size"] <= 20
     assert 1.4 <= body["line"] / body["size"] <= 1.7
     assert contrast(body["fg"], body["bg"]) >= 7  # body text: AAA
-    links = page.evaluate("[...document.querySelectorAll('main a')].map(a => getComputedStyle(a).color)")
+    links = found["links"]
     assert links and all(contrast(color, body["bg"]) >= 4.5 for color in links)
-    small_targets = page.evaluate(
-        "[...document.querySelectorAll('nav a, .tag-list a, .pagination a, .more-links a, .month-list a')]"
-        ".map(a => a.getBoundingClientRect()).filter(r => r.width > 0 && r.height < 24).length"
-    )
-    assert small_targets == 0
+    assert found["smallTargets"] == 0
     assert problems == []
 
 
