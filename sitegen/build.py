@@ -18,11 +18,12 @@ from sitegen.content.load import build_site
 from sitegen.content.model import Site
 from sitegen.engine import Engine, EngineOptions, Rendered
 from sitegen.errors import OutputError, SitegenError
+from sitegen.images.store import CACHE_DIR
 from sitegen.output.spare import Spare, read_spare, replace_site
 from sitegen.output.staging import KeptFile, Staging, StaleOutputError, verified
 from sitegen.output.writer import check_out_dir, sweep_leftovers, what_to_do, write_failure
 from sitegen.render.strings import Strings
-from sitegen.render.theme import builtin_strings, builtin_theme_dir, load_theme
+from sitegen.render.theme import COMPILED_DIR, builtin_strings, builtin_theme_dir, load_theme
 from sitegen.source.files import read_sources
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,12 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
     options = options or BuildOptions()
     started = time.perf_counter()
     engine_options = EngineOptions(
-        drafts=options.drafts, future=options.future, base_url=options.base_url, progress=options.progress, lean=True
+        drafts=options.drafts,
+        future=options.future,
+        base_url=options.base_url,
+        progress=options.progress,
+        lean=True,
+        compiled_templates=site_dir / CACHE_DIR / COMPILED_DIR if options.cache else None,
     )
     engine = Engine(site_dir, engine_options, clock=lambda: options.now)
     config = engine.load_config()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import logging
 import operator
@@ -105,6 +106,55 @@ class _Pickler(pickle.Pickler):
         return reduce(obj)
 
 
+Ref = tuple[str, str]
+"""A reference from one piece to an object another piece holds: ("search", page id) is that article's
+`RenderedArticle.search`, ("fragment", page id) its fragment's bytes."""
+
+
+class _RefPickler(_Pickler):
+    """`_Pickler` that saves the objects of `refs` (by `id`) as references, not again.
+
+    The search pieces (the search output's key, the kept index's entries and fragment folders) hold every
+    article's `SearchEntry` and fragment, which the page shards hold already: saved in full they were
+    two thirds of the cache's bytes, read and written again after every body edit.
+    """
+
+    def __init__(self, file: Any, refs: Mapping[int, Ref]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.refs = refs
+
+    def persistent_id(self, obj: Any) -> Ref | None:
+        return self.refs.get(id(obj))
+
+
+class _RefUnpickler(pickle.Unpickler):
+    """Unpickles a piece saved by `_RefPickler`, resolving its references in `targets`; records what it resolved
+    (`used`), so the piece is kept only while every reference still names the very same object."""
+
+    def __init__(self, file: Any, targets: Mapping[Ref, Any]) -> None:
+        super().__init__(file)
+        self.targets = targets
+        self.used: dict[Ref, Any] = {}
+
+    def persistent_load(self, pid: Any) -> Any:
+        ref = tuple(pid)
+        target = self.targets[ref]  # (KeyError: a reference to an article the shards do not hold: not trusted)
+        self.used[ref] = target
+        return target
+
+
+def _ref_targets(outputs: Mapping[tuple[str, str], Any]) -> dict[Ref, Any]:
+    """What references may name: each rendered article's search entry and its fragment."""
+    targets: dict[Ref, Any] = {}
+    for (kind, name), entry in outputs.items():
+        if kind == "article":
+            search = getattr(entry[1], "search", None)
+            if search is not None:
+                targets[("search", name)] = search
+                targets[("fragment", name)] = search.fragment
+    return targets
+
+
 class _Hashing:
     """A file being written that counts and hashes what goes through it (a pickle streams into it)."""
 
@@ -117,15 +167,6 @@ class _Hashing:
         self.length += len(data)
         self.hash.update(data)
         return self.fh.write(data)
-
-
-def _hash_of(fh: BinaryIO) -> tuple[int, str]:
-    """(length, BLAKE2b digest) of the rest of `fh`, read in chunks: a piece is never held twice."""
-    length, h = 0, hashlib.blake2b(digest_size=20)
-    while chunk := fh.read(1 << 20):
-        length += len(chunk)
-        h.update(chunk)
-    return length, h.hexdigest()
 
 
 @dataclass(slots=True)
@@ -143,6 +184,8 @@ class _Read:
     digest: str
     size: int
     items: tuple[Any, ...]
+    used: Mapping[Ref, Any] = dataclasses.field(default_factory=dict)
+    """The references it was read with, and what they named then."""
 
 
 def cache_path(site_dir: Path) -> Path:
@@ -313,18 +356,24 @@ def read_cache(site_dir: Path, key: str) -> Saved | None:
         named = json.loads(table)["pieces"]
         folder = path.parent / PIECES_DIR
         read: dict[str, _Read] = {}
-        for name, digest, size in named:
+        targets: dict[Ref, Any] = {}
+        # The page shards first: the other pieces refer to the articles they hold (`_RefPickler`).
+        for name, digest, size in sorted(named, key=lambda row: not row[0].startswith("pages-")):
+            if not targets and not name.startswith("pages-"):
+                targets = _ref_targets({("article", r[0]): r[5] for n in read for r in read[n].items if r[5]})
             with open(folder / digest, "rb") as fh:
-                if _hash_of(fh) != (size, digest):
-                    return _ignored(f"piece {name} is truncated or damaged")
-                fh.seek(0)
-                try:
-                    items = pickle.load(fh)
-                except Exception as exc:  # noqa: BLE001 - a damaged pickle can raise almost anything; it is a cache
-                    return _ignored(f"cannot be loaded ({type(exc).__name__})")
+                data = fh.read()
+            if (len(data), hashlib.blake2b(data, digest_size=20).hexdigest()) != (size, digest):
+                return _ignored(f"piece {name} is truncated or damaged")
+            unpickler = _RefUnpickler(io.BytesIO(data), targets)
+            del data
+            try:
+                items = unpickler.load()
+            except Exception as exc:  # noqa: BLE001 - a damaged pickle can raise almost anything; it is a cache
+                return _ignored(f"cannot be loaded ({type(exc).__name__})")
             if not isinstance(items, tuple):
                 return _ignored("holds something else")
-            read[name] = _Read(digest, size, items)
+            read[name] = _Read(digest, size, items, unpickler.used)
         try:
             saved = _join({name: r.items for name, r in read.items()})
         except Exception as exc:  # noqa: BLE001 - pieces that do not fit: the same
@@ -356,12 +405,19 @@ def write_cache(site_dir: Path, key: str, saved: Saved) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         named = []
         written = 0
+        targets = _ref_targets(saved.state.render.__getstate__()["entries"])
+        refs = {id(target): ref for ref, target in targets.items()}
         for name, items in _split(saved).items():
             before = read.get(name)
-            if before is not None and _same(items, before.items) and _has(folder / before.digest, before.size):
+            if (
+                before is not None
+                and _same(items, before.items)
+                and all(targets.get(ref) is target for ref, target in before.used.items())
+                and _has(folder / before.digest, before.size)
+            ):
                 named.append((name, before.digest, before.size))
             else:
-                named.append((name, *_write_piece(folder, items)))
+                named.append((name, *_write_piece(folder, items, {} if name.startswith("pages-") else refs)))
                 written += 1
         table = json.dumps({"pieces": named}).encode()
         header = {
@@ -392,13 +448,14 @@ def _has(path: Path, size: int) -> bool:
         return False
 
 
-def _write_piece(folder: Path, items: tuple[Any, ...]) -> tuple[str, int]:
-    """Pickle `items` into `folder` under the digest of the bytes; (digest, size)."""
+def _write_piece(folder: Path, items: tuple[Any, ...], refs: Mapping[int, Ref]) -> tuple[str, int]:
+    """Pickle `items` into `folder` under the digest of the bytes, the objects of `refs` as references;
+    (digest, size)."""
     tmp = folder / f".tmp-{os.getpid()}"
     try:
         with open(tmp, "wb") as fh:
             out = _Hashing(fh)
-            _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(items)
+            (_RefPickler(out, refs) if refs else _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)).dump(items)
         digest = out.hash.hexdigest()
         os.replace(tmp, folder / digest)
     finally:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.output.staging import Folders, KeptFile, Staging
-from sitegen.output.writer import MARKER, exchange, replace_dir, spare_path
+from sitegen.output.writer import MARKER, exchange, move_in, replace_dir, spare_path
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ def replace_site(
         raise  # (a spare of earlier builds stays, without its record: the next build removes it)
     new = TreeRecord(staging.files, staging.folders)
     if not os.path.lexists(out_dir):
-        os.rename(spare.path, out_dir)
+        move_in(spare.path, out_dir)
         _keep(spare.path, new, None)
     else:
         exchange(spare.path, out_dir)

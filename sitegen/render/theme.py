@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import (
     BaseLoader,
     BytecodeCache,
@@ -34,6 +35,8 @@ from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from sitegen import __version__
+from sitegen.atomic import write_atomic
 from sitegen.config import CONFIG_NAME, SiteConfig
 from sitegen.errors import ConfigError, TemplateError, site_relative
 from sitegen.render.output import Output
@@ -65,6 +68,46 @@ class _CompiledTemplates(BytecodeCache):
 
 
 _COMPILED = _CompiledTemplates()
+
+COMPILED_DIR = "templates"
+"""Where a cached build keeps the compiled templates, in the build cache's folder (`load_theme(compiled=…)`)."""
+
+
+class _KeptTemplates(BytecodeCache):
+    """`_COMPILED`, and on disk for the next process: `sitegen build` compiled every template on every run.
+
+    Each file is Jinja's own bucket (its magic holds Jinja's bytecode version and Python's, and the SHA-1 of the
+    template's source, checked on load), named by Jinja's key (template name and file) and by sitegen's and
+    Jinja's versions (the options every environment is made with are sitegen's). Written to a temp file, then
+    renamed; a file that does not load is compiled again.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.prefix = hashlib.sha1(f"{__version__} {jinja2.__version__}".encode()).hexdigest()[:12]
+
+    def _path(self, bucket: Bucket) -> Path:
+        return self.folder / f"{self.prefix}-{bucket.key}"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        _COMPILED.load_bytecode(bucket)
+        if bucket.code is not None:
+            return
+        try:
+            with open(self._path(bucket), "rb") as fh:
+                bucket.load_bytecode(fh)
+        except Exception:  # noqa: BLE001 - none, or a damaged file (marshal and pickle raise many kinds): compiled again
+            bucket.reset()
+        if bucket.code is not None:
+            _COMPILED.dump_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        _COMPILED.dump_bytecode(bucket)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(self._path(bucket), bucket.bytecode_to_string(), durable=False)
+        except OSError:
+            pass  # (only the next build's speed)
 
 
 def builtin_theme_dir() -> Path:
@@ -129,8 +172,9 @@ class Theme:
         return site_relative(path, self.site_dir)
 
 
-def load_theme(config: SiteConfig) -> Theme:
-    """The theme `sitegen.yaml` names, under the site's own templates and static files.
+def load_theme(config: SiteConfig, compiled: Path | None = None) -> Theme:
+    """The theme `sitegen.yaml` names, under the site's own templates and static files; `compiled`: a folder to
+    keep the compiled templates in for the next process (`_KeptTemplates`).
 
     An unknown theme name, or an `extra_css` file that does not exist, is a config error with its line.
     """
@@ -164,7 +208,7 @@ def load_theme(config: SiteConfig) -> Theme:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
-        bytecode_cache=_COMPILED,
+        bytecode_cache=_COMPILED if compiled is None else _KeptTemplates(compiled),
     )
     # `|tojson` (the JSON-LD of every page) writes letters as UTF-8, not `\uXXXX` escapes: a Cyrillic headline
     # took three times its bytes (issue 18). `<`, `>`, `&` and `'` are still escaped by Jinja.
