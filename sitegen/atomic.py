@@ -21,7 +21,7 @@ _DEFERRED = frozenset({signal.SIGINT, signal.SIGTERM})
 _MODE = 0o644
 
 
-def write_atomic(path: Path, data: str | bytes, *, exclusive: bool = False, durable: bool = True) -> None:
+def write_atomic(path: Path, data: str | bytes | memoryview, *, exclusive: bool = False, durable: bool = True) -> None:
     """Write `data` (text as UTF-8 with `\\n` newlines) to `path` all at once.
 
     With `exclusive`, an existing `path` is an error (`FileExistsError`) and stays as it was; the
@@ -61,7 +61,7 @@ def write_atomic(path: Path, data: str | bytes, *, exclusive: bool = False, dura
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _write_all(fd: int, raw: bytes) -> None:
+def _write_all(fd: int, raw: bytes | memoryview) -> None:
     view = memoryview(raw)
     while view:
         view = view[os.write(fd, view) :]

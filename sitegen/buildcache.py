@@ -4,10 +4,13 @@ The state is cut into pieces (`_split`): each shard of the pages (a page's loade
 its `Page`, its render version and its rendered article, all under one page id), each kind of other
 render output, the related stories, the output files, and the rest of the model. Each piece is one
 pickle in `build.pieces/`, named by the BLAKE2b digest of its bytes; the index, `build.cache`, names
-the pieces of one build by digest and is written last, atomically (temp file, then rename). So a
-build writes only the pieces whose objects are not the very ones it read (a body edit: one shard,
-the search index and the small rest), and the pieces of two builds are never mixed: an index names
-exactly the bytes it was written with.
+the pieces of one build by digest and is written last. Every file is written with `atomic.write_atomic`
+(temp file, then rename), without its `fsync`s: each is checked when read. So a build writes only the
+pieces whose objects are not the very ones it read (a body edit: one shard, the search index and the
+small rest), and the pieces of two builds are never mixed: an index names exactly the bytes it was
+written with. The search pieces hold each article's search entry and fragment as a reference to the
+page shard that holds it (`_RefPickler`): they were two thirds of the bytes, read and written again
+after every body edit; a piece is kept only while each reference still names the very object it did.
 
 The index holds a header line (format, sitegen version, a key over everything the state does not
 track itself: sitegen's own code, `sitegen.yaml`, the theme's files, the build options and output
@@ -38,9 +41,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, BinaryIO
+from typing import Any
 
 from sitegen import __version__
+from sitegen.atomic import TEMP_NAME, write_atomic
 from sitegen.config import CONFIG_NAME, SiteConfig
 from sitegen.content.load import LoadCache
 from sitegen.content.model import Page
@@ -153,20 +157,6 @@ def _ref_targets(outputs: Mapping[tuple[str, str], Any]) -> dict[Ref, Any]:
                 targets[("search", name)] = search
                 targets[("fragment", name)] = search.fragment
     return targets
-
-
-class _Hashing:
-    """A file being written that counts and hashes what goes through it (a pickle streams into it)."""
-
-    def __init__(self, fh: BinaryIO) -> None:
-        self.fh = fh
-        self.length = 0
-        self.hash = hashlib.blake2b(digest_size=20)
-
-    def write(self, data: bytes) -> int:
-        self.length += len(data)
-        self.hash.update(data)
-        return self.fh.write(data)
 
 
 @dataclass(slots=True)
@@ -398,8 +388,7 @@ def write_cache(site_dir: Path, key: str, saved: Saved) -> None:
     """
     path = cache_path(site_dir)
     folder = path.parent / PIECES_DIR
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    _sweep_leftovers(path)
+    _sweep_leftovers(path.parent)
     read: dict[str, _Read] = saved.state.origin if isinstance(saved.state.origin, dict) else {}
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -427,18 +416,11 @@ def write_cache(site_dir: Path, key: str, saved: Saved) -> None:
             "length": len(table),
             "crc": zlib.crc32(table),
         }
-        with open(tmp, "wb") as fh:
-            fh.write(MAGIC + json.dumps(header).encode() + b"\n" + table)
-        os.replace(tmp, path)
+        write_atomic(path, MAGIC + json.dumps(header).encode() + b"\n" + table, durable=False)
         _drop_unnamed(folder, {digest for _, digest, _ in named})
         log.info("build cache: %d of %d pieces written", written, len(named))
     except OSError as exc:
         log.warning("could not save the build cache (%s); the next build starts from scratch", exc)
-    finally:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
 
 
 def _has(path: Path, size: int) -> bool:
@@ -450,29 +432,20 @@ def _has(path: Path, size: int) -> bool:
 
 def _write_piece(folder: Path, items: tuple[Any, ...], refs: Mapping[int, Ref]) -> tuple[str, int]:
     """Pickle `items` into `folder` under the digest of the bytes, the objects of `refs` as references;
-    (digest, size)."""
-    tmp = folder / f".tmp-{os.getpid()}"
-    try:
-        with open(tmp, "wb") as fh:
-            out = _Hashing(fh)
-            (_RefPickler(out, refs) if refs else _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)).dump(items)
-        digest = out.hash.hexdigest()
-        os.replace(tmp, folder / digest)
-    finally:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-    return digest, out.length
+    (digest, size). Not synced to disk: a piece is checked against its digest when read."""
+    out = io.BytesIO()
+    (_RefPickler(out, refs) if refs else _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)).dump(items)
+    data = out.getbuffer()
+    digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+    write_atomic(folder / digest, data, durable=False)
+    return digest, len(data)
 
 
 def _drop_unnamed(folder: Path, named: set[str]) -> None:
     """Remove pieces the index does not name, and temp files of builds killed while saving."""
     for entry in os.scandir(folder):
-        if entry.name in named:
-            continue
-        pid = entry.name.rpartition("-")[2] if entry.name.startswith(".tmp-") else ""
-        if pid.isdigit() and process_alive(int(pid)):
+        match = TEMP_NAME.match(entry.name)
+        if entry.name in named or match is not None and process_alive(int(match[2])):
             continue
         try:
             os.unlink(entry.path)
@@ -480,13 +453,17 @@ def _drop_unnamed(folder: Path, named: set[str]) -> None:
             pass
 
 
-def _sweep_leftovers(path: Path) -> None:
-    """Remove the temp files of earlier builds killed while saving (SIGKILL skips their clean-up)."""
-    for leftover in path.parent.glob(f".{path.name}.tmp-*"):
-        pid = leftover.name.rpartition("-")[2]
-        if pid.isdigit() and not process_alive(int(pid)):
+def _sweep_leftovers(folder: Path) -> None:
+    """Remove the index's temp files of earlier builds killed while saving (SIGKILL skips their clean-up)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        match = TEMP_NAME.match(entry.name)
+        if match is not None and match[1] == CACHE_FILE and not process_alive(int(match[2])):
             try:
-                os.unlink(leftover)
+                os.unlink(entry.path)
             except OSError:
                 pass
 
