@@ -7,8 +7,11 @@ instead of compiling them, and compiles an edited one again.
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +20,7 @@ from jinja2 import Environment
 import sitegen.render.theme
 from sitegen.buildcache import PIECES_DIR, cache_path
 from sitegen.render.theme import COMPILED_DIR
-from tests.conftest import run_interrupted, run_main
+from tests.conftest import REPO, run_interrupted, run_main
 from tests.test_build_cache import _pages, assert_same_as_clean, cached
 from tests.test_build_cache import site as site  # noqa: F401 - the fixture
 
@@ -109,3 +112,14 @@ def test_ctrl_c_after_the_swap_says_the_new_site_is_in_place(site: Path, tmp_pat
     assert run.err.endswith("interrupted: the previous output was left as it was\n"), run.err
     assert run_main("build", "-q", "--site", str(site)).code == 0
     assert_same_as_clean(site, tmp_path)
+
+
+@pytest.mark.timeout(60)
+def test_a_build_without_new_pictures_does_not_import_pillow(site: Path) -> None:  # noqa: F811
+    script = (
+        "import sys; from sitegen.cli import main; code = main(['build', '-q', '--site', sys.argv[1]]); "
+        "print(code, 'PIL' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    run = subprocess.run([sys.executable, "-c", script, str(site)], capture_output=True, text=True, timeout=50, env=env)
+    assert run.stdout == "0 False\n", run.stderr
