@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from sitegen.buildcache import Saved, cache_key, read_cache, write_cache
+from sitegen.buildcache import Saved, cache_key, read_cache, thaw, write_cache
 from sitegen.buildcache import remove_cache as remove_saved_cache
 from sitegen.config import CONFIG_NAME, DEFAULT_LANGUAGE, SiteConfig, load_config
 from sitegen.content.load import build_site
@@ -98,6 +98,13 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
     only what changed is rendered again (`buildcache.py` says when it is not trusted); the result is
     the same bytes either way.
     """
+    try:
+        return _build(site_dir, options)
+    finally:
+        thaw()  # (what `read_cache` froze for the garbage collector)
+
+
+def _build(site_dir: Path, options: BuildOptions | None) -> BuildResult:
     options = options or BuildOptions()
     started = time.perf_counter()
     engine_options = EngineOptions(

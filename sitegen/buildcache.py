@@ -356,17 +356,23 @@ def _same(new: Any, old: Any) -> bool:
 def read_cache(site_dir: Path, key: str) -> Saved | None:
     """The saved state for `key`, or `None` when there is none or it cannot be trusted (logged, never raised).
 
-    The cyclic garbage collector waits meanwhile: the state is hundreds of thousands of new objects and no
-    garbage, and the heap growing from nothing made it walk all of them again and again (0.5 of 1.8 CPU s at
-    5,000 articles).
+    The cyclic garbage collector waits meanwhile, and what was read is then frozen (`gc.freeze`) until the
+    caller's `thaw`: the state is hundreds of thousands of new objects and no garbage, which the collector
+    walked again and again as the heap grew from nothing, and again in each older generation after.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         return _read_cache(site_dir, key)
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
+
+
+def thaw() -> None:
+    """Let the collector see again what `read_cache` froze (at the end of the build that read it)."""
+    gc.unfreeze()
 
 
 def _read_cache(site_dir: Path, key: str) -> Saved | None:
