@@ -23,7 +23,7 @@ from sitegen.output.spare import Spare, read_spare, replace_site
 from sitegen.output.staging import KeptFile, Staging, StaleOutputError, verified
 from sitegen.output.writer import check_out_dir, sweep_leftovers, what_to_do, write_failure
 from sitegen.render.strings import Strings
-from sitegen.render.theme import COMPILED_DIR, builtin_strings, builtin_theme_dir, load_theme
+from sitegen.render.theme import COMPILED_DIR, builtin_strings, builtin_theme_dir, keep_compiled, load_theme
 from sitegen.source.files import read_sources
 
 log = logging.getLogger(__name__)
@@ -151,6 +151,7 @@ def _build(site_dir: Path, options: BuildOptions | None) -> BuildResult:
         rendered, files = _render_into(engine, engine.load(config=config), out_dir, {}, options, spare)
     if key is not None:
         write_cache(config.site_dir, key, Saved(engine.state, files))
+        keep_compiled(engine.theme)
     outputs = rendered.outputs
     return BuildResult(
         out_dir=out_dir,

@@ -78,13 +78,16 @@ class _KeptTemplates(BytecodeCache):
 
     Each file is Jinja's own bucket (its magic holds Jinja's bytecode version and Python's, and the SHA-1 of the
     template's source, checked on load), named by Jinja's key (template name and file) and by sitegen's and
-    Jinja's versions (the options every environment is made with are sitegen's). Written to a temp file, then
-    renamed; a file that does not load is compiled again.
+    Jinja's versions (the options every environment is made with are sitegen's). What this process compiled is
+    written by `keep_compiled`, once the build has succeeded (a failed build leaves nothing new), each file to a
+    temp file, then renamed; a file that does not load is compiled again.
     """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.prefix = hashlib.sha1(f"{__version__} {jinja2.__version__}".encode()).hexdigest()[:12]
+        self.compiled: dict[str, bytes] = {}
+        """By file name: what this process compiled and the folder does not hold yet."""
 
     def _path(self, bucket: Bucket) -> Path:
         return self.folder / f"{self.prefix}-{bucket.key}"
@@ -92,6 +95,8 @@ class _KeptTemplates(BytecodeCache):
     def load_bytecode(self, bucket: Bucket) -> None:
         _COMPILED.load_bytecode(bucket)
         if bucket.code is not None:
+            if not self._path(bucket).exists():  # (compiled by an earlier build of this process, for another site)
+                self.compiled[self._path(bucket).name] = bucket.bytecode_to_string()
             return
         try:
             with open(self._path(bucket), "rb") as fh:
@@ -103,11 +108,22 @@ class _KeptTemplates(BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         _COMPILED.dump_bytecode(bucket)
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(self._path(bucket), bucket.bytecode_to_string(), durable=False)
-        except OSError:
-            pass  # (only the next build's speed)
+        self.compiled[self._path(bucket).name] = bucket.bytecode_to_string()
+
+    def save(self) -> None:
+        for name, code in self.compiled.items():
+            try:
+                write_atomic(self.folder / name, code, durable=False)
+            except OSError:
+                return  # (only the next build's speed)
+        self.compiled.clear()
+
+
+def keep_compiled(theme: Theme) -> None:
+    """Write the templates `theme` compiled to its folder for the next process (`load_theme(compiled=…)`)."""
+    kept = theme.env.bytecode_cache
+    if isinstance(kept, _KeptTemplates):
+        kept.save()
 
 
 def builtin_theme_dir() -> Path:
