@@ -257,7 +257,11 @@ def test_build_cache_temp_file_of_a_killed_build_is_removed(site: Path) -> None:
     leftover.write_bytes(b"half a cache")
     cached(site)
     assert not leftover.exists()
-    assert sorted(p.name for p in cache_path(site).parent.iterdir()) == ["build.cache", "build.pieces", "templates"]
+    assert sorted(p.name for p in cache_path(site).parent.iterdir()) == [
+        "build.cache",
+        "build.pieces",
+        "build.templates",
+    ]
 
 
 @pytest.mark.timeout(120)

@@ -1,7 +1,7 @@
 """The cached build after one edit (issue 18): what the search pieces hold, compiled templates kept on disk.
 
 The search pieces refer to the articles' search entries instead of holding copies (a body edit rewrote
-two thirds of the cache's bytes); a cached build loads compiled templates from `.sitegen-cache/templates/`
+two thirds of the cache's bytes); a cached build loads compiled templates from `.sitegen-cache/build.templates/`
 instead of compiling them, and compiles an edited one again.
 """
 

@@ -69,7 +69,7 @@ class _CompiledTemplates(BytecodeCache):
 
 _COMPILED = _CompiledTemplates()
 
-COMPILED_DIR = "templates"
+COMPILED_DIR = "build.templates"
 """Where a cached build keeps the compiled templates, in the build cache's folder (`load_theme(compiled=…)`)."""
 
 
