@@ -21,11 +21,13 @@ _DEFERRED = frozenset({signal.SIGINT, signal.SIGTERM})
 _MODE = 0o644
 
 
-def write_atomic(path: Path, data: str | bytes, *, exclusive: bool = False) -> None:
+def write_atomic(path: Path, data: str | bytes | memoryview, *, exclusive: bool = False, durable: bool = True) -> None:
     """Write `data` (text as UTF-8 with `\\n` newlines) to `path` all at once.
 
     With `exclusive`, an existing `path` is an error (`FileExistsError`) and stays as it was; the
     new file appears whole or not at all. Otherwise it replaces `path`, keeping its permissions.
+    `durable=False` skips the `fsync`s: for caches, whose files are checked when read (a power cut
+    may leave one empty or torn, never a user's file).
     """
     raw = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -41,7 +43,8 @@ def write_atomic(path: Path, data: str | bytes, *, exclusive: bool = False) -> N
                 if mode is not None:  # the umask applies to new files only
                     os.fchmod(fd, mode)
                 _write_all(fd, raw)
-                os.fsync(fd)
+                if durable:
+                    os.fsync(fd)
             finally:
                 os.close(fd)
             if exclusive:
@@ -52,12 +55,13 @@ def write_atomic(path: Path, data: str | bytes, *, exclusive: bool = False) -> N
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        _sync_folder(path.parent)
+        if durable:
+            _sync_folder(path.parent)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _write_all(fd: int, raw: bytes) -> None:
+def _write_all(fd: int, raw: bytes | memoryview) -> None:
     view = memoryview(raw)
     while view:
         view = view[os.write(fd, view) :]

@@ -11,18 +11,19 @@ from pathlib import Path
 
 import yaml
 
-from sitegen.buildcache import Saved, cache_key, read_cache, write_cache
+from sitegen.buildcache import Saved, cache_key, read_cache, thaw, write_cache
 from sitegen.buildcache import remove_cache as remove_saved_cache
 from sitegen.config import CONFIG_NAME, DEFAULT_LANGUAGE, SiteConfig, load_config
 from sitegen.content.load import build_site
 from sitegen.content.model import Site
 from sitegen.engine import Engine, EngineOptions, Rendered
 from sitegen.errors import OutputError, SitegenError
+from sitegen.images.store import CACHE_DIR
 from sitegen.output.spare import Spare, read_spare, replace_site
 from sitegen.output.staging import KeptFile, Staging, StaleOutputError, verified
 from sitegen.output.writer import check_out_dir, sweep_leftovers, what_to_do, write_failure
 from sitegen.render.strings import Strings
-from sitegen.render.theme import builtin_strings, builtin_theme_dir, load_theme
+from sitegen.render.theme import COMPILED_DIR, builtin_strings, builtin_theme_dir, keep_compiled, load_theme
 from sitegen.source.files import read_sources
 
 log = logging.getLogger(__name__)
@@ -97,10 +98,22 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
     only what changed is rendered again (`buildcache.py` says when it is not trusted); the result is
     the same bytes either way.
     """
+    try:
+        return _build(site_dir, options)
+    finally:
+        thaw()  # (what `read_cache` froze for the garbage collector)
+
+
+def _build(site_dir: Path, options: BuildOptions | None) -> BuildResult:
     options = options or BuildOptions()
     started = time.perf_counter()
     engine_options = EngineOptions(
-        drafts=options.drafts, future=options.future, base_url=options.base_url, progress=options.progress, lean=True
+        drafts=options.drafts,
+        future=options.future,
+        base_url=options.base_url,
+        progress=options.progress,
+        lean=True,
+        compiled_templates=site_dir / CACHE_DIR / COMPILED_DIR if options.cache else None,
     )
     engine = Engine(site_dir, engine_options, clock=lambda: options.now)
     config = engine.load_config()
@@ -138,6 +151,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
         rendered, files = _render_into(engine, engine.load(config=config), out_dir, {}, options, spare)
     if key is not None:
         write_cache(config.site_dir, key, Saved(engine.state, files))
+        keep_compiled(engine.theme)
     outputs = rendered.outputs
     return BuildResult(
         out_dir=out_dir,

@@ -4,10 +4,13 @@ The state is cut into pieces (`_split`): each shard of the pages (a page's loade
 its `Page`, its render version and its rendered article, all under one page id), each kind of other
 render output, the related stories, the output files, and the rest of the model. Each piece is one
 pickle in `build.pieces/`, named by the BLAKE2b digest of its bytes; the index, `build.cache`, names
-the pieces of one build by digest and is written last, atomically (temp file, then rename). So a
-build writes only the pieces whose objects are not the very ones it read (a body edit: one shard,
-the search index and the small rest), and the pieces of two builds are never mixed: an index names
-exactly the bytes it was written with.
+the pieces of one build by digest and is written last. Every file is written with `atomic.write_atomic`
+(temp file, then rename), without its `fsync`s: each is checked when read. So a build writes only the
+pieces whose objects are not the very ones it read (a body edit: one shard, the search index and the
+small rest), and the pieces of two builds are never mixed: an index names exactly the bytes it was
+written with. The search pieces hold each article's search entry and fragment as a reference to the
+page shard that holds it (`_RefPickler`): they were two thirds of the bytes, read and written again
+after every body edit; a piece is kept only while each reference still names the very object it did.
 
 The index holds a header line (format, sitegen version, a key over everything the state does not
 track itself: sitegen's own code, `sitegen.yaml`, the theme's files, the build options and output
@@ -25,7 +28,9 @@ it can also change `sitegen.yaml` or the theme).
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
+import io
 import json
 import logging
 import operator
@@ -37,9 +42,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, BinaryIO
+from typing import Any
 
 from sitegen import __version__
+from sitegen.atomic import TEMP_NAME, write_atomic
 from sitegen.config import CONFIG_NAME, SiteConfig
 from sitegen.content.load import LoadCache
 from sitegen.content.model import Page
@@ -48,6 +54,7 @@ from sitegen.images.store import CACHE_DIR
 from sitegen.output.staging import KeptFile
 from sitegen.processes import process_alive
 from sitegen.render.cache import RenderCache
+from sitegen.render.search_files import Reuse
 
 log = logging.getLogger(__name__)
 
@@ -105,27 +112,76 @@ class _Pickler(pickle.Pickler):
         return reduce(obj)
 
 
-class _Hashing:
-    """A file being written that counts and hashes what goes through it (a pickle streams into it)."""
-
-    def __init__(self, fh: BinaryIO) -> None:
-        self.fh = fh
-        self.length = 0
-        self.hash = hashlib.blake2b(digest_size=20)
-
-    def write(self, data: bytes) -> int:
-        self.length += len(data)
-        self.hash.update(data)
-        return self.fh.write(data)
+Ref = tuple[str, str]
+"""A reference from one piece to an object another piece holds: ("search", page id) is that article's
+`RenderedArticle.search`, ("fragment", page id) its fragment's bytes."""
 
 
-def _hash_of(fh: BinaryIO) -> tuple[int, str]:
-    """(length, BLAKE2b digest) of the rest of `fh`, read in chunks: a piece is never held twice."""
-    length, h = 0, hashlib.blake2b(digest_size=20)
-    while chunk := fh.read(1 << 20):
-        length += len(chunk)
-        h.update(chunk)
-    return length, h.hexdigest()
+class _RefPickler(_Pickler):
+    """`_Pickler` that saves the objects of `refs` (by `id`) as references to them, not again (`_referred`).
+
+    The search pieces (the search output's key, the kept index's entries and fragment folders) hold every
+    article's `SearchEntry` and fragment, which the page shards hold already: saved in full they were
+    two thirds of the cache's bytes, read and written again after every body edit. A `SearchEntry` is seen by
+    `reducer_override`; a fragment (exact `bytes`, which pickle never shows it) only as a key of
+    `Reuse.folders`, which is saved with its fragments as references. (`persistent_id` would see every
+    object: a Python call for each of some 350,000, a second under the profiler at 5,000 articles.)
+    """
+
+    def __init__(self, file: Any, refs: Mapping[int, Ref]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.refs = refs
+
+    def reducer_override(self, obj: Any) -> Any:
+        ref = self.refs.get(id(obj))
+        if ref is not None:
+            return _referred, (ref,)
+        if type(obj) is Reuse:
+            refs = self.refs
+            folders = [
+                (start, tuple(refs.get(id(data), data) for data in batch), outputs)
+                for (start, batch), outputs in obj.folders.items()
+            ]
+            return _reuse, (obj.terms, obj.shards, folders)
+        return super().reducer_override(obj)
+
+
+class _Resolving:
+    """What `_referred` resolves references in while `read_cache` loads a piece, and what it resolved there."""
+
+    targets: Mapping[Ref, Any] = MappingProxyType({})
+    used: dict[Ref, Any] = {}  # noqa: RUF012 - replaced for each piece
+
+
+def _referred(ref: Ref) -> Any:
+    """The object a reference names (in the page shards already read); `KeyError` when none: not trusted."""
+    target = _Resolving.targets[ref]
+    _Resolving.used[ref] = target
+    return target
+
+
+def _reuse(terms: Any, shards: Any, folders: list[tuple[int, tuple[Any, ...], Any]]) -> Reuse:
+    """A `Reuse` as `_RefPickler` saved it (its fragments as references)."""
+    return Reuse(
+        terms=terms,
+        shards=shards,
+        folders={
+            (start, tuple(_referred(item) if type(item) is tuple else item for item in batch)): outputs
+            for start, batch, outputs in folders
+        },
+    )
+
+
+def _ref_targets(outputs: Mapping[tuple[str, str], Any]) -> dict[Ref, Any]:
+    """What references may name: each rendered article's search entry and its fragment."""
+    targets: dict[Ref, Any] = {}
+    for (kind, name), entry in outputs.items():
+        if kind == "article":
+            search = getattr(entry[1], "search", None)
+            if search is not None:
+                targets[("search", name)] = search
+                targets[("fragment", name)] = search.fragment
+    return targets
 
 
 @dataclass(slots=True)
@@ -143,6 +199,8 @@ class _Read:
     digest: str
     size: int
     items: tuple[Any, ...]
+    used: Mapping[Ref, Any] = dataclasses.field(default_factory=dict)
+    """The references it was read with, and what they named then."""
 
 
 def cache_path(site_dir: Path) -> Path:
@@ -296,7 +354,28 @@ def _same(new: Any, old: Any) -> bool:
 
 
 def read_cache(site_dir: Path, key: str) -> Saved | None:
-    """The saved state for `key`, or `None` when there is none or it cannot be trusted (logged, never raised)."""
+    """The saved state for `key`, or `None` when there is none or it cannot be trusted (logged, never raised).
+
+    The cyclic garbage collector waits meanwhile, and what was read is then frozen (`gc.freeze`) until the
+    caller's `thaw`: the state is hundreds of thousands of new objects and no garbage, which the collector
+    walked again and again as the heap grew from nothing, and again in each older generation after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_cache(site_dir, key)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def thaw() -> None:
+    """Let the collector see again what `read_cache` froze (at the end of the build that read it)."""
+    gc.unfreeze()
+
+
+def _read_cache(site_dir: Path, key: str) -> Saved | None:
     path = cache_path(site_dir)
     try:
         with open(path, "rb") as fh:
@@ -313,18 +392,26 @@ def read_cache(site_dir: Path, key: str) -> Saved | None:
         named = json.loads(table)["pieces"]
         folder = path.parent / PIECES_DIR
         read: dict[str, _Read] = {}
-        for name, digest, size in named:
+        targets: dict[Ref, Any] = {}
+        # The page shards first: the other pieces refer to the articles they hold (`_RefPickler`).
+        for name, digest, size in sorted(named, key=lambda row: not row[0].startswith("pages-")):
+            if not targets and not name.startswith("pages-"):
+                targets = _ref_targets({("article", r[0]): r[5] for n in read for r in read[n].items if r[5]})
             with open(folder / digest, "rb") as fh:
-                if _hash_of(fh) != (size, digest):
-                    return _ignored(f"piece {name} is truncated or damaged")
-                fh.seek(0)
-                try:
-                    items = pickle.load(fh)
-                except Exception as exc:  # noqa: BLE001 - a damaged pickle can raise almost anything; it is a cache
-                    return _ignored(f"cannot be loaded ({type(exc).__name__})")
+                data = fh.read()
+            if (len(data), hashlib.blake2b(data, digest_size=20).hexdigest()) != (size, digest):
+                return _ignored(f"piece {name} is truncated or damaged")
+            _Resolving.targets, _Resolving.used = targets, {}
+            try:
+                items = pickle.loads(data)
+            except Exception as exc:  # noqa: BLE001 - a damaged pickle can raise almost anything; it is a cache
+                return _ignored(f"cannot be loaded ({type(exc).__name__})")
+            finally:
+                used, _Resolving.targets, _Resolving.used = _Resolving.used, MappingProxyType({}), {}
+            del data
             if not isinstance(items, tuple):
                 return _ignored("holds something else")
-            read[name] = _Read(digest, size, items)
+            read[name] = _Read(digest, size, items, used)
         try:
             saved = _join({name: r.items for name, r in read.items()})
         except Exception as exc:  # noqa: BLE001 - pieces that do not fit: the same
@@ -349,19 +436,25 @@ def write_cache(site_dir: Path, key: str, saved: Saved) -> None:
     """
     path = cache_path(site_dir)
     folder = path.parent / PIECES_DIR
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    _sweep_leftovers(path)
+    _sweep_leftovers(path.parent)
     read: dict[str, _Read] = saved.state.origin if isinstance(saved.state.origin, dict) else {}
     try:
         folder.mkdir(parents=True, exist_ok=True)
         named = []
         written = 0
+        targets = _ref_targets(saved.state.render.__getstate__()["entries"])
+        refs = {id(target): ref for ref, target in targets.items()}
         for name, items in _split(saved).items():
             before = read.get(name)
-            if before is not None and _same(items, before.items) and _has(folder / before.digest, before.size):
+            if (
+                before is not None
+                and _same(items, before.items)
+                and all(targets.get(ref) is target for ref, target in before.used.items())
+                and _has(folder / before.digest, before.size)
+            ):
                 named.append((name, before.digest, before.size))
             else:
-                named.append((name, *_write_piece(folder, items)))
+                named.append((name, *_write_piece(folder, items, {} if name.startswith("pages-") else refs)))
                 written += 1
         table = json.dumps({"pieces": named}).encode()
         header = {
@@ -371,18 +464,11 @@ def write_cache(site_dir: Path, key: str, saved: Saved) -> None:
             "length": len(table),
             "crc": zlib.crc32(table),
         }
-        with open(tmp, "wb") as fh:
-            fh.write(MAGIC + json.dumps(header).encode() + b"\n" + table)
-        os.replace(tmp, path)
+        write_atomic(path, MAGIC + json.dumps(header).encode() + b"\n" + table, durable=False)
         _drop_unnamed(folder, {digest for _, digest, _ in named})
         log.info("build cache: %d of %d pieces written", written, len(named))
     except OSError as exc:
         log.warning("could not save the build cache (%s); the next build starts from scratch", exc)
-    finally:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
 
 
 def _has(path: Path, size: int) -> bool:
@@ -392,30 +478,22 @@ def _has(path: Path, size: int) -> bool:
         return False
 
 
-def _write_piece(folder: Path, items: tuple[Any, ...]) -> tuple[str, int]:
-    """Pickle `items` into `folder` under the digest of the bytes; (digest, size)."""
-    tmp = folder / f".tmp-{os.getpid()}"
-    try:
-        with open(tmp, "wb") as fh:
-            out = _Hashing(fh)
-            _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(items)
-        digest = out.hash.hexdigest()
-        os.replace(tmp, folder / digest)
-    finally:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-    return digest, out.length
+def _write_piece(folder: Path, items: tuple[Any, ...], refs: Mapping[int, Ref]) -> tuple[str, int]:
+    """Pickle `items` into `folder` under the digest of the bytes, the objects of `refs` as references;
+    (digest, size). Not synced to disk: a piece is checked against its digest when read."""
+    out = io.BytesIO()
+    (_RefPickler(out, refs) if refs else _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)).dump(items)
+    data = out.getbuffer()
+    digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+    write_atomic(folder / digest, data, durable=False)
+    return digest, len(data)
 
 
 def _drop_unnamed(folder: Path, named: set[str]) -> None:
     """Remove pieces the index does not name, and temp files of builds killed while saving."""
     for entry in os.scandir(folder):
-        if entry.name in named:
-            continue
-        pid = entry.name.rpartition("-")[2] if entry.name.startswith(".tmp-") else ""
-        if pid.isdigit() and process_alive(int(pid)):
+        match = TEMP_NAME.match(entry.name)
+        if entry.name in named or match is not None and process_alive(int(match[2])):
             continue
         try:
             os.unlink(entry.path)
@@ -423,13 +501,17 @@ def _drop_unnamed(folder: Path, named: set[str]) -> None:
             pass
 
 
-def _sweep_leftovers(path: Path) -> None:
-    """Remove the temp files of earlier builds killed while saving (SIGKILL skips their clean-up)."""
-    for leftover in path.parent.glob(f".{path.name}.tmp-*"):
-        pid = leftover.name.rpartition("-")[2]
-        if pid.isdigit() and not process_alive(int(pid)):
+def _sweep_leftovers(folder: Path) -> None:
+    """Remove the index's temp files of earlier builds killed while saving (SIGKILL skips their clean-up)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        match = TEMP_NAME.match(entry.name)
+        if match is not None and match[1] == CACHE_FILE and not process_alive(int(match[2])):
             try:
-                os.unlink(leftover)
+                os.unlink(entry.path)
             except OSError:
                 pass
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from sitegen import __version__
 from sitegen.build import BuildOptions, build
 from sitegen.errors import SitegenError, raise_all, site_relative
+from sitegen.output.writer import forget_published, published
 from sitegen.progress import ProgressBar
 
 log = logging.getLogger("sitegen")
@@ -438,6 +439,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging(-1 if args.quiet else args.verbose)
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None
+    forget_published()
     try:
         status: int = args.func(args)
         return status
@@ -445,7 +447,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc.format()}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as exc:
-        print("interrupted: the previous output was left as it was", file=sys.stderr)
+        done = published()
+        if done:  # (after the swap: the rest was clean-up, which the next build finishes)
+            print(f"interrupted: the new output was already in place in {done[-1]}", file=sys.stderr)
+        else:
+            print("interrupted: the previous output was left as it was", file=sys.stderr)
         return 143 if isinstance(exc, _Terminated) else 130
     finally:
         if in_main_thread:

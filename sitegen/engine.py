@@ -54,6 +54,8 @@ class EngineOptions:
     lean: bool = False
     """Keep no article bodies in memory: read each source once to load it, and its body again to render it
     (`sitegen build`: bounded memory on a large site; `serve` keeps texts to skip unchanged files)."""
+    compiled_templates: Path | None = None
+    """A folder to keep compiled templates in between processes (`sitegen build` with its cache)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +158,7 @@ class Engine:
     def _check_theme(self, config: SiteConfig, changed: list[Path]) -> None:
         changed_paths = [Path(p).resolve() for p in changed]
         if self._restored:  # the store checked config and theme: keep the render cache
-            theme = load_theme(config)
+            theme = load_theme(config, self.options.compiled_templates)
             self._theme = (theme, theme_fingerprint(theme.dirs))
             self._config = config
             self._restored = False
@@ -168,7 +170,7 @@ class Engine:
             or any(p.is_relative_to(d) for p in changed_paths for d in self._theme[0].dirs)
             or theme_fingerprint(self._theme[0].dirs) != self._theme[1]
         ):
-            theme = load_theme(config)
+            theme = load_theme(config, self.options.compiled_templates)
             self._theme = (theme, theme_fingerprint(theme.dirs))
             self.state.render = RenderCache()
             self._config = config

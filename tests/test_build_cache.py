@@ -253,11 +253,15 @@ def test_build_cache_output_edited_or_deleted_is_not_trusted(site: Path, tmp_pat
 def test_build_cache_temp_file_of_a_killed_build_is_removed(site: Path) -> None:
     cached(site)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, timeout=30)
-    leftover = cache_path(site).with_name(f".{cache_path(site).name}.tmp-{int(dead.stdout)}")
+    leftover = cache_path(site).with_name(f".{cache_path(site).name}.{int(dead.stdout)}.0a1b2c3d.tmp")  # (write_atomic)
     leftover.write_bytes(b"half a cache")
     cached(site)
     assert not leftover.exists()
-    assert sorted(p.name for p in cache_path(site).parent.iterdir()) == ["build.cache", "build.pieces"]
+    assert sorted(p.name for p in cache_path(site).parent.iterdir()) == [
+        "build.cache",
+        "build.pieces",
+        "build.templates",
+    ]
 
 
 @pytest.mark.timeout(120)

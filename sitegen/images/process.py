@@ -14,10 +14,12 @@ import io
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from sitegen.images.svg import SvgError, svg_size
+
+if TYPE_CHECKING:  # Pillow is imported when a picture is processed: a build whose pictures are all in the image
+    from PIL import Image  # cache never loads it (issue 18: a cached build's imports)
 
 PROCESS_VERSION = 2
 """Part of every image's digest: bump it when the outputs for the same input change (quality, widths)."""
@@ -66,6 +68,8 @@ def process_image(data: bytes, write: Callable[[str, bytes], None]) -> Processed
             raise ImageProblem(str(exc)) from None
         write("original.svg", data)
         return Processed(width, height, (Variant("original.svg", width, height, "image/svg+xml", len(data)),))
+    from PIL import Image
+
     image = _open(data)
     image = _upright_srgb(image)
     alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
@@ -95,6 +99,8 @@ def _looks_like_svg(data: bytes) -> bool:
 
 
 def _open(data: bytes) -> Image.Image:
+    from PIL import Image, UnidentifiedImageError
+
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -122,6 +128,8 @@ def _open(data: bytes) -> Image.Image:
 
 def _upright_srgb(image: Image.Image) -> Image.Image:
     """EXIF orientation applied; pixels in sRGB when the file carries another colour profile."""
+    from PIL import ImageCms, ImageOps
+
     upright = ImageOps.exif_transpose(image)
     profile = image.info.get("icc_profile")
     if profile and upright.mode in ("RGB", "RGBA"):
@@ -137,6 +145,8 @@ def _upright_srgb(image: Image.Image) -> Image.Image:
 
 def _card(image: Image.Image) -> Image.Image:
     """The sharing card: the middle of the picture cut to 1.91:1, 1200×630 unless the picture is smaller."""
+    from PIL import Image, ImageOps
+
     if image.mode == "RGBA":
         flat = Image.new("RGB", image.size, (255, 255, 255))
         flat.paste(image, mask=image.getchannel("A"))

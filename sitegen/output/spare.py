@@ -31,8 +31,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.atomic import write_atomic
 from sitegen.output.staging import Folders, KeptFile, Staging
-from sitegen.output.writer import MARKER, exchange, replace_dir, spare_path
+from sitegen.output.writer import MARKER, exchange, move_in, replace_dir, spare_path
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,7 @@ def replace_site(
         raise  # (a spare of earlier builds stays, without its record: the next build removes it)
     new = TreeRecord(staging.files, staging.folders)
     if not os.path.lexists(out_dir):
-        os.rename(spare.path, out_dir)
+        move_in(spare.path, out_dir)
         _keep(spare.path, new, None)
     else:
         exchange(spare.path, out_dir)
@@ -185,12 +186,9 @@ def remove_spare_at(path: Path) -> None:
 
 
 def _write_record(path: Path, live: TreeRecord, spare: TreeRecord) -> None:
-    """Write the record of both trees (temp file, then rename: it is whole or absent)."""
+    """Write the record of both trees (`write_atomic`: it is whole or absent; not synced, its CRC is checked)."""
     payload = marshal.dumps(tuple(_plain(record) for record in (live, spare)))
-    tmp = path.with_name(f"{path.name}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(_MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload)
-    os.replace(tmp, path)
+    write_atomic(path, _MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload, durable=False)
 
 
 def _plain(record: TreeRecord) -> tuple[dict[str, tuple[str, int, int, int]], dict[str, tuple[int, int]]]:

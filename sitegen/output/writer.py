@@ -14,6 +14,7 @@ import errno
 import logging
 import os
 import shutil
+import signal
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -187,7 +188,32 @@ def _swap(tmp: Path, out_dir: Path) -> None:
     if os.path.lexists(out_dir):
         exchange(tmp, out_dir)
     else:
-        os.rename(tmp, out_dir)
+        move_in(tmp, out_dir)
+
+
+_PUBLISHED: list[Path] = []
+"""Output folders this process has put a new tree in (`exchange`, `move_in`): what the CLI says after Ctrl-C."""
+_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+def published() -> list[Path]:
+    """The output folders this process has put a new tree in since `forget_published`."""
+    return list(_PUBLISHED)
+
+
+def forget_published() -> None:
+    """Start counting `published` again (each command of the CLI)."""
+    _PUBLISHED.clear()
+
+
+def move_in(new: Path, out_dir: Path) -> None:
+    """Rename `new` to `out_dir` (which is not there), noted in `published` in the same step (Ctrl-C waits)."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    try:
+        os.rename(new, out_dir)
+        _PUBLISHED.append(out_dir)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 _RENAME_EXCHANGE = 2
@@ -195,7 +221,19 @@ _AT_FDCWD = -100
 
 
 def exchange(a: Path, b: Path) -> None:
-    """Swap two folders in one atomic step; two renames where the system cannot (never losing `b`)."""
+    """Swap two folders in one atomic step; two renames where the system cannot (never losing `b`).
+
+    `b` is then noted in `published`, in the same step: Ctrl-C and SIGTERM wait for both.
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    try:
+        _exchange(a, b)
+        _PUBLISHED.append(b)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _exchange(a: Path, b: Path) -> None:
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
         renameat2 = libc.renameat2

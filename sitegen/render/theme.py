@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import (
     BaseLoader,
     BytecodeCache,
@@ -34,6 +35,8 @@ from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from sitegen import __version__
+from sitegen.atomic import write_atomic
 from sitegen.config import CONFIG_NAME, SiteConfig
 from sitegen.errors import ConfigError, TemplateError, site_relative
 from sitegen.render.output import Output
@@ -65,6 +68,62 @@ class _CompiledTemplates(BytecodeCache):
 
 
 _COMPILED = _CompiledTemplates()
+
+COMPILED_DIR = "build.templates"
+"""Where a cached build keeps the compiled templates, in the build cache's folder (`load_theme(compiled=…)`)."""
+
+
+class _KeptTemplates(BytecodeCache):
+    """`_COMPILED`, and on disk for the next process: `sitegen build` compiled every template on every run.
+
+    Each file is Jinja's own bucket (its magic holds Jinja's bytecode version and Python's, and the SHA-1 of the
+    template's source, checked on load), named by Jinja's key (template name and file) and by sitegen's and
+    Jinja's versions (the options every environment is made with are sitegen's). What this process compiled is
+    written by `keep_compiled`, once the build has succeeded (a failed build leaves nothing new), each file to a
+    temp file, then renamed; a file that does not load is compiled again.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.prefix = hashlib.sha1(f"{__version__} {jinja2.__version__}".encode()).hexdigest()[:12]
+        self.compiled: dict[str, bytes] = {}
+        """By file name: what this process compiled and the folder does not hold yet."""
+
+    def _path(self, bucket: Bucket) -> Path:
+        return self.folder / f"{self.prefix}-{bucket.key}"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        _COMPILED.load_bytecode(bucket)
+        if bucket.code is not None:
+            if not self._path(bucket).exists():  # (compiled by an earlier build of this process, for another site)
+                self.compiled[self._path(bucket).name] = bucket.bytecode_to_string()
+            return
+        try:
+            with open(self._path(bucket), "rb") as fh:
+                bucket.load_bytecode(fh)
+        except Exception:  # noqa: BLE001 - none, or a damaged file (marshal and pickle raise many kinds): compiled again
+            bucket.reset()
+        if bucket.code is not None:
+            _COMPILED.dump_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        _COMPILED.dump_bytecode(bucket)
+        self.compiled[self._path(bucket).name] = bucket.bytecode_to_string()
+
+    def save(self) -> None:
+        for name, code in self.compiled.items():
+            try:
+                write_atomic(self.folder / name, code, durable=False)
+            except OSError:
+                return  # (only the next build's speed)
+        self.compiled.clear()
+
+
+def keep_compiled(theme: Theme) -> None:
+    """Write the templates `theme` compiled to its folder for the next process (`load_theme(compiled=…)`)."""
+    kept = theme.env.bytecode_cache
+    if isinstance(kept, _KeptTemplates):
+        kept.save()
 
 
 def builtin_theme_dir() -> Path:
@@ -129,8 +188,9 @@ class Theme:
         return site_relative(path, self.site_dir)
 
 
-def load_theme(config: SiteConfig) -> Theme:
-    """The theme `sitegen.yaml` names, under the site's own templates and static files.
+def load_theme(config: SiteConfig, compiled: Path | None = None) -> Theme:
+    """The theme `sitegen.yaml` names, under the site's own templates and static files; `compiled`: a folder to
+    keep the compiled templates in for the next process (`_KeptTemplates`).
 
     An unknown theme name, or an `extra_css` file that does not exist, is a config error with its line.
     """
@@ -164,7 +224,7 @@ def load_theme(config: SiteConfig) -> Theme:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
-        bytecode_cache=_COMPILED,
+        bytecode_cache=_COMPILED if compiled is None else _KeptTemplates(compiled),
     )
     # `|tojson` (the JSON-LD of every page) writes letters as UTF-8, not `\uXXXX` escapes: a Cyrillic headline
     # took three times its bytes (issue 18). `<`, `>`, `&` and `'` are still escaped by Jinja.
