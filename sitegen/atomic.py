@@ -14,6 +14,8 @@ import re
 import signal
 from pathlib import Path
 
+from sitegen.processes import process_alive
+
 TEMP_SUFFIX = ".tmp"
 """Temp files are `.<name>.<pid>.<random>.tmp`: the pid tells a later run whether they are leftovers."""
 TEMP_NAME = re.compile(r"^\.(.+)\.(\d+)\.[^.]+" + re.escape(TEMP_SUFFIX) + "$")
@@ -59,6 +61,13 @@ def write_atomic(path: Path, data: str | bytes | memoryview, *, exclusive: bool 
             _sync_folder(path.parent)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def temp_file_of(name: str) -> tuple[str, bool] | None:
+    """For the name of a `write_atomic` temp file: the name of the file it was for, and whether the process
+    writing it still runs (if not, it is a leftover of a `kill -9`, which cannot be deferred); else `None`."""
+    match = TEMP_NAME.match(name)
+    return None if match is None else (match[1], process_alive(int(match[2])))
 
 
 def _write_all(fd: int, raw: bytes | memoryview) -> None:

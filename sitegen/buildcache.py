@@ -45,14 +45,13 @@ from types import MappingProxyType
 from typing import Any
 
 from sitegen import __version__
-from sitegen.atomic import TEMP_NAME, write_atomic
+from sitegen.atomic import temp_file_of, write_atomic
 from sitegen.config import CONFIG_NAME, SiteConfig
 from sitegen.content.load import LoadCache
 from sitegen.content.model import Page
 from sitegen.engine import EngineState
 from sitegen.images.store import CACHE_DIR
 from sitegen.output.staging import KeptFile
-from sitegen.processes import process_alive
 from sitegen.render.cache import RenderCache
 from sitegen.render.search_files import Reuse
 
@@ -79,11 +78,11 @@ _REDUCERS: dict[type, Any] = {}
 
 def _reducer(cls: type) -> Any:
     """How `_Pickler` saves a slotted dataclass: its class and field values, remade by calling the class."""
-    names = [f.name for f in dataclasses.fields(cls)]
-    simple = all(f.init and not f.kw_only for f in dataclasses.fields(cls)) and not hasattr(cls, "__post_init__")
-    get = operator.attrgetter(*names)
-    if not simple:
+    fields = dataclasses.fields(cls)
+    if not all(f.init and not f.kw_only for f in fields) or hasattr(cls, "__post_init__"):
         return NotImplemented
+    names = [f.name for f in fields]
+    get = operator.attrgetter(*names)
     if len(names) == 1:
         return lambda obj: (cls, (get(obj),))
     return lambda obj: (cls, get(obj))
@@ -492,8 +491,8 @@ def _write_piece(folder: Path, items: tuple[Any, ...], refs: Mapping[int, Ref]) 
 def _drop_unnamed(folder: Path, named: set[str]) -> None:
     """Remove pieces the index does not name, and temp files of builds killed while saving."""
     for entry in os.scandir(folder):
-        match = TEMP_NAME.match(entry.name)
-        if entry.name in named or match is not None and process_alive(int(match[2])):
+        temp = temp_file_of(entry.name)
+        if entry.name in named or temp is not None and temp[1]:  # (a temp file of a build saving now)
             continue
         try:
             os.unlink(entry.path)
@@ -508,8 +507,7 @@ def _sweep_leftovers(folder: Path) -> None:
     except OSError:
         return
     for entry in entries:
-        match = TEMP_NAME.match(entry.name)
-        if match is not None and match[1] == CACHE_FILE and not process_alive(int(match[2])):
+        if temp_file_of(entry.name) == (CACHE_FILE, False):
             try:
                 os.unlink(entry.path)
             except OSError:

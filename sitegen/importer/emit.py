@@ -8,9 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sitegen.atomic import TEMP_NAME, TEMP_SUFFIX, write_atomic
+from sitegen.atomic import TEMP_SUFFIX, temp_file_of, write_atomic
 from sitegen.importer.raw import RawArticle
-from sitegen.processes import process_alive
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +61,8 @@ def render_page(article: RawArticle) -> str:
 def sweep_temp_files(seeds: Path) -> None:
     """Remove the half-written pages of imports that were killed (SIGKILL cannot be deferred)."""
     for path in seeds.rglob(".*" + TEMP_SUFFIX) if seeds.is_dir() else []:
-        match = TEMP_NAME.match(path.name)
-        if match is not None and path.is_file() and not process_alive(int(match[2])):
+        temp = temp_file_of(path.name)
+        if temp is not None and not temp[1] and path.is_file():
             log.info("removing %s, left by an import that was killed", path)
             path.unlink(missing_ok=True)
 
