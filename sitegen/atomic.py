@@ -70,6 +70,22 @@ def temp_file_of(name: str) -> tuple[str, bool] | None:
     return None if match is None else (match[1], process_alive(int(match[2])))
 
 
+def remove_dead_temps(folder: Path, for_name: str | None = None) -> None:
+    """Remove the `write_atomic` temp files in `folder` (for the file `for_name` only, if given) whose process has
+    ended: what a `kill -9` left. Never raises: a leftover only costs space until the next try."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        temp = temp_file_of(entry.name)
+        if temp is not None and not temp[1] and for_name in (None, temp[0]):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+
+
 def _write_all(fd: int, raw: bytes | memoryview) -> None:
     view = memoryview(raw)
     while view:

@@ -45,7 +45,7 @@ from types import MappingProxyType
 from typing import Any
 
 from sitegen import __version__
-from sitegen.atomic import temp_file_of, write_atomic
+from sitegen.atomic import remove_dead_temps, temp_file_of, write_atomic
 from sitegen.config import CONFIG_NAME, SiteConfig
 from sitegen.content.load import LoadCache
 from sitegen.content.model import Page
@@ -435,7 +435,7 @@ def write_cache(site_dir: Path, key: str, saved: Saved) -> None:
     """
     path = cache_path(site_dir)
     folder = path.parent / PIECES_DIR
-    _sweep_leftovers(path.parent)
+    remove_dead_temps(path.parent, CACHE_FILE)  # (the index's, of builds killed while saving)
     read: dict[str, _Read] = saved.state.origin if isinstance(saved.state.origin, dict) else {}
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -498,20 +498,6 @@ def _drop_unnamed(folder: Path, named: set[str]) -> None:
             os.unlink(entry.path)
         except OSError:
             pass
-
-
-def _sweep_leftovers(folder: Path) -> None:
-    """Remove the index's temp files of earlier builds killed while saving (SIGKILL skips their clean-up)."""
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        if temp_file_of(entry.name) == (CACHE_FILE, False):
-            try:
-                os.unlink(entry.path)
-            except OSError:
-                pass
 
 
 def remove_cache(site_dir: Path) -> None:

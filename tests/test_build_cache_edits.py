@@ -98,6 +98,19 @@ def test_a_damaged_compiled_template_is_compiled_again(
     assert_same_as_clean(site, tmp_path)
 
 
+@pytest.mark.timeout(60)
+def test_temp_files_of_a_build_killed_saving_compiled_templates_are_removed(site: Path) -> None:  # noqa: F811
+    cached(site)
+    folder = cache_path(site).parent / COMPILED_DIR
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, timeout=30)
+    leftover = folder / f".{next(folder.iterdir()).name}.{int(dead.stdout)}.0a1b2c3d.tmp"  # (write_atomic's name)
+    saving = folder / f".{next(folder.iterdir()).name}.{os.getppid()}.0a1b2c3d.tmp"  # a build saving now
+    leftover.write_bytes(b"half a template")
+    saving.write_bytes(b"half a template")
+    cached(site)
+    assert not leftover.exists() and saving.exists()
+
+
 @pytest.mark.timeout(90)
 def test_ctrl_c_after_the_swap_says_the_new_site_is_in_place(site: Path, tmp_path: Path) -> None:  # noqa: F811
     for _ in range(2):  # (the second build has a spare to swap with)

@@ -36,7 +36,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from sitegen import __version__
-from sitegen.atomic import write_atomic
+from sitegen.atomic import remove_dead_temps, write_atomic
 from sitegen.config import CONFIG_NAME, SiteConfig
 from sitegen.errors import ConfigError, TemplateError, site_relative
 from sitegen.render.output import Output
@@ -80,7 +80,8 @@ class _KeptTemplates(BytecodeCache):
     template's source, checked on load), named by Jinja's key (template name and file) and by sitegen's and
     Jinja's versions (the options every environment is made with are sitegen's). What this process compiled is
     written by `keep_compiled`, once the build has succeeded (a failed build leaves nothing new), each file to a
-    temp file, then renamed; a file that does not load is compiled again.
+    temp file, then renamed (the next build removes the temp files of one killed meanwhile); a file that does not
+    load is compiled again.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -111,6 +112,7 @@ class _KeptTemplates(BytecodeCache):
         self.compiled[self._path(bucket).name] = bucket.bytecode_to_string()
 
     def save(self) -> None:
+        remove_dead_temps(self.folder)  # (of builds killed while saving here)
         for name, code in self.compiled.items():
             try:
                 write_atomic(self.folder / name, code, durable=False)
