@@ -148,8 +148,24 @@ RELOAD_SCRIPT_RAN = (
 page and the script's first poll, the script swaps the page in place and the new body has no script element."""
 
 
-def open_page(context: BrowserContext, url: str) -> Page:
+@pytest.fixture(scope="module")
+def module_tab(context: BrowserContext) -> Iterator[Page]:
     page = context.new_page()
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def tab(module_tab: Page) -> Iterator[Page]:
+    """One tab for this file's tests (a new tab is a new renderer process: 0.2-0.5 s each). Every test loads its
+    page afresh (`open_page`), so no document, script state or `window` mark carries over; after each it is
+    left on about:blank, so that page stops polling its server, as when the tab was closed."""
+    yield module_tab
+    module_tab.goto("about:blank")
+
+
+def open_page(page: Page, url: str) -> Page:
+    """`url` loaded in `page` (a tab), once serve's reload script has run in it."""
     response = page.goto(url)
     try:
         page.wait_for_function(RELOAD_SCRIPT_RAN)
@@ -162,8 +178,8 @@ def open_page(context: BrowserContext, url: str) -> Page:
 
 
 @pytest.mark.xdist_group("served")  # one serve process for these, on one worker
-def test_serve_edit_appears_in_open_tab(served: ServeProcess, context: BrowserContext) -> None:
-    page = open_page(context, served.base + article_path(served, 3))
+def test_serve_edit_appears_in_open_tab(served: ServeProcess, tab: Page) -> None:
+    page = open_page(tab, served.base + article_path(served, 3))
     page.evaluate("() => { window.__kept = 42; }")
     source = served.site / "seeds/2025/04/a3.md"
     original = source.read_text("utf-8")
@@ -177,17 +193,14 @@ def test_serve_edit_appears_in_open_tab(served: ServeProcess, context: BrowserCo
         builds = served.builds()
         source.write_text(original, "utf-8")
         served.wait_builds(builds)
-        page.close()
 
 
 @pytest.mark.xdist_group("served")  # one serve process for these, on one worker
-def test_serve_title_edit_keeps_the_url_and_updates_the_open_page_in_place(
-    served: ServeProcess, context: BrowserContext
-) -> None:
+def test_serve_title_edit_keeps_the_url_and_updates_the_open_page_in_place(served: ServeProcess, tab: Page) -> None:
     """Issue 15: a published title edited ("в Брюсселі" -> "у Брюсселі") never moves its page."""
     url = article_path(served, 4)
     assert url == "2025/05/a4/index.html"
-    page = open_page(context, served.base + "2025/05/a4/")
+    page = open_page(tab, served.base + "2025/05/a4/")
     page.evaluate("() => { window.__kept = 15; }")
     source = served.site / "seeds/2025/05/a4.md"
     original = source.read_text("utf-8")
@@ -208,12 +221,11 @@ def test_serve_title_edit_keeps_the_url_and_updates_the_open_page_in_place(
         builds = served.builds()
         source.write_text(original, "utf-8")
         served.wait_builds(builds)
-        page.close()
 
 
 @pytest.mark.xdist_group("served")  # one serve process for these, on one worker
-def test_serve_page_with_its_own_scripts_reloads_in_full(served: ServeProcess, context: BrowserContext) -> None:
-    page = open_page(context, served.base + "search/")
+def test_serve_page_with_its_own_scripts_reloads_in_full(served: ServeProcess, tab: Page) -> None:
+    page = open_page(tab, served.base + "search/")
     page.evaluate("() => { window.__kept = 7; }")
     source = served.site / "seeds/2025/08/a7.md"
     original = source.read_text("utf-8")
@@ -225,15 +237,12 @@ def test_serve_page_with_its_own_scripts_reloads_in_full(served: ServeProcess, c
         builds = served.builds()
         source.write_text(original, "utf-8")
         served.wait_builds(builds)
-        page.close()
 
 
 @pytest.mark.xdist_group("served")  # one serve process for these, on one worker
-def test_serve_broken_front_matter_shows_overlay_then_fix_clears_it(
-    served: ServeProcess, context: BrowserContext
-) -> None:
+def test_serve_broken_front_matter_shows_overlay_then_fix_clears_it(served: ServeProcess, tab: Page) -> None:
     url = article_path(served, 5)
-    page = open_page(context, served.base + url)
+    page = open_page(tab, served.base + url)
     source = served.site / "seeds/2025/06/a5.md"
     original = source.read_text("utf-8")
     try:
@@ -253,12 +262,11 @@ def test_serve_broken_front_matter_shows_overlay_then_fix_clears_it(
         expect(overlay).to_have_count(0, timeout=TIMEOUT * 1000)
     finally:
         source.write_text(original, "utf-8")
-        page.close()
 
 
 @pytest.mark.xdist_group("served")  # one serve process for these, on one worker
-def test_serve_css_change_swaps_stylesheet_without_reload(served: ServeProcess, context: BrowserContext) -> None:
-    page = open_page(context, served.base)
+def test_serve_css_change_swaps_stylesheet_without_reload(served: ServeProcess, tab: Page) -> None:
+    page = open_page(tab, served.base)
     page.evaluate("() => { window.__kept = 42; }")
     css = served.site / "themes/default/static/css/style.css"
     original = css.read_text("utf-8")
@@ -270,7 +278,6 @@ def test_serve_css_change_swaps_stylesheet_without_reload(served: ServeProcess, 
         builds = served.builds()
         css.write_text(original, "utf-8")
         served.wait_builds(builds)
-        page.close()
 
 
 @pytest.mark.xdist_group("served")  # one serve process for these, on one worker
@@ -381,21 +388,17 @@ def test_serve_refuses_traversal_and_foreign_host(served: ServeProcess) -> None:
     assert status == 404 and b"reload.js" in body
 
 
-def test_serve_restart_reloads_open_tab_and_exits_cleanly(tmp_path: Path, context: BrowserContext) -> None:
+def test_serve_restart_reloads_open_tab_and_exits_cleanly(tmp_path: Path, tab: Page) -> None:
     site = make_site(tmp_path / "s")
     first = ServeProcess(site)
     try:
-        page = open_page(context, first.base)
+        page = open_page(tab, first.base)
         page.evaluate("() => { window.__kept = 1; }")
-        busy = subprocess.run(  # a second server on the same port: one line, exit 1
-            [sys.executable, "-m", "sitegen", "serve", "--site", str(site), "--port", str(first.port)],
-            cwd=REPO,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-        )
-        assert busy.returncode == 1 and busy.stderr.strip().count("\n") == 0 and "in use" in busy.stderr
+        # A second server on the same port: one line, exit 1 (in this process: `cli.main` gives the exit code, and
+        # the port is refused before serve starts anything; an interpreter of its own cost 0.5 s).
+        busy = run_main("serve", "--site", str(site), "--port", str(first.port))
+        assert busy.code == 1 and busy.err.strip().count("\n") == 0 and "in use" in busy.err, busy.err
+        assert busy.out == ""
         assert first.stop() == 0 and first.lines[-1] == "stopped"
     finally:
         if first.proc.poll() is None:  # a failed assertion above must leave no server running
@@ -406,16 +409,15 @@ def test_serve_restart_reloads_open_tab_and_exits_cleanly(tmp_path: Path, contex
         page.wait_for_function("() => window.__kept === undefined", timeout=TIMEOUT * 1000)  # reloaded
     finally:
         assert second.stop(signal.SIGINT) == 0
-        page.close()
 
 
-def test_serve_first_build_failing_still_serves_the_error(tmp_path: Path, context: BrowserContext) -> None:
+def test_serve_first_build_failing_still_serves_the_error(tmp_path: Path, tab: Page) -> None:
     site = make_site(tmp_path / "s")
     config = (site / "sitegen.yaml").read_text("utf-8")
     (site / "sitegen.yaml").write_text(config + "colour: red\n", "utf-8")
     server = ServeProcess(site)
     try:
-        page = open_page(context, server.base)
+        page = open_page(tab, server.base)
         expect(page.locator("#sitegen-error-overlay")).to_contain_text("sitegen.yaml:3", timeout=TIMEOUT * 1000)
         # a sitegen.yaml that does not validate: the overlay still speaks the default language
         expect(page.locator("#sitegen-error-overlay h2")).to_have_text("Сайт не зібрано")
