@@ -10,7 +10,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from sitegen.build import BuildOptions, build
 from tests.conftest import copy_seed_site
@@ -61,3 +61,13 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     shared = browser.new_context()
     yield shared
     shared.close()
+
+
+@pytest.fixture(scope="module")
+def tab(context: BrowserContext) -> Iterator[Page]:
+    """One tab for a test file (a new tab is a new renderer process: 0.2-0.5 s each). Each test loads its own
+    page in it first, so no document or script state carries over; what a test sets on the tab itself (viewport,
+    emulated media) it sets for itself."""
+    page = context.new_page()
+    yield page
+    page.close()

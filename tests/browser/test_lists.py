@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 
 import pytest
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import Page
 
 from sitegen.build import BuildOptions, build
 from tests.browser.conftest import _QuietHandler
@@ -34,11 +34,9 @@ def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_numbered_pagination_shows_first_last_and_a_window(
-    context: BrowserContext, paged_site: str, viewport: str
-) -> None:
+def test_numbered_pagination_shows_first_last_and_a_window(tab: Page, paged_site: str, viewport: str) -> None:
     width, height = VIEWPORTS[viewport]
-    page = context.new_page()
+    page = tab
     page.set_viewport_size({"width": width, "height": height})
     page.goto(paged_site + "editions/page/6/")
     nav = page.locator("nav.pagination")
@@ -62,11 +60,10 @@ def test_numbered_pagination_shows_first_last_and_a_window(
     last.get_by_role("link", name="Сторінка 1", exact=True).click()
     page.wait_for_url(paged_site + "editions/")
     assert page.locator("nav.pagination a[aria-current=page]").inner_text() == "1"
-    page.close()
 
 
-def test_tags_letter_bar_jumps_to_its_letter_below_the_sticky_bar(context: BrowserContext, paged_site: str) -> None:
-    page = context.new_page()
+def test_tags_letter_bar_jumps_to_its_letter_below_the_sticky_bar(tab: Page, paged_site: str) -> None:
+    page = tab
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(paged_site + "tags/")
     letters = page.locator(".letter-bar a").all_inner_texts()
@@ -78,11 +75,10 @@ def test_tags_letter_bar_jumps_to_its_letter_below_the_sticky_bar(context: Brows
     assert bar is not None and box is not None
     assert box["y"] >= bar["y"] + bar["height"] - 1  # not hidden under the bar
     assert page.evaluate("window.scrollY") > 0
-    page.close()
 
 
-def test_print_shows_the_article_alone_with_link_targets(context: BrowserContext, paged_site: str) -> None:
-    page = context.new_page()
+def test_print_shows_the_article_alone_with_link_targets(tab: Page, paged_site: str) -> None:
+    page = tab
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(paged_site)
     page.locator(".teaser-title a").first.click()
@@ -104,4 +100,3 @@ def test_print_shows_the_article_alone_with_link_targets(context: BrowserContext
     page.emulate_media(media="screen")
     assert page.evaluate("getComputedStyle(document.getElementById('probe'), '::after').content") == "none"
     assert page.locator(".site-header").is_visible()
-    page.close()

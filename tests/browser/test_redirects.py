@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 
 import pytest
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import Page
 
 from sitegen.build import BuildOptions, build
 from tests.browser.conftest import _QuietHandler
@@ -48,25 +48,17 @@ def digest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("old", ["2026/02/pidsumky-zustrichi-v-briusseli/", "news/12.html"])
-def test_redirect_old_url_opens_the_article(context: BrowserContext, digest: str, old: str) -> None:
-    page = context.new_page()
-    try:
-        page.goto(digest + old)
-        page.wait_for_url(digest + "2026/02/pidsumky-u-briusseli/", timeout=10_000)
-        assert page.locator("h1").inner_text() == "Підсумки зустрічі у Брюсселі"
-        assert page.title().startswith("Підсумки зустрічі у Брюсселі — ")  # the article, not the redirect page
-    finally:
-        page.close()
+def test_redirect_old_url_opens_the_article(tab: Page, digest: str, old: str) -> None:
+    tab.goto(digest + old)
+    tab.wait_for_url(digest + "2026/02/pidsumky-u-briusseli/", timeout=10_000)
+    assert tab.locator("h1").inner_text() == "Підсумки зустрічі у Брюсселі"
+    assert tab.title().startswith("Підсумки зустрічі у Брюсселі — ")  # the article, not the redirect page
 
 
-def test_redirect_page_shows_a_link_where_the_refresh_is_not_followed(context: BrowserContext, digest: str) -> None:
-    page = context.new_page()
-    try:
-        html = page.request.get(digest + "news/12.html").text()
-        assert '<meta http-equiv="refresh" content="0; url=/digest/2026/02/pidsumky-u-briusseli/">' in html
-        page.set_content(html.replace('http-equiv="refresh"', 'data-refresh-off=""'))
-        link = page.locator("main a")
-        assert link.is_visible() and link.inner_text() == "Підсумки зустрічі у Брюсселі"
-        assert link.get_attribute("href") == "/digest/2026/02/pidsumky-u-briusseli/"
-    finally:
-        page.close()
+def test_redirect_page_shows_a_link_where_the_refresh_is_not_followed(tab: Page, digest: str) -> None:
+    html = tab.request.get(digest + "news/12.html").text()
+    assert '<meta http-equiv="refresh" content="0; url=/digest/2026/02/pidsumky-u-briusseli/">' in html
+    tab.set_content(html.replace('http-equiv="refresh"', 'data-refresh-off=""'))
+    link = tab.locator("main a")
+    assert link.is_visible() and link.inner_text() == "Підсумки зустрічі у Брюсселі"
+    assert link.get_attribute("href") == "/digest/2026/02/pidsumky-u-briusseli/"

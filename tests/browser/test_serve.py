@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from sitegen.output.writer import MARKER
@@ -148,20 +148,12 @@ RELOAD_SCRIPT_RAN = (
 page and the script's first poll, the script swaps the page in place and the new body has no script element."""
 
 
-@pytest.fixture(scope="module")
-def module_tab(context: BrowserContext) -> Iterator[Page]:
-    page = context.new_page()
-    yield page
-    page.close()
-
-
 @pytest.fixture
-def tab(module_tab: Page) -> Iterator[Page]:
-    """One tab for this file's tests (a new tab is a new renderer process: 0.2-0.5 s each). Every test loads its
-    page afresh (`open_page`), so no document, script state or `window` mark carries over; after each it is
-    left on about:blank, so that page stops polling its server, as when the tab was closed."""
-    yield module_tab
-    module_tab.goto("about:blank")
+def serve_tab(tab: Page) -> Iterator[Page]:
+    """The file's one tab (tests/browser/conftest.py), left on about:blank after each test, so that page stops
+    polling its server, as when each test closed a tab of its own."""
+    yield tab
+    tab.goto("about:blank")
 
 
 def open_page(page: Page, url: str) -> Page:
@@ -178,8 +170,8 @@ def open_page(page: Page, url: str) -> Page:
 
 
 @pytest.mark.xdist_group("served")  # one serve process for these, on one worker
-def test_serve_edit_appears_in_open_tab(served: ServeProcess, tab: Page) -> None:
-    page = open_page(tab, served.base + article_path(served, 3))
+def test_serve_edit_appears_in_open_tab(served: ServeProcess, serve_tab: Page) -> None:
+    page = open_page(serve_tab, served.base + article_path(served, 3))
     page.evaluate("() => { window.__kept = 42; }")
     source = served.site / "seeds/2025/04/a3.md"
     original = source.read_text("utf-8")
@@ -196,11 +188,13 @@ def test_serve_edit_appears_in_open_tab(served: ServeProcess, tab: Page) -> None
 
 
 @pytest.mark.xdist_group("served")  # one serve process for these, on one worker
-def test_serve_title_edit_keeps_the_url_and_updates_the_open_page_in_place(served: ServeProcess, tab: Page) -> None:
+def test_serve_title_edit_keeps_the_url_and_updates_the_open_page_in_place(
+    served: ServeProcess, serve_tab: Page
+) -> None:
     """Issue 15: a published title edited ("в Брюсселі" -> "у Брюсселі") never moves its page."""
     url = article_path(served, 4)
     assert url == "2025/05/a4/index.html"
-    page = open_page(tab, served.base + "2025/05/a4/")
+    page = open_page(serve_tab, served.base + "2025/05/a4/")
     page.evaluate("() => { window.__kept = 15; }")
     source = served.site / "seeds/2025/05/a4.md"
     original = source.read_text("utf-8")
@@ -224,8 +218,8 @@ def test_serve_title_edit_keeps_the_url_and_updates_the_open_page_in_place(serve
 
 
 @pytest.mark.xdist_group("served")  # one serve process for these, on one worker
-def test_serve_page_with_its_own_scripts_reloads_in_full(served: ServeProcess, tab: Page) -> None:
-    page = open_page(tab, served.base + "search/")
+def test_serve_page_with_its_own_scripts_reloads_in_full(served: ServeProcess, serve_tab: Page) -> None:
+    page = open_page(serve_tab, served.base + "search/")
     page.evaluate("() => { window.__kept = 7; }")
     source = served.site / "seeds/2025/08/a7.md"
     original = source.read_text("utf-8")
@@ -240,9 +234,9 @@ def test_serve_page_with_its_own_scripts_reloads_in_full(served: ServeProcess, t
 
 
 @pytest.mark.xdist_group("served")  # one serve process for these, on one worker
-def test_serve_broken_front_matter_shows_overlay_then_fix_clears_it(served: ServeProcess, tab: Page) -> None:
+def test_serve_broken_front_matter_shows_overlay_then_fix_clears_it(served: ServeProcess, serve_tab: Page) -> None:
     url = article_path(served, 5)
-    page = open_page(tab, served.base + url)
+    page = open_page(serve_tab, served.base + url)
     source = served.site / "seeds/2025/06/a5.md"
     original = source.read_text("utf-8")
     try:
@@ -265,8 +259,8 @@ def test_serve_broken_front_matter_shows_overlay_then_fix_clears_it(served: Serv
 
 
 @pytest.mark.xdist_group("served")  # one serve process for these, on one worker
-def test_serve_css_change_swaps_stylesheet_without_reload(served: ServeProcess, tab: Page) -> None:
-    page = open_page(tab, served.base)
+def test_serve_css_change_swaps_stylesheet_without_reload(served: ServeProcess, serve_tab: Page) -> None:
+    page = open_page(serve_tab, served.base)
     page.evaluate("() => { window.__kept = 42; }")
     css = served.site / "themes/default/static/css/style.css"
     original = css.read_text("utf-8")
@@ -388,11 +382,11 @@ def test_serve_refuses_traversal_and_foreign_host(served: ServeProcess) -> None:
     assert status == 404 and b"reload.js" in body
 
 
-def test_serve_restart_reloads_open_tab_and_exits_cleanly(tmp_path: Path, tab: Page) -> None:
+def test_serve_restart_reloads_open_tab_and_exits_cleanly(tmp_path: Path, serve_tab: Page) -> None:
     site = make_site(tmp_path / "s")
     first = ServeProcess(site)
     try:
-        page = open_page(tab, first.base)
+        page = open_page(serve_tab, first.base)
         page.evaluate("() => { window.__kept = 1; }")
         # A second server on the same port: one line, exit 1 (in this process: `cli.main` gives the exit code, and
         # the port is refused before serve starts anything; an interpreter of its own cost 0.5 s).
@@ -411,13 +405,13 @@ def test_serve_restart_reloads_open_tab_and_exits_cleanly(tmp_path: Path, tab: P
         assert second.stop(signal.SIGINT) == 0
 
 
-def test_serve_first_build_failing_still_serves_the_error(tmp_path: Path, tab: Page) -> None:
+def test_serve_first_build_failing_still_serves_the_error(tmp_path: Path, serve_tab: Page) -> None:
     site = make_site(tmp_path / "s")
     config = (site / "sitegen.yaml").read_text("utf-8")
     (site / "sitegen.yaml").write_text(config + "colour: red\n", "utf-8")
     server = ServeProcess(site)
     try:
-        page = open_page(tab, server.base)
+        page = open_page(serve_tab, server.base)
         expect(page.locator("#sitegen-error-overlay")).to_contain_text("sitegen.yaml:3", timeout=TIMEOUT * 1000)
         # a sitegen.yaml that does not validate: the overlay still speaks the default language
         expect(page.locator("#sitegen-error-overlay h2")).to_have_text("Сайт не зібрано")
