@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -153,7 +154,13 @@ def serve_tab(tab: Page) -> Iterator[Page]:
     """The file's one tab (tests/browser/conftest.py), left on about:blank after each test, so that page stops
     polling its server, as when each test closed a tab of its own."""
     yield tab
-    tab.goto("about:blank")
+    for attempt in range(5):  # a page whose server just stopped may start a reload (to an error page) meanwhile
+        try:
+            tab.goto("about:blank")
+            return
+        except PlaywrightError as exc:
+            if attempt == 4 or "interrupted by another navigation" not in str(exc):
+                raise
 
 
 def open_page(page: Page, url: str) -> Page:
