@@ -171,3 +171,15 @@ def test_feeds_atom_text_serializer_matches_elementtree(make_site) -> None:  # t
     for entries in cases:
         kwargs = {"out_path": "tags/x/feed.xml", "title": "Сайт: <x> & \u0001", "page_url": "/tags/x/"}
         assert render_atom(site, entries, **kwargs).data == _reference_atom(site, entries, **kwargs)
+
+
+def test_feeds_drop_exactly_what_xml_cannot_hold() -> None:
+    """`_clean`'s class is the complement of XML 1.0's `Char` production, on every code point."""
+    import re
+
+    from sitegen.render.feeds import _NOT_XML
+
+    xml_char = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+    every = "".join(map(chr, [*range(0x10000), *range(0x10000, 0x110000, 0xFF), 0x10FFFF]))  # (planes 1-16: all Char)
+    assert _NOT_XML.sub("", every) == xml_char.sub("", every)
+    assert len(_NOT_XML.sub("", every)) == len(every) - 29 - 2048 - 2

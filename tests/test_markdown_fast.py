@@ -106,3 +106,23 @@ def _plain_range(start: date, end: date) -> str:
     if start.year == end.year:
         return f"{format_date(start, 'd MMMM', locale=UK)} – {day(end)}"
     return f"{day(start)} – {day(end)}"
+
+
+def test_plain_links_skip_normalisation_with_the_same_result() -> None:
+    """Link destinations of the fast path (`markdown._PLAIN_LINK`) come out as markdown-it-py's `normalizeLink`
+    makes them: random mixes of schemes, hosts, `//`, dots, dashes, capitals and non-ASCII letters."""
+    import random
+
+    stock = MarkdownIt("js-default").normalizeLink
+    lean = markdown.markdown_for(QUOTES["uk"]).normalizeLink
+    pieces = ["https://", "http://", "example.org", "/", "//", "a", "Z", "-", ".", "..", "~", "_", "0", "xn--"]
+    pieces += ["news/", "a.b", "%20", "?q=1", "#x", "ї", ":", "@", " ", "mailto:"]
+    rng = random.Random(18)
+    plain = 0
+    for _ in range(3000):
+        url = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 7)))
+        assert lean(url) == stock(url), url
+        plain += bool(markdown._PLAIN_LINK.fullmatch(url))
+    assert 500 < plain < 2500  # (both ways were taken)
+    assert lean("https://example.org/news/a-b_c.d~e/") == "https://example.org/news/a-b_c.d~e/"
+    assert lean("https://example.org/ї") == stock("https://example.org/ї") == "https://example.org/%D1%97"

@@ -171,6 +171,21 @@ def test_text_normalize_fast_path_equals_the_unicode_round_trip() -> None:
         assert normalize(sample) == round_trip(sample), repr(sample)
 
 
+def test_text_plain_characters_table_is_what_unicode_gives() -> None:
+    """The fast path's characters are kept as a table (working them out took 20-40 ms of every start): it is the
+    set worked out from this Python's Unicode data and `uk.json`, and `_PLAIN` matches exactly those."""
+    import unicodedata
+
+    from sitegen.text import _PLAIN, _PLAIN_RANGES, _code_ranges, _plain_codes, _plain_ranges
+
+    codes = _plain_codes()
+    assert _plain_ranges() == _code_ranges(codes)
+    if unicodedata.unidata_version in ("14.0.0", "15.0.0", "15.1.0"):
+        assert _plain_ranges() is _PLAIN_RANGES
+    plain = set(codes) | {ord("\n"), ord("\t")}
+    assert [c for c in range(0x10000) if _PLAIN.fullmatch(chr(c))] == sorted(plain)
+
+
 def test_text_term_counts_equal_counting_terms_on_any_text() -> None:
     """`terms` and `term_counts` (white-space pieces, each through the pipeline once) give the stems of
     `tokenize`'s words, stop words left out, on random mixes of words, marks, apostrophes, dashes, odd spaces

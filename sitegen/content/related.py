@@ -18,15 +18,21 @@ Deterministic: ties (scores equal to 9 decimals) go to the newer article, then t
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
+import multiprocessing
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
+from typing import TypeVar
 
 from sitegen.content.model import Page, Site
 from sitegen.text import terms
+from sitegen.workers import available_cores, run_in_workers
+
+T = TypeVar("T")
 
 MAX_RELATED = 3
 MAX_POSTINGS = 64
@@ -69,7 +75,11 @@ def _vectors(pages: Sequence[Page]) -> list[dict[str, float]]:
 
 
 def build_related(pages: Sequence[Page]) -> Mapping[str, tuple[str, ...]]:
-    """Page id -> ids of its most related articles, best first (at most `MAX_RELATED`; maybe none)."""
+    """Page id -> ids of its most related articles, best first (at most `MAX_RELATED`; maybe none).
+
+    On a large site the candidates and their cosines are worked out by two processes, each for half the
+    articles (`PARALLEL_MIN_PAGES`); the result is the same either way.
+    """
     vectors = _vectors(pages)
     stamps = [page.meta.date.timestamp() for page in pages]
     # Ties between equal weights or scores go to the newer article, then the smaller id: never to the
@@ -86,11 +96,41 @@ def build_related(pages: Sequence[Page]) -> Mapping[str, tuple[str, ...]]:
             floor = sorted([w for _, w in docs], reverse=True)[MAX_POSTINGS - 1]
             top = [d for d in docs if d[1] >= floor]
             postings[term] = heapq.nsmallest(MAX_POSTINGS, top, key=lambda d: (-d[1], rank[d[0]]))
+    parts = 2 if len(pages) >= PARALLEL_MIN_PAGES and available_cores() > 1 and _can_fork() else 1
     # Candidates: the articles sharing one of an article's strongest terms, ranked by that partial dot
     # product. A capped postings list can hide j from i but not i from j, so a pair found either way
     # is a candidate both ways (at most 2 × RESCORED per article on average).
     candidates: list[set[int]] = [set() for _ in pages]
-    for i, vector in enumerate(vectors):
+    found = functools.partial(_found_by, vectors, postings, rank)
+    for i, best in _in_parts(found, len(pages), parts):
+        for j in best:
+            candidates[i].add(j)
+            candidates[j].add(i)
+    # Each pair's exact cosine once (it is the same either way round), kept for both articles.
+    scored: list[list[tuple[float, int, int]]] = [[] for _ in pages]
+    for i, j, score in _in_parts(functools.partial(_cosines, vectors, candidates), len(pages), parts):
+        rounded = -round(score, 9)
+        scored[i].append((rounded, rank[j], j))
+        scored[j].append((rounded, rank[i], i))
+    return {
+        pages[i].id: tuple(pages[j].id for *_, j in heapq.nsmallest(MAX_RELATED, scored[i])) for i in range(len(pages))
+    }
+
+
+PARALLEL_MIN_PAGES = 300
+"""From this many articles on, related stories are worked out by two processes (a fork costs a few ms)."""
+
+
+def _found_by(
+    vectors: Sequence[Mapping[str, float]],
+    postings: Mapping[str, Sequence[tuple[int, float]]],
+    rank: Mapping[int, int],
+    refs: range,
+) -> list[tuple[int, list[int]]]:
+    """For each article of `refs`: the `RESCORED` articles its strongest terms find, best first."""
+    found = []
+    for i in refs:
+        vector = vectors[i]
         keys = heapq.nsmallest(CANDIDATE_TERMS, vector, key=lambda t: (-vector[t], t))
         partial: dict[int, float] = defaultdict(float)
         for term in keys:
@@ -104,20 +144,39 @@ def build_related(pages: Sequence[Page]) -> Mapping[str, tuple[str, ...]]:
             # more than 2e-9 below the RESCORED-th largest raw score can be among the best.
             floor = sorted(partial.values(), reverse=True)[RESCORED - 1] - 2e-9
             best = {j: v for j, v in partial.items() if v >= floor}
-        for j in heapq.nsmallest(RESCORED, best, key=lambda j: (-round(best[j], 9), rank[j])):
-            candidates[i].add(j)
-            candidates[j].add(i)
-    related: dict[str, tuple[str, ...]] = {}
-    for i, vector in enumerate(vectors):
-        scored = []
+        found.append((i, heapq.nsmallest(RESCORED, best, key=lambda j: (-round(best[j], 9), rank[j]))))
+    return found
+
+
+def _cosines(
+    vectors: Sequence[Mapping[str, float]], candidates: Sequence[set[int]], refs: range
+) -> list[tuple[int, int, float]]:
+    """(i, j, cosine) of each candidate pair i < j of the articles `refs`, where the cosine is `MIN_SCORE` or more."""
+    found = []
+    for i in refs:
+        vector = vectors[i]
         for j in candidates[i]:
-            other_vector = vectors[j]
-            # Sorted so the float sum is the same whichever way round two articles are compared.
-            score = sum(vector[t] * other_vector[t] for t in sorted(vector.keys() & other_vector.keys()))
-            if score >= MIN_SCORE:
-                scored.append((-round(score, 9), rank[j], j))
-        related[pages[i].id] = tuple(pages[j].id for *_, j in heapq.nsmallest(MAX_RELATED, scored))
-    return related
+            if j > i:
+                other_vector = vectors[j]
+                # Sorted so the float sum is the same whichever way round two articles are compared.
+                score = sum(vector[t] * other_vector[t] for t in sorted(vector.keys() & other_vector.keys()))
+                if score >= MIN_SCORE:
+                    found.append((i, j, score))
+    return found
+
+
+def _in_parts(task: Callable[[range], list[T]], count: int, parts: int) -> list[T]:
+    """`task` over articles 0 … count − 1: in this process, or split with forked workers (every `parts`-th article
+    each, so both get early and late ones alike); the results of each part in turn."""
+    shares = [range(first, count, parts) for first in range(parts)]
+    if parts == 1:
+        return task(shares[0])
+    done, mine = run_in_workers(task, shares[1:], parts - 1, functools.partial(task, shares[0]))
+    return [result for part in (mine, *done) for result in part]
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def related_inputs(page: Page) -> tuple[object, ...]:

@@ -29,7 +29,10 @@ MEDIA_NS = "http://search.yahoo.com/mrss/"
 EPOCH = "1970-01-01T00:00:00+00:00"
 _ABSOLUTE = ("https://", "http://", "mailto:")
 _LINK_ATTR = re.compile(r'\b(href|src|srcset)="([^"]*)"')
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_XML = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]")
+"""What XML 1.0 cannot hold: the complement of its `Char` production (#x9 | #xA | #xD | [#x20-#xD7FF] |
+[#xE000-#xFFFD] | [#x10000-#x10FFFF]). Written as the negated class, it took ~15 ms of every process start to
+compile (tests/test_feeds.py compares the two on every code point)."""
 
 
 @dataclass(frozen=True, slots=True)

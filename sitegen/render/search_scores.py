@@ -29,11 +29,14 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing
 import operator
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from sitegen.workers import available_cores, run_in_workers
 
 K1 = 1.2
 """lunr's BM25 term frequency saturation (`Builder.k1`)."""
@@ -52,6 +55,8 @@ TF_MASK = (1 << TF_BITS) - 1
 BLOCK_REFS = 256
 BLOCKED = 128
 """A term with this many postings keeps its JSON in blocks of the postings of `BLOCK_REFS` consecutive refs."""
+PARALLEL_MIN_ARTICLES = 300
+"""From this many articles on, a forked worker scores half the terms of a clean build (`Scores._score_every_term`)."""
 _SAFE_LOW, _SAFE_HIGH = 1e-6, 1 - 1e-6
 """A scaled score this far from a half rounds alike in float and in decimal."""
 
@@ -184,9 +189,37 @@ class Scores:
         for ref in range(scores.count):
             scores._set_norms(ref)
         for term, found in codes.items():
-            postings = scores.terms[term] = Postings(occurrences=found)
-            scores._score_all(postings)
+            scores.terms[term] = Postings(occurrences=found)
+        scores._score_every_term()
         return scores
+
+    def _score_every_term(self) -> None:
+        """`_score_all` of every term, versions handed out in the terms' order. With many articles, a forked
+        worker scores every other term meanwhile (it is the main process's largest step after the workers): the
+        same postings and versions (tests/test_search_parallel.py)."""
+        postings = list(self.terms.values())
+        if self.count < PARALLEL_MIN_ARTICLES or available_cores() < 2 or not _can_fork():
+            for held in postings:
+                self._score_all(held)
+            return
+        first = self.counter
+        done, _ = run_in_workers(
+            self._scored_postings, [postings[1::2]], 1, lambda: self._scored_postings(postings[::2])
+        )
+        for held, (refs, values, blocks) in zip(postings[1::2], done[0], strict=True):
+            held.refs = array("I", refs)
+            held.scores = array("I", values)
+            held.blocks = blocks
+            held.since = None
+        for version, held in enumerate(postings, first + 1):
+            held.version = version
+        self.counter = first + len(postings)
+
+    def _scored_postings(self, postings: Sequence[Postings]) -> list[tuple[bytes, bytes, dict[int, str] | None]]:
+        """`_score_all` of each of `postings`, and what it made of each, as a forked worker sends it back."""
+        for held in postings:
+            self._score_all(held)
+        return [(held.refs.tobytes(), held.scores.tobytes(), held.blocks) for held in postings]
 
     def _set_norms(self, ref: int) -> None:
         for position, average in enumerate(self.averages):
@@ -321,6 +354,10 @@ def flat_postings(postings: Postings) -> list[int]:
     flat[0::2] = list(map(operator.sub, refs, [0, *refs]))
     flat[1::2] = postings.scores.tolist()
     return flat
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _encode_blocks(postings: Postings, blocks: Iterable[int]) -> None:
