@@ -1,7 +1,7 @@
 """What a large build keeps once instead of once a page, and what it never holds (issue 18, peak memory at 100k).
 
 - names many pages repeat (tags, rubric, authors, source, language) and the UTC offsets of their dates are one
-  object each, not a copy per page;
+  object each, not a copy per page; so are the key lines of pages written from one layout (`sitegen build`);
 - related stories of a large site are worked out in a forked process (its short-lived objects never scatter the
   build's memory): the same stories as worked out here;
 - a build cache piece is pickled straight into its file (never held as bytes beside the state), and an `array`
@@ -23,6 +23,7 @@ import sitegen.content.related as related
 from sitegen.build import BuildOptions, load_site
 from sitegen.buildcache import _write_piece
 from sitegen.content.related import build_related
+from sitegen.engine import Engine, EngineOptions
 from sitegen.render.search_scores import Postings
 from tests.conftest import many_pages
 
@@ -46,6 +47,15 @@ def test_repeated_names_and_offsets_are_one_object(site: Path) -> None:
     assert max(len(same) for same in by_tag.values()) > 1  # (the check above compared something)
     assert len({id(p.meta.date.tzinfo) for p in pages}) == 1
     assert len({p.meta.lang for p in pages}) == 1
+
+
+@pytest.mark.timeout(30)
+def test_pages_of_one_layout_share_their_key_lines(site: Path) -> None:
+    engine = Engine(site, EngineOptions(lean=True), clock=lambda: NOW)
+    pages = engine.load().newest()
+    assert len(pages) == 12
+    assert len({id(p.key_lines) for p in pages}) == 1
+    assert dict(pages[0].key_lines) == {"title": 2, "date": 3, "tags": 4, "summary": 5}
 
 
 @pytest.mark.timeout(60)
