@@ -55,6 +55,7 @@ from sitegen.images.store import CACHE_DIR
 from sitegen.output.staging import KeptFile
 from sitegen.render.cache import RenderCache
 from sitegen.render.search_files import Reuse
+from sitegen.source.files import child_path
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +88,6 @@ def _reducer(cls: type) -> Any:
     if len(names) == 1:
         return lambda obj: (cls, (get(obj),))
     return lambda obj: (cls, get(obj))
-
-
-_CHILD_PATH: Any = getattr(PosixPath, "_make_child_relpath", None)
-"""pathlib's own `folder / name` for a single name, without parsing (Python 3.11 and 3.12); `None` elsewhere.
-A private method: the cache key holds the Python version, so a cache is read by the Python that wrote it."""
 
 
 class _Pickler(pickle.Pickler):
@@ -127,14 +123,14 @@ class _Pickler(pickle.Pickler):
 
     def _path(self, path: PosixPath) -> Any:
         name = path.name
-        if _CHILD_PATH is None or id(path) in self._folder_ids or not name or name in (".", ".."):
+        if id(path) in self._folder_ids or not name or name in (".", ".."):
             return NotImplemented  # (pathlib's own reduction: its parts)
         key = str(path.parent)
         folder = self._folders.get(key)
         if folder is None:
             folder = self._folders[key] = path.parent
             self._folder_ids.add(id(folder))
-        return _CHILD_PATH, (folder, name)
+        return child_path, (folder, name)
 
 
 Ref = tuple[str, str]
