@@ -83,8 +83,13 @@ PACKED_SUFFIX = ".jz"
 """The name ending of a packed file: JSON, zlib-deflated. Not `.gz` or `.Z`, which some servers send with a
 `Content-Encoding` header the browser then undoes, or (`.Z`, x-compress) cannot."""
 PACK_LEVEL = 6
-"""zlib's level. The 1,000 fragments of the bench corpus (7.7 MB of JSON) pack to 2.49 MB at 1, 2.18 at 4,
-2.12 at 6 and 9, in 0.32 / 0.40 / 0.50 CPU s at load 10 (a cached build packs the edited folders only)."""
+"""zlib's level for fragments. The 1,000 fragments of the bench corpus (7.7 MB of JSON) pack to 2.49 MB at 1, 2.18
+at 4, 2.12 at 6 and 9, in 0.32 / 0.40 / 0.50 CPU s at load 10 (a fragment is packed once, when its article is)."""
+SHARD_PACK_LEVEL = 4
+"""zlib's level for term shards. A body edit changes the article's score in each of its terms, so a cached build
+packs again every shard holding one: about half of them (124 of 261 at 5,000 articles). Those 261 (8.9 MB of JSON)
+pack to 2.66 MB at 6 in 0.58 CPU s, 2.71 at 5 in 0.35, 2.80 at 4 in 0.22, 3.12 at 1 in 0.14 (load 7): level 4
+costs 0.14 MB of a 144 MB site, and a query fetches a few shards of about 10 kB."""
 FIELD = "all"
 """The one field of the shipped index: a document's score for a term is the sum over the indexed fields
 (search_scores.py says why that changes no score)."""
@@ -108,9 +113,9 @@ def json_bytes(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def pack(data: bytes) -> bytes:
+def pack(data: bytes, level: int = PACK_LEVEL) -> bytes:
     """A file's JSON as shipped packed (`PACKED_SUFFIX`)."""
-    return zlib.compress(data, PACK_LEVEL)
+    return zlib.compress(data, level)
 
 
 def inflate(data: bytes) -> bytes:
@@ -217,7 +222,7 @@ def render_search_files(
         if output is None:
             lists = [fresh.get(term) or postings_json(scores.terms[term]) for term in terms]
             data = _shard(terms, lists, shown)
-            output = _output(f"terms.{_digest(data)}{PACKED_SUFFIX}", pack(data))
+            output = _output(f"terms.{_digest(data)}{PACKED_SUFFIX}", pack(data, SHARD_PACK_LEVEL))
         shards.append(output)
         made.shard_keys.append(key)
         firsts.append(terms[0])
