@@ -3,9 +3,9 @@
 The state is cut into pieces (`_split`): each shard of the pages (a page's loaded entry, its file stamp,
 its `Page`, its render version and its rendered article, all under one page id), each kind of other
 render output, the related stories, the output files, and the rest of the model. Each piece is one
-pickle in `build.pieces/`, named by the BLAKE2b digest of its bytes; the index, `build.cache`, names
-the pieces of one build by digest, with each one's size and CRC-32 (what a read checks: a third of the cost
-of hashing 60 MB again), and is written last. Every file is written with `atomic.write_atomic`
+pickle in `build.pieces/`, under a new random name (a piece file is never written over); the index,
+`build.cache`, names the pieces of one build, with each one's size and CRC-32 (what a read checks), and is
+written last. Every file is written with `atomic.write_atomic`
 (temp file, then rename), without its `fsync`s: each is checked when read. So a build writes only the
 pieces whose objects are not the very ones it read (a body edit: one shard, the search index and the
 small rest), and the pieces of two builds are never mixed: an index names exactly the bytes it was
@@ -37,6 +37,7 @@ import logging
 import operator
 import os
 import pickle
+import secrets
 import sys
 import zlib
 from collections.abc import Mapping
@@ -62,7 +63,7 @@ log = logging.getLogger(__name__)
 CACHE_FILE = "build.cache"
 """The index: which pieces make the state of the last build."""
 PIECES_DIR = "build.pieces"
-"""The pieces, each named by the digest of its bytes."""
+"""The pieces, each under a random name of its own."""
 FORMAT = 3
 MAGIC = b"sitegen build cache\n"
 SMALL_FILE = 1 << 20
@@ -217,7 +218,7 @@ class Saved:
 class _Read:
     """One piece as the build read it: its file, and the objects it held (a piece of the same objects is kept)."""
 
-    digest: str
+    file: str
     size: int
     crc: int
     items: tuple[Any, ...]
@@ -416,10 +417,10 @@ def _read_cache(site_dir: Path, key: str) -> Saved | None:
         read: dict[str, _Read] = {}
         targets: dict[Ref, Any] = {}
         # The page shards first: the other pieces refer to the articles they hold (`_RefPickler`).
-        for name, digest, size, crc in sorted(named, key=lambda row: not row[0].startswith("pages-")):
+        for name, file, size, crc in sorted(named, key=lambda row: not row[0].startswith("pages-")):
             if not targets and not name.startswith("pages-"):
                 targets = _ref_targets({("article", r[0]): r[5] for n in read for r in read[n].items if r[5]})
-            with open(folder / digest, "rb") as fh:
+            with open(folder / file, "rb") as fh:
                 data = fh.read()
             if (len(data), zlib.crc32(data)) != (size, crc):
                 return _ignored(f"piece {name} is truncated or damaged")
@@ -433,7 +434,7 @@ def _read_cache(site_dir: Path, key: str) -> Saved | None:
             del data
             if not isinstance(items, tuple):
                 return _ignored("holds something else")
-            read[name] = _Read(digest, size, crc, items, used)
+            read[name] = _Read(file, size, crc, items, used)
         try:
             saved = _join({name: r.items for name, r in read.items()})
         except Exception as exc:  # noqa: BLE001 - pieces that do not fit: the same
@@ -472,9 +473,9 @@ def write_cache(site_dir: Path, key: str, saved: Saved) -> None:
                 before is not None
                 and _same(items, before.items)
                 and all(targets.get(ref) is target for ref, target in before.used.items())
-                and _has(folder / before.digest, before.size)
+                and _has(folder / before.file, before.size)
             ):
-                named.append((name, before.digest, before.size, before.crc))
+                named.append((name, before.file, before.size, before.crc))
             else:
                 named.append((name, *_write_piece(folder, items, {} if name.startswith("pages-") else refs)))
                 written += 1
@@ -501,14 +502,15 @@ def _has(path: Path, size: int) -> bool:
 
 
 def _write_piece(folder: Path, items: tuple[Any, ...], refs: Mapping[int, Ref]) -> tuple[str, int, int]:
-    """Pickle `items` into `folder` under the digest of the bytes, the objects of `refs` as references;
-    (digest, size, CRC-32). Not synced to disk: a piece is checked against its size and CRC when read."""
+    """Pickle `items` into a new file of `folder`, the objects of `refs` as references; (its name, size, CRC-32).
+    Not synced to disk: a piece is checked against its size and CRC when read. The name is random, not a digest
+    of the bytes (25 MB hashed after each body edit): a new file, so no index ever names other bytes under it."""
     out = io.BytesIO()
     (_RefPickler(out, refs) if refs else _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)).dump(items)
     data = out.getbuffer()
-    digest = hashlib.blake2b(data, digest_size=20).hexdigest()
-    write_atomic(folder / digest, data, durable=False)
-    return digest, len(data), zlib.crc32(data)
+    name = secrets.token_hex(16)
+    write_atomic(folder / name, data, durable=False)
+    return name, len(data), zlib.crc32(data)
 
 
 def _drop_unnamed(folder: Path, named: set[str]) -> None:
