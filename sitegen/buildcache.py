@@ -142,11 +142,11 @@ Ref = tuple[str, str]
 class _RefPickler(_Pickler):
     """`_Pickler` that saves the objects of `refs` (by `id`) as references to them, not again (`_referred`).
 
-    The search pieces (the search output's key, the kept index's entries and fragment folders) hold every
+    The search pieces (the search output's key, the kept index's entries and fragment groups) hold every
     article's `SearchEntry` and fragment, which the page shards hold already: saved in full they were
     two thirds of the cache's bytes, read and written again after every body edit. A `SearchEntry` is seen by
     `reducer_override`; a fragment (exact `bytes`, which pickle never shows it) only as a key of
-    `Reuse.folders`, which is saved with its fragments as references. (`persistent_id` would see every
+    `Reuse.groups`, which is saved with its fragments as references. (`persistent_id` would see every
     object: a Python call for each of some 350,000, a second under the profiler at 5,000 articles.)
     """
 
@@ -160,11 +160,11 @@ class _RefPickler(_Pickler):
             return _referred, (ref,)
         if type(obj) is Reuse:
             refs = self.refs
-            folders = [
-                (start, tuple(refs.get(id(data), data) for data in batch), outputs)
-                for (start, batch), outputs in obj.folders.items()
+            groups = [
+                (start, tuple(refs.get(id(data), data) for data in batch), group)
+                for (start, batch), group in obj.groups.items()
             ]
-            return _reuse, (obj.terms, obj.shards, folders)
+            return _reuse, (obj.terms, obj.shards, groups)
         return super().reducer_override(obj)
 
 
@@ -182,14 +182,14 @@ def _referred(ref: Ref) -> Any:
     return target
 
 
-def _reuse(terms: Any, shards: Any, folders: list[tuple[int, tuple[Any, ...], Any]]) -> Reuse:
+def _reuse(terms: Any, shards: Any, groups: list[tuple[int, tuple[Any, ...], Any]]) -> Reuse:
     """A `Reuse` as `_RefPickler` saved it (its fragments as references)."""
     return Reuse(
         terms=terms,
         shards=shards,
-        folders={
-            (start, tuple(_referred(item) if type(item) is tuple else item for item in batch)): outputs
-            for start, batch, outputs in folders
+        groups={
+            (start, tuple(_referred(item) if type(item) is tuple else item for item in batch)): group
+            for start, batch, group in groups
         },
     )
 
