@@ -355,7 +355,7 @@ def _join(pieces: dict[str, tuple[Any, ...]]) -> Saved:
     )
     render = RenderCache()
     render.__setstate__({"site_key": site_key, "versions": versions, "counter": counter, "entries": outputs})
-    files = {p: KeptFile(digest, size, mtime, inode) for p, digest, size, mtime, inode in pieces["files"]}
+    files = {row[0]: KeptFile._make(row[1:]) for row in pieces["files"]}
     return Saved(EngineState(loads, render), files)
 
 
@@ -367,8 +367,8 @@ def _same(new: Any, old: Any) -> bool:
     kind = type(new)
     if kind is not type(old):
         return False
-    if kind is tuple:
-        return len(new) == len(old) and all(map(_same, new, old))
+    if kind is tuple:  # (the very objects, told apart at C speed first: most of an unchanged shard's records)
+        return len(new) == len(old) and (all(map(operator.is_, new, old)) or all(map(_same, new, old)))
     if kind in (str, int):
         return bool(new == old)
     if kind is Page:
