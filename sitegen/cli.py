@@ -7,6 +7,7 @@ usage (argparse), 130 on Ctrl-C. Anything else that escapes is a bug and keeps i
 from __future__ import annotations
 
 import argparse
+import atexit
 import logging
 import os
 import signal
@@ -15,6 +16,7 @@ import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 from sitegen import __version__
 from sitegen.build import BuildOptions, build
@@ -431,6 +433,28 @@ class _Terminated(KeyboardInterrupt):
 
 def _raise_terminated(signum: int, frame: object) -> None:
     raise _Terminated
+
+
+def run() -> NoReturn:
+    """`sitegen` and `python -m sitegen`: `main()`, then the process ends without freeing its objects one by one.
+
+    A build leaves hundreds of MB of objects (the content model, the build cache's state), which the interpreter
+    would free one by one on its way out: 0.25 CPU s after a body edit at 5,000 articles, a tenth of that build.
+    So, when nothing else runs (no other thread, no child process), the exit handlers run (logging's flush,
+    `atexit`), standard output and error are flushed, and `os._exit` ends the process. Objects' finalizers are
+    not run then: sitegen closes its files itself. Otherwise it exits as any Python program does.
+    """
+    status = main()
+    children = sys.modules.get("multiprocessing")
+    if threading.active_count() > 1 or (children is not None and children.active_children()):
+        sys.exit(status)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # (a closed pipe: as much as a normal exit would have said)
+            status = status or 120
+    os._exit(status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -37,9 +37,7 @@ class Shipped:
     @property
     def rows(self) -> list[list[Any]]:
         """The fragments by ref: `[title, url, date, date_text, [[tag, url], …], summary, body]`."""
-        documents = self.manifest["documents"]
-        per = documents["per_folder"]
-        names = [f"{documents['folders'][ref // per]}/{ref}{PACKED_SUFFIX}" for ref in range(documents["count"])]
+        names = [f"docs/{ref}{PACKED_SUFFIX}" for ref in range(self.manifest["documents"]["count"])]
         return [unpack(self.files[name]) for name in names]
 
 
@@ -48,9 +46,7 @@ def read_shipped(out: Path) -> Shipped:
     [manifest_file] = (out / "search").glob("index.*.json")
     manifest = json.loads(manifest_file.read_bytes())
     names = [name for _, name in manifest["shards"]]
-    documents = manifest["documents"]
-    per = documents["per_folder"]
-    names += [f"{documents['folders'][r // per]}/{r}{PACKED_SUFFIX}" for r in range(documents["count"])]
+    names += [f"docs/{r}{PACKED_SUFFIX}" for r in range(manifest["documents"]["count"])]
     return Shipped(manifest, {name: (out / "search" / name).read_bytes() for name in names})
 
 

@@ -343,9 +343,8 @@ def test_check_search_index_missing_shard_bad_order_missing_and_bad_fragment(mak
         shard = {"terms": ["яблук", "абрикос"], "postings": [[0, 1000], [1, 500]]}
         (out / "search" / "terms.bad.json").write_text(json.dumps(shard), "utf-8")
         manifest["shards"] = [[first, name], ["яблук", "terms.bad.json"]]
-        [folder] = manifest["documents"]["folders"]
-        (out / "search" / folder / "0.jz").unlink()
-        (out / "search" / folder / "1.jz").write_bytes(pack(b'["a title", "/x/"]'))  # no excerpt text
+        (out / "search" / "docs" / "0.jz").unlink()
+        (out / "search" / "docs" / "1.jz").write_bytes(pack(b'["a title", "/x/"]'))  # no excerpt text
         path.write_text(json.dumps(manifest), "utf-8")
 
     messages = [p.format() for p in check_site(site, after_build=break_files).problems]
@@ -355,10 +354,8 @@ def test_check_search_index_missing_shard_bad_order_missing_and_bad_fragment(mak
     assert any(
         m.startswith("search/terms.bad.json: the terms of the shard from 'яблук' are out of order") for m in messages
     )
-    assert any(
-        m.startswith("search/docs.") and "/0.jz: a fragment the search index counts is missing" in m for m in messages
-    )
-    assert any(m.startswith("search/docs.") and "/1.jz: a search fragment is not a result row" in m for m in messages)
+    assert any(m.startswith("search/docs/0.jz: a fragment the search index counts is missing") for m in messages)
+    assert any(m.startswith("search/docs/1.jz: a search fragment is not a result row") for m in messages)
     assert all("build again" in m for m in messages if m.startswith("search/"))
 
 

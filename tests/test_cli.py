@@ -54,7 +54,7 @@ def test_cli_console_script_is_declared() -> None:
     from importlib.metadata import entry_points
 
     scripts = {ep.name: ep.value for ep in entry_points(group="console_scripts")}
-    assert scripts.get("sitegen") == "sitegen.cli:main"
+    assert scripts.get("sitegen") == "sitegen.cli:run"
 
 
 def test_cli_build_prints_one_summary_line(tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ def test_search_fragment_is_the_shipped_packed_file() -> None:
     assert json.loads(entry.row) == row
     files = render_search_index([entry])
     (fragment,) = files.fragments
-    assert fragment.out_path.startswith(f"{INDEX_DIR}/docs.") and fragment.data is entry.fragment
+    assert fragment.out_path.startswith(f"{INDEX_DIR}/docs/") and fragment.data is entry.fragment
 
 
 @pytest.mark.timeout(30)

@@ -207,9 +207,9 @@ def test_publish_dry_run_lists_exact_diff_and_changes_nothing(make_site, tmp_pat
     assert publish("--to", str(out), "--dry-run", site=site) == 0
     lines = capsys.readouterr().out.splitlines()
     assert tree_digest(out) == before
-    # 4 added, and 5 of the removed: the search index's manifest, term shard and fragment folder (of 3
-    # fragments before, 2 after), whose fingerprinted names follow their content
-    assert lines[-1].startswith(f"dry run: publishing to {out} would make 4 added, ")
+    # 2 added, and 3 of the removed: the search index's manifest and term shard, whose fingerprinted names follow
+    # their content, and the third fragment (`search/docs/2.jz`: fragments keep their names)
+    assert lines[-1].startswith(f"dry run: publishing to {out} would make 2 added, ")
     listed = {line[2:]: line[0] for line in lines[:-1]}
     assert publish("--to", str(out), site=site) == 0
     after = tree_digest(out)
@@ -257,8 +257,8 @@ def test_publish_deletion_cap_holds(make_site, tmp_path: Path, remote: Path, cap
         assert publish(*target, "--max-deletes", "2", site=site) == 1
         err = capsys.readouterr().err
         # the page, its tag's page and feed, and the old search files (fingerprinted names: manifest, term
-        # shard, the 3 fragments of the old fragment folder)
-        assert err.startswith("error: refused to publish: it would remove 8 published files, more than --max-deletes 2")
+        # shard; and the third of the 3 fragments)
+        assert err.startswith("error: refused to publish: it would remove 6 published files, more than --max-deletes 2")
         assert err.count("\n") == 1
     assert tree_digest(out) == before and commits(remote) == head
     assert publish("--to", str(out), "--max-deletes", "8", site=site) == 0
@@ -419,7 +419,7 @@ def test_publish_dry_run_shows_the_refusal_a_real_run_would_meet(make_site, tmp_
     captured = capsys.readouterr()
     assert f"- {C_SLUG}index.html" in captured.out.splitlines()
     assert captured.err.startswith(f"warning: this publish would remove 1 article page from {out}: ")
-    assert "\nerror: refused to publish: it would remove 8 published files" in captured.err  # with old search files
+    assert "\nerror: refused to publish: it would remove 6 published files" in captured.err  # with old search files
     assert tree_digest(out) == before
 
 

@@ -16,7 +16,7 @@ from sitegen.render.search import FIELDS, PIPELINE, SearchEntry, entry_of, field
 from sitegen.render.search_files import (
     FIELD,
     FORMAT,
-    FRAGMENTS_PER_FOLDER,
+    FRAGMENTS_PER_GROUP,
     ROWS_PER_TERM,
     inflate,
     pack,
@@ -85,7 +85,7 @@ def built(make_site: Callable[[str], Path]) -> tuple[Path, Shipped]:
     return out, read_shipped(out)
 
 
-def test_search_manifest_names_pipeline_shards_and_fragment_folders(built: tuple[Path, Shipped]) -> None:
+def test_search_manifest_names_pipeline_shards_and_fragment_groups(built: tuple[Path, Shipped]) -> None:
     _, shipped = built
     manifest = shipped.manifest
     assert manifest["format"] == FORMAT
@@ -94,7 +94,7 @@ def test_search_manifest_names_pipeline_shards_and_fragment_folders(built: tuple
     assert manifest["indexed_fields"] == [list(f) for f in FIELDS]
     assert [first for first, _ in manifest["shards"]] == [shard["terms"][0] for shard in shipped.shards]
     documents = manifest["documents"]
-    assert (documents["count"], documents["per_folder"], len(documents["folders"])) == (2, FRAGMENTS_PER_FOLDER, 1)
+    assert (documents["count"], documents["per_group"], len(documents["groups"])) == (2, FRAGMENTS_PER_GROUP, 1)
 
 
 def test_search_fragments_count_from_the_oldest_article(built: tuple[Path, Shipped]) -> None:
@@ -168,7 +168,7 @@ def test_search_files_are_fingerprinted_and_loaded_only_by_the_search_page(built
     names = sorted(str(p.relative_to(out / "search")) for p in (out / "search").rglob("*") if p.is_file())
     names.remove("index.html")
     assert len(names) == 4 and all(
-        re.fullmatch(r"index\.[0-9a-f]{10}\.json|terms\.[0-9a-f]{10}\.jz|docs\.[0-9a-f]{10}/[01]\.jz", n) for n in names
+        re.fullmatch(r"index\.[0-9a-f]{10}\.json|terms\.[0-9a-f]{10}\.jz|docs/[01]\.jz", n) for n in names
     ), names
     [manifest] = [n for n in names if n.startswith("index.")]
     search_page = (out / "search" / "index.html").read_text(encoding="utf-8")
@@ -291,20 +291,21 @@ def test_search_term_order_is_javascript_string_order() -> None:
     assert sorted(["\uffff", "𝐁", "б"]) == ["б", "\uffff", "𝐁"]  # code points: not the browser's order
 
 
-def test_search_fragments_split_into_folders(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search_files, "FRAGMENTS_PER_FOLDER", 16)
+def test_search_fragments_split_into_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_files, "FRAGMENTS_PER_GROUP", 16)
     entries = fixture_entries(40)
     shipped = from_outputs(render_search_index(entries))
     documents = shipped.manifest["documents"]
-    assert (documents["count"], documents["per_folder"], len(documents["folders"])) == (40, 16, 3)
+    assert (documents["count"], documents["per_group"], len(documents["groups"])) == (40, 16, 3)
+    assert {n for n in shipped.files if n.startswith("docs/")} == {f"docs/{ref}.jz" for ref in range(40)}
     assert [r[1] for r in shipped.rows] == [f"/a/{i}/" for i in range(40)]  # refs count from the oldest
-    # an edit renames the fragments of its own folder only
+    # an edit changes the hash of its own group only (the URLs of its fragments)
     edited = list(entries)
     edited[0] = SearchEntry(
         pack(b'["edited","/e/","","",[],"",""]'), b'["edited","/e/","","",[]]', edited[0].terms, edited[0].counts
     )
-    folders = json.loads(render_search_index(edited).manifest.data)["documents"]["folders"]
-    assert folders[:2] == documents["folders"][:2] and folders[2] != documents["folders"][2]
+    groups = json.loads(render_search_index(edited).manifest.data)["documents"]["groups"]
+    assert groups[:2] == documents["groups"][:2] and groups[2] != documents["groups"][2]
 
 
 def test_search_index_same_entries_same_bytes() -> None:
@@ -317,5 +318,5 @@ def test_search_index_of_an_empty_site_loads(make_site: Callable[[str], Path]) -
     out = build(make_site(""), BuildOptions()).out_dir
     shipped = read_shipped(out)
     assert shipped.manifest["shards"] == []
-    assert shipped.manifest["documents"] == {"count": 0, "per_folder": FRAGMENTS_PER_FOLDER, "folders": []}
+    assert shipped.manifest["documents"] == {"count": 0, "per_group": FRAGMENTS_PER_GROUP, "groups": []}
     assert refs(lunr_form(shipped), [("україн", False)]) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def _bytes(files: SearchFiles) -> dict[str, bytes]:
 def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     """Many shards, folders and blocks at forty articles, so every kind of piece is reused or made again."""
     monkeypatch.setattr(search_files, "SHARD_BYTES", 400)
-    monkeypatch.setattr(search_files, "FRAGMENTS_PER_FOLDER", 8)
+    monkeypatch.setattr(search_files, "FRAGMENTS_PER_GROUP", 8)
     monkeypatch.setattr(search_files, "ROWS_PER_TERM", 3)
     monkeypatch.setattr(search_scores, "BLOCK_REFS", 4)
     monkeypatch.setattr(search_scores, "BLOCKED", 6)
@@ -109,11 +110,10 @@ def test_search_body_edit_scores_only_its_terms_and_reuses_the_rest(small_pieces
     assert _bytes(again) == _bytes(render_search_index(_entries(texts)))
     same_shards = {o.out_path for o in first.shards} & {o.out_path for o in again.shards}
     assert 0 < len(same_shards) < len(again.shards)
-    changed_fragments = {o.out_path for o in again.fragments} - {o.out_path for o in first.fragments}
-    folder_of_30 = {f"/{ref}.jz" for ref in range(24, 32)}  # eight to a folder
-    assert changed_fragments == {
-        o.out_path for o in again.fragments if o.out_path[o.out_path.rindex("/") :] in folder_of_30
-    }
+    # one fragment file made again: the others of its group (eight to a group) are the very outputs of the last index
+    assert [o.out_path for o in again.fragments if not any(o is p for p in first.fragments)] == ["search/docs/30.jz"]
+    groups = [json.loads(f.manifest.data)["documents"]["groups"] for f in (first, again)]
+    assert [n for n, (a, b) in enumerate(zip(*groups, strict=True)) if a != b] == [30 // 8]  # its URL changes
     assert any(o is p for o in again.shards for p in first.shards)  # reused as they were, not made again
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sitegen.check.built import BuiltSite
 from sitegen.errors import CheckError
-from sitegen.render.search_files import PACKED_SUFFIX, term_order
+from sitegen.render.search_files import FRAGMENTS_DIR, PACKED_SUFFIX, term_order
 
 SEARCH_PAGE = "search/index.html"
 INDEX_ATTRIBUTE = "data-index-url"
@@ -52,18 +52,18 @@ def _check_manifest(built: BuiltSite, rel: str) -> list[CheckError]:
     try:
         shards = [(str(first), folder + str(name)) for first, name in manifest["shards"]]
         documents = manifest["documents"]
-        count, per_folder = int(documents["count"]), int(documents["per_folder"])
-        folders = [folder + str(name) for name in documents["folders"]]
+        count, per_group = int(documents["count"]), int(documents["per_group"])
+        groups = [str(name) for name in documents["groups"]]
     except (KeyError, TypeError, ValueError) as exc:
         return [CheckError(f"the search index's manifest lacks {exc}", path=rel, hint=HINT)]
     for number, (first, shard_rel) in enumerate(shards):
         after = shards[number + 1][0] if number + 1 < len(shards) else None
         problems += _check_shard(built, shard_rel, first, after, count)
-    if per_folder < 1 or len(folders) != -(-count // per_folder):
-        problems.append(CheckError(f"{count} articles do not fit {len(folders)} fragment folders", path=rel, hint=HINT))
+    if per_group < 1 or len(groups) != -(-count // per_group):
+        problems.append(CheckError(f"{count} articles do not fit {len(groups)} fragment groups", path=rel, hint=HINT))
         return problems
     for ref in range(count):
-        problem = _check_fragment(built, f"{folders[ref // per_folder]}/{ref}{PACKED_SUFFIX}")
+        problem = _check_fragment(built, f"{folder}{FRAGMENTS_DIR}/{ref}{PACKED_SUFFIX}")
         if problem is not None:
             problems.append(problem)
     return problems

@@ -208,8 +208,10 @@ def _read_record(path: Path) -> tuple[TreeRecord, TreeRecord] | None:
         return None
     try:
         (live_files, live_folders), (spare_files, spare_folders) = marshal.loads(data[head + 4 :])
-        live = TreeRecord({p: KeptFile(*v) for p, v in live_files.items()}, live_folders)
-        spare = TreeRecord({p: KeptFile(*v) for p, v in spare_files.items()}, spare_folders)
+        live = TreeRecord(dict(zip(live_files, map(KeptFile._make, live_files.values()), strict=True)), live_folders)
+        spare = TreeRecord(
+            dict(zip(spare_files, map(KeptFile._make, spare_files.values()), strict=True)), spare_folders
+        )
     except (ValueError, TypeError, EOFError):
         return None
     return live, spare

@@ -23,8 +23,8 @@ import os
 import shutil
 import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from sitegen.output.paths import out_file
 from sitegen.output.writer import MARKER, MARKER_TEXT, copy_file
@@ -35,9 +35,9 @@ class StaleOutputError(Exception):
     """A file of the previous build that the cache relies on is gone or changed: build again without the cache."""
 
 
-@dataclass(frozen=True, slots=True)
-class KeptFile:
-    """A file of a finished build, as it was left on disk."""
+class KeptFile(NamedTuple):
+    """A file of a finished build, as it was left on disk (a named tuple: a cached build reads some 25,000 of them
+    and compares 12,500, at C speed)."""
 
     digest: str
     size: int

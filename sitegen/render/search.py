@@ -57,7 +57,7 @@ class SearchEntry:
 
     fragment: bytes
     """What a result shows of it, as shipped: the JSON `[title, url, date, date_text, [[tag, tag url], …],
-    summary, body text]` packed (`search_files.pack`), as its file `docs.<hash>/<ref>.jz` holds it. Packed here,
+    summary, body text]` packed (`search_files.pack`), as its file `docs/<ref>.jz` holds it. Packed here,
     in the worker: the body text is most of an entry, a third of it packed, and the main process packs nothing."""
     row: bytes
     """Its result row, `[title, url, date, date_text, [[tag, tag url], …]]` (JSON): what a term shard carries of

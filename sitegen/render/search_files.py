@@ -8,12 +8,13 @@ whole index; so it is cut, as Pagefind cuts its own, and a query fetches only wh
   and `rows`: by ref, the result row (title, URL, date, tags) of the best `ROWS_PER_TERM` articles of
   each of its terms, so the page shows a query's first results as soon as its shards are in (and
   fills the excerpts from the fragments after);
-- **fragments** `search/docs.<hash>/<ref>.jz`: what a result shows of one article and the text
-  its excerpt comes from (`search.SearchEntry.fragment`), fetched for the results on screen only;
-  `FRAGMENTS_PER_FOLDER` to a folder, named by a hash of the folder's fragments, so a fragment can be
-  cached for as long as a host lets it be and the manifest names folders, not articles;
+- **fragments** `search/docs/<ref>.jz`: what a result shows of one article and the text its excerpt
+  comes from (`search.SearchEntry.fragment`), fetched for the results on screen only. The file names
+  stay (an edit rewrites one file, not a group of `FRAGMENTS_PER_GROUP`); the page fetches a fragment as
+  `docs/<ref>.jz?v=<hash>`, the hash of its group of `FRAGMENTS_PER_GROUP` fragments, so a fragment can be
+  cached for as long as a host lets it be and the manifest names groups, not articles;
 - **the manifest** `search/index.<hash>.json`: the pipeline's data, lunr's field and pipeline
-  names, the first term of every shard, and the fragment folders in ref order.
+  names, the first term of every shard, and the hash of each fragment group in ref order.
 
 Shards and fragments are packed: their JSON, zlib-deflated (`PACKED_SUFFIX`), as Pagefind ships its own
 index chunks and fragments gzipped. A fragment is a second copy of its article's body text (the excerpt's
@@ -53,7 +54,7 @@ __all__ = [
     "FORMAT",
     "Made",
     "Reuse",
-    "FRAGMENTS_PER_FOLDER",
+    "FRAGMENTS_PER_GROUP",
     "INDEX_DIR",
     "PACKED_SUFFIX",
     "ROWS_PER_TERM",
@@ -71,20 +72,27 @@ SHARD_BYTES = 24_000
 """A term shard is cut once its postings pass this many bytes of JSON; a term with more stays whole.
 Small enough that a query fetches little more than its own terms' postings, large enough that a
 digest of 5,000 articles ships tens of shards, not thousands (benchmarks/RESULTS.md)."""
-FRAGMENTS_PER_FOLDER = 128
-"""Fragments per folder. The manifest names each folder by the hash of its fragments (40 names at
-5,000 articles); an edit renames the 128 fragments of its folder, not every one."""
+FRAGMENTS_PER_GROUP = 128
+"""Fragments per group. The manifest gives each group the hash of its fragments (40 at 5,000 articles), which the
+page adds to their URLs: an edit changes the URLs of the 128 fragments of its group (their files keep their names,
+and only the edited one is written), not every one."""
+FRAGMENTS_DIR = "docs"
 ROWS_PER_TERM = 20
 """A term shard carries the result rows of each of its terms' best this many articles (a page of results):
 the first page of a one-word query shows from the shard alone, before any fragment arrives."""
-FORMAT = 5
+FORMAT = 6
 """The layout of these files; `search-index.js` refuses another."""
 PACKED_SUFFIX = ".jz"
 """The name ending of a packed file: JSON, zlib-deflated. Not `.gz` or `.Z`, which some servers send with a
 `Content-Encoding` header the browser then undoes, or (`.Z`, x-compress) cannot."""
 PACK_LEVEL = 6
-"""zlib's level. The 1,000 fragments of the bench corpus (7.7 MB of JSON) pack to 2.49 MB at 1, 2.18 at 4,
-2.12 at 6 and 9, in 0.32 / 0.40 / 0.50 CPU s at load 10 (a cached build packs the edited folders only)."""
+"""zlib's level for fragments. The 1,000 fragments of the bench corpus (7.7 MB of JSON) pack to 2.49 MB at 1, 2.18
+at 4, 2.12 at 6 and 9, in 0.32 / 0.40 / 0.50 CPU s at load 10 (a fragment is packed once, when its article is)."""
+SHARD_PACK_LEVEL = 4
+"""zlib's level for term shards. A body edit changes the article's score in each of its terms, so a cached build
+packs again every shard holding one: about half of them (124 of 261 at 5,000 articles). Those 261 (8.9 MB of JSON)
+pack to 2.66 MB at 6 in 0.58 CPU s, 2.71 at 5 in 0.35, 2.80 at 4 in 0.22, 3.12 at 1 in 0.14 (load 7): level 4
+costs 0.14 MB of a 144 MB site, and a query fetches a few shards of about 10 kB."""
 FIELD = "all"
 """The one field of the shipped index: a document's score for a term is the sum over the indexed fields
 (search_scores.py says why that changes no score)."""
@@ -108,9 +116,9 @@ def json_bytes(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def pack(data: bytes) -> bytes:
+def pack(data: bytes, level: int = PACK_LEVEL) -> bytes:
     """A file's JSON as shipped packed (`PACKED_SUFFIX`)."""
-    return zlib.compress(data, PACK_LEVEL)
+    return zlib.compress(data, level)
 
 
 def inflate(data: bytes) -> bytes:
@@ -204,7 +212,7 @@ def render_search_files(
 ) -> tuple[SearchFiles, Made]:
     """The shipped files of the index: the postings of `scores`, terms in `order` (`term_order`), and the
     fragments of the articles by ref, packed (`pack`: the files' very bytes), and their result rows
-    (`rows(ref)`); `indexed_fields` and `pipeline` (lunr's labels) for the manifest. A shard or fragment folder
+    (`rows(ref)`); `indexed_fields` and `pipeline` (lunr's labels) for the manifest. A shard or fragment group
     made of what `reuse` says the last index's was made of is that very output (no JSON made, nothing hashed or
     written again)."""
     made = Made()
@@ -217,34 +225,49 @@ def render_search_files(
         if output is None:
             lists = [fresh.get(term) or postings_json(scores.terms[term]) for term in terms]
             data = _shard(terms, lists, shown)
-            output = _output(f"terms.{_digest(data)}{PACKED_SUFFIX}", pack(data))
+            output = _output(f"terms.{_digest(data)}{PACKED_SUFFIX}", pack(data, SHARD_PACK_LEVEL))
         shards.append(output)
         made.shard_keys.append(key)
         firsts.append(terms[0])
-    folders = []
+    groups: list[str] = []
     files: list[Output] = []
-    for start in range(0, len(fragments), FRAGMENTS_PER_FOLDER):
-        batch = tuple(fragments[start : start + FRAGMENTS_PER_FOLDER])
-        kept = reuse.folders.get((start, batch))
-        if kept is None:
-            folder = f"docs.{_digest(*map(zlib.decompress, batch))}"  # (named by the JSON, as ever)
-            kept = tuple(_output(f"{folder}/{start + n}{PACKED_SUFFIX}", data) for n, data in enumerate(batch))
-        folders.append(kept[0].out_path.split("/")[1])
-        files += kept
-        made.folder_keys.append((start, batch))
+    before = {start: (batch, kept) for (start, batch), kept in reuse.groups.items()}
+    for start in range(0, len(fragments), FRAGMENTS_PER_GROUP):
+        batch = tuple(fragments[start : start + FRAGMENTS_PER_GROUP])
+        kept = reuse.groups.get((start, batch))
+        if kept is None:  # (its hash is of the JSON, as ever)
+            kept = (_digest(*map(zlib.decompress, batch)), _group_files(start, batch, before.get(start)))
+        groups.append(kept[0])
+        files += kept[1]
+        made.group_keys.append((start, batch))
+        made.group_hashes.append(kept[0])
     manifest = {
         "format": FORMAT,
         "pipeline": text.SPEC,
         "lunr": {"version": LUNR_JS_VERSION, "fields": [FIELD], "pipeline": list(pipeline)},
         "indexed_fields": [[name, boost] for name, boost in indexed_fields],
         "shards": [[first, o.out_path.rsplit("/", 1)[1]] for first, o in zip(firsts, shards, strict=True)],
-        "documents": {"count": len(fragments), "per_folder": FRAGMENTS_PER_FOLDER, "folders": folders},
+        "documents": {"count": len(fragments), "per_group": FRAGMENTS_PER_GROUP, "groups": groups},
     }
     data = json_bytes(manifest)
     files_made = SearchFiles(
         manifest=_output(f"index.{_digest(data)}.json", data), shards=tuple(shards), fragments=tuple(files)
     )
     return files_made, made
+
+
+def _group_files(
+    start: int, batch: tuple[bytes, ...], before: tuple[tuple[bytes, ...], Group] | None
+) -> tuple[Output, ...]:
+    """The fragment files of the group from ref `start`: a fragment with the bytes it had in the last index's group
+    (`before`: its fragments and shipped group) is that very output, so only the edited ones are written again."""
+    old_batch, old_files = (before[0], before[1][1]) if before is not None else ((), ())
+    return tuple(
+        old_files[n]
+        if n < len(old_batch) and n < len(old_files) and old_batch[n] == data
+        else _output(f"{FRAGMENTS_DIR}/{start + n}{PACKED_SUFFIX}", data)
+        for n, data in enumerate(batch)
+    )
 
 
 def _cut(
@@ -278,6 +301,10 @@ def _cut(
         yield terms, versions, shown
 
 
+Group = tuple[str, tuple[Output, ...]]
+"""A group of fragments as shipped: its hash (in the manifest) and its files."""
+
+
 @dataclass(slots=True)
 class Reuse:
     """What the last index's pieces were made of, and those pieces: one made of the same is shipped as it was."""
@@ -286,8 +313,8 @@ class Reuse:
     """By term: (its `Postings.version`, the length of its postings' JSON, its `ROWS_PER_TERM` best refs)."""
     shards: dict[Hashable, Output] = field(default_factory=dict)
     """By (terms, their versions, rows shown): the term shard."""
-    folders: dict[tuple[int, tuple[bytes, ...]], tuple[Output, ...]] = field(default_factory=dict)
-    """By (first ref, fragments): the fragment files of a folder."""
+    groups: dict[tuple[int, tuple[bytes, ...]], Group] = field(default_factory=dict)
+    """By (first ref, fragments): the hash and the fragment files of a group."""
 
 
 @dataclass(slots=True)
@@ -296,12 +323,13 @@ class Made:
 
     terms: dict[str, tuple[int, int, tuple[int, ...]]] = field(default_factory=dict)
     shard_keys: list[Hashable] = field(default_factory=list)
-    folder_keys: list[tuple[int, tuple[bytes, ...]]] = field(default_factory=list)
+    group_keys: list[tuple[int, tuple[bytes, ...]]] = field(default_factory=list)
+    group_hashes: list[str] = field(default_factory=list)
 
     def reuse(self, shipped: SearchFiles) -> Reuse:
         """`Reuse` of these pieces, as `shipped` holds them now (streamed: written, their bytes dropped)."""
-        folders = {
-            key: shipped.fragments[n * FRAGMENTS_PER_FOLDER : (n + 1) * FRAGMENTS_PER_FOLDER]
-            for n, key in enumerate(self.folder_keys)
+        groups = {
+            key: (self.group_hashes[n], shipped.fragments[n * FRAGMENTS_PER_GROUP : (n + 1) * FRAGMENTS_PER_GROUP])
+            for n, key in enumerate(self.group_keys)
         }
-        return Reuse(terms=self.terms, shards=dict(zip(self.shard_keys, shipped.shards, strict=True)), folders=folders)
+        return Reuse(terms=self.terms, shards=dict(zip(self.shard_keys, shipped.shards, strict=True)), groups=groups)

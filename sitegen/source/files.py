@@ -150,34 +150,68 @@ class SourceStream:
 
 
 def _walk(site_dir: Path, seeds_dir: Path, problems: list[SitegenError]) -> Iterator[tuple[str, Path, str]]:
-    """(the path as `os.walk` spells it, the path, the site-relative path) of every page file, in walk order."""
+    """(the path as `os.walk` spells it, the path, the site-relative path) of every page file, in walk order.
+
+    `os.scandir`, which tells a link and a folder by the directory entry: `os.walk` and pathlib made a `Path`
+    and an `lstat` for every file again (a third of a cached build's load at 5,000 pages)."""
     if not seeds_dir.is_dir():
         return
     root = site_dir.resolve()
-    for dirpath, dirnames, filenames in os.walk(seeds_dir, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not is_ignored_name(d))
-        here = Path(dirpath)
-        rel_dir = site_relative(here, site_dir)  # once per folder: resolving paths is most of a cached load
-        for d in list(dirnames):
-            if (here / d).is_symlink():
-                problems.append(_outside_or_link(here / d, site_dir, root))
-                dirnames.remove(d)
-        for name in sorted(filenames):
-            if is_ignored_name(name) or not name.endswith(".md"):
-                continue
-            path = here / name
-            if path.is_symlink():
-                resolved = path.resolve()
-                if not resolved.is_relative_to(root) or not resolved.is_file():
-                    problems.append(_outside_or_link(path, site_dir, root))
-                    continue
-                yield os.path.join(dirpath, name), path, site_relative(path, site_dir)
+    yield from _walk_folder(str(seeds_dir), site_dir, root, problems)
+
+
+def _walk_folder(
+    dirpath: str, site_dir: Path, root: Path, problems: list[SitegenError]
+) -> Iterator[tuple[str, Path, str]]:
+    """`_walk` of one folder: its pages by name, then its folders by name (an unreadable folder is skipped,
+    as `os.walk` skips it)."""
+    try:
+        with os.scandir(dirpath) as found:
+            entries = sorted(found, key=lambda entry: entry.name)
+    except OSError:
+        return
+    here = Path(dirpath)
+    rel_dir = site_relative(here, site_dir)  # once per folder: resolving paths is most of a cached load
+    folders = []
+    is_dir = {entry.name: _is_dir(entry) for entry in entries}
+    for entry in entries:  # folders first, as `os.walk` reports a link to one before the files
+        if is_dir[entry.name] and not is_ignored_name(entry.name):
+            if entry.is_symlink():
+                problems.append(_outside_or_link(child_path(here, entry.name), site_dir, root))
             else:
-                yield (
-                    os.path.join(dirpath, name),
-                    path,
-                    site_relative(path, site_dir) if rel_dir == "." else f"{rel_dir}/{name}",
-                )
+                folders.append(entry.path)
+    for entry in entries:
+        name = entry.name
+        if is_ignored_name(name) or not name.endswith(".md") or is_dir[name]:
+            continue
+        path = child_path(here, name)
+        if entry.is_symlink():
+            resolved = path.resolve()
+            if not resolved.is_relative_to(root) or not resolved.is_file():
+                problems.append(_outside_or_link(path, site_dir, root))
+                continue
+            yield entry.path, path, site_relative(path, site_dir)
+        else:
+            yield entry.path, path, site_relative(path, site_dir) if rel_dir == "." else f"{rel_dir}/{name}"
+    for folder in folders:
+        yield from _walk_folder(folder, site_dir, root, problems)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """Whether an entry is a folder or a link to one (`os.walk`'s test: `False` when that cannot be told)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+_CHILD_PATH = getattr(Path, "_make_child_relpath", None)
+
+
+def child_path(folder: Path, name: str) -> Path:
+    """`folder / name` for one plain name (not `.`, `..` or empty, no `/`), made without pathlib's parsing where
+    pathlib has a way (its private `_make_child_relpath`: Python 3.11 and 3.12), else `folder / name`."""
+    return _CHILD_PATH(folder, name) if _CHILD_PATH is not None else folder / name
 
 
 def read_source(path: Path, rel: str, problems: list[SitegenError]) -> SourceFile | None:

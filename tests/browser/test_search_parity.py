@@ -204,10 +204,12 @@ def test_search_parity_shipped_index_answers_alike_in_the_browser(
 
 
 def test_search_parity_fragments_in_the_browser(js: Page, monkeypatch: pytest.MonkeyPatch) -> None:
-    """search-index.js gives the fragments of any refs, across fragment folders, as the build wrote them."""
-    monkeypatch.setattr(search_files, "FRAGMENTS_PER_FOLDER", 16)
+    """search-index.js gives the fragments of any refs, across fragment groups, as the build wrote them, each asked
+    for with its group's hash."""
+    monkeypatch.setattr(search_files, "FRAGMENTS_PER_GROUP", 16)
     shipped = from_outputs(render_search_index(fixture_entries()))
-    assert len(shipped.manifest["documents"]["folders"]) == 4
+    groups = shipped.manifest["documents"]["groups"]
+    assert len(groups) == 4
     files = {name: base64.b64encode(data).decode("ascii") for name, data in shipped.files.items()}
     wanted = [59, 0, 16, 15, 31, 47, 48]
     got = in_page(
@@ -217,7 +219,8 @@ def test_search_parity_fragments_in_the_browser(js: Page, monkeypatch: pytest.Mo
           const get = url => {
             const name = url.split("/search/")[1];
             asked.push(name);
-            return Promise.resolve(new Response(Uint8Array.from(atob(files[name]), c => c.charCodeAt(0))));
+            const data = atob(files[name.split("?")[0]]);
+            return Promise.resolve(new Response(Uint8Array.from(data, c => c.charCodeAt(0))));
           };
           const index = sitegenSearchIndex.open(manifest, "http://sitegen.test/search/index.json", get);
           return [await index.fragments(refs.map(String)), asked];
@@ -225,4 +228,4 @@ def test_search_parity_fragments_in_the_browser(js: Page, monkeypatch: pytest.Mo
         [text.SPEC, shipped.manifest, files, wanted],
     )
     assert got[0] == [shipped.rows[ref] for ref in wanted]
-    assert len(got[1]) == len(wanted)  # one request per fragment, none for any other article
+    assert got[1] == [f"docs/{ref}.jz?v={groups[ref // 16]}" for ref in wanted]  # one request per fragment

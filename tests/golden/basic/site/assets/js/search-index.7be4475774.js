@@ -23,7 +23,7 @@
 (function (root) {
   "use strict";
 
-  var FORMAT = 5;
+  var FORMAT = 6;
   var REF_SLOTS = 2097152; /* 2^21: refs below it pack with a sum below MAX_SUM into an exact double */
   var MAX_SUM = 4294967296; /* 2^32 */
 
@@ -190,8 +190,8 @@
     function fragment(ref) {
       var n = Number(ref);
       if (!fragmentLoads[n]) {
-        var folder = docs.folders[Math.floor(n / docs.per_folder)];
-        fragmentLoads[n] = get(url(folder + "/" + n + ".jz"))
+        var group = docs.groups[Math.floor(n / docs.per_group)]; /* the hash of its group: the URL changes with it */
+        fragmentLoads[n] = get(url("docs/" + n + ".jz?v=" + group))
           .then(unpack)
           .then(function (f) {
             if (!rows.has(n)) rows.set(n, f.slice(0, 5));
