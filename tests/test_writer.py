@@ -63,3 +63,23 @@ def test_writer_full_disk_names_the_output_file_not_the_temp_folder(tmp_path: Pa
         "(the previous site was left as it was; free some space, then build again)"
     )
     assert (out / "old.html").read_bytes() == b"old" and sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_writer_exchanges_two_folders_in_one_step_with_renameat2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Linux has `renameat2(RENAME_EXCHANGE)`: the swap is one call, never two renames with a moment between."""
+    import sitegen.output.writer as writer
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "new").write_text("new")
+    (b / "old").write_text("old")
+
+    def no_rename(*args: object) -> None:
+        raise AssertionError("os.rename called: renameat2 was not found")
+
+    monkeypatch.setattr(writer.os, "rename", no_rename)
+    writer._exchange(a, b)
+    assert [p.name for p in b.iterdir()] == ["new"] and [p.name for p in a.iterdir()] == ["old"]

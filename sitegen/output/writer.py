@@ -9,7 +9,6 @@ write to one path is refused, naming both sources (Pelican).
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import errno
 import logging
 import os
@@ -235,8 +234,9 @@ def exchange(a: Path, b: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> None:
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        renameat2 = libc.renameat2
+        # The C library this interpreter runs on (`dlopen(NULL)`); `find_library` ran `ldconfig -p` in a child
+        # process on every build to find it.
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError, TypeError):
         renameat2 = None
     if renameat2 is not None:
