@@ -404,3 +404,17 @@ def many_pages(site: Path, count: int) -> Path:
             "utf-8",
         )
     return site
+
+
+def count_forks(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[int]:
+    """`module` on two cores, its `run_in_workers` spied on: the list of how many workers each call forked."""
+    forked: list[int] = []
+    run_in_workers = module.run_in_workers
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        forked.append(args[2])
+        return run_in_workers(*args, **kwargs)
+
+    monkeypatch.setattr(module, "run_in_workers", counted)
+    monkeypatch.setattr(module, "available_cores", lambda: 2)
+    return forked

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from sitegen.build import BuildOptions, load_site
 from sitegen.content import related as related_module
 from sitegen.content.related import build_related
+from tests.conftest import count_forks
 from tests.test_related import topic_site
 
 pytestmark = pytest.mark.timeout(30)
@@ -21,15 +21,7 @@ def test_two_processes_find_what_one_finds(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(related_module, "MAX_POSTINGS", 3)  # capped postings: candidates found one way only
     monkeypatch.setattr(related_module, "PARALLEL_MIN_PAGES", len(pages) + 1)
     alone = build_related(pages)
-    forked: list[int] = []
-    run_in_workers = related_module.run_in_workers
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        forked.append(args[2])
-        return run_in_workers(*args, **kwargs)
-
-    monkeypatch.setattr(related_module, "run_in_workers", counted)
-    monkeypatch.setattr(related_module, "available_cores", lambda: 2)
+    forked = count_forks(monkeypatch, related_module)
     monkeypatch.setattr(related_module, "PARALLEL_MIN_PAGES", 2)
     assert build_related(pages) == alone
     assert build_related(list(reversed(pages))) == alone

@@ -10,6 +10,7 @@ import pytest
 from sitegen.render import search_scores
 from sitegen.render.search import FIELDS, field_terms
 from sitegen.render.search_scores import Counts, Scores
+from tests.conftest import count_forks
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -39,15 +40,7 @@ def test_forked_scoring_makes_the_same_postings(monkeypatch: pytest.MonkeyPatch)
     boosts = [boost for _, boost in FIELDS]
     monkeypatch.setattr(search_scores, "PARALLEL_MIN_ARTICLES", 10**9)
     alone = Scores.of(counts, boosts, counter=7)
-    forked: list[int] = []
-    run_in_workers = search_scores.run_in_workers
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        forked.append(args[2])
-        return run_in_workers(*args, **kwargs)
-
-    monkeypatch.setattr(search_scores, "run_in_workers", counted)
-    monkeypatch.setattr(search_scores, "available_cores", lambda: 2)
+    forked = count_forks(monkeypatch, search_scores)
     monkeypatch.setattr(search_scores, "PARALLEL_MIN_ARTICLES", 2)
     both = Scores.of(counts, boosts, counter=7)
     assert forked == [1]
