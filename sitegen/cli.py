@@ -442,11 +442,14 @@ def run() -> NoReturn:
     would free one by one on its way out: 0.25 CPU s after a body edit at 5,000 articles, a tenth of that build.
     So, when nothing else runs (no other thread, no child process), the exit handlers run (logging's flush,
     `atexit`), standard output and error are flushed, and `os._exit` ends the process. Objects' finalizers are
-    not run then: sitegen closes its files itself. Otherwise it exits as any Python program does.
+    not run then: sitegen closes its files itself. Otherwise (and under a profiler or tracer, such as
+    `python -m cProfile -m sitegen`, which writes its results after this returns) it exits as any Python program
+    does.
     """
     status = main()
     children = sys.modules.get("multiprocessing")
-    if threading.active_count() > 1 or (children is not None and children.active_children()):
+    watched = sys.getprofile() is not None or sys.gettrace() is not None
+    if watched or threading.active_count() > 1 or (children is not None and children.active_children()):
         sys.exit(status)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

@@ -34,3 +34,21 @@ def test_cli_run_keeps_exit_status_output_and_exit_handlers(other: str) -> None:
     assert proc.stdout.startswith("buffered, not flushed") and "exit handler ran" in proc.stdout
     # with another thread running, the process exits as Python does: the thread finishes first
     assert ("thread finished" in proc.stdout) == (other == "thread")
+
+
+@pytest.mark.timeout(20)
+def test_cli_run_under_a_profiler_lets_it_write_its_results(tmp_path: Path) -> None:
+    script, profile = tmp_path / "script.py", tmp_path / "run.prof"
+    script.write_text(SCRIPT, "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), str(script), "none"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=15,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr  # (cProfile catches the SystemExit and ends as it would)
+    assert proc.stdout.startswith("buffered, not flushed") and "exit handler ran" in proc.stdout
+    assert profile.is_file(), "cProfile wrote no results: the process ended before it could"
