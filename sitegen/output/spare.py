@@ -207,10 +207,9 @@ def _read_record(path: Path) -> tuple[TreeRecord, TreeRecord] | None:
     if not data.startswith(_MAGIC) or zlib.crc32(data[head + 4 :]) != int.from_bytes(data[head : head + 4], "big"):
         return None
     try:
-        (live_files, live_folders), (spare_files, spare_folders) = marshal.loads(data[head + 4 :])
-        live = TreeRecord(dict(zip(live_files, map(KeptFile._make, live_files.values()), strict=True)), live_folders)
-        spare = TreeRecord(
-            dict(zip(spare_files, map(KeptFile._make, spare_files.values()), strict=True)), spare_folders
+        live, spare = (
+            TreeRecord(dict(zip(files, map(KeptFile._make, files.values()), strict=True)), folders)
+            for files, folders in marshal.loads(data[head + 4 :])
         )
     except (ValueError, TypeError, EOFError):
         return None
