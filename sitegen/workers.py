@@ -52,6 +52,18 @@ def available_cores(limit: int = 8) -> int:
     return max(1, min(cores, limit))
 
 
+def can_fork() -> bool:
+    """Whether this system starts processes by `fork`, which every worker here needs (they share the parent's
+    loaded state copy-on-write)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def fork_pays(count: int, minimum: int) -> bool:
+    """Whether work on `count` items is worth splitting with forked workers: from `minimum` items (below it a fork
+    costs more than it saves), on two cores or more, where processes can fork."""
+    return count >= minimum and available_cores() >= 2 and can_fork()
+
+
 @contextmanager
 def signals_blocked() -> Iterator[None]:
     """Hold SIGINT and SIGTERM back (in this thread) until the block ends; they are delivered then."""

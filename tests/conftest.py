@@ -22,6 +22,7 @@ from typing import IO, Any
 
 import pytest
 
+import sitegen.workers
 from sitegen.images.store import image_cache_dir
 from sitegen.serve.server import DevHTTPServer
 
@@ -407,7 +408,7 @@ def many_pages(site: Path, count: int) -> Path:
 
 
 def count_forks(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[int]:
-    """`module` on two cores, its `run_in_workers` spied on: the list of how many workers each call forked."""
+    """Two cores (`workers.fork_pays`), and `module`'s `run_in_workers` spied on: how many workers each call forked."""
     forked: list[int] = []
     run_in_workers = module.run_in_workers
 
@@ -416,5 +417,5 @@ def count_forks(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[int]:
         return run_in_workers(*args, **kwargs)
 
     monkeypatch.setattr(module, "run_in_workers", counted)
-    monkeypatch.setattr(module, "available_cores", lambda: 2)
+    monkeypatch.setattr(sitegen.workers, "available_cores", lambda: 2)
     return forked

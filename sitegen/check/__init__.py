@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import multiprocessing
 import os
 import tempfile
 import time
@@ -35,7 +34,7 @@ from sitegen.config import load_config
 from sitegen.content.model import Site
 from sitegen.engine import Engine, EngineOptions
 from sitegen.errors import CheckError, SitegenError
-from sitegen.workers import Forked, available_cores
+from sitegen.workers import Forked, fork_pays
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +98,7 @@ def _from_sources(site_dir: Path, now: datetime, checks: list[Check]) -> SourceF
 
 def _parallel(pages: int) -> bool:
     """Whether the checks of a site with this many pages run in forked processes."""
-    return pages >= PARALLEL_MIN_PAGES and available_cores() >= 2 and "fork" in multiprocessing.get_all_start_methods()
+    return fork_pays(pages, PARALLEL_MIN_PAGES)
 
 
 def start_sources(site_dir: Path, now: datetime, checks: list[Check] | None = None) -> Forked[SourceFindings]:

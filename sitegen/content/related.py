@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import heapq
 import math
-import multiprocessing
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -30,7 +29,7 @@ from typing import TypeVar
 
 from sitegen.content.model import Page, Site
 from sitegen.text import terms
-from sitegen.workers import Forked, available_cores, run_in_workers
+from sitegen.workers import Forked, can_fork, fork_pays, run_in_workers
 
 T = TypeVar("T")
 
@@ -85,11 +84,11 @@ def build_related(pages: Sequence[Page]) -> Mapping[str, tuple[str, ...]]:
     over this step at 5,000 bench articles; +1.6 MiB forked). (A forked child is a daemon, which may not fork
     workers of its own, so it works alone.) The child hands back positions only; the ids are the pages'. The
     result is the same either way."""
-    if len(pages) >= FORKED_MIN and _can_fork():
+    if len(pages) >= FORKED_MIN and can_fork():
         with Forked(functools.partial(_related_positions, pages, 1), "sitegen-related") as child:
             positions = child.result()
     else:
-        parts = 2 if len(pages) >= PARALLEL_MIN_PAGES and available_cores() > 1 and _can_fork() else 1
+        parts = 2 if fork_pays(len(pages), PARALLEL_MIN_PAGES) else 1
         positions = _related_positions(pages, parts)
     return {page.id: tuple(pages[j].id for j in best) for page, best in zip(pages, positions, strict=True)}
 
@@ -187,10 +186,6 @@ def _in_parts(task: Callable[[range], list[T]], count: int, parts: int) -> list[
         return task(shares[0])
     done, mine = run_in_workers(task, shares[1:], parts - 1, functools.partial(task, shares[0]))
     return [result for part in (mine, *done) for result in part]
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def related_inputs(page: Page) -> tuple[object, ...]:

@@ -11,7 +11,6 @@ is not even read again.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Mapping
@@ -25,7 +24,7 @@ from sitegen.errors import SitegenError, SourceError
 from sitegen.images.process import ImageProblem, Processed, Variant
 from sitegen.images.refs import ImageRef, resolve_image
 from sitegen.images.store import digest_of, image_cache_dir, make_entry, read_entry
-from sitegen.workers import available_cores, run_in_workers
+from sitegen.workers import available_cores, can_fork, run_in_workers
 
 __all__ = ["ImageInfo", "ImagePreparer", "ImageSet", "Variant", "image_refs", "prepare_images"]
 
@@ -171,7 +170,7 @@ class ImagePreparer:
             todo.append(path)
         workers = min(self.workers or available_cores(), len(todo))
         jobs = [(str(p), str(self.root)) for p in todo]
-        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if workers > 1 and can_fork():
             done, _ = run_in_workers(_prepare_one, jobs, workers, lambda: None)  # Ctrl-C-safe (issue 17, fault 9)
         else:
             done = [_prepare_one(job) for job in jobs]

@@ -6,7 +6,6 @@ The result does not depend on how many workers ran: chunks come back in the orde
 from __future__ import annotations
 
 import functools
-import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
@@ -17,7 +16,7 @@ from sitegen.render.articles import RenderedArticle, render_articles
 from sitegen.render.feeds import FeedEntry
 from sitegen.render.output import Output
 from sitegen.render.theme import Theme
-from sitegen.workers import available_cores, run_in_workers
+from sitegen.workers import available_cores, can_fork, run_in_workers
 
 PARALLEL_MIN_PAGES = 300
 """Below this many articles, starting worker processes costs more than it saves."""
@@ -66,7 +65,7 @@ def _shared_entry(page: Page, entry: FeedEntry) -> FeedEntry:
 
 def worker_count(pages: int) -> int:
     """How many processes render articles: one per available core on a large site, else none."""
-    if pages < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+    if pages < PARALLEL_MIN_PAGES or not can_fork():
         return 0
     return available_cores()
 

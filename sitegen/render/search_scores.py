@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import math
-import multiprocessing
 import operator
 import zlib
 from array import array
@@ -37,7 +36,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sitegen.workers import available_cores, run_in_workers
+from sitegen.workers import fork_pays, run_in_workers
 
 K1 = 1.2
 """lunr's BM25 term frequency saturation (`Builder.k1`)."""
@@ -202,7 +201,7 @@ class Scores:
         worker scores every other term meanwhile (it is the main process's largest step after the workers): the
         same postings and versions (tests/test_search_parallel.py)."""
         postings = list(self.terms.values())
-        if self.count < PARALLEL_MIN_ARTICLES or available_cores() < 2 or not _can_fork():
+        if not fork_pays(self.count, PARALLEL_MIN_ARTICLES):
             for held in postings:
                 self._score_all(held)
             return
@@ -358,10 +357,6 @@ def flat_postings(postings: Postings) -> list[int]:
     flat[0::2] = list(map(operator.sub, refs, [0, *refs]))
     flat[1::2] = postings.scores.tolist()
     return flat
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _encode_blocks(postings: Postings, blocks: Iterable[int]) -> None:
