@@ -15,6 +15,10 @@ SCRIPT = """
 import atexit, sys, threading
 from sitegen import cli
 atexit.register(lambda: print("exit handler ran"))
+class Held:
+    def __del__(self):
+        print("freed one by one")
+held = Held()  # a module global: a normal exit frees it at shutdown, `os._exit` does not
 sys.stdout.write("buffered, not flushed")  # a pipe: block-buffered until the exit flushes it
 if sys.argv[1] == "thread":
     threading.Thread(target=lambda: (__import__("time").sleep(0.3), print("thread finished"))).start()
@@ -34,6 +38,7 @@ def test_cli_run_keeps_exit_status_output_and_exit_handlers(other: str) -> None:
     assert proc.stdout.startswith("buffered, not flushed") and "exit handler ran" in proc.stdout
     # with another thread running, the process exits as Python does: the thread finishes first
     assert ("thread finished" in proc.stdout) == (other == "thread")
+    assert ("freed one by one" in proc.stdout) == (other == "thread")  # alone, it ends without freeing objects
 
 
 @pytest.mark.timeout(20)
