@@ -24,7 +24,7 @@ KIND_OF_PATH: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("author pages", re.compile(r"^authors/.+\.html$")),
     ("author feeds", re.compile(r"^authors/.+\.xml$")),
     ("rubric pages", re.compile(r"^rubrics/.+\.html$")),
-    ("search fragments", re.compile(r"^search/docs\.[^/]+/")),
+    ("search fragments", re.compile(r"^search/docs[./]")),
     ("search shards+index", re.compile(r"^search/.+\.(json|jz)$")),
     ("site feeds", re.compile(r"^feed\.(xml|json)$")),
     ("sitemap", re.compile(r"^sitemap.*\.xml$")),
