@@ -23,7 +23,9 @@ from pathlib import Path
 
 import pytest
 
+import sitegen.build
 import sitegen.render.parallel
+import sitegen.workers
 from sitegen.build import BuildOptions, BuildResult, build
 from sitegen.buildcache import cache_path, read_cache, write_cache
 from sitegen.output.writer import MARKER
@@ -342,3 +344,44 @@ def test_cached_article_without_its_feed_entry_is_rendered_again_for_the_site_fe
     assert 0 < result.reused
     assert_same_as_clean(site, tmp_path)
     assert (site / "site" / "feed.xml").read_text("utf-8").count("<entry>") == PAGES
+
+
+@pytest.mark.timeout(120)
+def test_build_cache_spare_checked_by_a_child_is_trusted_and_distrusted_as_in_process(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A large site's spare is checked in a forked child while the cache is read (`build._spare_meanwhile`): here
+    # every spare is large and the machine has two cores, so the child's verdict is the one that counts.
+    monkeypatch.setattr(sitegen.build, "SPARE_CHILD_BYTES", 0)
+    monkeypatch.setattr(sitegen.workers, "available_cores", lambda: 2)
+    forked: list[str] = []
+    real = sitegen.workers.Forked
+
+    def spied(task: Callable[[], object], name: str) -> object:
+        forked.append(name)
+        return real(task, name)
+
+    monkeypatch.setattr(sitegen.build, "Forked", spied)
+    cached(site)
+    pages = _pages(site)
+    for round_, page in enumerate(pages[:3]):
+        page.write_text(page.read_text("utf-8") + f"\nПравка {round_}.\n", "utf-8")
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="sitegen.output.spare"):
+            result = cached(site)
+        assert result.reused > 0
+        assert_same_as_clean(site, tmp_path)
+        if round_ > 0:  # (the first cached build fills an empty spare)
+            assert "building on .site.sitegen-spare" in caplog.text
+    assert forked.count("sitegen-spare") == 4  # (the first build too: it finds no spare)
+    # A spare file edited by hand: the child sees it, and the build makes its tree anew instead.
+    spare_file = next((site / ".site.sitegen-spare").rglob("index.html"))
+    spare_file.write_bytes(spare_file.read_bytes() + b"<!-- by hand -->")
+    pages[4].write_text(pages[4].read_text("utf-8") + "\nПісля пошкодження.\n", "utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="sitegen.output.spare"):
+        cached(site)
+    assert "not as its record says" in caplog.text and "building on" not in caplog.text
+    assert forked.count("sitegen-spare") == 5
+    assert_same_as_clean(site, tmp_path)
+    assert not [p for p in (site / "site").rglob("*.html") if b"by hand" in p.read_bytes()]
