@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from sitegen.buildcache import Saved, cache_key, read_cache, thaw, write_cache
+from sitegen.buildcache import Saved, cache_key, frozen, read_cache, thaw, write_cache
 from sitegen.buildcache import remove_cache as remove_saved_cache
 from sitegen.config import CONFIG_NAME, DEFAULT_LANGUAGE, SiteConfig, load_config
 from sitegen.content.load import build_site
@@ -108,7 +108,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
     try:
         return _build(site_dir, options)
     finally:
-        thaw()  # (what `read_cache` froze for the garbage collector)
+        thaw()  # (what `read_cache` and the spare's records froze for the garbage collector)
 
 
 def _build(site_dir: Path, options: BuildOptions | None) -> BuildResult:
@@ -134,7 +134,8 @@ def _build(site_dir: Path, options: BuildOptions | None) -> BuildResult:
         key = cache_key(config, theme_dirs(config), (options.drafts, options.future, options.base_url), out_dir)
         with _spare_meanwhile(out_dir) as spare_of:  # (it checks the output folder too: `verified` need not)
             saved = read_cache(config.site_dir, key)
-            spare = spare_of()
+            with frozen():  # (25,000 records at 5k, kept to the end: the collector walked them at every full pass)
+                spare = spare_of()
         if saved is not None and (
             spare.live is not None and spare.live.files == saved.files or verified(out_dir, saved.files)
         ):

@@ -40,7 +40,8 @@ import secrets
 import sys
 import zlib
 from array import array
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PosixPath
 from types import MappingProxyType
@@ -390,10 +391,18 @@ def read_cache(site_dir: Path, key: str) -> Saved | None:
     caller's `thaw`: the state is hundreds of thousands of new objects and no garbage, which the collector
     walked again and again as the heap grew from nothing, and again in each older generation after.
     """
+    with frozen():
+        return _read_cache(site_dir, key)
+
+
+@contextmanager
+def frozen() -> Iterator[None]:
+    """The cyclic garbage collector waits while the block runs; then what exists is frozen (`gc.freeze`) until
+    `thaw`: for what a build reads and keeps to its end (the build cache's state, the spare's records)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _read_cache(site_dir, key)
+        yield
     finally:
         gc.freeze()
         if enabled:
@@ -401,7 +410,7 @@ def read_cache(site_dir: Path, key: str) -> Saved | None:
 
 
 def thaw() -> None:
-    """Let the collector see again what `read_cache` froze (at the end of the build that read it)."""
+    """Let the collector see again what `frozen` froze (at the end of the build that read it)."""
     gc.unfreeze()
 
 
