@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 import sitegen.build
+import sitegen.buildcache
 import sitegen.render.parallel
 import sitegen.workers
 from sitegen.build import BuildOptions, BuildResult, build
@@ -385,3 +386,59 @@ def test_build_cache_spare_checked_by_a_child_is_trusted_and_distrusted_as_in_pr
     assert forked.count("sitegen-spare") == 5
     assert_same_as_clean(site, tmp_path)
     assert not [p for p in (site / "site").rglob("*.html") if b"by hand" in p.read_bytes()]
+
+
+@pytest.mark.timeout(120)
+def test_build_cache_written_by_a_child_equals_clean_builds_and_is_used(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A large site's changed cache pieces are written by a forked child while the output is swapped in
+    # (`buildcache.PendingCache`): here every site is large and the machine has two cores.
+    monkeypatch.setattr(sitegen.build, "CACHE_CHILD_ARTICLES", 1)
+    monkeypatch.setattr(sitegen.workers, "available_cores", lambda: 2)
+    forked: list[str] = []
+    real = sitegen.workers.Forked
+
+    def spied(task: Callable[[], object], name: str) -> object:
+        forked.append(name)
+        return real(task, name)
+
+    monkeypatch.setattr(sitegen.buildcache, "Forked", spied)
+    rng = random.Random(7)
+    edits = _edits(site, rng)
+    cached(site)
+    for step in ["body", "title", "body", "tags", "delete", "body"]:
+        edits[step]()
+        with caplog.at_level(logging.INFO, logger="sitegen.buildcache"):
+            result = cached(site)
+        if step == "body":
+            assert result.reused > 0  # the cache the child wrote was read and trusted
+        assert_same_as_clean(site, tmp_path)
+    assert forked.count("sitegen-cache") == 7
+    assert "could not save the build cache" not in caplog.text
+    assert cached(site).reused >= PAGES - 1  # nothing changed: every article from the cache
+
+
+@pytest.mark.timeout(120)
+def test_build_cache_child_that_fails_costs_only_the_next_builds_speed(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(sitegen.build, "CACHE_CHILD_ARTICLES", 1)
+    monkeypatch.setattr(sitegen.workers, "available_cores", lambda: 2)
+    cached(site)
+    page = _pages(site)[0]
+
+    def fails(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sitegen.buildcache, "_write_piece", fails)  # (the forked child has it too)
+    page.write_text(page.read_text("utf-8") + "\nПравка.\n", "utf-8")
+    with caplog.at_level(logging.WARNING, logger="sitegen.buildcache"):
+        cached(site)
+    assert "could not save the build cache (" in caplog.text and "No space left on device" in caplog.text
+    assert_same_as_clean(site, tmp_path)
+    assert not cache_path(site).exists()
+    monkeypatch.undo()
+    page.write_text(page.read_text("utf-8") + "\nЩе правка.\n", "utf-8")
+    assert cached(site).reused == 0  # no cache: built from scratch, and right
+    assert_same_as_clean(site, tmp_path)
