@@ -12,6 +12,8 @@ small rest), and the pieces of two builds are never mixed: an index names exactl
 written with. The search pieces hold each article's search entry and fragment as a reference to the
 page shard that holds it (`_RefPickler`): they were two thirds of the bytes, read and written again
 after every body edit; a piece is kept only while each reference still names the very object it did.
+`PendingCache` works out which pieces changed as soon as the state is rendered; on a large site a forked child
+writes them while the build swaps its output in, and the output files' piece and the index follow the swap.
 
 The index holds a header line (format, sitegen version, a key over everything the state does not
 track itself: sitegen's own code, `sitegen.yaml`, the theme's files, the build options and output
