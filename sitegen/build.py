@@ -28,7 +28,7 @@ from sitegen.output.writer import check_out_dir, spare_path, sweep_leftovers, wh
 from sitegen.render.strings import Strings
 from sitegen.render.theme import COMPILED_DIR, builtin_strings, builtin_theme_dir, keep_compiled, load_theme
 from sitegen.source.files import read_sources
-from sitegen.workers import Forked, fork_pays
+from sitegen.workers import Forked, available_cores, fork_pays
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ def _build(site_dir: Path, options: BuildOptions | None) -> BuildResult:
     _begin(options, "rendering")
     save = None
     if key is not None:
-        fork = fork_pays(len(site.pages), CACHE_CHILD_ARTICLES)
+        fork = fork_pays(len(site.pages), CACHE_CHILD_ARTICLES) and idle_core()
         save = functools.partial(PendingCache, config.site_dir, key, fork=fork)
     try:
         rendered, files, pending = _render_into(engine, site, out_dir, kept, options, spare, save)
@@ -194,12 +194,22 @@ def _spare_meanwhile(out_dir: Path) -> Iterator[Callable[[], Spare]]:
         size = os.stat(spare_path(out_dir) / RECORD).st_size
     except OSError:
         size = 0
-    if size < SPARE_CHILD_BYTES or not fork_pays(2, 2):
+    if size < SPARE_CHILD_BYTES or not fork_pays(2, 2) or not idle_core():
         spare = read_spare(out_dir)
         yield lambda: spare
         return
     with Forked(lambda: read_spare(out_dir), "sitegen-spare") as child:
         yield child.result
+
+
+def idle_core() -> bool:
+    """Whether a core is idle (the last minute's load average leaves one): then a forked child's work shortens the
+    build, where on a busy machine it only adds CPU (5k body edit at load 3 on two cores, medians of 6: 1.90 s wall
+    and 1.83 CPU s with the spare and cache children, 1.55 and 1.50 without)."""
+    try:
+        return os.getloadavg()[0] <= available_cores() - 1
+    except OSError:  # (no load average on this system)
+        return False
 
 
 def _begin(options: BuildOptions, phase: str) -> None:

@@ -355,6 +355,7 @@ def test_build_cache_spare_checked_by_a_child_is_trusted_and_distrusted_as_in_pr
     # every spare is large and the machine has two cores, so the child's verdict is the one that counts.
     monkeypatch.setattr(sitegen.build, "SPARE_CHILD_BYTES", 0)
     monkeypatch.setattr(sitegen.workers, "available_cores", lambda: 2)
+    monkeypatch.setattr(sitegen.build, "idle_core", lambda: True)
     forked: list[str] = []
     real = sitegen.workers.Forked
 
@@ -396,6 +397,7 @@ def test_build_cache_written_by_a_child_equals_clean_builds_and_is_used(
     # (`buildcache.PendingCache`): here every site is large and the machine has two cores.
     monkeypatch.setattr(sitegen.build, "CACHE_CHILD_ARTICLES", 1)
     monkeypatch.setattr(sitegen.workers, "available_cores", lambda: 2)
+    monkeypatch.setattr(sitegen.build, "idle_core", lambda: True)
     forked: list[str] = []
     real = sitegen.workers.Forked
 
@@ -425,6 +427,7 @@ def test_build_cache_child_that_fails_costs_only_the_next_builds_speed(
 ) -> None:
     monkeypatch.setattr(sitegen.build, "CACHE_CHILD_ARTICLES", 1)
     monkeypatch.setattr(sitegen.workers, "available_cores", lambda: 2)
+    monkeypatch.setattr(sitegen.build, "idle_core", lambda: True)
     cached(site)
     page = _pages(site)[0]
 
@@ -442,3 +445,17 @@ def test_build_cache_child_that_fails_costs_only_the_next_builds_speed(
     page.write_text(page.read_text("utf-8") + "\nЩе правка.\n", "utf-8")
     assert cached(site).reused == 0  # no cache: built from scratch, and right
     assert_same_as_clean(site, tmp_path)
+
+
+def test_build_idle_core_follows_the_load_average(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sitegen.build, "available_cores", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.4, 0.0, 0.0))
+    assert sitegen.build.idle_core()
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.6, 0.0, 0.0))
+    assert not sitegen.build.idle_core()
+
+    def unknown() -> tuple[float, float, float]:
+        raise OSError("no load average")
+
+    monkeypatch.setattr(os, "getloadavg", unknown)
+    assert not sitegen.build.idle_core()
