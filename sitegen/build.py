@@ -2,31 +2,44 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
-from sitegen.buildcache import Saved, cache_key, read_cache, thaw, write_cache
+from sitegen.buildcache import PendingCache, cache_key, frozen, read_cache, thaw
 from sitegen.buildcache import remove_cache as remove_saved_cache
 from sitegen.config import CONFIG_NAME, DEFAULT_LANGUAGE, SiteConfig, load_config
 from sitegen.content.load import build_site
 from sitegen.content.model import Site
-from sitegen.engine import Engine, EngineOptions, Rendered
+from sitegen.engine import Engine, EngineOptions, EngineState, Rendered
 from sitegen.errors import OutputError, SitegenError
 from sitegen.images.store import CACHE_DIR
-from sitegen.output.spare import Spare, read_spare, replace_site
+from sitegen.output.spare import RECORD, Spare, read_spare, replace_site
 from sitegen.output.staging import KeptFile, Staging, StaleOutputError, verified
-from sitegen.output.writer import check_out_dir, sweep_leftovers, what_to_do, write_failure
+from sitegen.output.writer import check_out_dir, spare_path, sweep_leftovers, what_to_do, write_failure
 from sitegen.render.strings import Strings
 from sitegen.render.theme import COMPILED_DIR, builtin_strings, builtin_theme_dir, keep_compiled, load_theme
 from sitegen.source.files import read_sources
+from sitegen.workers import Forked, available_cores, fork_pays
 
 log = logging.getLogger(__name__)
+
+CACHE_CHILD_ARTICLES = 2500
+"""From this many articles, the build cache's changed pieces are written by a forked child while the output is
+swapped in: at 5,000 articles the build's own CPU is 0.05–0.1 s less, the child's 0.1–0.2 s more (at 1,000 the
+two were even: it is not done there)."""
+SPARE_CHILD_BYTES = 2 << 20
+"""A spare whose record has this many bytes (about 2,500 articles: 0.87 MB at 1,000, 3.75 MB at 5,000) is checked by a
+forked child while this process reads the build cache: an `lstat` of every file and folder of both trees, 0.15–0.2
+CPU s at 5,000 articles, taken off the build's own path (at 1,000 articles the fork gained nothing: it is not done)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +114,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildResult:
     try:
         return _build(site_dir, options)
     finally:
-        thaw()  # (what `read_cache` froze for the garbage collector)
+        thaw()  # (what `read_cache` and the spare's records froze for the garbage collector)
 
 
 def _build(site_dir: Path, options: BuildOptions | None) -> BuildResult:
@@ -125,8 +138,10 @@ def _build(site_dir: Path, options: BuildOptions | None) -> BuildResult:
     spare = None
     if options.cache:
         key = cache_key(config, theme_dirs(config), (options.drafts, options.future, options.base_url), out_dir)
-        spare = read_spare(out_dir)  # (it checks the output folder too: `verified` need not do it again)
-        saved = read_cache(config.site_dir, key)
+        with _spare_meanwhile(out_dir) as spare_of:  # (it checks the output folder too: `verified` need not)
+            saved = read_cache(config.site_dir, key)
+            with frozen():  # (25,000 records at 5k, kept to the end: the collector walked them at every full pass)
+                spare = spare_of()
         if saved is not None and (
             spare.live is not None and spare.live.files == saved.files or verified(out_dir, saved.files)
         ):
@@ -142,15 +157,20 @@ def _build(site_dir: Path, options: BuildOptions | None) -> BuildResult:
     check_out_dir(out_dir, config)
     log.info("rendering %d articles, %d tags with theme %s", len(site.pages), len(site.tags), config.theme)
     _begin(options, "rendering")
+    save = None
+    if key is not None:
+        fork = fork_pays(len(site.pages), CACHE_CHILD_ARTICLES) and idle_core()
+        save = functools.partial(PendingCache, config.site_dir, key, fork=fork)
     try:
-        rendered, files = _render_into(engine, site, out_dir, kept, options, spare)
+        rendered, files, pending = _render_into(engine, site, out_dir, kept, options, spare, save)
     except StaleOutputError as exc:  # the previous site changed under this build: start again without the cache
         log.info("%s of the previous build is gone; building from scratch", exc)
         engine = Engine(site_dir, engine_options, clock=lambda: options.now)
         spare = read_spare(out_dir) if options.cache else None
-        rendered, files = _render_into(engine, engine.load(config=config), out_dir, {}, options, spare)
-    if key is not None:
-        write_cache(config.site_dir, key, Saved(engine.state, files))
+        rendered, files, pending = _render_into(engine, engine.load(config=config), out_dir, {}, options, spare, save)
+    if pending is not None:
+        with pending:
+            pending.finish(files)
         keep_compiled(engine.theme)
     outputs = rendered.outputs
     return BuildResult(
@@ -166,19 +186,58 @@ def _build(site_dir: Path, options: BuildOptions | None) -> BuildResult:
     )
 
 
+@contextmanager
+def _spare_meanwhile(out_dir: Path) -> Iterator[Callable[[], Spare]]:
+    """`read_spare(out_dir)`, in a forked child while the block runs when the spare is large; the block calls what
+    this yields for it. Whatever ends the block, the child is not left running."""
+    try:
+        size = os.stat(spare_path(out_dir) / RECORD).st_size
+    except OSError:
+        size = 0
+    if size < SPARE_CHILD_BYTES or not fork_pays(2, 2) or not idle_core():
+        spare = read_spare(out_dir)
+        yield lambda: spare
+        return
+    with Forked(lambda: read_spare(out_dir), "sitegen-spare") as child:
+        yield child.result
+
+
+def idle_core() -> bool:
+    """Whether a core is idle (the last minute's load average leaves one): then a forked child's work shortens the
+    build, where on a busy machine it only adds CPU (5k body edit at load 3 on two cores, medians of 6: 1.90 s wall
+    and 1.83 CPU s with the spare and cache children, 1.55 and 1.50 without)."""
+    try:
+        return os.getloadavg()[0] <= available_cores() - 1
+    except OSError:  # (no load average on this system)
+        return False
+
+
 def _begin(options: BuildOptions, phase: str) -> None:
     if options.phase is not None:
         options.phase(phase)
 
 
 def _render_into(
-    engine: Engine, site: Site, out_dir: Path, kept: Mapping[str, KeptFile], options: BuildOptions, spare: Spare | None
-) -> tuple[Rendered, dict[str, KeptFile]]:
-    """Render `site` straight into a staging folder (the spare, with one) and swap it in for `out_dir`."""
+    engine: Engine,
+    site: Site,
+    out_dir: Path,
+    kept: Mapping[str, KeptFile],
+    options: BuildOptions,
+    spare: Spare | None,
+    save: Callable[[EngineState], PendingCache] | None,
+) -> tuple[Rendered, dict[str, KeptFile], PendingCache | None]:
+    """Render `site` straight into a staging folder (the spare, with one) and swap it in for `out_dir`.
+
+    With `save`, the engine's state goes to it as soon as it is rendered (writing the files changes none of it):
+    the build cache's changed pieces are written, by a forked child on a large site, while the files are staged
+    and swapped in; the caller finishes the cache with the files."""
     result: list[Rendered] = []
+    pending: list[PendingCache] = []
 
     def fill(staging: Staging) -> None:
         rendered = engine.render(site, sink=staging.stream)
+        if save is not None:
+            pending.append(save(engine.state))
         log.info("writing %d files to %s", len(rendered.outputs), out_dir)
         _begin(options, "writing")
         staging.finish(rendered.outputs)
@@ -188,12 +247,16 @@ def _render_into(
 
     try:
         files = replace_site(out_dir, kept, spare, fill)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write the site to {out_dir}: {write_failure(exc, out_dir)}",
-            hint=f"the previous site was left as it was; {what_to_do(exc, 'build')}",
-        ) from exc
-    return result[0], files
+    except BaseException as exc:
+        for unfinished in pending:
+            unfinished.close()
+        if isinstance(exc, OSError):
+            raise OutputError(
+                f"cannot write the site to {out_dir}: {write_failure(exc, out_dir)}",
+                hint=f"the previous site was left as it was; {what_to_do(exc, 'build')}",
+            ) from exc
+        raise
+    return result[0], files, pending[0] if pending else None
 
 
 def theme_dirs(config: SiteConfig) -> tuple[Path, ...]:

@@ -12,6 +12,8 @@ small rest), and the pieces of two builds are never mixed: an index names exactl
 written with. The search pieces hold each article's search entry and fragment as a reference to the
 page shard that holds it (`_RefPickler`): they were two thirds of the bytes, read and written again
 after every body edit; a piece is kept only while each reference still names the very object it did.
+`PendingCache` works out which pieces changed as soon as the state is rendered; on a large site a forked child
+writes them while the build swaps its output in, and the output files' piece and the index follow the swap.
 
 The index holds a header line (format, sitegen version, a key over everything the state does not
 track itself: sitegen's own code, `sitegen.yaml`, the theme's files, the build options and output
@@ -29,6 +31,7 @@ it can also change `sitegen.yaml` or the theme).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import hashlib
 import json
@@ -40,7 +43,8 @@ import secrets
 import sys
 import zlib
 from array import array
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PosixPath
 from types import MappingProxyType
@@ -57,6 +61,7 @@ from sitegen.output.staging import KeptFile
 from sitegen.render.cache import RenderCache
 from sitegen.render.search_files import Reuse
 from sitegen.source.files import child_path
+from sitegen.workers import Forked
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +75,8 @@ SMALL_FILE = 1 << 20
 """Theme files up to this size are keyed by their bytes; larger ones (pictures) by size and mtime."""
 SHARDS = 64
 """Pages are kept in this many pieces (by a hash of their id): a one-page edit rewrites one."""
+FILES_PIECE = "files"
+"""The piece of the output files (`Saved.files`)."""
 
 
 def _mapping_proxy(data: dict[Any, Any]) -> MappingProxyType[Any, Any]:
@@ -280,10 +287,11 @@ def _shard(page_id: str) -> str:
     return f"pages-{zlib.crc32(page_id.encode()) % SHARDS:02d}"
 
 
-def _split(saved: Saved) -> dict[str, tuple[Any, ...]]:
-    """The state as pieces by name, each a tuple of plain items (see the module's docstring)."""
-    loads = saved.state.loads.__getstate__()
-    render = saved.state.render.__getstate__()
+def _split(state: EngineState) -> dict[str, tuple[Any, ...]]:
+    """The state as pieces by name, each a tuple of plain items (see the module's docstring); the output files'
+    piece is `PendingCache.finish`'s."""
+    loads = state.loads.__getstate__()
+    render = state.render.__getstate__()
     entries: dict[str, Any] = loads["entries"]  # type: ignore[assignment]
     stats: dict[str, Any] = loads["stats"]  # type: ignore[assignment]
     versions: dict[str, Any] = render["versions"]
@@ -312,7 +320,6 @@ def _split(saved: Saved) -> dict[str, tuple[Any, ...]]:
     pieces.update((name, tuple(items)) for name, items in by_kind.items())
     related: dict[str, Any] = loads["related"]  # type: ignore[assignment]
     pieces["related"] = tuple(sorted(related.items()))
-    pieces["files"] = tuple((p, f.digest, f.size, f.mtime_ns, f.inode) for p, f in saved.files.items())
     model = None
     if last is not None:
         inputs, site = last
@@ -362,7 +369,7 @@ def _join(pieces: dict[str, tuple[Any, ...]]) -> Saved:
     )
     render = RenderCache()
     render.__setstate__({"site_key": site_key, "versions": versions, "counter": counter, "entries": outputs})
-    files = {row[0]: KeptFile._make(row[1:]) for row in pieces["files"]}
+    files = {row[0]: KeptFile._make(row[1:]) for row in pieces[FILES_PIECE]}
     return Saved(EngineState(loads, render), files)
 
 
@@ -390,10 +397,18 @@ def read_cache(site_dir: Path, key: str) -> Saved | None:
     caller's `thaw`: the state is hundreds of thousands of new objects and no garbage, which the collector
     walked again and again as the heap grew from nothing, and again in each older generation after.
     """
+    with frozen():
+        return _read_cache(site_dir, key)
+
+
+@contextmanager
+def frozen() -> Iterator[None]:
+    """The cyclic garbage collector waits while the block runs; then what exists is frozen (`gc.freeze`) until
+    `thaw`: for what a build reads and keeps to its end (the build cache's state, the spare's records)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _read_cache(site_dir, key)
+        yield
     finally:
         gc.freeze()
         if enabled:
@@ -401,7 +416,7 @@ def read_cache(site_dir: Path, key: str) -> Saved | None:
 
 
 def thaw() -> None:
-    """Let the collector see again what `read_cache` froze (at the end of the build that read it)."""
+    """Let the collector see again what `frozen` froze (at the end of the build that read it)."""
     gc.unfreeze()
 
 
@@ -423,13 +438,17 @@ def _read_cache(site_dir: Path, key: str) -> Saved | None:
         folder = path.parent / PIECES_DIR
         read: dict[str, _Read] = {}
         targets: dict[Ref, Any] = {}
+        # Every piece is read into one buffer, as large as the largest: not a new `bytes` of each piece's size
+        # (60 MB at 5,000 articles, each allocated, faulted in and freed again).
+        buffer = memoryview(bytearray(max((row[2] for row in named), default=0)))
         # The page shards first: the other pieces refer to the articles they hold (`_RefPickler`).
         for name, file, size, crc in sorted(named, key=lambda row: not row[0].startswith("pages-")):
             if not targets and not name.startswith("pages-"):
                 targets = _ref_targets({("article", r[0]): r[5] for n in read for r in read[n].items if r[5]})
-            with open(folder / file, "rb") as fh:
-                data = fh.read()
-            if (len(data), zlib.crc32(data)) != (size, crc):
+            data = buffer[:size]
+            with open(folder / file, "rb", buffering=0) as fh:
+                whole = os.fstat(fh.fileno()).st_size == size and _read_into(fh, data)
+            if not whole or zlib.crc32(data) != crc:
                 return _ignored(f"piece {name} is truncated or damaged")
             _Resolving.targets, _Resolving.used = targets, {}
             try:
@@ -454,6 +473,17 @@ def _read_cache(site_dir: Path, key: str) -> Saved | None:
     return saved
 
 
+def _read_into(fh: Any, data: memoryview) -> bool:
+    """Fill `data` from the unbuffered file `fh`; whether it held that many bytes."""
+    done = 0
+    while done < len(data):
+        got = fh.readinto(data[done:])
+        if not got:
+            return False
+        done += got
+    return True
+
+
 def _ignored(why: str) -> Saved | None:
     log.info("build cache ignored: %s; building from scratch", why)
     return None
@@ -464,41 +494,126 @@ def write_cache(site_dir: Path, key: str, saved: Saved) -> None:
 
     A failure only costs the next build its speed.
     """
-    path = cache_path(site_dir)
-    folder = path.parent / PIECES_DIR
-    remove_dead_temps(path.parent, CACHE_FILE)  # (the index's, of builds killed while saving)
-    read: dict[str, _Read] = saved.state.origin if isinstance(saved.state.origin, dict) else {}
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        named = []
-        written = 0
-        targets = _ref_targets(saved.state.render.__getstate__()["entries"])
-        refs = {id(target): ref for ref, target in targets.items()}
-        for name, items in _split(saved).items():
-            before = read.get(name)
-            if (
-                before is not None
-                and _same(items, before.items)
-                and all(targets.get(ref) is target for ref, target in before.used.items())
-                and _has(folder / before.file, before.size)
-            ):
-                named.append((name, before.file, before.size, before.crc))
-            else:
-                named.append((name, *_write_piece(folder, items, {} if name.startswith("pages-") else refs)))
-                written += 1
-        table = json.dumps({"pieces": named}).encode()
-        header = {
-            "format": FORMAT,
-            "version": __version__,
-            "key": key,
-            "length": len(table),
-            "crc": zlib.crc32(table),
-        }
-        write_atomic(path, MAGIC + json.dumps(header).encode() + b"\n" + table, durable=False)
-        _drop_unnamed(folder, {row[1] for row in named})
-        log.info("build cache: %d of %d pieces written", written, len(named))
-    except OSError as exc:
-        log.warning("could not save the build cache (%s); the next build starts from scratch", exc)
+    with PendingCache(site_dir, key, saved.state, fork=False) as pending:
+        pending.finish(saved.files)
+
+
+Row = tuple[str, str, int, int]
+"""A piece as the index names it: (its name, its file's name, size, CRC-32)."""
+Todo = tuple[str, tuple[Any, ...], Mapping[int, Ref]]
+"""A piece to write: its name, its items, and the objects it saves as references (`_RefPickler`)."""
+
+
+class PendingCache:
+    """A build cache being written: the state's pieces from the start, the output files' piece and the index when
+    `finish` is given the files (`build` knows them only once its output is swapped in).
+
+    Which pieces changed is worked out here, at once; with `fork`, a forked child (`workers.Forked`) pickles and
+    writes those while this process goes on: it reads a copy-on-write image of the state, whose changed pieces
+    (the search scores' arrays, after a body edit) are few objects, so few pages are copied. Leaving the `with`
+    block without `finish` (an error, Ctrl-C) kills a child that still runs; pieces written then are named by no
+    index, and removed when the next index is written. A failure only costs the next build its speed.
+    """
+
+    def __init__(self, site_dir: Path, key: str, state: EngineState, *, fork: bool) -> None:
+        self.path = cache_path(site_dir)
+        self.folder = self.path.parent / PIECES_DIR
+        self.key = key
+        self.read: dict[str, _Read] = state.origin if isinstance(state.origin, dict) else {}
+        self._child: Forked[list[Row]] | None = None
+        self._kept: list[Row] = []
+        self._written: list[Row] | OSError = []
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self._written = exc
+            return
+        self._kept, todo = _changed(self.folder, state, self.read)
+        if fork and todo:
+            try:
+                self._child = Forked(functools.partial(_write_pieces, self.folder, todo), "sitegen-cache")
+                return
+            except OSError as exc:  # (no fork: no memory or processes left for one) written here instead
+                log.info("could not fork to write the build cache (%s)", exc)
+        try:
+            self._written = _write_pieces(self.folder, todo)
+        except OSError as exc:
+            self._written = exc
+
+    def finish(self, files: Mapping[str, KeptFile]) -> None:
+        """Write the piece of `files` and the index naming every piece; then remove the pieces no index names."""
+        try:
+            written = self._child.result() if self._child is not None else self._written
+            if isinstance(written, OSError):
+                raise written
+            items = tuple((p, f.digest, f.size, f.mtime_ns, f.inode) for p, f in files.items())
+            kept, todo = _kept_or_todo(self.folder, FILES_PIECE, items, self.read.get(FILES_PIECE), {}, {})
+            named = [*self._kept, *kept, *written, *_write_pieces(self.folder, todo)]
+            remove_dead_temps(self.path.parent, CACHE_FILE)  # (the index's, of builds killed while saving)
+            table = json.dumps({"pieces": named}).encode()
+            header = {
+                "format": FORMAT,
+                "version": __version__,
+                "key": self.key,
+                "length": len(table),
+                "crc": zlib.crc32(table),
+            }
+            write_atomic(self.path, MAGIC + json.dumps(header).encode() + b"\n" + table, durable=False)
+            _drop_unnamed(self.folder, {row[1] for row in named})
+            log.info("build cache: %d of %d pieces written", len(named) - len(self._kept) - len(kept), len(named))
+        except OSError as exc:
+            log.warning("could not save the build cache (%s); the next build starts from scratch", exc)
+
+    def close(self) -> None:
+        """Kill the child if it still runs (what it wrote stays unnamed)."""
+        if self._child is not None:
+            self._child.close()
+
+    def __enter__(self) -> PendingCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _changed(folder: Path, state: EngineState, read: Mapping[str, _Read]) -> tuple[list[Row], list[Todo]]:
+    """The state's pieces (all but the output files'): the rows of those `read` holds as they are, and the rest."""
+    targets = _ref_targets(state.render.__getstate__()["entries"])
+    refs = {id(target): ref for ref, target in targets.items()}
+    kept: list[Row] = []
+    todo: list[Todo] = []
+    for name, items in _split(state).items():
+        rows, more = _kept_or_todo(
+            folder, name, items, read.get(name), targets, {} if name.startswith("pages-") else refs
+        )
+        kept += rows
+        todo += more
+    return kept, todo
+
+
+def _kept_or_todo(
+    folder: Path,
+    name: str,
+    items: tuple[Any, ...],
+    before: _Read | None,
+    targets: Mapping[Ref, Any],
+    refs: Mapping[int, Ref],
+) -> tuple[list[Row], list[Todo]]:
+    """Piece `name`: its row as read, if it holds the very objects it was read with (and its references still
+    name theirs) and its file is still there; else it is to be written."""
+    if (
+        before is not None
+        and _same(items, before.items)
+        and all(targets.get(ref) is target for ref, target in before.used.items())
+        and _has(folder / before.file, before.size)
+    ):
+        return [(name, before.file, before.size, before.crc)], []
+    return [], [(name, items, refs)]
+
+
+def _write_pieces(folder: Path, todo: list[Todo]) -> list[Row]:
+    """Write these pieces (`_write_piece`); their rows. Raises `OSError`."""
+    return [(name, *_write_piece(folder, items, refs)) for name, items, refs in todo]
 
 
 def _has(path: Path, size: int) -> bool:

@@ -204,7 +204,8 @@ class Engine:
         finally:
             cache.sink = None
         outputs += static_outputs(static_files)
-        raise_all(find_duplicates(outputs))
+        if len({o.out_path.casefold() for o in outputs}) != len(outputs):  # (one set first: most builds have none)
+            raise_all(find_duplicates(outputs))
         return Rendered(site=site, outputs=outputs, full=self._full, deferred=cache.deferred)
 
     def build_in_memory(self, changed: Iterable[Path] = (), *, defer: bool = False) -> MemoryBuild:

@@ -23,7 +23,10 @@ from pathlib import Path
 
 import pytest
 
+import sitegen.build
+import sitegen.buildcache
 import sitegen.render.parallel
+import sitegen.workers
 from sitegen.build import BuildOptions, BuildResult, build
 from sitegen.buildcache import cache_path, read_cache, write_cache
 from sitegen.output.writer import MARKER
@@ -342,3 +345,117 @@ def test_cached_article_without_its_feed_entry_is_rendered_again_for_the_site_fe
     assert 0 < result.reused
     assert_same_as_clean(site, tmp_path)
     assert (site / "site" / "feed.xml").read_text("utf-8").count("<entry>") == PAGES
+
+
+@pytest.mark.timeout(120)
+def test_build_cache_spare_checked_by_a_child_is_trusted_and_distrusted_as_in_process(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A large site's spare is checked in a forked child while the cache is read (`build._spare_meanwhile`): here
+    # every spare is large and the machine has two cores, so the child's verdict is the one that counts.
+    monkeypatch.setattr(sitegen.build, "SPARE_CHILD_BYTES", 0)
+    monkeypatch.setattr(sitegen.workers, "available_cores", lambda: 2)
+    monkeypatch.setattr(sitegen.build, "idle_core", lambda: True)
+    forked: list[str] = []
+    real = sitegen.workers.Forked
+
+    def spied(task: Callable[[], object], name: str) -> object:
+        forked.append(name)
+        return real(task, name)
+
+    monkeypatch.setattr(sitegen.build, "Forked", spied)
+    cached(site)
+    pages = _pages(site)
+    for round_, page in enumerate(pages[:3]):
+        page.write_text(page.read_text("utf-8") + f"\nПравка {round_}.\n", "utf-8")
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="sitegen.output.spare"):
+            result = cached(site)
+        assert result.reused > 0
+        assert_same_as_clean(site, tmp_path)
+        if round_ > 0:  # (the first cached build fills an empty spare)
+            assert "building on .site.sitegen-spare" in caplog.text
+    assert forked.count("sitegen-spare") == 4  # (the first build too: it finds no spare)
+    # A spare file edited by hand: the child sees it, and the build makes its tree anew instead.
+    spare_file = next((site / ".site.sitegen-spare").rglob("index.html"))
+    spare_file.write_bytes(spare_file.read_bytes() + b"<!-- by hand -->")
+    pages[4].write_text(pages[4].read_text("utf-8") + "\nПісля пошкодження.\n", "utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="sitegen.output.spare"):
+        cached(site)
+    assert "not as its record says" in caplog.text and "building on" not in caplog.text
+    assert forked.count("sitegen-spare") == 5
+    assert_same_as_clean(site, tmp_path)
+    assert not [p for p in (site / "site").rglob("*.html") if b"by hand" in p.read_bytes()]
+
+
+@pytest.mark.timeout(120)
+def test_build_cache_written_by_a_child_equals_clean_builds_and_is_used(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A large site's changed cache pieces are written by a forked child while the output is swapped in
+    # (`buildcache.PendingCache`): here every site is large and the machine has two cores.
+    monkeypatch.setattr(sitegen.build, "CACHE_CHILD_ARTICLES", 1)
+    monkeypatch.setattr(sitegen.workers, "available_cores", lambda: 2)
+    monkeypatch.setattr(sitegen.build, "idle_core", lambda: True)
+    forked: list[str] = []
+    real = sitegen.workers.Forked
+
+    def spied(task: Callable[[], object], name: str) -> object:
+        forked.append(name)
+        return real(task, name)
+
+    monkeypatch.setattr(sitegen.buildcache, "Forked", spied)
+    rng = random.Random(7)
+    edits = _edits(site, rng)
+    cached(site)
+    for step in ["body", "title", "body", "tags", "delete", "body"]:
+        edits[step]()
+        with caplog.at_level(logging.INFO, logger="sitegen.buildcache"):
+            result = cached(site)
+        if step == "body":
+            assert result.reused > 0  # the cache the child wrote was read and trusted
+        assert_same_as_clean(site, tmp_path)
+    assert forked.count("sitegen-cache") == 7
+    assert "could not save the build cache" not in caplog.text
+    assert cached(site).reused >= PAGES - 1  # nothing changed: every article from the cache
+
+
+@pytest.mark.timeout(120)
+def test_build_cache_child_that_fails_costs_only_the_next_builds_speed(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(sitegen.build, "CACHE_CHILD_ARTICLES", 1)
+    monkeypatch.setattr(sitegen.workers, "available_cores", lambda: 2)
+    monkeypatch.setattr(sitegen.build, "idle_core", lambda: True)
+    cached(site)
+    page = _pages(site)[0]
+
+    def fails(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sitegen.buildcache, "_write_piece", fails)  # (the forked child has it too)
+    page.write_text(page.read_text("utf-8") + "\nПравка.\n", "utf-8")
+    with caplog.at_level(logging.WARNING, logger="sitegen.buildcache"):
+        cached(site)
+    assert "could not save the build cache (" in caplog.text and "No space left on device" in caplog.text
+    assert_same_as_clean(site, tmp_path)
+    assert not cache_path(site).exists()
+    monkeypatch.undo()
+    page.write_text(page.read_text("utf-8") + "\nЩе правка.\n", "utf-8")
+    assert cached(site).reused == 0  # no cache: built from scratch, and right
+    assert_same_as_clean(site, tmp_path)
+
+
+def test_build_idle_core_follows_the_load_average(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sitegen.build, "available_cores", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.4, 0.0, 0.0))
+    assert sitegen.build.idle_core()
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.6, 0.0, 0.0))
+    assert not sitegen.build.idle_core()
+
+    def unknown() -> tuple[float, float, float]:
+        raise OSError("no load average")
+
+    monkeypatch.setattr(os, "getloadavg", unknown)
+    assert not sitegen.build.idle_core()

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import fields, is_dataclass, replace
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from sitegen.content.model import Page, Site, Tag
@@ -45,8 +46,18 @@ SUMMARY_IGNORES = frozenset({"body_source", "body_line", "key_lines", *_REF_FIEL
 _SUMMARY_FIELDS = tuple(f.name for f in fields(Page) if f.name not in SUMMARY_IGNORES)
 
 
-def _summary_part(page: Page) -> tuple[Any, ...]:
-    return tuple(getattr(page, name) for name in _SUMMARY_FIELDS)
+def _fields_of(names: Sequence[str]) -> Callable[[Page], tuple[Any, ...]]:
+    """The values of these `Page` fields, as a tuple (one `attrgetter` call)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    return (lambda page: (getattr(page, names[0]),)) if names else (lambda page: ())
+
+
+_summary_part = _fields_of(_SUMMARY_FIELDS)
+_one_refs = _fields_of([name for name in _REF_FIELDS if name.endswith("_id")])
+"""A page's references to one page each (`prev_id`, …): an id or `None`."""
+_many_refs = _fields_of([name for name in _REF_FIELDS if name.endswith("_ids")])
+"""A page's references to several pages each (`related_ids`, …): a tuple of ids."""
 
 
 class RenderCache:
@@ -115,8 +126,8 @@ class RenderCache:
             else:
                 versions[page_id] = (page, self._counter, self._counter)
         self._versions = versions
-        counts = {slug: len(tag.page_ids) for slug, tag in site.tags.items()}
-        self._summaries = {i: (v[2], tuple(counts[t] for t in v[0].tag_slugs)) for i, v in versions.items()}
+        counts = {slug: len(tag.page_ids) for slug, tag in site.tags.items()}.__getitem__
+        self._summaries = {i: (v[2], tuple(map(counts, v[0].tag_slugs))) for i, v in versions.items()}
         self._used = set()
         self.hits = self.misses = 0
         self.deferred = False
@@ -133,15 +144,14 @@ class RenderCache:
     def article_key(self, page: Page) -> Hashable:
         """Everything an article page reads beyond the site-wide key: itself, and what it shows of the pages it
         names (as a list entry does: their summary versions and tag counts)."""
-        summaries = self._summaries
-        refs: list[Any] = [summaries.get(page.id), self.version(page.id)]
-        for name in _REF_FIELDS:
-            value = getattr(page, name)
-            if isinstance(value, tuple):
-                refs.append(tuple(summaries.get(v) for v in value))
-            else:
-                refs.append(summaries.get(value) if value is not None else None)
-        return tuple(refs)
+        summary = self._summaries.get  # (`None` for no page: no id is `None`)
+        versions = self._versions.get(page.id)
+        return (
+            summary(page.id),
+            versions[1] if versions else None,
+            *map(summary, _one_refs(page)),
+            *(tuple(map(summary, ids)) for ids in _many_refs(page)),
+        )
 
     def list_key(self, page_ids: Sequence[str]) -> Hashable:
         """What list entries of these pages show: their summary versions and tag counts."""
@@ -161,8 +171,9 @@ class RenderCache:
 
     def get(self, kind: str, name: str, key: Hashable) -> Any | None:
         """The value stored for (kind, name) under exactly `key`, else `None`."""
-        self._used.add((kind, name))
-        entry = self._entries.get((kind, name))
+        at = (kind, name)
+        self._used.add(at)
+        entry = self._entries.get(at)
         if entry is not None and entry[0] == key:
             self.hits += 1
             return entry[1]
