@@ -216,17 +216,25 @@ class Forked(Generic[R]):
 
     The same rules as `run_in_workers`: forked with stop signals held back, the child ignores Ctrl-C,
     and `close()` (the end of a `with` block, whatever ends it) kills a child that still runs.
+
+    With `workers`, the task may itself fan out with `run_in_workers` (a daemon child may not fork): the child
+    is then not a daemon but the leader of a process group of its own, and `close()` kills the whole group, so
+    no worker of the child's outlives it.
     """
 
-    def __init__(self, task: Callable[[], R], name: str) -> None:
+    def __init__(self, task: Callable[[], R], name: str, *, workers: bool = False) -> None:
         context = multiprocessing.get_context("fork")
         self._reader, writer = context.Pipe(duplex=False)
+        self._group = workers
+        target = _call_in_own_group if workers else _call
         self._process: BaseProcess = context.Process(
-            target=_work, args=(_call, [task], 0, 1, writer), name=name, daemon=True
+            target=_work, args=(target, [task], 0, 1, writer), name=name, daemon=not workers
         )
         try:
             with signals_blocked():
                 self._process.start()
+                if workers:  # (the child does it too: whichever comes first, the group exists before `close`)
+                    _own_group(self._process.pid)
         finally:
             writer.close()  # ours: the child's end must close when the child dies, so we see EOF
 
@@ -246,6 +254,11 @@ class Forked(Generic[R]):
 
     def close(self) -> None:
         with signals_blocked():
+            if self._group and self._process.pid is not None:
+                try:
+                    os.killpg(self._process.pid, signal.SIGKILL)  # the child and any worker it forked
+                except (ProcessLookupError, PermissionError):
+                    pass  # all gone (and reaped)
             if self._process.exitcode is None:
                 self._process.kill()
             self._process.join(JOIN_TIMEOUT)
@@ -260,3 +273,16 @@ class Forked(Generic[R]):
 
 def _call(task: Callable[[], R]) -> R:
     return task()
+
+
+def _call_in_own_group(task: Callable[[], R]) -> R:
+    _own_group(0)
+    return task()
+
+
+def _own_group(pid: int | None) -> None:
+    """Make process `pid` (0: this one) the leader of a process group of its own."""
+    try:
+        os.setpgid(pid or 0, pid or 0)
+    except (ProcessLookupError, PermissionError):
+        pass  # (the parent's call after the child exec'd or exited; the child's own call is the one that counts)
