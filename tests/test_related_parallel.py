@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+import sitegen.workers
 from sitegen.build import BuildOptions, load_site
 from sitegen.content import related as related_module
 from sitegen.content.related import build_related
@@ -39,14 +40,14 @@ def test_a_forked_child_splits_the_work_like_this_process(tmp_path: Path, monkey
     monkeypatch.setattr(related_module, "PARALLEL_MIN_PAGES", len(pages) + 1)
     alone = build_related(pages)
     children: list[dict[str, object]] = []
-    real_forked = related_module.Forked
+    real_forked = sitegen.workers.Forked
 
     def spied(*args: Any, **kwargs: Any) -> Any:
         children.append(kwargs)
         return real_forked(*args, **kwargs)
 
     count_forks(monkeypatch, related_module)  # two cores
-    real_run = related_module.run_in_workers
+    real_run = sitegen.workers.run_in_workers
     log = tmp_path / "forks"
 
     def run_in_workers(*args: Any, **kwargs: Any) -> Any:  # (called in the child: it writes down what it forks)
