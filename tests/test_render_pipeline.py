@@ -13,6 +13,7 @@ from sitegen.content import load as load_module
 from sitegen.content.load import LoadCache, build_site
 from sitegen.content.model import Site
 from sitegen.errors import SitegenError
+from sitegen.render.cache import RenderCache
 from sitegen.render.parallel import CHUNK, PARALLEL_MIN_PAGES, worker_count
 from sitegen.render.pipeline import render_site
 from sitegen.render.theme import load_theme
@@ -146,3 +147,37 @@ def test_build_with_a_load_worker_writes_the_same_site(tmp_path: Path, monkeypat
         trees.append(tree_digest(tmp_path / f"out-{parallel}"))
     assert forked == [1]
     assert trees[0] == trees[1] and len(trees[0]) > MANY
+
+
+@pytest.mark.timeout(60)  # forked workers
+def test_lists_made_by_a_worker_are_kept_in_this_process_cache(tmp_path: Path) -> None:
+    """The list pages are made by a worker's copy of the render cache: this process's cache adopts what it made, so
+    the next render reuses them (hits), with the same bytes."""
+    site_dir = many_pages(tmp_path / "s", MANY)
+    config, site = load_site(site_dir, BuildOptions())
+    theme = load_theme(config)
+    cache = RenderCache()
+    first = render_site(site, theme, workers=2, cache=cache)
+    assert cache.hits == 0
+    again = render_site(site, theme, workers=0, cache=cache)
+    assert [(o.out_path, o.data) for o in again] == [(o.out_path, o.data) for o in first]
+    assert cache.misses == 0 and cache.hits > MANY + len(site.tags)  # every article, list page and feed reused
+
+
+@pytest.mark.timeout(60)  # forked workers
+def test_a_list_page_error_in_a_worker_is_raised_like_a_serial_one(tmp_path: Path) -> None:
+    site_dir = many_pages(tmp_path / "s", MANY)
+    templates = site_dir / "themes" / "broken" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "tag.html").write_text("<p>{{ tag.no_such_field.deeper }}</p>\n", "utf-8")
+    with (site_dir / "sitegen.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("theme: broken\n")
+    config, site = load_site(site_dir, BuildOptions())
+    theme = load_theme(config)
+    messages = []
+    for workers in (0, 2):
+        with pytest.raises(SitegenError) as caught:
+            render_site(site, theme, workers=workers)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith("themes/broken/templates/tag.html:1: ")
