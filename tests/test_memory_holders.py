@@ -103,7 +103,10 @@ def test_results_from_workers_share_the_models_texts(site: Path) -> None:
     engine = Engine(site, EngineOptions(lean=True), clock=lambda: NOW)
     model = engine.load()
     pages = model.newest()
-    chunks, lists = articles_in_workers(model, engine.theme, pages, ImageSet(), 2, lambda: [], RenderCache(), list)
+    no_lists: list[object] = []
+    chunks, lists = articles_in_workers(
+        model, engine.theme, pages, ImageSet(), 2, lambda: no_lists, RenderCache(), list
+    )
     results = [r for chunk in chunks for r in chunk]
     assert lists == [] and len(results) == len(pages)
     for page, result in zip(pages, results, strict=True):
