@@ -86,6 +86,18 @@ def run_in_workers(
     Results keep the order of `items`. An exception raised by `task` in a worker is raised here. `received`, if
     given, is applied to each result as it comes in (on the thread that reads them), and its value is kept.
     """
+    return run_in_workers_reading(task, items, workers, lambda _: meanwhile(), received)
+
+
+def run_in_workers_reading(
+    task: Callable[[T], R],
+    items: Sequence[T],
+    workers: int,
+    meanwhile: Callable[[Callable[[int], list[R]]], M],
+    received: Callable[[R], R] | None = None,
+) -> tuple[list[R], M]:
+    """`run_in_workers`, where `meanwhile` is given `first`: `first(n)` waits for the results of the first `n` items
+    (each worker takes its items in order) and returns them, or raises what stopped a worker."""
     context = multiprocessing.get_context("fork")  # workers share the loaded site copy-on-write
     processes: list[BaseProcess] = []
     readers: list[Connection] = []
@@ -106,7 +118,7 @@ def run_in_workers(
         # result is larger than a pipe holds, and a worker waiting to hand one over renders nothing.
         collector = _Collector(readers, processes, len(items), received)
         collector.start()
-        done_meanwhile = meanwhile()
+        done_meanwhile = meanwhile(collector.first)
         collector.join()
         results = collector.outcome()
         for worker in processes:  # each sent its last result: it is exiting by itself
@@ -142,12 +154,28 @@ class _Collector(threading.Thread, Generic[R]):
         self.received = received
         self.results: dict[int, R] = {}
         self.error: BaseException | None = None
+        self._arrived = threading.Condition()
 
     def run(self) -> None:
         try:
             self._read()
         except BaseException as exc:  # handed to the caller's thread
             self.error = exc
+        finally:
+            with self._arrived:
+                self._arrived.notify_all()
+
+    def first(self, count: int) -> list[R]:
+        """The results of items 0 … count − 1, once they are all in; what stopped the reading is raised here."""
+        with self._arrived:
+            while self.error is None and self.is_alive() and any(i not in self.results for i in range(count)):
+                self._arrived.wait(0.5)  # (woken at every result; the timeout only bounds a missed wake-up)
+        missing = [i for i in range(count) if i not in self.results]
+        if not missing:  # (even if a later item failed: that is raised by `outcome`)
+            return [self.results[i] for i in range(count)]
+        if self.error is not None:
+            raise self.error
+        raise WorkerError(f"the workers finished without the result of item {missing[0]}")
 
     def _read(self) -> None:
         owner = {id(reader): process for reader, process in zip(self.readers, self.processes, strict=True)}
@@ -166,7 +194,10 @@ class _Collector(threading.Thread, Generic[R]):
                 elif isinstance(value, _Failure):
                     raise value.error
                 else:
-                    self.results[index] = value if self.received is None else self.received(value)
+                    value = value if self.received is None else self.received(value)
+                    with self._arrived:
+                        self.results[index] = value
+                        self._arrived.notify_all()
 
     def outcome(self) -> list[R]:
         """The results in the order of the items, or the error that stopped the reading."""
@@ -216,17 +247,25 @@ class Forked(Generic[R]):
 
     The same rules as `run_in_workers`: forked with stop signals held back, the child ignores Ctrl-C,
     and `close()` (the end of a `with` block, whatever ends it) kills a child that still runs.
+
+    With `workers`, the task may itself fan out with `run_in_workers` (a daemon child may not fork): the child
+    is then not a daemon but the leader of a process group of its own, and `close()` kills the whole group, so
+    no worker of the child's outlives it.
     """
 
-    def __init__(self, task: Callable[[], R], name: str) -> None:
+    def __init__(self, task: Callable[[], R], name: str, *, workers: bool = False) -> None:
         context = multiprocessing.get_context("fork")
         self._reader, writer = context.Pipe(duplex=False)
+        self._group = workers
+        target = _call_in_own_group if workers else _call
         self._process: BaseProcess = context.Process(
-            target=_work, args=(_call, [task], 0, 1, writer), name=name, daemon=True
+            target=_work, args=(target, [task], 0, 1, writer), name=name, daemon=not workers
         )
         try:
             with signals_blocked():
                 self._process.start()
+                if workers:  # (the child does it too: whichever comes first, the group exists before `close`)
+                    _own_group(self._process.pid)
         finally:
             writer.close()  # ours: the child's end must close when the child dies, so we see EOF
 
@@ -246,6 +285,11 @@ class Forked(Generic[R]):
 
     def close(self) -> None:
         with signals_blocked():
+            if self._group and self._process.pid is not None:
+                try:
+                    os.killpg(self._process.pid, signal.SIGKILL)  # the child and any worker it forked
+                except (ProcessLookupError, PermissionError):
+                    pass  # all gone (and reaped)
             if self._process.exitcode is None:
                 self._process.kill()
             self._process.join(JOIN_TIMEOUT)
@@ -260,3 +304,16 @@ class Forked(Generic[R]):
 
 def _call(task: Callable[[], R]) -> R:
     return task()
+
+
+def _call_in_own_group(task: Callable[[], R]) -> R:
+    _own_group(0)
+    return task()
+
+
+def _own_group(pid: int | None) -> None:
+    """Make process `pid` (0: this one) the leader of a process group of its own."""
+    try:
+        os.setpgid(pid or 0, pid or 0)
+    except (ProcessLookupError, PermissionError):
+        pass  # (the parent's call after the child exec'd or exited; the child's own call is the one that counts)

@@ -22,6 +22,7 @@ from sitegen.content.load import build_site
 from sitegen.engine import Engine, EngineOptions
 from sitegen.images import ImageSet
 from sitegen.render.articles import RenderedArticle
+from sitegen.render.cache import RenderCache
 from sitegen.render.parallel import articles_in_workers
 from sitegen.render.search import FIELDS, entry_of, field_terms_of, render_search_index
 from sitegen.render.search_files import INDEX_DIR
@@ -102,7 +103,10 @@ def test_results_from_workers_share_the_models_texts(site: Path) -> None:
     engine = Engine(site, EngineOptions(lean=True), clock=lambda: NOW)
     model = engine.load()
     pages = model.newest()
-    chunks, lists = articles_in_workers(model, engine.theme, pages, ImageSet(), 2, lambda: [])
+    no_lists: list[object] = []
+    chunks, lists = articles_in_workers(
+        model, engine.theme, pages, ImageSet(), 2, lambda: no_lists, RenderCache(), list
+    )
     results = [r for chunk in chunks for r in chunk]
     assert lists == [] and len(results) == len(pages)
     for page, result in zip(pages, results, strict=True):

@@ -101,3 +101,45 @@ def test_forked_task_left_running_is_ended_by_close() -> None:
         pid = forked._process.pid
         assert pid is not None and _alive(pid)
     assert multiprocessing.active_children() == []
+
+
+def _pids_of_workers(n: int) -> list[int]:
+    """(A task that forks workers of its own:) the pids of `n` workers, each left sleeping."""
+
+    def sleeper(_: int) -> int:
+        time.sleep(60)  # (not forever: if a fault left it running, it ends by itself)
+        return os.getpid()
+
+    children: list[int] = []
+
+    def meanwhile() -> None:
+        children.extend(p.pid for p in multiprocessing.active_children() if p.pid is not None)
+        os.write(_PIPE[1], b" ".join(str(pid).encode() for pid in children) + b"\n")
+        time.sleep(60)
+
+    run_in_workers(sleeper, list(range(n)), n, meanwhile)
+    return children
+
+
+_PIPE = (0, 0)
+
+
+def test_forked_with_workers_may_fork_and_close_ends_them_all() -> None:
+    """A `Forked(workers=True)` child fans out (a daemon child may not); `close` kills its workers with it."""
+    with Forked(lambda: run_in_workers(_square, list(range(30)), 2, lambda: "mine"), "test-fan", workers=True) as fan:
+        assert fan.result() == ([n * n for n in range(30)], "mine")
+    global _PIPE
+    _PIPE = os.pipe()
+    try:
+        with Forked(lambda: _pids_of_workers(2), "test-fan", workers=True):
+            with os.fdopen(os.dup(_PIPE[0])) as reader:
+                grandchildren = [int(pid) for pid in reader.readline().split()]
+            assert len(grandchildren) == 2 and all(_alive(pid) for pid in grandchildren)
+    finally:
+        os.close(_PIPE[0])
+        os.close(_PIPE[1])
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in grandchildren) and time.monotonic() < deadline:
+        time.sleep(0.05)  # (killed at once; reaped by init, which may take a moment)
+    assert not any(_alive(pid) for pid in grandchildren)
+    assert multiprocessing.active_children() == []

@@ -28,7 +28,7 @@ or the config changes.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -204,6 +204,22 @@ class RenderCache:
         """Forget (kind, name)."""
         self._entries.pop((kind, name), None)
 
+    def recorded(self, make: Callable[[], T]) -> tuple[T, Recorded]:
+        """`make()`, and what it did to this cache: the entries it asked for (found or stored) and its hits and
+        misses. A forked worker that runs `make` hands them back to the parent's cache (`adopt`): its own copy
+        of the cache ends with it."""
+        used, hits, misses = set(self._used), self.hits, self.misses
+        value = make()
+        asked = {k: self._entries[k] for k in self._used - used if k in self._entries}
+        return value, Recorded(asked, self.hits - hits, self.misses - misses)
+
+    def adopt(self, recorded: Recorded) -> None:
+        """What `recorded` saw another process's copy of this cache do, done to this one."""
+        self._entries.update(recorded.entries)
+        self._used.update(recorded.entries)
+        self.hits += recorded.hits
+        self.misses += recorded.misses
+
     def put(self, kind: str, name: str, key: Hashable, value: Any) -> Any:
         """Store `value` for (kind, name) under `key`; return it."""
         self._used.add((kind, name))
@@ -211,6 +227,15 @@ class RenderCache:
             value = _streamed(value, self.sink)
         self._entries[(kind, name)] = (key, value)
         return value
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What one piece of work did to a `RenderCache` (`RenderCache.recorded`)."""
+
+    entries: dict[tuple[str, str], tuple[Hashable, Any]]
+    hits: int
+    misses: int
 
 
 def _streamed(value: Any, sink: Callable[[Output], Output]) -> Any:

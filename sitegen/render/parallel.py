@@ -5,18 +5,22 @@ The result does not depend on how many workers ran: chunks come back in the orde
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from typing import TypeVar, cast
 
 from sitegen.content.model import Page, Site
 from sitegen.errors import SitegenError
 from sitegen.images import ImageSet
 from sitegen.render.articles import RenderedArticle, render_articles
+from sitegen.render.cache import Recorded, RenderCache
 from sitegen.render.feeds import FeedEntry
 from sitegen.render.output import Output
 from sitegen.render.theme import Theme
-from sitegen.workers import available_cores, can_fork, run_in_workers
+from sitegen.workers import available_cores, can_fork, run_in_workers_reading
+
+L = TypeVar("L")
+M = TypeVar("M")
 
 PARALLEL_MIN_PAGES = 300
 """Below this many articles, starting worker processes costs more than it saves."""
@@ -24,14 +28,25 @@ CHUNK = 64
 """Articles per task sent to a worker: large enough to amortise the hand-over, small enough to balance."""
 
 
-# The site and theme a forked worker renders from: inherited from the parent at fork, never pickled.
-_WORKER_STATE: tuple[Site, Theme, ImageSet, Callable[[Output], Output] | None] | None = None
+# What a forked worker renders from: inherited from the parent at fork, never pickled.
+_WORKER_STATE: (
+    tuple[Site, Theme, ImageSet, Callable[[Output], Output] | None, Callable[[], object], RenderCache] | None
+) = None
+_LISTS = "lists"
+"""The last item a worker is given: the list pages (`articles_in_workers`)."""
 
 
-def _render_chunk(page_ids: Sequence[str]) -> list[RenderedArticle | SitegenError]:
+_Chunk = list[RenderedArticle | SitegenError]
+_Result = _Chunk | tuple[object, Recorded]
+
+
+def _render_item(item: Sequence[str]) -> _Result:
+    """A chunk of articles (their ids), or `_LISTS`: the list pages, and what making them did to the cache."""
     assert _WORKER_STATE is not None, "worker started without a site"
-    site, theme, images, sink = _WORKER_STATE
-    return render_articles(site, theme, [site.pages[i] for i in page_ids], images, sink)
+    site, theme, images, sink, list_pages, cache = _WORKER_STATE
+    if item == _LISTS:
+        return cache.recorded(list_pages)
+    return render_articles(site, theme, [site.pages[i] for i in item], images, sink)
 
 
 def _with_model_strings(
@@ -76,22 +91,33 @@ def articles_in_workers(
     pages: Sequence[Page],
     images: ImageSet,
     workers: int,
-    list_pages: Callable[[], list[Output]],
+    list_pages: Callable[[], L],
+    cache: RenderCache,
+    meanwhile: Callable[[Iterator[_Chunk]], M],
     sink: Callable[[Output], Output] | None = None,
-) -> tuple[Iterator[list[RenderedArticle | SitegenError]], list[Output]]:
-    """Articles rendered by `workers` forked processes while this one renders the list pages.
+) -> tuple[M, L]:
+    """Articles rendered by `workers` forked processes, then `list_pages()` by one of them, while this one runs
+    `meanwhile` with the articles' chunks as soon as they are all in. `cache` is this render's: the worker's
+    copy of it records what `list_pages` asked of it, and this one adopts that (`RenderCache.recorded`).
 
     A `sink` runs in the workers: it must be safe there (the build's staging writer only creates files).
     """
     global _WORKER_STATE
-    chunks = [[p.id for p in pages[i : i + CHUNK]] for i in range(0, len(pages), CHUNK)]
-    _WORKER_STATE = (site, theme, images, sink)
+    chunks: list[Sequence[str]] = [[p.id for p in pages[i : i + CHUNK]] for i in range(0, len(pages), CHUNK)]
+    _WORKER_STATE = (site, theme, images, sink, list_pages, cache)
+
+    def received(result: _Result) -> _Result:
+        return _with_model_strings(site, result) if isinstance(result, list) else result
+
+    def when_articles_are_in(first: Callable[[int], list[_Result]]) -> M:
+        return meanwhile(cast(_Chunk, chunk) for chunk in first(len(chunks)))
+
     try:
         # Forked workers (sitegen/workers.py): they share the loaded site and compiled templates
         # copy-on-write, and Ctrl-C at any moment stops them without a hang (issue 17, fault 9).
-        done, lists = run_in_workers(
-            _render_chunk, chunks, workers, list_pages, functools.partial(_with_model_strings, site)
-        )
+        done, mine = run_in_workers_reading(_render_item, [*chunks, _LISTS], workers, when_articles_are_in, received)
     finally:
         _WORKER_STATE = None
-    return iter(done), lists
+    lists, recorded = cast(tuple[L, Recorded], done[-1])
+    cache.adopt(recorded)
+    return mine, lists

@@ -8,10 +8,10 @@ the result does not depend on how many workers ran (outputs keep one order).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from sitegen.config import CONFIG_NAME
-from sitegen.content.model import Site
+from sitegen.content.model import Page, Site
 from sitegen.errors import SitegenError, raise_all
 from sitegen.images import ImageSet
 from sitegen.render.archive import render_archive
@@ -37,6 +37,7 @@ from sitegen.render.parallel import CHUNK, articles_in_workers, worker_count
 from sitegen.render.pictures import image_outputs
 from sitegen.render.redirects import render_redirects
 from sitegen.render.search import render_search_index
+from sitegen.render.search_files import SearchFiles
 from sitegen.render.sharing import card_view
 from sitegen.render.sitemap import render_robots, render_sitemap
 from sitegen.render.theme import Theme
@@ -95,9 +96,10 @@ def render_site(
     todo = [p for p in pages if p.id not in done]
     total = len(todo) + sum(len(kind.groups(site)) for kind in GROUP_KINDS)
     workers = worker_count(len(todo)) if workers is None else workers
-    list_urls = [site.url()]
 
-    def list_pages() -> list[Output]:
+    def list_pages() -> tuple[list[Output], list[str]]:
+        """The list pages, and the URLs of those the sitemap names."""
+        list_urls = [site.url()]
         outputs = [render_home(site, theme), render_not_found(site, theme)]
         for kind in GROUP_KINDS:  # tags, rubrics, authors: one list page machinery
             outputs.append(render_tag_index(site, theme, kind))
@@ -121,33 +123,77 @@ def render_site(
         ]
         list_urls.extend(curation_urls(site, curated))
         theme.teasers.clear()  # every list is made: its items would wait for the build's end (4 KB an article)
-        return outputs + curated
+        return outputs + curated, list_urls
+
+    problems = [*problems, *images.problems]
+
+    def taken(chunks: Iterable[list[RenderedArticle | SitegenError]]) -> list[RenderedArticle]:
+        """Every article, the rendered ones taken into the cache; their problems raised, all at once."""
+        rendered = 0
+        for chunk in chunks:
+            for result in chunk:
+                if isinstance(result, SitegenError):
+                    problems.extend(getattr(result, "errors", [result]))
+                else:
+                    done[result.page_id] = cache.put("article", result.page_id, article_keys[result.page_id], result)
+                rendered += 1
+            if progress:
+                progress(rendered, total)
+        raise_all(collapse_repeats(problems))
+        return [done[p.id] for p in pages]
+
+    def made_of(articles: list[RenderedArticle]) -> tuple[list[Output], SearchFiles]:
+        """What is made of the rendered articles: feeds and the search index."""
+        return _feeds(site, theme, cache, pages, articles), render_search_index([a.search for a in articles], cache)
 
     if workers > 1:
-        chunks, lists = articles_in_workers(site, theme, todo, images, workers, list_pages, cache.sink)
+        # Forked workers render the articles, then one of them the lists; meanwhile this process makes feeds and
+        # search of the articles as soon as they are all in (the lists no longer wait for it, nor it for them).
+        (articles, (feeds, search_index)), (lists, list_urls) = articles_in_workers(
+            site,
+            theme,
+            todo,
+            images,
+            workers,
+            list_pages,
+            cache,
+            lambda chunks: ((articles := taken(chunks)), made_of(articles)),
+            cache.sink,
+        )
+        if progress:
+            progress(total, total)
     else:
         chunks = (
             render_articles(site, theme, todo[i : i + CHUNK], images, cache.sink) for i in range(0, len(todo), CHUNK)
         )
-        lists = []
-    problems = [*problems, *images.problems]
-    rendered = 0
-    for chunk in chunks:
-        for result in chunk:
-            if isinstance(result, SitegenError):
-                problems.extend(getattr(result, "errors", [result]))
-            else:
-                done[result.page_id] = cache.put("article", result.page_id, article_keys[result.page_id], result)
-            rendered += 1
+        articles = taken(chunks)
+        lists, list_urls = list_pages()
         if progress:
-            progress(rendered, total)
-    raise_all(collapse_repeats(problems))
-    articles = [done[p.id] for p in pages]
-    if workers <= 1:
-        lists = list_pages()
-    if progress:
-        progress(total, total)
+            progress(total, total)
+        feeds, search_index = made_of(articles)
+    sitemap_key = (tuple(list_urls), tuple((p.url, p.meta.date) for p in pages))
+    sitemap = cache.get("sitemap", "", sitemap_key) or cache.put(
+        "sitemap", "", sitemap_key, render_sitemap(site, list_urls)
+    )
+    cache.end()
+    outputs = [
+        *(a.output for a in articles),
+        *lists,
+        *feeds,
+        sitemap,
+        render_robots(site),
+        *search_index.outputs,
+        render_search_page(site, theme, site.url(search_index.manifest.out_path), []),
+        *image_outputs(images),
+        *theme.assets.values(),
+    ]
+    return outputs + render_redirects(site, theme, {o.out_path for o in outputs})
 
+
+def _feeds(
+    site: Site, theme: Theme, cache: RenderCache, pages: list[Page], articles: list[RenderedArticle]
+) -> list[Output]:
+    """The group feeds, the site's Atom and JSON feeds and the edition feeds, from the rendered articles."""
     entries = {a.page_id: a.feed for a in articles}
     leads = {a.page_id: a.lead for a in articles}
     limit = site.config.group_feed_limit
@@ -184,21 +230,4 @@ def render_site(
         )
         for edition in site.editions.values()
     )
-    sitemap_key = (tuple(list_urls), tuple((p.url, p.meta.date) for p in pages))
-    sitemap = cache.get("sitemap", "", sitemap_key) or cache.put(
-        "sitemap", "", sitemap_key, render_sitemap(site, list_urls)
-    )
-    search_index = render_search_index([a.search for a in articles], cache)
-    cache.end()
-    outputs = [
-        *(a.output for a in articles),
-        *lists,
-        *feeds,
-        sitemap,
-        render_robots(site),
-        *search_index.outputs,
-        render_search_page(site, theme, site.url(search_index.manifest.out_path), []),
-        *image_outputs(images),
-        *theme.assets.values(),
-    ]
-    return outputs + render_redirects(site, theme, {o.out_path for o in outputs})
+    return feeds

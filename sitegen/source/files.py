@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -128,25 +128,40 @@ class SourceStream:
         return len(self._found)
 
     def __iter__(self) -> Iterator[SourceFile]:
-        for key, path, rel in self._found:
-            seen = None
-            if self._known is not None:
-                try:
-                    st = os.lstat(key)  # lstat: a symlink's stat says nothing of its target's text
-                except FileNotFoundError:  # vanished since the walk: not a page any more
-                    continue
-                except OSError:
-                    st = None
-                if st is not None and stat.S_ISREG(st.st_mode):
-                    stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
-                    before = self._known.get(rel)
-                    if before is not None and before[0][0] == stamp and max(stamp[:2]) + STAT_RACY_NS < before[0][1]:
-                        yield SourceFile(src_path=path, rel_path=rel, text="", digest=before[1], seen=before[0])
-                        continue
-                    seen = (stamp, time.time_ns())
-            source = _read(path, rel, self._problems)
+        for index in range(len(self._found)):
+            source = self.read_at(index, self._problems)
             if source is not None:
-                yield source if seen is None else replace(source, seen=seen)
+                yield source
+
+    def read_at(self, index: int, problems: list[SitegenError]) -> SourceFile | None:
+        """The `index`-th file as the iteration yields it (`None`: it vanished, or a problem was added to
+        `problems`). Iterating reads each in turn; a forked worker may read a share of them instead (`noted`)."""
+        key, path, rel = self._found[index]
+        seen = None
+        if self._known is not None:
+            try:
+                st = os.lstat(key)  # lstat: a symlink's stat says nothing of its target's text
+            except FileNotFoundError:  # vanished since the walk: not a page any more
+                return None
+            except OSError:
+                st = None
+            if st is not None and stat.S_ISREG(st.st_mode):
+                stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+                before = self._known.get(rel)
+                if before is not None and before[0][0] == stamp and max(stamp[:2]) + STAT_RACY_NS < before[0][1]:
+                    return SourceFile(src_path=path, rel_path=rel, text="", digest=before[1], seen=before[0])
+                seen = (stamp, time.time_ns())
+        source = _read(path, rel, problems)
+        return source if source is None or seen is None else replace(source, seen=seen)
+
+    def noted(self, problems: Iterable[SitegenError]) -> None:
+        """Problems met reading files by `read_at` elsewhere, added where iterating would have added them."""
+        self._problems.extend(problems)
+
+    @property
+    def known(self) -> bool:
+        """Whether some files may be yielded unread (a previous build's stamps were given)."""
+        return bool(self._known)
 
 
 def _walk(site_dir: Path, seeds_dir: Path, problems: list[SitegenError]) -> Iterator[tuple[str, Path, str]]:
