@@ -54,10 +54,16 @@ UNITS = (
 _SPACED_DASH = re.compile(r"[ \t\u00a0](?<=\S[ \t\u00a0])[ \t\u00a0]*(?:-{1,3}|\u2013|\u2014)(?=[ \t\n]|$)")
 """A run of spaces after a non-space, then a dash standing alone. (It starts with its space and looks behind after
 it: SRE then skips to spaces in C, where a pattern starting with the look-behind was tried at every character.)"""
+_SPACED_DASH_SPACE = re.compile(r" (?<=\S )[ \t\u00a0]*(?:-{1,3}|\u2013|\u2014)(?=[ \t\n]|$)")
+"""`_SPACED_DASH` for a text without a tab or a no-break space (the rule's run of spaces then starts with a space)."""
 _DASH_AT_START = re.compile(r"^[ \t\u00a0]+(?:-{1,3}|\u2013|\u2014)(?=[ \t\n]|$)")
-_NUMBER_UNIT = re.compile(r"(\d)[ \t](?=(?:" + "|".join(re.escape(u) for u in UNITS) + r")(?!\w))")
-"""(The digit is matched, not looked behind at: the regex then skips to digits in C; a unit never starts with a
-digit, so no match takes the digit another one needs.)"""
+_UNIT_AHEAD = r"(?=(?:" + "|".join(re.escape(u) for u in UNITS) + r")(?!\w))"
+_NUMBER_UNIT = re.compile(r"[ \t](?<=\d[ \t])" + _UNIT_AHEAD)
+"""The space or tab after a digit and before a unit: it becomes a no-break space."""
+_NUMBER_UNIT_SPACE = re.compile(r" (?<=\d )" + _UNIT_AHEAD)
+r"""`_NUMBER_UNIT` for a text without a tab. A pattern that starts with one character is looked for by a fast scan
+for that character in C; one that starts with a class of characters (`[ \t]`, `\d`) is tried at every character,
+about three times slower on a news text (tests/test_typography_fast.py compares them)."""
 _NUMERO = re.compile(r"№[ \t\u00a0]*(?=\d)")
 _BEFORE_DASH = re.compile("[ \t\u00a0][-\u2013\u2014]")
 """What every match of `_SPACED_DASH` and `_DASH_AT_START` holds: most texts have none, and one search in C is
@@ -72,18 +78,18 @@ def quotes_for(lang: str) -> str:
 
 def _fix_text(text: str, *, after_text: bool) -> str:
     """Dashes and no-break spaces in one piece of text; `after_text`: the piece continues a line."""
-    if _BEFORE_DASH.search(text):
+    no_tab = "\t" not in text
+    if no_tab and NBSP not in text:  # (most texts) a space starts every match: `in` and a literal scan find it
+        if " -" in text or " \u2013" in text or " \u2014" in text:
+            text = _SPACED_DASH_SPACE.sub(_DASH, text)
+            if after_text:
+                text = _DASH_AT_START.sub(_DASH, text)
+    elif _BEFORE_DASH.search(text):
         text = _SPACED_DASH.sub(_DASH, text)
         if after_text:
             text = _DASH_AT_START.sub(_DASH, text)
-    text = _NUMBER_UNIT.sub(_unit_space, text)
+    text = (_NUMBER_UNIT_SPACE if no_tab else _NUMBER_UNIT).sub(NBSP, text)
     return _NUMERO.sub("№" + NBSP, text) if "№" in text else text
-
-
-def _unit_space(match: re.Match[str]) -> str:
-    """The digit and a no-break space. (A function, not `"\\1" + NBSP`: `sub` with a template calls back into
-    Python's `re` on every text, with or without a match; a function is called only on a match.)"""
-    return match.group(1) + NBSP
 
 
 def _nest_quotes(tokens: Sequence[Token], quotes: str) -> None:
@@ -122,7 +128,16 @@ def _positions(text: str, char: str) -> list[int]:
     return found
 
 
-def _fix_inline(children: list[Token], quotes: str) -> None:
+def _may_nest(source: str, quotes: str) -> bool:
+    """Whether an inline block's text tokens can hold its outer quotes, from its Markdown source: they come from
+    straight double quotes (`smartquotes`), from the characters themselves or from an entity (`&laquo;`).
+    Most paragraphs of a news text have none, and `_nest_quotes` then has nothing to do."""
+    if '"' in source or "&" in source or quotes[0] in source or quotes[1] in source:
+        return True
+    return "'" in source and (quotes[2] in quotes[:2] or quotes[3] in quotes[:2])  # (single quotes give the inner)
+
+
+def _fix_inline(children: list[Token], quotes: str, nest: bool = True) -> None:
     inside_autolink = False
     previous: Token | None = None
     for token in children:
@@ -134,7 +149,8 @@ def _fix_inline(children: list[Token], quotes: str) -> None:
             after_text = previous is not None and previous.type not in ("softbreak", "hardbreak")
             token.content = _fix_text(token.content, after_text=after_text)
         previous = token
-    _nest_quotes(children, quotes)
+    if nest:
+        _nest_quotes(children, quotes)
 
 
 def typography_rule(state: StateCore) -> None:
@@ -144,7 +160,7 @@ def typography_rule(state: StateCore) -> None:
     quotes = state.md.options.quotes
     for block in state.tokens:
         if block.type == "inline" and block.children:
-            _fix_inline(block.children, quotes)
+            _fix_inline(block.children, quotes, _may_nest(block.content, quotes))
             for child in block.children:  # an image's alt text is a token tree the library leaves alone
                 for part in child.children or ():
                     if part.type == "text":
