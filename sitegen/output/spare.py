@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.atomic import write_atomic
+from sitegen.output.memory import release_freed
 from sitegen.output.staging import Folders, KeptFile, Staging
 from sitegen.output.writer import MARKER, exchange, move_in, replace_dir, spare_path
 
@@ -163,6 +164,7 @@ def _keep(path: Path, live: TreeRecord, old: TreeRecord | None) -> None:
         if old is None:
             path.mkdir()
         _write_record(path / RECORD, live, old or TreeRecord())
+        release_freed()  # (the record's bytes: the build cache is written next)
     except OSError as exc:
         log.warning("could not keep the previous site as %s (%s); the next build makes it anew", path.name, exc)
 
@@ -216,8 +218,9 @@ def _columns(record: TreeRecord) -> Iterator[bytes]:
     files = record.files
     yield _SEP.join(files).encode("utf-8", "surrogateescape")
     yield _SEP.join(k.digest for k in files.values()).encode("utf-8", "surrogateescape")
-    for n, code in ((1, _SIZES), (2, _MTIMES), (3, _INODES)):
-        yield array(code, [k[n] for k in files.values()]).tobytes()
+    yield array(_SIZES, [k.size for k in files.values()]).tobytes()
+    yield array(_MTIMES, [k.mtime_ns for k in files.values()]).tobytes()
+    yield array(_INODES, [k.inode for k in files.values()]).tobytes()
     folders = record.folders
     yield _SEP.join(folders).encode("utf-8", "surrogateescape")
     for n, code in ((0, _MTIMES), (1, _INODES)):
@@ -259,7 +262,7 @@ def _read_record(path: Path) -> tuple[TreeRecord, TreeRecord] | None:
             at += length
         records = []
         for first in (0, _COLUMNS):
-            paths, digests, sizes, mtimes, inodes, folders, folder_mtimes, folder_inodes = columns[first : first + _COLUMNS]
+            paths, digests, sizes, mtimes, inodes, folders, f_mtimes, f_inodes = columns[first : first + _COLUMNS]
             kept = zip(
                 _strings(digests),
                 _numbers(sizes, _SIZES),
@@ -268,7 +271,7 @@ def _read_record(path: Path) -> tuple[TreeRecord, TreeRecord] | None:
                 strict=True,
             )
             files = dict(zip(_strings(paths), map(KeptFile._make, kept), strict=True))
-            stamps = zip(_numbers(folder_mtimes, _MTIMES), _numbers(folder_inodes, _INODES), strict=True)
+            stamps = zip(_numbers(f_mtimes, _MTIMES), _numbers(f_inodes, _INODES), strict=True)
             records.append(TreeRecord(files, dict(zip(_strings(folders), stamps, strict=True))))
     except (ValueError, UnicodeDecodeError):
         return None
