@@ -23,7 +23,7 @@ from sitegen.engine import Engine, EngineOptions
 from sitegen.images import ImageSet
 from sitegen.render.articles import RenderedArticle
 from sitegen.render.parallel import articles_in_workers
-from sitegen.render.search import FIELDS, entry_of, field_terms_of, render_search_index
+from sitegen.render.search import FIELDS, counts_of, entry_of, render_search_index
 from sitegen.render.search_files import INDEX_DIR
 from sitegen.render.search_scores import Scores
 from sitegen.source.files import read_sources
@@ -57,7 +57,7 @@ def test_scores_of_reads_an_iterator_once() -> None:
     entries = [
         entry_of([f"стаття {i} {'мир ' * i}", "", "", "", "", "", "переговори " * (i + 1)], [""]) for i in range(5)
     ]
-    counts = [(field_terms_of(e), e.counts) for e in entries]
+    counts = [counts_of(e) for e in entries]
     boosts = [boost for _, boost in FIELDS]
     once, whole = Scores.of(iter(counts), boosts), Scores.of(counts, boosts)
     assert once.count == whole.count == 5

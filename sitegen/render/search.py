@@ -30,6 +30,7 @@ from lunr.token import Token
 
 from sitegen import text
 from sitegen.content.model import Page, Site
+from sitegen.output.memory import release_freed
 from sitegen.render.cache import RenderCache
 from sitegen.render.markdown import render_markdown
 from sitegen.render.search_files import Made, Reuse, SearchFiles, json_bytes, pack, render_search_files
@@ -63,10 +64,13 @@ class SearchEntry:
     """Its result row, `[title, url, date, date_text, [[tag, tag url], …]]` (JSON): what a term shard carries of
     the articles a term ranks first (search_files.py)."""
     terms: bytes
-    """Per field of `FIELDS`: its distinct terms, in order of first occurrence, joined by spaces; the fields
-    joined by newlines, UTF-8, zlib-compressed (a third of the size; `field_terms_of` unpacks them)."""
-    counts: tuple[bytes, ...]
-    """Per field: how often each of those terms occurs (`array("H")` bytes, capped at 65,535)."""
+    """Per field of `FIELDS`: its distinct terms, in order of first occurrence, and how often each occurs; packed
+    (`counts_of` unpacks them): the length of the terms' text, the text (each field's terms joined by spaces, the
+    fields by newlines, UTF-8), then every field's counts (`array("H")` bytes, capped at 65,535), zlib-compressed.
+    One bytes object: the counts were seven more, a third of an entry's memory beside the fragment."""
+
+
+_TEXT_LENGTH = 4
 
 
 def field_terms(value: str) -> tuple[str, bytes]:
@@ -85,13 +89,28 @@ def entry_of(fields: Sequence[str], row: Sequence[Any]) -> SearchEntry:
     pairs = [field_terms(value) for value in fields]
     head = json_bytes(list(row))
     fragment = pack(head[:-1] + b"," + json_bytes([fields[SUMMARY], fields[BODY]])[1:])
-    packed = zlib.compress("\n".join(t for t, _ in pairs).encode("utf-8"), 1)
-    return SearchEntry(fragment=fragment, row=head, terms=packed, counts=tuple(c for _, c in pairs))
+    text = "\n".join(t for t, _ in pairs).encode("utf-8")
+    packed = zlib.compress(b"".join([len(text).to_bytes(_TEXT_LENGTH, "big"), text, *(c for _, c in pairs)]), 1)
+    return SearchEntry(fragment=fragment, row=head, terms=packed)
+
+
+def counts_of(entry: SearchEntry) -> Counts:
+    """Per field of `FIELDS`, the entry's distinct terms joined by spaces and their counts (as `field_terms` gave
+    them)."""
+    data = zlib.decompress(entry.terms)
+    at = _TEXT_LENGTH + int.from_bytes(data[:_TEXT_LENGTH], "big")
+    terms = data[_TEXT_LENGTH:at].decode("utf-8").split("\n")
+    counts = []
+    for held in terms:
+        end = at + 2 * (held.count(" ") + 1) if held else at
+        counts.append(data[at:end])
+        at = end
+    return terms, tuple(counts)
 
 
 def field_terms_of(entry: SearchEntry) -> list[str]:
     """Per field of `FIELDS`, the entry's distinct terms joined by spaces (as `field_terms` gave them)."""
-    return zlib.decompress(entry.terms).decode("utf-8").split("\n")
+    return list(counts_of(entry)[0])
 
 
 def search_entry(site: Site, page: Page, s: Strings, body_text: str) -> SearchEntry:
@@ -145,7 +164,7 @@ STATE = ("search-index", "")
 
 def _articles(entries: Iterable[SearchEntry]) -> Iterator[Counts]:
     """Each entry's terms and counts, unpacked one entry at a time."""
-    return ((field_terms_of(e), e.counts) for e in entries)
+    return map(counts_of, entries)
 
 
 def _scored(old: SearchIndex | None, articles: list[SearchEntry]) -> tuple[Scores, list[str]]:
@@ -176,7 +195,9 @@ def _scored(old: SearchIndex | None, articles: list[SearchEntry]) -> tuple[Score
 
 def _index_files(old: SearchIndex | None, entries: Sequence[SearchEntry]) -> tuple[SearchIndex, SearchFiles, Made]:
     oldest_first = list(entries[::-1])
+    release_freed()  # (what the feeds and lists freed: the scores grow next)
     scores, order = _scored(old, oldest_first)
+    release_freed()  # (the counts unpacked to score them)
     files, made = render_search_files(
         scores,
         order,
@@ -210,4 +231,6 @@ def render_search_index(entries: Sequence[SearchEntry], cache: RenderCache | Non
     except BaseException:
         cache.drop(*STATE)  # (it may be half updated)
         raise
+    finally:
+        release_freed()  # (the shards' JSON, packed and written)
     return files
