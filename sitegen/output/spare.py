@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.atomic import write_atomic
-from sitegen.output.memory import release_freed
 from sitegen.output.staging import Folders, KeptFile, Staging
 from sitegen.output.writer import MARKER, exchange, move_in, replace_dir, spare_path
+from sitegen.render.memory import release_freed
 
 log = logging.getLogger(__name__)
 

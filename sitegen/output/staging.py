@@ -26,9 +26,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
-from sitegen.output.memory import release_freed
 from sitegen.output.paths import out_file
 from sitegen.output.writer import MARKER, MARKER_TEXT, copy_file
+from sitegen.render.memory import release_freed
 from sitegen.render.output import Output
 
 

@@ -31,9 +31,9 @@ from lunr.token import Token
 
 from sitegen import text
 from sitegen.content.model import Page, Site
-from sitegen.output.memory import release_freed
 from sitegen.render.cache import RenderCache
 from sitegen.render.markdown import render_markdown
+from sitegen.render.memory import release_freed
 from sitegen.render.output import Output
 from sitegen.render.search_files import Made, Reuse, SearchFiles, json_bytes, pack, render_search_files
 from sitegen.render.search_scores import Counts, Scores, term_order
