@@ -150,7 +150,7 @@ class _Pickler(pickle.Pickler):
 
 Ref = tuple[str, str]
 """A reference from one piece to an object another piece holds: ("search", page id) is that article's
-`RenderedArticle.search`, ("fragment", page id) its fragment's bytes."""
+`RenderedArticle.search` (its search entry, which `Reuse.groups` names its fragment by too)."""
 
 
 class _RefPickler(_Pickler):
@@ -209,14 +209,13 @@ def _reuse(terms: Any, shards: Any, groups: list[tuple[int, tuple[Any, ...], Any
 
 
 def _ref_targets(outputs: Mapping[tuple[str, str], Any]) -> dict[Ref, Any]:
-    """What references may name: each rendered article's search entry and its fragment."""
+    """What references may name: each rendered article's search entry."""
     targets: dict[Ref, Any] = {}
     for (kind, name), entry in outputs.items():
         if kind == "article":
             search = getattr(entry[1], "search", None)
             if search is not None:
                 targets[("search", name)] = search
-                targets[("fragment", name)] = search.fragment
     return targets
 
 

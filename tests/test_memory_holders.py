@@ -24,7 +24,7 @@ from sitegen.images import ImageSet
 from sitegen.render.articles import RenderedArticle
 from sitegen.render.cache import RenderCache
 from sitegen.render.parallel import articles_in_workers
-from sitegen.render.search import FIELDS, entry_of, field_terms_of, render_search_index
+from sitegen.render.search import FIELDS, counts_of, entry_of, render_search_index
 from sitegen.render.search_files import INDEX_DIR
 from sitegen.render.search_scores import Scores
 from sitegen.source.files import read_sources
@@ -58,7 +58,7 @@ def test_scores_of_reads_an_iterator_once() -> None:
     entries = [
         entry_of([f"стаття {i} {'мир ' * i}", "", "", "", "", "", "переговори " * (i + 1)], [""]) for i in range(5)
     ]
-    counts = [(field_terms_of(e), e.counts) for e in entries]
+    counts = [counts_of(e) for e in entries]
     boosts = [boost for _, boost in FIELDS]
     once, whole = Scores.of(iter(counts), boosts), Scores.of(counts, boosts)
     assert once.count == whole.count == 5
@@ -119,3 +119,28 @@ def test_results_from_workers_share_the_models_texts(site: Path) -> None:
 def test_run_in_workers_applies_received_as_results_come_in() -> None:
     done, meanwhile = run_in_workers(abs, [-1, 2, -3, 4, -5], 2, lambda: "lists", received=lambda n: n * 10)
     assert (done, meanwhile) == ([10, 20, 30, 40, 50], "lists")
+
+
+@pytest.mark.timeout(30)
+def test_entries_from_a_worker_wait_on_disk_and_index_as_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+    import sys
+
+    from sitegen.render import search
+    from sitegen.render.search import SearchEntry, SpooledEntry
+
+    body = "Тіло статті про переговори, довге. " * 60
+    entries = [
+        entry_of([f"Стаття {i}", "", "", "", "", "", f"{body} {i}"], [f"Стаття {i}", f"/a/{i}/"]) for i in range(9)
+    ]
+    monkeypatch.setattr(search, "_MAIN", -1)  # pickled as a render worker sends it
+    sent = pickle.dumps(entries)
+    monkeypatch.undo()
+    arrived = pickle.loads(sent)
+    assert all(type(e) is SpooledEntry for e in arrived)
+    assert all(sys.getsizeof(e) < 100 for e in arrived)  # (its bytes are not held: a fragment alone is 500)
+    assert arrived == entries and entries == arrived and [hash(e) for e in arrived] == [hash(e) for e in entries]
+    assert arrived[0] != arrived[1] and arrived[0] != entries[1]
+    assert {type(e) for e in pickle.loads(pickle.dumps(arrived))} == {SearchEntry}  # saved in full
+    plain, spooled = render_search_index(entries), render_search_index(arrived)
+    assert [(o.out_path, o.data) for o in spooled.outputs] == [(o.out_path, o.data) for o in plain.outputs]

@@ -196,3 +196,26 @@ def test_spare_kill_9_leaves_the_site_whole_and_the_next_build_correct(site: Pat
         edit(site, 4, f"Після {phase}.")
         assert run_main("build", "-q", "--site", str(site)).code == 0  # (the spare is a whole tree again)
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".site.")) == [".site.sitegen-spare"]
+
+
+@pytest.mark.timeout(10)
+def test_spare_record_reads_back_what_was_written_and_refuses_a_cut_one(tmp_path: Path) -> None:
+    from sitegen.output.spare import TreeRecord, _read_record, _write_record
+    from sitegen.output.staging import KeptFile
+
+    live = TreeRecord(
+        {
+            "index.html": KeptFile("0" * 32, 10, 1_700_000_000_123_456_789, 2**63 + 5),  # an inode past signed 64 bits
+            "a/b/x.jpg": KeptFile("file:1:2:3:4:/s/static/x.jpg", 0, -5, 7),  # a date before 1970
+            "caf\udce9/n.html": KeptFile("1" * 32, 3, 4, 5),  # a name that is not UTF-8 (as os.listdir gives it)
+        },
+        {"a": (11, 12), "a/b": (-13, 2**64 - 1), "caf\udce9": (15, 16)},
+    )
+    record = tmp_path / RECORD
+    for spare in (TreeRecord(), live):
+        _write_record(record, live, spare)
+        assert _read_record(record) == (live, spare)
+        assert all(type(k) is KeptFile for k in _read_record(record)[0].files.values())  # type: ignore[index]
+    data = record.read_bytes()
+    record.write_bytes(data[:-3])
+    assert _read_record(record) is None

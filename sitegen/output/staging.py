@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 from sitegen.output.paths import out_file
 from sitegen.output.writer import MARKER, MARKER_TEXT, copy_file
+from sitegen.render.memory import release_freed
 from sitegen.render.output import Output
 
 
@@ -200,6 +201,7 @@ class Staging:
         and fills `folders`. Raises `StaleOutputError` when an output kept from the previous build is no
         longer there.
         """
+        release_freed()  # (the render's last steps: this grows a record of every file)
         files: dict[str, KeptFile] = {}
         touched: set[str] = set()  # the folders this build may have added a file to or removed one from
         for output in outputs:

@@ -18,10 +18,11 @@ Refs are positions from the oldest article (`"0"`), so adding an article leaves 
 
 from __future__ import annotations
 
+import os
 import zlib
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +33,11 @@ from sitegen import text
 from sitegen.content.model import Page, Site
 from sitegen.render.cache import RenderCache
 from sitegen.render.markdown import render_markdown
+from sitegen.render.memory import release_freed
+from sitegen.render.output import Output
 from sitegen.render.search_files import Made, Reuse, SearchFiles, json_bytes, pack, render_search_files
 from sitegen.render.search_scores import Counts, Scores, term_order
+from sitegen.render.search_spool import Spool, spool
 from sitegen.render.strings import Strings
 
 FIELDS: tuple[tuple[str, int], ...] = (
@@ -63,10 +67,79 @@ class SearchEntry:
     """Its result row, `[title, url, date, date_text, [[tag, tag url], …]]` (JSON): what a term shard carries of
     the articles a term ranks first (search_files.py)."""
     terms: bytes
-    """Per field of `FIELDS`: its distinct terms, in order of first occurrence, joined by spaces; the fields
-    joined by newlines, UTF-8, zlib-compressed (a third of the size; `field_terms_of` unpacks them)."""
-    counts: tuple[bytes, ...]
-    """Per field: how often each of those terms occurs (`array("H")` bytes, capped at 65,535)."""
+    """Per field of `FIELDS`: its distinct terms, in order of first occurrence, and how often each occurs; packed
+    (`counts_of` unpacks them): the length of the terms' text, the text (each field's terms joined by spaces, the
+    fields by newlines, UTF-8), then every field's counts (`array("H")` bytes, capped at 65,535), zlib-compressed.
+    One bytes object: the counts were seven more, a third of an entry's memory beside the fragment."""
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes, bytes, bytes]]:
+        # Sent from a render worker: the main process spools it as it arrives (`SpooledEntry`); else as it is.
+        return (_spooled if os.getpid() != _MAIN else SearchEntry), (self.fragment, self.row, self.terms)
+
+
+_MAIN = os.getpid()
+"""The process that imported this module: the one the render workers are forked from."""
+
+
+class SpooledEntry:
+    """A `SearchEntry` whose bytes wait in a `Spool` (read back on each use): what the main process keeps of an
+    entry a render worker sent, some 150 bytes instead of 3.8 KB. Equal to a `SearchEntry` (or another one) of the
+    same bytes, with the same hash; saved (pickled) as a `SearchEntry`."""
+
+    __slots__ = ("_at", "_hash", "_sizes", "_spool")
+
+    def __init__(self, fragment: bytes, row: bytes, terms: bytes) -> None:
+        self._spool: Spool = spool()
+        self._at = self._spool.add(fragment, row, terms)
+        self._sizes = (len(fragment), len(row), len(terms))
+        self._hash = hash((fragment, row, terms))  # (a `SearchEntry`'s: its fields' tuple)
+
+    @property
+    def fragment(self) -> bytes:
+        return self._spool.read(self._at, self._sizes[0])
+
+    @property
+    def row(self) -> bytes:
+        return self._spool.read(self._at + self._sizes[0], self._sizes[1])
+
+    @property
+    def terms(self) -> bytes:
+        return self._spool.read(self._at + self._sizes[0] + self._sizes[1], self._sizes[2])
+
+    def _fields(self) -> tuple[bytes, bytes, bytes]:
+        data = self._spool.read(self._at, sum(self._sizes))
+        first, second = self._sizes[0], self._sizes[0] + self._sizes[1]
+        return data[:first], data[first:second], data[second:]
+
+    def plain(self) -> SearchEntry:
+        """The entry in memory."""
+        return SearchEntry(*self._fields())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SpooledEntry):
+            if other is self:
+                return True
+            return self._hash == other._hash and self._sizes == other._sizes and self._fields() == other._fields()
+        if isinstance(other, SearchEntry):
+            return self._hash == hash(other) and self._fields() == (other.fragment, other.row, other.terms)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes, bytes, bytes]]:
+        return SearchEntry, self._fields()
+
+
+def _spooled(fragment: bytes, row: bytes, terms: bytes) -> SpooledEntry:
+    return SpooledEntry(fragment, row, terms)
+
+
+Entry = SearchEntry | SpooledEntry
+"""A search entry, in memory or spooled."""
+
+
+_TEXT_LENGTH = 4
 
 
 def field_terms(value: str) -> tuple[str, bytes]:
@@ -85,13 +158,28 @@ def entry_of(fields: Sequence[str], row: Sequence[Any]) -> SearchEntry:
     pairs = [field_terms(value) for value in fields]
     head = json_bytes(list(row))
     fragment = pack(head[:-1] + b"," + json_bytes([fields[SUMMARY], fields[BODY]])[1:])
-    packed = zlib.compress("\n".join(t for t, _ in pairs).encode("utf-8"), 1)
-    return SearchEntry(fragment=fragment, row=head, terms=packed, counts=tuple(c for _, c in pairs))
+    text = "\n".join(t for t, _ in pairs).encode("utf-8")
+    packed = zlib.compress(b"".join([len(text).to_bytes(_TEXT_LENGTH, "big"), text, *(c for _, c in pairs)]), 1)
+    return SearchEntry(fragment=fragment, row=head, terms=packed)
 
 
-def field_terms_of(entry: SearchEntry) -> list[str]:
+def counts_of(entry: Entry) -> Counts:
+    """Per field of `FIELDS`, the entry's distinct terms joined by spaces and their counts (as `field_terms` gave
+    them)."""
+    data = zlib.decompress(entry.terms)
+    at = _TEXT_LENGTH + int.from_bytes(data[:_TEXT_LENGTH], "big")
+    terms = data[_TEXT_LENGTH:at].decode("utf-8").split("\n")
+    counts = []
+    for held in terms:
+        end = at + 2 * (held.count(" ") + 1) if held else at
+        counts.append(data[at:end])
+        at = end
+    return terms, tuple(counts)
+
+
+def field_terms_of(entry: Entry) -> list[str]:
     """Per field of `FIELDS`, the entry's distinct terms joined by spaces (as `field_terms` gave them)."""
-    return zlib.decompress(entry.terms).decode("utf-8").split("\n")
+    return list(counts_of(entry)[0])
 
 
 def search_entry(site: Site, page: Page, s: Strings, body_text: str) -> SearchEntry:
@@ -131,7 +219,7 @@ for _fn, _label in PIPELINE:
 class SearchIndex:
     """The index of the last build, kept in the render cache so the next one redoes only what an edit changed."""
 
-    entries: list[SearchEntry]
+    entries: list[Entry]
     """Oldest first: by ref."""
     scores: Scores
     order: list[str]
@@ -143,12 +231,12 @@ STATE = ("search-index", "")
 """Where the render cache holds the `SearchIndex` (kept as is: no output of it goes to the sink)."""
 
 
-def _articles(entries: Iterable[SearchEntry]) -> Iterator[Counts]:
+def _articles(entries: Iterable[Entry]) -> Iterator[Counts]:
     """Each entry's terms and counts, unpacked one entry at a time."""
-    return ((field_terms_of(e), e.counts) for e in entries)
+    return map(counts_of, entries)
 
 
-def _scored(old: SearchIndex | None, articles: list[SearchEntry]) -> tuple[Scores, list[str]]:
+def _scored(old: SearchIndex | None, articles: list[Entry]) -> tuple[Scores, list[str]]:
     """The scores and term order of `articles` (oldest first), from `old`'s where only some articles changed."""
     boosts = [boost for _, boost in FIELDS]
     if old is not None and len(old.entries) == len(articles) and list(old.scores.boosts) == boosts:
@@ -174,22 +262,27 @@ def _scored(old: SearchIndex | None, articles: list[SearchEntry]) -> tuple[Score
     return scores, sorted(scores.terms, key=term_order)
 
 
-def _index_files(old: SearchIndex | None, entries: Sequence[SearchEntry]) -> tuple[SearchIndex, SearchFiles, Made]:
+def _index_files(
+    old: SearchIndex | None, entries: Sequence[Entry], sink: Callable[[Output], Output] | None = None
+) -> tuple[SearchIndex, SearchFiles, Made]:
     oldest_first = list(entries[::-1])
+    release_freed()  # (what the feeds and lists freed: the scores grow next)
     scores, order = _scored(old, oldest_first)
+    release_freed()  # (the counts unpacked to score them)
     files, made = render_search_files(
         scores,
         order,
-        [e.fragment for e in oldest_first],
-        [e.row for e in oldest_first].__getitem__,
+        oldest_first,
+        lambda ref: oldest_first[ref].row,
         old.reuse if old is not None else Reuse(),
         indexed_fields=FIELDS,
         pipeline=[label for _, label in PIPELINE],
+        sink=sink,
     )
     return SearchIndex(entries=oldest_first, scores=scores, order=order, reuse=Reuse()), files, made
 
 
-def render_search_index(entries: Sequence[SearchEntry], cache: RenderCache | None = None) -> SearchFiles:
+def render_search_index(entries: Sequence[Entry], cache: RenderCache | None = None) -> SearchFiles:
     """The search index of `entries` (newest first) as the site ships it: manifest, term shards, fragments.
 
     With a `cache`, the index of its last render is brought up to date (`SearchIndex`) instead of made anew:
@@ -203,11 +296,13 @@ def render_search_index(entries: Sequence[SearchEntry], cache: RenderCache | Non
     if files is not None:
         return files
     try:
-        index, files, made = _index_files(old if isinstance(old, SearchIndex) else None, entries)
+        index, files, made = _index_files(old if isinstance(old, SearchIndex) else None, entries, cache.sink)
         files = cache.put("search", "", key, files)
         index.reuse = made.reuse(files)
         cache.hold(*STATE, index)
     except BaseException:
         cache.drop(*STATE)  # (it may be half updated)
         raise
+    finally:
+        release_freed()  # (the shards' JSON, packed and written)
     return files

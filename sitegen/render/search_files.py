@@ -41,7 +41,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, islice
-from typing import Any
+from typing import Any, Protocol
 
 from lunr import __TARGET_JS_VERSION__ as LUNR_JS_VERSION
 
@@ -96,6 +96,14 @@ costs 0.14 MB of a 144 MB site, and a query fetches a few shards of about 10 kB.
 FIELD = "all"
 """The one field of the shipped index: a document's score for a term is the sum over the indexed fields
 (search_scores.py says why that changes no score)."""
+
+
+class Document(Protocol):
+    """What the files take of an article: its fragment (`search.SearchEntry`, in memory or spooled). Documents are
+    compared (and hashed) as wholes: one equal to the last index's has the same fragment."""
+
+    @property
+    def fragment(self) -> bytes: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,18 +211,21 @@ def _shard(terms: list[str], lists: list[str], rows: dict[int, bytes]) -> bytes:
 def render_search_files(
     scores: Scores,
     order: Sequence[str],
-    fragments: Sequence[bytes],
+    documents: Sequence[Document],
     rows: Callable[[int], bytes],
     reuse: Reuse,
     *,
     indexed_fields: Sequence[tuple[str, int]],
     pipeline: Sequence[str],
+    sink: Callable[[Output], Output] | None = None,
 ) -> tuple[SearchFiles, Made]:
     """The shipped files of the index: the postings of `scores`, terms in `order` (`term_order`), and the
-    fragments of the articles by ref, packed (`pack`: the files' very bytes), and their result rows
+    fragments of the articles by ref (`documents`: each `fragment` packed, `pack`: the files' very bytes; read once
+    for a group made again, never held), and their result rows
     (`rows(ref)`); `indexed_fields` and `pipeline` (lunr's labels) for the manifest. A shard or fragment group
     made of what `reuse` says the last index's was made of is that very output (no JSON made, nothing hashed or
-    written again)."""
+    written again). A fragment file made is passed to `sink` at once (a build writes it and keeps it without its
+    bytes), so the fragments are never all in memory."""
     made = Made()
     fresh: dict[str, str] = {}
     shards = []
@@ -232,11 +243,16 @@ def render_search_files(
     groups: list[str] = []
     files: list[Output] = []
     before = {start: (batch, kept) for (start, batch), kept in reuse.groups.items()}
-    for start in range(0, len(fragments), FRAGMENTS_PER_GROUP):
-        batch = tuple(fragments[start : start + FRAGMENTS_PER_GROUP])
+    for start in range(0, len(documents), FRAGMENTS_PER_GROUP):
+        batch = tuple(documents[start : start + FRAGMENTS_PER_GROUP])
         kept = reuse.groups.get((start, batch))
         if kept is None:  # (its hash is of the JSON, as ever)
-            kept = (_digest(*map(zlib.decompress, batch)), _group_files(start, batch, before.get(start)))
+            fragments = [document.fragment for document in batch]
+            kept = (
+                _digest(*map(zlib.decompress, fragments)),
+                _group_files(start, batch, fragments, before.get(start), sink),
+            )
+            del fragments
         groups.append(kept[0])
         files += kept[1]
         made.group_keys.append((start, batch))
@@ -247,7 +263,7 @@ def render_search_files(
         "lunr": {"version": LUNR_JS_VERSION, "fields": [FIELD], "pipeline": list(pipeline)},
         "indexed_fields": [[name, boost] for name, boost in indexed_fields],
         "shards": [[first, o.out_path.rsplit("/", 1)[1]] for first, o in zip(firsts, shards, strict=True)],
-        "documents": {"count": len(fragments), "per_group": FRAGMENTS_PER_GROUP, "groups": groups},
+        "documents": {"count": len(documents), "per_group": FRAGMENTS_PER_GROUP, "groups": groups},
     }
     data = json_bytes(manifest)
     files_made = SearchFiles(
@@ -257,17 +273,24 @@ def render_search_files(
 
 
 def _group_files(
-    start: int, batch: tuple[bytes, ...], before: tuple[tuple[bytes, ...], Group] | None
+    start: int,
+    batch: tuple[Document, ...],
+    fragments: Sequence[bytes],
+    before: tuple[tuple[Document, ...], Group] | None,
+    sink: Callable[[Output], Output] | None,
 ) -> tuple[Output, ...]:
-    """The fragment files of the group from ref `start`: a fragment with the bytes it had in the last index's group
-    (`before`: its fragments and shipped group) is that very output, so only the edited ones are written again."""
+    """The fragment files of the group from ref `start` (`fragments`: its documents' fragments): a document equal
+    to the one it was in the last index's group (`before`: its documents and shipped group) is that very output,
+    so only the edited ones are written again."""
     old_batch, old_files = (before[0], before[1][1]) if before is not None else ((), ())
-    return tuple(
-        old_files[n]
-        if n < len(old_batch) and n < len(old_files) and old_batch[n] == data
-        else _output(f"{FRAGMENTS_DIR}/{start + n}{PACKED_SUFFIX}", data)
-        for n, data in enumerate(batch)
-    )
+    files = []
+    for n, document in enumerate(batch):
+        if n < len(old_batch) and n < len(old_files) and old_batch[n] == document:
+            files.append(old_files[n])
+            continue
+        output = _output(f"{FRAGMENTS_DIR}/{start + n}{PACKED_SUFFIX}", fragments[n])
+        files.append(sink(output) if sink is not None else output)
+    return tuple(files)
 
 
 def _cut(
@@ -313,8 +336,8 @@ class Reuse:
     """By term: (its `Postings.version`, the length of its postings' JSON, its `ROWS_PER_TERM` best refs)."""
     shards: dict[Hashable, Output] = field(default_factory=dict)
     """By (terms, their versions, rows shown): the term shard."""
-    groups: dict[tuple[int, tuple[bytes, ...]], Group] = field(default_factory=dict)
-    """By (first ref, fragments): the hash and the fragment files of a group."""
+    groups: dict[tuple[int, tuple[Document, ...]], Group] = field(default_factory=dict)
+    """By (first ref, documents): the hash and the fragment files of a group."""
 
 
 @dataclass(slots=True)
@@ -323,7 +346,7 @@ class Made:
 
     terms: dict[str, tuple[int, int, tuple[int, ...]]] = field(default_factory=dict)
     shard_keys: list[Hashable] = field(default_factory=list)
-    group_keys: list[tuple[int, tuple[bytes, ...]]] = field(default_factory=list)
+    group_keys: list[tuple[int, tuple[Document, ...]]] = field(default_factory=list)
     group_hashes: list[str] = field(default_factory=list)
 
     def reuse(self, shipped: SearchFiles) -> Reuse:
